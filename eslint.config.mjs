@@ -1,0 +1,22 @@
+// Lint rules for the whole repo: typescript-eslint's recommended type-aware set, plus a few project habits.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', '**/.esbuild/**', '**/.serverless/**', '**/.local/**', 'coverage/**', 'bench/results/**', 'clients/**/dist/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-console': ['error', { allow: ['warn', 'error'] }],
+    },
+  },
+  {
+    files: ['scripts/**/*.ts', 'bench/**/*.ts', 'test/**/*.ts', '**/test/**/*.ts', '*.mjs', '*.ts'],
+    rules: { 'no-console': 'off' },
+  },
+);

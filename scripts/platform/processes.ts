@@ -1,0 +1,94 @@
+// Owns every child process of the local platform: starts each in its own process group, prefixes
+// its output with its name, and stops whole groups (so no Java or esbuild grandchild is orphaned).
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { createWriteStream, type WriteStream } from 'node:fs';
+
+export interface LogSink {
+  line(source: string, text: string): void;
+  close(): void;
+}
+
+const colours = [36, 35, 33, 32, 34, 91, 96, 95, 93];
+
+/** Writes prefixed lines to the terminal (dev) or to a file (tests), never both. */
+export function createLogSink(file?: string): LogSink {
+  const stream: WriteStream | NodeJS.WriteStream = file ? createWriteStream(file, { flags: 'a' }) : process.stdout;
+  const colourOf = new Map<string, number>();
+  const useColour = !file && process.stdout.isTTY;
+  return {
+    line(source, text) {
+      if (!colourOf.has(source)) colourOf.set(source, colours[colourOf.size % colours.length] ?? 37);
+      const label = source.padEnd(14);
+      const prefix = useColour ? `\u001b[${colourOf.get(source)}m${label}\u001b[0m` : label;
+      stream.write(`${prefix}| ${text}\n`);
+    },
+    close() {
+      if (file) (stream as WriteStream).end();
+    },
+  };
+}
+
+export interface ManagedProcess {
+  name: string;
+  child: ChildProcess;
+  exited: Promise<number | null>;
+}
+
+export class ProcessGroup {
+  private readonly processes: ManagedProcess[] = [];
+  private stopping = false;
+
+  constructor(
+    private readonly log: LogSink,
+    private readonly onUnexpectedExit: (name: string, code: number | null) => void,
+  ) {}
+
+  start(name: string, command: string, args: string[], options: SpawnOptions): ManagedProcess {
+    const child = spawn(command, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const forward = (chunk: Buffer) => {
+      for (const text of chunk.toString('utf8').split(/\r?\n/)) if (text.trim() !== '') this.log.line(name, text);
+    };
+    child.stdout?.on('data', forward);
+    child.stderr?.on('data', forward);
+    const exited = new Promise<number | null>((resolve) => {
+      child.on('exit', (code) => {
+        if (!this.stopping) this.onUnexpectedExit(name, code);
+        resolve(code);
+      });
+      child.on('error', (error) => {
+        this.log.line(name, `failed to start: ${error.message}`);
+        resolve(null);
+      });
+    });
+    const managed = { name, child, exited };
+    this.processes.push(managed);
+    return managed;
+  }
+
+  /** SIGTERM to every group, then SIGKILL to what is still alive after the grace period. */
+  async stopAll(graceMs = 5000): Promise<void> {
+    this.stopping = true;
+    const alive = this.processes.filter((p) => p.child.exitCode === null && p.child.signalCode === null);
+    for (const p of alive) signalGroup(p.child, 'SIGTERM');
+    const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), graceMs).unref());
+    await Promise.race([Promise.all(alive.map((p) => p.exited)), timeout]);
+    for (const p of alive) signalGroup(p.child, 'SIGKILL');
+    // The leaders are gone; their groups may still hold a straggler (esbuild, workers).
+    await Promise.race([Promise.all(alive.map((p) => p.exited)), new Promise((r) => setTimeout(r, 500).unref())]);
+  }
+
+  /** Last resort on process exit: synchronous, no waiting. */
+  killAllNow(): void {
+    this.stopping = true;
+    for (const p of this.processes) signalGroup(p.child, 'SIGKILL');
+  }
+}
+
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // The group is already gone.
+  }
+}

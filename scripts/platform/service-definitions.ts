@@ -1,0 +1,126 @@
+// Reads what the local platform needs to know from each service's own serverless.yml and from
+// serverless-compose.yml: offline ports, HTTP routes, Cognito triggers and start order.
+// Nothing here is a second copy of those files; they stay the single source of truth.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+
+export const repoRoot = path.resolve(__dirname, '..', '..');
+
+export interface HttpRoute {
+  method: string;
+  path: string;
+}
+
+export interface ServiceDefinition {
+  /** Directory name under services/ and key in serverless-compose.yml. */
+  name: string;
+  /** The `service:` name, which prefixes local Lambda function names. */
+  serviceName: string;
+  dir: string;
+  httpPort: number;
+  lambdaPort: number;
+  routes: HttpRoute[];
+  /** Cognito trigger name (PreSignUp, PostConfirmation...) to local function name. */
+  cognitoTriggers: Record<string, string>;
+  /** SNS topic names the service declares, as they are named in the local stage. */
+  topics: string[];
+  /** True when a function reads a DynamoDB stream: it can start only once the tables exist. */
+  consumesStreams: boolean;
+}
+
+interface RawFunction {
+  events?: Array<Record<string, unknown>>;
+}
+
+interface RawService {
+  service: string;
+  resources?: { Resources?: Record<string, { Type?: string; Properties?: Record<string, unknown> }> };
+  custom?: { 'serverless-offline'?: { httpPort?: number; lambdaPort?: number } };
+  functions?: Record<string, RawFunction>;
+}
+
+interface RawCompose {
+  services: Record<string, { path: string }>;
+}
+
+// serverless.yml files may use CloudFormation short tags (!Ref, !GetAtt...): keep them as plain values.
+const cfnTags = ['Ref', 'GetAtt', 'Sub', 'Join', 'ImportValue', 'If', 'Equals', 'Not', 'Select', 'Split', 'FindInMap', 'GetAZs', 'Base64', 'Cidr', 'Condition', 'And', 'Or'].flatMap(
+  (name) => (['scalar', 'seq', 'map'] as const).map((nodeClass) => ({ tag: `!${name}`, collection: nodeClass === 'scalar' ? undefined : nodeClass, resolve: (value: unknown) => value })),
+);
+
+export function readYaml<T>(file: string): T {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the yaml tag resolver types are loose
+  return parse(readFileSync(file, 'utf8'), { customTags: cfnTags as any, logLevel: 'silent' }) as T;
+}
+
+function routesOf(functions: Record<string, RawFunction>): HttpRoute[] {
+  const routes: HttpRoute[] = [];
+  for (const fn of Object.values(functions)) {
+    for (const event of fn.events ?? []) {
+      const httpApi = event.httpApi as { method?: string; path?: string } | string | undefined;
+      if (!httpApi) continue;
+      if (typeof httpApi === 'string') {
+        const [method = '*', routePath = '*'] = httpApi === '*' ? ['*', '*'] : httpApi.split(' ');
+        routes.push({ method: method.toUpperCase(), path: routePath });
+      } else if (httpApi.path) {
+        routes.push({ method: (httpApi.method ?? '*').toUpperCase(), path: httpApi.path });
+      }
+    }
+  }
+  return routes;
+}
+
+function triggersOf(serviceName: string, functions: Record<string, RawFunction>): Record<string, string> {
+  const triggers: Record<string, string> = {};
+  for (const [fnName, fn] of Object.entries(functions)) {
+    for (const event of fn.events ?? []) {
+      const pool = event.cognitoUserPool as { trigger?: string } | undefined;
+      if (pool?.trigger) triggers[pool.trigger] = `${serviceName}-local-${fnName}`;
+    }
+  }
+  return triggers;
+}
+
+/** Resolves the only variables resource names may use, as serverless does for the local stage. */
+export function localName(template: string, serviceName: string): string {
+  const name = template.replaceAll('${sls:stage}', 'local').replaceAll('${self:service}', serviceName);
+  if (name.includes('${')) throw new Error(`Resource name "${template}" may only use \${sls:stage} and \${self:service}`);
+  return name;
+}
+
+export function loadServiceDefinitions(root = repoRoot): ServiceDefinition[] {
+  const compose = readYaml<RawCompose>(path.join(root, 'serverless-compose.yml'));
+  return Object.entries(compose.services).map(([name, entry]) => {
+    const dir = path.join(root, entry.path);
+    const raw = readYaml<RawService>(path.join(dir, 'serverless.yml'));
+    const offline = raw.custom?.['serverless-offline'];
+    if (!offline?.httpPort || !offline.lambdaPort) {
+      throw new Error(`${entry.path}/serverless.yml: custom.serverless-offline needs httpPort and lambdaPort`);
+    }
+    const functions = raw.functions ?? {};
+    return {
+      name,
+      serviceName: raw.service,
+      dir,
+      httpPort: offline.httpPort,
+      lambdaPort: offline.lambdaPort,
+      routes: routesOf(functions),
+      cognitoTriggers: triggersOf(raw.service, functions),
+      topics: Object.values(raw.resources?.Resources ?? {})
+        .filter((resource) => resource.Type === 'AWS::SNS::Topic')
+        .map((resource) => localName(String(resource.Properties?.TopicName), raw.service)),
+      consumesStreams: Object.values(functions).some((fn) => (fn.events ?? []).some((event) => 'stream' in event)),
+    };
+  });
+}
+
+/**
+ * Start order: services that read DynamoDB streams start after the others, because the tables they
+ * read are created by their owners at start and the streams plugin stalls on a missing table.
+ */
+export function startWaves(services: ServiceDefinition[]): ServiceDefinition[][] {
+  const producers = services.filter((service) => !service.consumesStreams);
+  const consumers = services.filter((service) => service.consumesStreams);
+  return consumers.length > 0 ? [producers, consumers] : [producers];
+}
