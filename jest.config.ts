@@ -1,3 +1,4 @@
+/** @jest-config-loader esbuild-register */
 // Two projects: `unit` runs on fakes in milliseconds; `integration` boots the local platform once
 // (emulators + every service + the gateway) in a global setup and hits it over HTTP.
 import type { Config } from 'jest';
@@ -6,18 +7,23 @@ const transform: Config['transform'] = {
   '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
 };
 
+// @middy/core and jose ship only as ES modules: let swc transform them too.
+const transformIgnorePatterns = ['/node_modules/(?!(@middy|jose)/)'];
+
 const config: Config = {
   testTimeout: 30_000,
   projects: [
     {
       displayName: 'unit',
       transform,
+      transformIgnorePatterns,
       testEnvironment: 'node',
       testMatch: ['<rootDir>/shared/test/**/*.test.ts', '<rootDir>/services/*/test/unit/**/*.test.ts', '<rootDir>/scripts/test/**/*.test.ts'],
     },
     {
       displayName: 'integration',
       transform,
+      transformIgnorePatterns,
       testEnvironment: 'node',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/services/*/test/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/test/setup/global-setup.ts',

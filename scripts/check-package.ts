@@ -1,0 +1,89 @@
+// `npm run check:package`: packages every service for the given stages through compose (offline,
+// dummy credentials) and checks what would ship: one zip per function, every HTTP function's zip
+// within the size budget, sharp only in the thumbnails processor, and templates free of cfn-lint errors.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { loadServiceDefinitions, repoRoot } from './platform/service-definitions';
+
+export const httpZipBudgetBytes = 150 * 1024;
+
+interface PackagedFunction {
+  service: string;
+  name: string;
+  zip: string;
+  bytes: number;
+  isHttp: boolean;
+  entries: string[];
+}
+
+interface ServerlessState {
+  service: { functions: Record<string, { events?: Array<Record<string, unknown>>; package?: { artifact?: string } }> };
+}
+
+function packageStage(stage: string): void {
+  const env = { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', AWS_ACCESS_KEY_ID: 'package-only', AWS_SECRET_ACCESS_KEY: 'package-only', AWS_REGION: 'us-east-1' };
+  const sls = path.join(repoRoot, 'node_modules', 'serverless', 'bin', 'serverless.js');
+  const result = spawnSync(process.execPath, [sls, 'package', '--stage', stage], { cwd: repoRoot, env, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`sls package --stage ${stage} failed:\n${result.stdout}\n${result.stderr}`);
+}
+
+function zipEntries(zip: string): string[] {
+  const out = execFileSync('python3', ['-c', 'import sys, zipfile; print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))', zip], { encoding: 'utf8' });
+  return out.split('\n').filter(Boolean);
+}
+
+export function packagedFunctions(): PackagedFunction[] {
+  return loadServiceDefinitions().flatMap((service) => {
+    const dir = path.join(service.dir, '.serverless');
+    const state = JSON.parse(readFileSync(path.join(dir, 'serverless-state.json'), 'utf8')) as ServerlessState;
+    return Object.entries(state.service.functions).map(([name, fn]) => {
+      const zip = path.join(dir, `${name}.zip`);
+      return {
+        service: service.name,
+        name,
+        zip,
+        bytes: statSync(zip).size,
+        isHttp: (fn.events ?? []).some((event) => 'httpApi' in event),
+        entries: zipEntries(zip),
+      };
+    });
+  });
+}
+
+function cfnLint(template: string): { errors: string; warnings: number } {
+  // cfn-lint exit code bits: 2 = errors, 4 = warnings, 8 = informational. W3005 (a redundant DependsOn
+  // that the framework writes next to a Ref) is harmless and ignored.
+  const result = spawnSync('cfn-lint', ['--ignore-checks', 'W3005', '--', template], { encoding: 'utf8' });
+  if (result.error) throw new Error(`cfn-lint could not run: ${result.error.message}`);
+  const status = result.status ?? 0;
+  return { errors: status & 2 ? result.stdout + result.stderr : '', warnings: status & 4 ? 1 : 0 };
+}
+
+function main(): void {
+  const stages = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['dev', 'prod'];
+  const problems: string[] = [];
+  for (const stage of stages) {
+    packageStage(stage);
+    const functions = packagedFunctions();
+    console.log(`\nstage ${stage}: ${functions.length} functions`);
+    for (const fn of functions) {
+      const hasSharp = fn.entries.some((entry) => entry.includes('sharp') || entry.endsWith('.node'));
+      console.log(`  ${`${fn.service}/${fn.name}`.padEnd(40)} ${(fn.bytes / 1024).toFixed(1).padStart(7)} KB${fn.isHttp ? '' : '  (event)'}${hasSharp ? '  sharp' : ''}`);
+      if (fn.isHttp && fn.bytes > httpZipBudgetBytes) problems.push(`${stage}: ${fn.service}/${fn.name} is ${(fn.bytes / 1024).toFixed(1)} KB, over the ${httpZipBudgetBytes / 1024} KB budget`);
+      if (hasSharp && fn.service !== 'thumbnails') problems.push(`${stage}: ${fn.service}/${fn.name} ships sharp or a native addon`);
+    }
+    for (const service of loadServiceDefinitions()) {
+      const template = path.join(service.dir, '.serverless', 'cloudformation-template-update-stack.json');
+      const { errors } = cfnLint(template);
+      if (errors) problems.push(`${stage}: cfn-lint errors in ${path.relative(repoRoot, template)}:\n${errors}`);
+    }
+  }
+  if (problems.length > 0) {
+    console.error(`\n${problems.length} problem(s):\n- ${problems.join('\n- ')}`);
+    process.exit(1);
+  }
+  console.log('\npackage checks passed');
+}
+
+if (require.main === module) main();

@@ -1,0 +1,43 @@
+// Each service's own health route: it checks that the resources the service owns answer, and
+// reports 503 naming the failing check otherwise. `GET /health` (users) aggregates these.
+import { http, json } from './http';
+
+export type HealthCheck = () => Promise<unknown>;
+
+export interface ServiceHealth {
+  status: 'ok' | 'down';
+  checks: Record<string, 'ok' | 'down'>;
+}
+
+const checkTimeoutMs = 2000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export async function runHealthChecks(checks: Record<string, HealthCheck>, onFailure: (name: string, error: unknown) => void): Promise<ServiceHealth> {
+  const results = await Promise.all(
+    Object.entries(checks).map(async ([name, check]) => {
+      try {
+        await withTimeout(check(), checkTimeoutMs);
+        return [name, 'ok'] as const;
+      } catch (error) {
+        onFailure(name, error);
+        return [name, 'down'] as const;
+      }
+    }),
+  );
+  const status = results.every(([, result]) => result === 'ok') ? 'ok' : 'down';
+  return { status, checks: Object.fromEntries(results) };
+}
+
+export function healthHandler(service: string, checks: Record<string, HealthCheck>) {
+  return http({ service, auth: false }).handler(async ({ log }) => {
+    const health = await runHealthChecks(checks, (name, error) => log.warn('health check failed', { check: name, error }));
+    return json(health.status === 'ok' ? 200 : 503, health, { 'cache-control': 'no-store' });
+  });
+}

@@ -1,0 +1,175 @@
+// The middy middlewares behind `http()`. Per-request state lives in a WeakMap keyed by the request's own
+// event copy, so concurrent invocations (offline, tests, benchmarks) never share it.
+import { randomUUID } from 'node:crypto';
+import type { MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type * as z from 'zod/mini';
+import type { AccessTokenVerifier, AuthContext } from './auth';
+import {
+  isAppError,
+  errorBody,
+  PayloadTooLargeError,
+  UnauthorizedError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from './errors';
+import type { HttpResponse } from './http-response';
+import type { Logger } from './log';
+import { parseInput } from './validation';
+
+export type HttpEvent = APIGatewayProxyEventV2 & { headers: Record<string, string> };
+export type HttpMiddleware = MiddlewareObj<HttpEvent, APIGatewayProxyStructuredResultV2, Error, Context>;
+
+export interface RequestState {
+  requestId: string;
+  log: Logger;
+  auth: AuthContext | null;
+  body: unknown;
+  query: unknown;
+  path: unknown;
+}
+
+export const maxBodyBytes = 1024 * 1024;
+const clientRequestId = /^[A-Za-z0-9._-]{8,128}$/;
+const bearer = /^Bearer +(\S+) *$/i;
+
+const states = new WeakMap<object, RequestState>();
+
+export function requestState(event: object): RequestState {
+  const state = states.get(event);
+  if (!state) throw new Error('requestContext middleware must run first');
+  return state;
+}
+
+export function toResult(response: HttpResponse, requestId: string): APIGatewayProxyStructuredResultV2 {
+  if (response.body === undefined || response.statusCode === 204) {
+    return { statusCode: response.statusCode, headers: { ...response.headers, 'x-request-id': requestId } };
+  }
+  return {
+    statusCode: response.statusCode,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...response.headers, 'x-request-id': requestId },
+    body: JSON.stringify(response.body),
+  };
+}
+
+function lowerCaseHeaders(headers: APIGatewayProxyEventV2['headers'] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name in headers) {
+    const value = headers[name];
+    if (value !== undefined) out[name.toLowerCase()] = value;
+  }
+  return out;
+}
+
+/** Copies the event with lower-case header names, picks the request id, and opens the request's logger. */
+export function requestContext(log: Logger): HttpMiddleware {
+  return {
+    before: (request) => {
+      const event: HttpEvent = { ...request.event, headers: lowerCaseHeaders(request.event.headers) };
+      const incoming = event.headers['x-request-id'];
+      // A client-chosen id is only echoed when it is harmless in logs and headers.
+      const requestId =
+        incoming !== undefined && clientRequestId.test(incoming)
+          ? incoming
+          : event.requestContext?.requestId || randomUUID();
+      states.set(event, { requestId, log: log.child({ requestId }), auth: null, body: undefined, query: undefined, path: undefined });
+      request.event = event;
+    },
+  };
+}
+
+export function authenticate(verifier: AccessTokenVerifier): HttpMiddleware {
+  return {
+    before: async (request) => {
+      const token = bearer.exec(request.event.headers.authorization ?? '')?.[1];
+      if (token === undefined) throw new UnauthorizedError('Missing bearer token');
+      try {
+        requestState(request.event).auth = await verifier.verify(token);
+      } catch (err) {
+        throw isAppError(err) ? err : new UnauthorizedError('Invalid access token', undefined, { cause: err });
+      }
+    },
+  };
+}
+
+function isJson(contentType: string | undefined): boolean {
+  return contentType !== undefined && contentType.split(';', 1)[0]?.trim().toLowerCase() === 'application/json';
+}
+
+/** Reads the JSON body of routes that declare one; routes without a body schema never look at it. */
+export function jsonBody(): HttpMiddleware {
+  return {
+    before: (request) => {
+      const { event } = request;
+      const state = requestState(event);
+      const raw = event.body ?? '';
+      // The limit is on the bytes the client sent, so base64 is measured decoded and text as UTF-8.
+      const bytes = Buffer.byteLength(raw, event.isBase64Encoded ? 'base64' : 'utf8');
+      if (bytes > maxBodyBytes) throw new PayloadTooLargeError('Request body exceeds 1 MiB');
+      // Routes documented as "body empty or {}" get {} whatever the content type says.
+      if (bytes === 0) {
+        state.body = {};
+        return;
+      }
+      if (!isJson(event.headers['content-type'])) {
+        throw new UnsupportedMediaTypeError('Content-Type must be application/json');
+      }
+      try {
+        state.body = JSON.parse(event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw);
+      } catch {
+        throw new ValidationError('Malformed JSON body');
+      }
+    },
+  };
+}
+
+export interface InputSchemas {
+  body?: z.ZodMiniType | undefined;
+  query?: z.ZodMiniType | undefined;
+  path?: z.ZodMiniType | undefined;
+}
+
+/** Validates every declared input and reports the issues of all of them in one 400. */
+export function validateInput(schemas: InputSchemas): HttpMiddleware {
+  return {
+    before: (request) => {
+      const { event } = request;
+      const state = requestState(event);
+      const details: unknown[] = [];
+      const check = <S extends z.ZodMiniType>(schema: S, value: unknown, location: 'body' | 'query' | 'path'): unknown => {
+        try {
+          return parseInput(schema, value, location);
+        } catch (err) {
+          if (!(err instanceof ValidationError)) throw err;
+          details.push(...(err.details ?? []));
+          return undefined;
+        }
+      };
+      if (schemas.path) state.path = check(schemas.path, event.pathParameters ?? {}, 'path');
+      if (schemas.query) state.query = check(schemas.query, event.queryStringParameters ?? {}, 'query');
+      if (schemas.body) state.body = check(schemas.body, state.body, 'body');
+      if (details.length > 0) throw new ValidationError('Request validation failed', details);
+    },
+  };
+}
+
+/** Registered last so it runs first on error: typed errors keep their status, anything else is a logged 500. */
+export function errorHandler(baseLog: Logger): HttpMiddleware {
+  return {
+    onError: (request) => {
+      const err = request.error;
+      const state = states.get(request.event);
+      const requestId = state?.requestId ?? randomUUID();
+      const log = state?.log ?? baseLog.child({ requestId });
+      if (!isAppError(err)) {
+        log.error('Unhandled error', { err });
+      } else if (err.status >= 500) {
+        log.error('Request failed', { status: err.status, code: err.code, err });
+      } else {
+        log.info('Request rejected', { status: err.status, code: err.code, reason: err.message, cause: err.cause });
+      }
+      const { status, body } = errorBody(err, requestId);
+      request.response = toResult({ statusCode: status, body }, requestId);
+    },
+  };
+}

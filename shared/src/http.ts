@@ -1,0 +1,94 @@
+// The one factory every HTTP Lambda is built with (API Gateway HTTP API, payload v2): request id, headers,
+// auth, JSON body, zod validation, serialisation and error mapping, with zod's types flowing into the handler.
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type * as z from 'zod/mini';
+import { defaultVerifier } from './auth';
+import type { AccessTokenVerifier, AuthContext } from './auth';
+import {
+  authenticate,
+  errorHandler,
+  jsonBody,
+  requestContext,
+  requestState,
+  toResult,
+  validateInput,
+} from './http-middlewares';
+import type { HttpEvent } from './http-middlewares';
+import type { HttpResponse } from './http-response';
+import { createLogger } from './log';
+import type { Logger } from './log';
+
+export { created, json, noContent, ok } from './http-response';
+export type { HttpResponse } from './http-response';
+export type { AuthContext } from './auth';
+
+type Schema = z.ZodMiniType;
+type Parsed<S> = S extends Schema ? z.output<S> : undefined;
+
+export interface HttpOptions<B, Q, P, A extends boolean> {
+  /** Names the service in every log line. */
+  service: string;
+  body?: B;
+  query?: Q;
+  path?: P;
+  /** Default true: a valid Cognito access token is required. */
+  auth?: A;
+  /** Replaces the verifier built from COGNITO_* env (tests, benchmarks). */
+  verifier?: AccessTokenVerifier;
+  logger?: Logger;
+}
+
+export interface HttpRequest<B, Q, P, A extends boolean> {
+  body: Parsed<B>;
+  query: Parsed<Q>;
+  path: Parsed<P>;
+  auth: A extends false ? null : AuthContext;
+  /** Lower-case names. */
+  headers: Record<string, string>;
+  requestId: string;
+  log: Logger;
+  event: APIGatewayProxyEventV2;
+  context: Context;
+}
+
+export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+export function http<
+  B extends Schema | undefined = undefined,
+  Q extends Schema | undefined = undefined,
+  P extends Schema | undefined = undefined,
+  A extends boolean = true,
+>(options: HttpOptions<B, Q, P, A>) {
+  const log = options.logger ?? createLogger({ service: options.service });
+  // Resolved here, at cold start, so a missing COGNITO_* variable fails loudly before any request.
+  const verifier = options.auth === false ? undefined : (options.verifier ?? defaultVerifier());
+  return {
+    handler(fn: (request: HttpRequest<B, Q, P, A>) => Promise<HttpResponse>): HttpHandler {
+      const chain = middy<HttpEvent, APIGatewayProxyStructuredResultV2, Error, Context>();
+      chain.use(requestContext(log));
+      if (verifier) chain.use(authenticate(verifier));
+      if (options.body) chain.use(jsonBody());
+      if (options.body || options.query || options.path) {
+        chain.use(validateInput({ body: options.body, query: options.query, path: options.path }));
+      }
+      chain.use(errorHandler(log));
+      return chain.handler(async (event, context) => {
+        const state = requestState(event);
+        // The middlewares above validated these against the very schemas that type them.
+        const response = await fn({
+          body: state.body as Parsed<B>,
+          query: state.query as Parsed<Q>,
+          path: state.path as Parsed<P>,
+          auth: state.auth as HttpRequest<B, Q, P, A>['auth'],
+          headers: event.headers,
+          requestId: state.requestId,
+          log: state.log,
+          event,
+          context,
+        });
+        return toResult(response, state.requestId);
+      });
+    },
+  };
+}

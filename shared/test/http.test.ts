@@ -1,0 +1,578 @@
+import * as z from 'zod/mini';
+import type { AccessTokenVerifier } from '../src/auth';
+import { ConflictError, ServiceUnavailableError } from '../src/errors';
+import { created, http, json, noContent, ok } from '../src/http';
+import type { HttpOptions, HttpRequest, HttpResponse } from '../src/http';
+import { paginationQuery } from '../src/validation';
+import { apiEvent, lambdaContext } from '../src/testing/api-event';
+import type { ApiEventInput } from '../src/testing/api-event';
+import { fakeVerifier } from '../src/testing/fake-verifier';
+import { captureLogger } from './support/log-capture';
+
+const MiB = 1024 * 1024;
+const token = 'token-of-user-1';
+const verifier = fakeVerifier({ [token]: { userId: 'user-1', email: 'ada@example.com' } });
+
+const CreateNote = z.object({
+  title: z.string().check(z.minLength(1), z.maxLength(200)),
+  tags: z.optional(z.array(z.string().check(z.minLength(1)))),
+});
+const AnyText = z.object({ text: z.optional(z.string()) });
+const NoteParams = z.object({ id: z.string().check(z.minLength(3)) });
+
+type Schema = z.ZodMiniType | undefined;
+
+/** Builds a route on fakes and returns its handler plus what it logged. */
+function route<B extends Schema = undefined, Q extends Schema = undefined, P extends Schema = undefined, A extends boolean = true>(
+  options: Omit<HttpOptions<B, Q, P, A>, 'service' | 'logger'>,
+  fn: (request: HttpRequest<B, Q, P, A>) => Promise<HttpResponse>,
+) {
+  const captured = captureLogger();
+  const handler = http<B, Q, P, A>({ verifier, ...options, service: 'test', logger: captured.logger }).handler(fn);
+  const call = (input: ApiEventInput = {}) => handler(apiEvent({ token, ...input }), lambdaContext());
+  return { call, ...captured };
+}
+
+function errorOf(res: { body?: string }): { code: string; message: string; details?: unknown[]; requestId: string } {
+  return JSON.parse(res.body ?? '{}').error;
+}
+
+describe('responses', () => {
+  test('ok() is a 200 JSON response with x-request-id', async () => {
+    // Prepare
+    const { call } = route({}, async () => ok({ hello: 'world' }));
+
+    // Act
+    const res = await call();
+
+    // Assess
+    expect(res.statusCode).toBe(200);
+    expect(res.headers).toEqual({ 'content-type': 'application/json; charset=utf-8', 'x-request-id': 'apigw-request-id-1' });
+    expect(JSON.parse(res.body ?? '')).toEqual({ hello: 'world' });
+  });
+
+  test('created() keeps the headers the handler sets', async () => {
+    // Prepare
+    const { call } = route({}, async () => created({ id: 'n1' }, { location: '/notes/n1' }));
+
+    // Act
+    const res = await call();
+
+    // Assess
+    expect(res.statusCode).toBe(201);
+    expect(res.headers).toMatchObject({ location: '/notes/n1', 'x-request-id': 'apigw-request-id-1' });
+  });
+
+  test('noContent() has no body and no content-type', async () => {
+    // Prepare
+    const { call } = route({}, async () => noContent());
+
+    // Act
+    const res = await call();
+
+    // Assess
+    expect(res).toEqual({ statusCode: 204, headers: { 'x-request-id': 'apigw-request-id-1' } });
+  });
+
+  test('json() sets any status', async () => {
+    // Prepare
+    const { call } = route({}, async () => json(202, { accepted: true }));
+
+    // Act
+    const res = await call();
+
+    // Assess
+    expect(res.statusCode).toBe(202);
+    expect(JSON.parse(res.body ?? '')).toEqual({ accepted: true });
+  });
+});
+
+describe('request id', () => {
+  test('a well-formed incoming x-request-id is reused, whatever the header case', async () => {
+    // Prepare
+    const { call } = route({}, async ({ requestId }) => ok({ requestId }));
+
+    // Act
+    const res = await call({ headers: { 'X-Request-Id': 'client-id-12345' } });
+
+    // Assess
+    expect(res.headers?.['x-request-id']).toBe('client-id-12345');
+    expect(JSON.parse(res.body ?? '')).toEqual({ requestId: 'client-id-12345' });
+  });
+
+  test('error responses carry the request id in the header and the body', async () => {
+    // Prepare
+    const { call } = route({}, async () => {
+      throw new ConflictError('Already exists');
+    });
+
+    // Act
+    const res = await call({ headers: { 'x-request-id': 'client-id-12345' } });
+
+    // Assess
+    expect(res.headers?.['x-request-id']).toBe('client-id-12345');
+    expect(errorOf(res).requestId).toBe('client-id-12345');
+  });
+
+  test.each([['short'], ['has spaces in it'], ['x'.repeat(129)], ['inject"quote123']])(
+    'an unsafe incoming id (%s) is replaced by the API Gateway request id',
+    async (incoming) => {
+      // Prepare
+      const { call } = route({}, async () => ok({}));
+
+      // Act
+      const res = await call({ headers: { 'x-request-id': incoming }, requestId: 'apigw-id-777' });
+
+      // Assess
+      expect(res.headers?.['x-request-id']).toBe('apigw-id-777');
+    },
+  );
+
+  test('without any id a UUID is generated', async () => {
+    // Prepare
+    const { call } = route({}, async () => ok({}));
+
+    // Act
+    const res = await call({ requestId: '' });
+
+    // Assess
+    expect(res.headers?.['x-request-id']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  test('the handler logger tags every line with the request id', async () => {
+    // Prepare
+    const { call, entries } = route({}, async ({ log }) => {
+      log.info('handled');
+      return ok({});
+    });
+
+    // Act
+    await call({ requestId: 'apigw-id-888' });
+
+    // Assess
+    expect(entries()).toContainEqual(expect.objectContaining({ message: 'handled', requestId: 'apigw-id-888', service: 'test' }));
+  });
+});
+
+describe('headers', () => {
+  test('the handler sees lower-case header names and the caller event is left untouched', async () => {
+    // Prepare
+    const { call } = route({}, async ({ headers, event }) => ok({ headers, eventHeaders: event.headers }));
+    const input = { headers: { 'If-Match': '3', 'X-Custom': 'v' } };
+
+    // Act
+    const res = await call(input);
+
+    // Assess
+    const body = JSON.parse(res.body ?? '');
+    expect(body.headers).toMatchObject({ 'if-match': '3', 'x-custom': 'v' });
+    expect(body.headers).not.toHaveProperty('If-Match');
+    expect(body.eventHeaders).toEqual(body.headers);
+    expect(input.headers).toEqual({ 'If-Match': '3', 'X-Custom': 'v' });
+  });
+});
+
+describe('auth', () => {
+  test('auth is on by default and hands { userId, email } to the handler', async () => {
+    // Prepare
+    const { call } = route({}, async ({ auth }) => ok({ userId: auth.userId, email: auth.email }));
+
+    // Act
+    const res = await call();
+
+    // Assess
+    expect(JSON.parse(res.body ?? '')).toEqual({ userId: 'user-1', email: 'ada@example.com' });
+  });
+
+  test('a missing token is a 401 and the handler does not run', async () => {
+    // Prepare
+    const handlerBody = jest.fn(async () => ok({}));
+    const { call } = route({}, handlerBody);
+
+    // Act
+    const res = await call({ headers: { authorization: '' } });
+
+    // Assess
+    expect(res.statusCode).toBe(401);
+    expect(errorOf(res)).toMatchObject({ code: 'UNAUTHORIZED', requestId: 'apigw-request-id-1' });
+    expect(res.headers?.['x-request-id']).toBe('apigw-request-id-1');
+    expect(handlerBody).not.toHaveBeenCalled();
+  });
+
+  test('an unknown token is a 401', async () => {
+    // Prepare
+    const { call } = route({}, async () => ok({}));
+
+    // Act
+    const res = await call({ token: 'forged' });
+
+    // Assess
+    expect(res.statusCode).toBe(401);
+  });
+
+  test('a verifier crash is still a 401, never a 500', async () => {
+    // Prepare
+    const broken: AccessTokenVerifier = { verify: async () => Promise.reject(new TypeError('boom')) };
+    const { call } = route({ verifier: broken }, async () => ok({}));
+
+    // Act
+    const res = await call();
+
+    // Assess
+    expect(res.statusCode).toBe(401);
+  });
+
+  test('a key set outage is a 503', async () => {
+    // Prepare
+    const down: AccessTokenVerifier = { verify: async () => Promise.reject(new ServiceUnavailableError('Token keys unavailable')) };
+    const { call } = route({ verifier: down }, async () => ok({}));
+
+    // Act
+    const res = await call();
+
+    // Assess
+    expect(res.statusCode).toBe(503);
+    expect(errorOf(res).code).toBe('SERVICE_UNAVAILABLE');
+  });
+
+  test('auth: false routes run without a token, with auth null, never asking the verifier', async () => {
+    // Prepare
+    const verify = jest.fn(async () => ({ userId: 'x', email: null }));
+    const { call } = route({ auth: false, verifier: { verify } }, async ({ auth }) => {
+      const anonymous: null = auth;
+      return ok({ auth: anonymous });
+    });
+
+    // Act
+    const res = await call({ token: undefined, headers: {} });
+
+    // Assess
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body ?? '')).toEqual({ auth: null });
+    expect(verify).not.toHaveBeenCalled();
+  });
+});
+
+describe('JSON body', () => {
+  /** A JSON body of exactly `bytes` UTF-8 bytes: {"text":"aaa…"} */
+  function bodyOfBytes(bytes: number): string {
+    return `{"text":"${'a'.repeat(bytes - '{"text":""}'.length)}"}`;
+  }
+
+  test('a body of exactly 1 MiB is accepted', async () => {
+    // Prepare
+    const { call } = route({ body: AnyText }, async ({ body }) => ok({ length: body.text?.length }));
+
+    // Act
+    const res = await call({ body: bodyOfBytes(MiB), headers: { 'content-type': 'application/json' } });
+
+    // Assess
+    expect(res.statusCode).toBe(200);
+  });
+
+  test('one byte over 1 MiB is a 413', async () => {
+    // Prepare
+    const { call } = route({ body: AnyText }, async () => ok({}));
+
+    // Act
+    const res = await call({ body: bodyOfBytes(MiB + 1), headers: { 'content-type': 'application/json' } });
+
+    // Assess
+    expect(res.statusCode).toBe(413);
+    expect(errorOf(res).code).toBe('PAYLOAD_TOO_LARGE');
+    expect(res.headers?.['x-request-id']).toBe('apigw-request-id-1');
+  });
+
+  test('the limit counts UTF-8 bytes, not characters', async () => {
+    // Prepare: 600k characters, 1.2 MB
+    const { call } = route({ body: AnyText }, async () => ok({}));
+
+    // Act
+    const res = await call({ body: JSON.stringify({ text: 'é'.repeat(600_000) }), headers: { 'content-type': 'application/json' } });
+
+    // Assess
+    expect(res.statusCode).toBe(413);
+  });
+
+  test('base64 bodies are measured and parsed decoded', async () => {
+    // Prepare: ~1.33 MiB of base64 text for 1 MiB of JSON
+    const { call } = route({ body: AnyText }, async ({ body }) => ok({ length: body.text?.length }));
+    const encoded = Buffer.from(bodyOfBytes(MiB)).toString('base64');
+
+    // Act
+    const res = await call({ body: encoded, isBase64Encoded: true, headers: { 'content-type': 'application/json' } });
+
+    // Assess
+    expect(encoded.length).toBeGreaterThan(MiB);
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body ?? '')).toEqual({ length: MiB - '{"text":""}'.length });
+  });
+
+  test('a base64 body over 1 MiB decoded is a 413', async () => {
+    // Prepare
+    const { call } = route({ body: AnyText }, async () => ok({}));
+
+    // Act
+    const res = await call({ body: Buffer.from(bodyOfBytes(MiB + 1)).toString('base64'), isBase64Encoded: true, headers: { 'content-type': 'application/json' } });
+
+    // Assess
+    expect(res.statusCode).toBe(413);
+  });
+
+  test.each([['text/plain'], ['application/x-www-form-urlencoded'], ['application/jsonp']])('content-type %s is a 415', async (contentType) => {
+    // Prepare
+    const { call } = route({ body: CreateNote }, async () => ok({}));
+
+    // Act
+    const res = await call({ body: '{"title":"a"}', headers: { 'content-type': contentType } });
+
+    // Assess
+    expect(res.statusCode).toBe(415);
+    expect(errorOf(res).code).toBe('UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  test('a non-empty body without content-type is a 415', async () => {
+    // Prepare
+    const { call } = route({ body: CreateNote }, async () => ok({}));
+
+    // Act
+    const res = await call({ body: '{"title":"a"}' });
+
+    // Assess
+    expect(res.statusCode).toBe(415);
+  });
+
+  test.each([['application/json; charset=utf-8'], ['Application/JSON'], ['application/json;charset=UTF-8']])(
+    'content-type %s is accepted',
+    async (contentType) => {
+      // Prepare
+      const { call } = route({ body: CreateNote }, async ({ body }) => created({ title: body.title }));
+
+      // Act
+      const res = await call({ body: '{"title":"Hello"}', headers: { 'Content-Type': contentType } });
+
+      // Assess
+      expect(res.statusCode).toBe(201);
+      expect(JSON.parse(res.body ?? '')).toEqual({ title: 'Hello' });
+    },
+  );
+
+  test('an empty body is validated as {}', async () => {
+    // Prepare
+    const { call } = route({ body: AnyText }, async ({ body }) => ok({ body }));
+
+    // Act
+    const res = await call({ body: '' });
+
+    // Assess
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body ?? '')).toEqual({ body: {} });
+  });
+
+  test('an empty body on a route that needs fields is a 400 naming them', async () => {
+    // Prepare
+    const { call } = route({ body: CreateNote }, async () => ok({}));
+
+    // Act
+    const res = await call();
+
+    // Assess
+    expect(res.statusCode).toBe(400);
+    expect(errorOf(res).details).toEqual([expect.objectContaining({ location: 'body', path: 'title' })]);
+  });
+
+  test('malformed JSON is a 400 "Malformed JSON body"', async () => {
+    // Prepare
+    const { call } = route({ body: CreateNote }, async () => ok({}));
+
+    // Act
+    const res = await call({ body: '{"title": "a",', headers: { 'content-type': 'application/json' } });
+
+    // Assess
+    expect(res.statusCode).toBe(400);
+    expect(errorOf(res)).toMatchObject({ code: 'VALIDATION_FAILED', message: 'Malformed JSON body' });
+  });
+
+  test('routes without a body schema ignore the body entirely', async () => {
+    // Prepare
+    const { call } = route({}, async ({ body }) => ok({ body: body ?? 'none' }));
+
+    // Act
+    const res = await call({ body: '<<not json>>', headers: { 'content-type': 'text/plain' } });
+
+    // Assess
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body ?? '')).toEqual({ body: 'none' });
+  });
+});
+
+describe('validation', () => {
+  test('an invalid body is a 400 with one detail per issue', async () => {
+    // Prepare
+    const { call } = route({ body: CreateNote }, async () => ok({}));
+
+    // Act
+    const res = await call({ body: { title: '', tags: ['ok', ''] } });
+
+    // Assess
+    expect(res.statusCode).toBe(400);
+    expect(errorOf(res)).toMatchObject({ code: 'VALIDATION_FAILED', message: 'Request validation failed', requestId: 'apigw-request-id-1' });
+    expect(errorOf(res).details).toEqual([
+      { location: 'body', path: 'title', code: 'too_small', message: expect.stringContaining('>=1') },
+      { location: 'body', path: 'tags.1', code: 'too_small', message: expect.any(String) },
+    ]);
+  });
+
+  test('a valid body reaches the handler typed and parsed', async () => {
+    // Prepare
+    const { call } = route({ body: CreateNote }, async ({ body }) => {
+      const title: string = body.title;
+      return created({ title, tags: body.tags ?? [] });
+    });
+
+    // Act
+    const res = await call({ body: { title: 'Trip', tags: ['sea'] } });
+
+    // Assess
+    expect(res.statusCode).toBe(201);
+    expect(JSON.parse(res.body ?? '')).toEqual({ title: 'Trip', tags: ['sea'] });
+  });
+
+  test('query strings are validated and coerced', async () => {
+    // Prepare
+    const { call } = route({ query: paginationQuery }, async ({ query }) => {
+      const limit: number = query.limit;
+      return ok({ limit, cursor: query.cursor ?? null });
+    });
+
+    // Act
+    const res = await call({ query: { limit: '50' } });
+
+    // Assess
+    expect(JSON.parse(res.body ?? '')).toEqual({ limit: 50, cursor: null });
+  });
+
+  test('an absent query string gets the schema defaults', async () => {
+    // Prepare
+    const { call } = route({ query: paginationQuery }, async ({ query }) => ok(query));
+
+    // Act
+    const res = await call();
+
+    // Assess
+    expect(JSON.parse(res.body ?? '')).toEqual({ limit: 20 });
+  });
+
+  test('invalid query and path parameters are reported together', async () => {
+    // Prepare
+    const { call } = route({ query: paginationQuery, path: NoteParams }, async () => ok({}));
+
+    // Act
+    const res = await call({ query: { limit: '101' }, pathParameters: { id: 'x' } });
+
+    // Assess
+    expect(res.statusCode).toBe(400);
+    expect(errorOf(res).details).toEqual([
+      expect.objectContaining({ location: 'path', path: 'id' }),
+      expect.objectContaining({ location: 'query', path: 'limit' }),
+    ]);
+  });
+
+  test('path parameters reach the handler typed', async () => {
+    // Prepare
+    const { call } = route({ path: NoteParams }, async ({ path }) => ok({ id: path.id }));
+
+    // Act
+    const res = await call({ pathParameters: { id: 'note-1' } });
+
+    // Assess
+    expect(JSON.parse(res.body ?? '')).toEqual({ id: 'note-1' });
+  });
+});
+
+describe('errors', () => {
+  test('a typed error keeps its status, code, message and details', async () => {
+    // Prepare
+    const { call } = route({}, async () => {
+      throw new ConflictError('Note id already used', [{ id: 'n1' }]);
+    });
+
+    // Act
+    const res = await call();
+
+    // Assess
+    expect(res.statusCode).toBe(409);
+    expect(res.headers?.['content-type']).toBe('application/json; charset=utf-8');
+    expect(errorOf(res)).toEqual({ code: 'CONFLICT', message: 'Note id already used', details: [{ id: 'n1' }], requestId: 'apigw-request-id-1' });
+  });
+
+  test('an unknown error is a generic 500 without stack or AWS text, and its cause is logged', async () => {
+    // Prepare
+    const awsText = 'User: arn:aws:sts::123:assumed-role/x is not authorized to perform: dynamodb:GetItem';
+    const { call, entries } = route({}, async () => {
+      const err = new Error(awsText);
+      err.name = 'AccessDeniedException';
+      throw err;
+    });
+
+    // Act
+    const res = await call();
+
+    // Assess
+    expect(res.statusCode).toBe(500);
+    expect(errorOf(res)).toEqual({ code: 'INTERNAL', message: 'Internal server error', requestId: 'apigw-request-id-1' });
+    expect(res.body).not.toContain('arn:aws');
+    expect(res.body).not.toContain('at ');
+    expect(res.headers?.['x-request-id']).toBe('apigw-request-id-1');
+    const logged = entries().find((entry) => entry.level === 'error');
+    expect(logged).toMatchObject({ requestId: 'apigw-request-id-1', err: { name: 'AccessDeniedException', message: awsText } });
+    expect((logged?.err as { stack?: string }).stack).toContain('AccessDeniedException');
+  });
+
+  test('a thrown non-Error is a 500 too', async () => {
+    // Prepare
+    const { call } = route({}, async () => Promise.reject('plain string'));
+
+    // Act
+    const res = await call();
+
+    // Assess
+    expect(res.statusCode).toBe(500);
+    expect(res.body).not.toContain('plain string');
+  });
+
+  test('a response that cannot be serialised is a 500, not a crash', async () => {
+    // Prepare
+    const { call } = route({}, async () => ok({ big: 10n }));
+
+    // Act
+    const res = await call();
+
+    // Assess
+    expect(res.statusCode).toBe(500);
+    expect(errorOf(res).code).toBe('INTERNAL');
+  });
+});
+
+describe('isolation', () => {
+  test('concurrent requests keep their own body, auth and request id', async () => {
+    // Prepare
+    const release: Array<() => void> = [];
+    const verifyTwo = fakeVerifier({ a: { userId: 'user-a', email: null }, b: { userId: 'user-b', email: null } });
+    const { call } = route({ body: AnyText, verifier: verifyTwo }, async ({ body, auth, requestId }) => {
+      await new Promise<void>((resolve) => release.push(resolve));
+      return ok({ text: body.text, userId: auth.userId, requestId });
+    });
+
+    // Act
+    const first = call({ token: 'a', body: { text: 'one' }, requestId: 'request-a-1' });
+    const second = call({ token: 'b', body: { text: 'two' }, requestId: 'request-b-1' });
+    await new Promise((resolve) => setImmediate(resolve));
+    release.forEach((resolve) => resolve());
+    const [resA, resB] = await Promise.all([first, second]);
+
+    // Assess
+    expect(JSON.parse(resA.body ?? '')).toEqual({ text: 'one', userId: 'user-a', requestId: 'request-a-1' });
+    expect(JSON.parse(resB.body ?? '')).toEqual({ text: 'two', userId: 'user-b', requestId: 'request-b-1' });
+  });
+});
