@@ -16,6 +16,12 @@ export default tseslint.config(
     },
   },
   {
+    // CommonJS config files loaded by tools (serverless-esbuild plugins).
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['scripts/**/*.ts', 'bench/**/*.ts', 'test/**/*.ts', '**/test/**/*.ts', '*.mjs', '*.ts'],
     rules: { 'no-console': 'off' },
   },

@@ -1,0 +1,50 @@
+// Shared bits of the benchmarks: result files, statistics, and interleaved A/B timing so that
+// a noisy, shared machine slows both sides alike.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const resultsDir = path.join(__dirname, 'results');
+
+export function writeResult(name: string, result: unknown): string {
+  mkdirSync(resultsDir, { recursive: true });
+  const file = path.join(resultsDir, `${name}.json`);
+  writeFileSync(file, `${JSON.stringify({ benchmark: name, recordedAt: new Date().toISOString(), node: process.version, cpus: os.cpus().length, ...(result as object) }, null, 2)}\n`);
+  return file;
+}
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index] ?? NaN;
+}
+
+export const median = (values: number[]) => percentile(values, 50);
+
+export function round(value: number, digits = 3): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
+
+/**
+ * Runs `a` and `b` in alternating blocks and returns per-call times (ms) of each. Alternation means
+ * a burst of load from elsewhere lands on both sides, so their ratio stays meaningful.
+ */
+export async function interleaved(a: () => Promise<unknown>, b: () => Promise<unknown>, options: { rounds: number; perRound: number; warmup: number }) {
+  for (let i = 0; i < options.warmup; i += 1) {
+    await a();
+    await b();
+  }
+  const timesA: number[] = [];
+  const timesB: number[] = [];
+  for (let round = 0; round < options.rounds; round += 1) {
+    const order = round % 2 === 0 ? [a, b] : [b, a];
+    for (const fn of order) {
+      const started = process.hrtime.bigint();
+      for (let i = 0; i < options.perRound; i += 1) await fn();
+      const perCall = Number(process.hrtime.bigint() - started) / 1e6 / options.perRound;
+      (fn === a ? timesA : timesB).push(perCall);
+    }
+  }
+  return { a: timesA, b: timesB };
+}
