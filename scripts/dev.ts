@@ -1,5 +1,6 @@
 // `npm run dev`: the whole backend on http://localhost:3000 with embedded emulators.
 // Ctrl-C (or SIGTERM) stops every child and frees every port.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { defaultEmulatorPorts, startPlatform } from './platform';
 import { repoRoot } from './platform/service-definitions';
@@ -13,6 +14,9 @@ function intFromEnv(name: string, fallback: number): number {
 }
 
 async function main(): Promise<void> {
+  // Optional local overrides (see .env.example); real environment variables win.
+  const envFile = path.join(repoRoot, '.env');
+  if (existsSync(envFile)) process.loadEnvFile(envFile);
   const platform = await startPlatform({
     port: intFromEnv('PORT', 3000),
     host: process.env.HOST ?? '127.0.0.1',

@@ -1,0 +1,58 @@
+// `npm run bench`: runs every benchmark in turn (each writes bench/results/<name>.json), then
+// rewrites the README's benchmark summary from those files. `npm run bench -- middy-chain` runs one;
+// `npm run bench -- --summary` only refreshes the README table.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { repoRoot } from '../scripts/platform/service-definitions';
+import { resultsDir } from './support';
+
+const benchmarks = ['dev-startup', 'bundles', 'middy-chain'];
+
+function run(name: string): void {
+  console.log(`\n== ${name}`);
+  const result = spawnSync(path.join(repoRoot, 'node_modules', '.bin', 'tsx'), [path.join(__dirname, `${name}.ts`)], { stdio: 'inherit', env: { ...process.env, NODE_NO_WARNINGS: '1' } });
+  if (result.status !== 0) throw new Error(`benchmark ${name} failed`);
+}
+
+type Json = Record<string, unknown>;
+const read = (name: string): Json | null => (existsSync(path.join(resultsDir, `${name}.json`)) ? (JSON.parse(readFileSync(path.join(resultsDir, `${name}.json`), 'utf8')) as Json) : null);
+
+function summary(): string {
+  const lines = ['| benchmark | result | goal |', '| --- | --- | --- |'];
+  const dev = read('dev-startup') as { readySecondsMedian: number; peakRssMb: number } | null;
+  if (dev) lines.push(`| \`npm run dev\` to \`/health\` 200 | ${dev.readySecondsMedian} s, peak RSS ${dev.peakRssMb} MB (whole tree) | ≤ 30 s, ≤ 3 GB |`);
+  const chain = read('middy-chain') as { ratio: number; rawMsPerCall: { p50: number }; chainMsPerCall: { p50: number } } | null;
+  if (chain) lines.push(`| middy chain vs raw handler, one GetItem | ${chain.ratio}× (${chain.chainMsPerCall.p50} vs ${chain.rawMsPerCall.p50} ms) | ≤ 1.05× |`);
+  const bundles = read('bundles') as { functions: Array<{ function: string; http: boolean; zipKB: number; loadRatio: number }> } | null;
+  if (bundles) {
+    const http = bundles.functions.filter((f) => f.http);
+    const largest = http.reduce((a, b) => (b.zipKB > a.zipKB ? b : a));
+    const slowest = bundles.functions.reduce((a, b) => (b.loadRatio > a.loadRatio ? b : a));
+    lines.push(`| largest HTTP function zip | ${largest.zipKB} KB (${largest.function}) | ≤ 150 KB |`);
+    lines.push(`| slowest cold module load vs empty handler | ${slowest.loadRatio}× (${slowest.function}) | — |`);
+  }
+  for (const extra of ['users-latency', 'notes-load', 'search-query', 'thumbnails-pipeline', 'notifications-fanout']) {
+    const result = read(extra) as { summary?: string; goal?: string } | null;
+    if (result?.summary) lines.push(`| ${extra} | ${result.summary} | ${result.goal ?? '—'} |`);
+  }
+  return lines.join('\n');
+}
+
+function updateReadme(): void {
+  const readme = path.join(repoRoot, 'README.md');
+  const text = readFileSync(readme, 'utf8');
+  const start = '<!-- bench:start -->';
+  const end = '<!-- bench:end -->';
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from < 0 || to < 0) throw new Error('README.md lacks the bench markers');
+  writeFileSync(readme, `${text.slice(0, from + start.length)}\n${summary()}\n${text.slice(to)}`);
+  console.log('\nREADME.md benchmark summary updated');
+}
+
+// `--summary` only rewrites the README from the results already on disk.
+const args = process.argv.slice(2);
+const only = args.filter((arg) => !arg.startsWith('--'));
+if (!args.includes('--summary')) for (const name of only.length > 0 ? only : benchmarks) run(name);
+updateReadme();
