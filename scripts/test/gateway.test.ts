@@ -1,0 +1,46 @@
+import { createRouter } from '../platform/gateway';
+import type { ServiceDefinition } from '../platform/service-definitions';
+
+function service(name: string, routes: Array<[string, string]>): ServiceDefinition {
+  return { name, serviceName: `photonotes-${name}`, dir: name, httpPort: 1, lambdaPort: 2, routes: routes.map(([method, path]) => ({ method, path })), cognitoTriggers: {}, topics: [], consumesStreams: false };
+}
+
+describe('gateway router', () => {
+  const users = service('users', [
+    ['GET', '/users/me'],
+    ['GET', '/users/{userId}'],
+    ['GET', '/health'],
+    ['*', '*'],
+  ]);
+  const notes = service('core-api', [
+    ['POST', '/notes'],
+    ['GET', '/notes/{id}'],
+  ]);
+  const media = service('thumbnails', [['GET', '/media/{key+}']]);
+  const route = createRouter([users, notes, media]);
+
+  it('prefers a literal segment over a path parameter', () => {
+    expect(route('GET', '/users/me')?.name).toBe('users');
+    expect(route('GET', '/users/abc')?.name).toBe('users');
+  });
+
+  it('routes by method and path to the owning service', () => {
+    expect(route('POST', '/notes')?.name).toBe('core-api');
+    expect(route('GET', '/notes/123')?.name).toBe('core-api');
+  });
+
+  it('matches greedy parameters across slashes', () => {
+    expect(route('GET', '/media/uploads/u1/abc.jpg')?.name).toBe('thumbnails');
+  });
+
+  it('sends unknown paths and methods to the catch-all route', () => {
+    expect(route('DELETE', '/notes')?.name).toBe('users');
+    expect(route('GET', '/nope/nothing')?.name).toBe('users');
+  });
+
+  it('answers null when no service has a catch-all', () => {
+    const withoutCatchAll = createRouter([notes]);
+    expect(withoutCatchAll('GET', '/unknown')).toBeNull();
+    expect(withoutCatchAll('GET', '/notes/1/extra')).toBeNull();
+  });
+});

@@ -1,0 +1,42 @@
+import { loadServiceDefinitions, localName, startWaves } from '../platform/service-definitions';
+
+describe('service definitions read from the repo', () => {
+  const services = loadServiceDefinitions();
+
+  it('lists the five services of serverless-compose.yml with unique ports', () => {
+    expect(services.map((s) => s.name).sort()).toEqual(['core-api', 'notifications', 'search', 'thumbnails', 'users']);
+    const ports = services.flatMap((s) => [s.httpPort, s.lambdaPort]);
+    expect(new Set(ports).size).toBe(ports.length);
+  });
+
+  it('finds every service health route and the catch-all', () => {
+    for (const s of services) expect(s.routes).toContainEqual({ method: 'GET', path: `/health/${s.name}` });
+    expect(services.find((s) => s.name === 'users')?.routes).toContainEqual({ method: '*', path: '*' });
+  });
+
+  it('names the topics as the local stage does', () => {
+    const topics = services.flatMap((s) => s.topics);
+    expect(topics).toEqual(expect.arrayContaining(['photonotes-local-user-events', 'photonotes-local-media-events']));
+  });
+
+  it('starts stream consumers in a later wave than the services that own tables', () => {
+    const waves = startWaves(services);
+    const consumers = services.filter((s) => s.consumesStreams).map((s) => s.name);
+    if (consumers.length > 0) {
+      expect(waves).toHaveLength(2);
+      expect(waves[1]?.map((s) => s.name).sort()).toEqual(consumers.sort());
+    } else {
+      expect(waves).toHaveLength(1);
+    }
+  });
+});
+
+describe('localName', () => {
+  it('resolves the stage and service variables', () => {
+    expect(localName('${self:service}-${sls:stage}-notes', 'photonotes-core-api')).toBe('photonotes-core-api-local-notes');
+  });
+
+  it('refuses any other variable', () => {
+    expect(() => localName('${param:x}-topic', 'svc')).toThrow(/may only use/);
+  });
+});

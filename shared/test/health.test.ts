@@ -1,0 +1,53 @@
+import { runHealthChecks, healthHandler } from '../src/health';
+import { apiEvent, lambdaContext } from '../src/testing/api-event';
+
+describe('runHealthChecks', () => {
+  it('reports ok when every check resolves', async () => {
+    // Prepare
+    const checks = { table: async () => 'fine', bucket: async () => undefined };
+    // Act
+    const health = await runHealthChecks(checks, () => undefined);
+    // Assess
+    expect(health).toEqual({ status: 'ok', checks: { table: 'ok', bucket: 'ok' } });
+  });
+
+  it('marks the failing check down and names it to the failure callback', async () => {
+    const failures: string[] = [];
+    const health = await runHealthChecks({ table: async () => undefined, bucket: async () => Promise.reject(new Error('no bucket')) }, (name) => failures.push(name));
+    expect(health).toEqual({ status: 'down', checks: { table: 'ok', bucket: 'down' } });
+    expect(failures).toEqual(['bucket']);
+  });
+
+  it('treats a check that never answers as down', async () => {
+    jest.useFakeTimers();
+    try {
+      const pending = runHealthChecks({ hangs: () => new Promise(() => undefined) }, () => undefined);
+      await jest.advanceTimersByTimeAsync(2500);
+      await expect(pending).resolves.toEqual({ status: 'down', checks: { hangs: 'down' } });
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+});
+
+describe('healthHandler', () => {
+  beforeAll(() => {
+    process.env.LOG_LEVEL = 'silent';
+  });
+
+  it('answers 200 without a token when healthy', async () => {
+    const handler = healthHandler('svc', { table: async () => undefined });
+    const result = await handler(apiEvent({ method: 'GET', path: '/health/svc' }), lambdaContext());
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body ?? '')).toEqual({ status: 'ok', checks: { table: 'ok' } });
+    expect(result.headers?.['x-request-id']).toBeTruthy();
+  });
+
+  it('answers 503 when a check fails, without leaking the error', async () => {
+    const handler = healthHandler('svc', { table: async () => Promise.reject(new Error('ResourceNotFoundException: secret detail')) });
+    const result = await handler(apiEvent({ method: 'GET', path: '/health/svc' }), lambdaContext());
+    expect(result.statusCode).toBe(503);
+    expect(result.body).not.toContain('secret detail');
+    expect(JSON.parse(result.body ?? '')).toEqual({ status: 'down', checks: { table: 'down' } });
+  });
+});
