@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { parse } from 'yaml';
-import { httpZipBudgetBytes, packagedFunctions } from '../scripts/check-package';
+import { httpZipBudgetBytes, packagedFunctions } from '../scripts/check-deploy';
 import { repoRoot } from '../scripts/platform/service-definitions';
 import { median, round, writeResult } from './support';
 

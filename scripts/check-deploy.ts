@@ -1,6 +1,7 @@
-// `npm run check:package`: packages every service for the given stages through compose (offline,
-// dummy credentials) and checks what would ship: one zip per function, every HTTP function's zip
-// within the size budget, sharp only in the thumbnails processor, and templates free of cfn-lint errors.
+// `npm run check:deploy`: packages every service for the given stages through compose (offline,
+// dummy credentials) and checks what would ship: every HTTP function's zip within the size budget,
+// sharp only in the thumbnails processor, templates free of cfn-lint errors, IAM without wildcards,
+// and no local-only route in a deployed stage.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -60,6 +61,50 @@ function cfnLint(template: string): { errors: string; warnings: number } {
   return { errors: status & 2 ? result.stdout + result.stderr : '', warnings: status & 4 ? 1 : 0 };
 }
 
+interface Template {
+  Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+}
+
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+
+/**
+ * Statements where AWS offers no narrower resource. Each entry is an action that is allowed on "*",
+ * with the reason; nothing else may use a wildcard action or resource.
+ */
+export const wildcardResourceAllowed: Record<string, string> = {};
+
+export function iamProblems(template: Template): string[] {
+  const problems: string[] = [];
+  for (const [name, resource] of Object.entries(template.Resources)) {
+    if (resource.Type !== 'AWS::IAM::Role') continue;
+    const policies = (resource.Properties?.Policies as Array<{ PolicyDocument: { Statement: Statement[] } }> | undefined) ?? [];
+    for (const statement of policies.flatMap((policy) => policy.PolicyDocument.Statement)) {
+      const actions = Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+      const resources = Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
+      for (const action of actions) {
+        if (action.includes('*')) problems.push(`${name}: wildcard action ${action}`);
+      }
+      if (resources.some((r) => r === '*')) {
+        const unexplained = actions.filter((action) => !(action in wildcardResourceAllowed));
+        if (unexplained.length > 0) problems.push(`${name}: resource "*" for ${unexplained.join(', ')}`);
+      }
+    }
+  }
+  return problems;
+}
+
+/** Routes under /dev/ exist only in the local stage (e.g. the push outbox). */
+export function localOnlyRoutes(template: Template): string[] {
+  return Object.values(template.Resources)
+    .filter((resource) => resource.Type === 'AWS::ApiGatewayV2::Route')
+    .map((resource) => String(resource.Properties?.RouteKey))
+    .filter((routeKey) => / \/dev\//.test(routeKey));
+}
+
 function main(): void {
   const stages = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['dev', 'prod'];
   const problems: string[] = [];
@@ -77,13 +122,16 @@ function main(): void {
       const template = path.join(service.dir, '.serverless', 'cloudformation-template-update-stack.json');
       const { errors } = cfnLint(template);
       if (errors) problems.push(`${stage}: cfn-lint errors in ${path.relative(repoRoot, template)}:\n${errors}`);
+      const parsed = JSON.parse(readFileSync(template, 'utf8')) as Template;
+      for (const problem of iamProblems(parsed)) problems.push(`${stage}: ${service.name}: ${problem}`);
+      for (const route of localOnlyRoutes(parsed)) problems.push(`${stage}: ${service.name}: local-only route "${route}" in a deployed stage`);
     }
   }
   if (problems.length > 0) {
     console.error(`\n${problems.length} problem(s):\n- ${problems.join('\n- ')}`);
     process.exit(1);
   }
-  console.log('\npackage checks passed');
+  console.log('\ndeploy checks passed');
 }
 
 if (require.main === module) main();
