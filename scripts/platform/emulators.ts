@@ -4,7 +4,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { RequestListener, Server } from 'node:http';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import {
   CognitoIdentityProviderClient,
   CreateUserPoolClientCommand,
@@ -41,7 +40,9 @@ export async function startSnsServer(port: number): Promise<Server> {
   const pluginDir = path.join(repoRoot, 'node_modules', 'serverless-offline-sns');
   const pluginRequire = (await import('node:module')).createRequire(path.join(pluginDir, 'package.json'));
   const express = pluginRequire('express') as () => RequestListener & { listen(port: number, host: string, cb: () => void): Server };
-  const { SNSServer } = (await import(pathToFileURL(path.join(pluginDir, 'dist', 'sns-server.js')).href)) as {
+  // require(), not import(): jest compiles the global setup to CommonJS and turns import() into a require() of
+  // the file: URL, which fails. Node >= 20.19 requires this ES module natively (engines: >=20.19).
+  const { SNSServer } = pluginRequire(path.join(pluginDir, 'dist', 'sns-server.js')) as {
     SNSServer: new (debug: (msg: string) => void, app: unknown, region: string, accountId: string) => unknown;
   };
   const app = express();

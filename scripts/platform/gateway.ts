@@ -39,6 +39,15 @@ export function createRouter(services: ServiceDefinition[]): (method: string, pa
   };
 }
 
+function isDecodable(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function sendError(res: ServerResponse, status: number, code: string, message: string, requestId: string): void {
   const body = JSON.stringify({ error: { code, message, requestId } });
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-request-id': requestId, 'content-length': Buffer.byteLength(body) });
@@ -61,6 +70,12 @@ export function startGateway(options: GatewayOptions): Promise<http.Server> {
     const requestId = typeof incomingId === 'string' && /^[A-Za-z0-9._-]{8,128}$/.test(incomingId) ? incomingId : randomUUID();
     const url = new URL(req.url ?? '/', 'http://gateway');
     const method = (req.method ?? 'GET').toUpperCase();
+    // serverless-offline answers an undecodable path with its own 400 body; the API's error body it is.
+    if (!isDecodable(url.pathname)) {
+      sendError(res, 400, 'VALIDATION_FAILED', 'The path is not valid percent-encoding', requestId);
+      req.resume();
+      return;
+    }
     const target = route(method, url.pathname);
     if (!target) {
       sendError(res, 404, 'NOT_FOUND', `No route for ${method} ${url.pathname}`, requestId);

@@ -37,7 +37,8 @@ interface RawService {
   service: string;
   resources?: { Resources?: Record<string, { Type?: string; Properties?: Record<string, unknown> }> };
   custom?: { 'serverless-offline'?: { httpPort?: number; lambdaPort?: number } };
-  functions?: Record<string, RawFunction>;
+  /** A definition, or a `${file(...)}` reference to a stage's fragment. */
+  functions?: Record<string, RawFunction | string | null>;
 }
 
 interface RawCompose {
@@ -82,6 +83,26 @@ function triggersOf(serviceName: string, functions: Record<string, RawFunction>)
   return triggers;
 }
 
+// A function that exists only in some stages is declared as `${file(./fragment.yml):${sls:stage}.name, null}`.
+const stageFunctionReference = /^\$\{file\(([^)]+)\):([\w.-]+)/;
+
+/** A function as the local stage sees it: plain definitions as they are, stage fragments read from their file. */
+function localFunction(value: unknown, dir: string): RawFunction | undefined {
+  if (typeof value !== 'string') return (value ?? undefined) as RawFunction | undefined;
+  const match = stageFunctionReference.exec(value.replaceAll('${sls:stage}', 'local'));
+  if (!match?.[1] || !match[2]) return undefined;
+  let node: unknown = readYaml(path.join(dir, match[1]));
+  for (const key of match[2].split('.')) node = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[key] : undefined;
+  return (node ?? undefined) as RawFunction | undefined;
+}
+
+function localFunctions(functions: Record<string, unknown>, dir: string): Record<string, RawFunction> {
+  return Object.fromEntries(Object.entries(functions).flatMap(([name, value]) => {
+    const fn = localFunction(value, dir);
+    return fn ? [[name, fn]] : [];
+  }));
+}
+
 /** Resolves the only variables resource names may use, as serverless does for the local stage. */
 export function localName(template: string, serviceName: string): string {
   const name = template.replaceAll('${sls:stage}', 'local').replaceAll('${self:service}', serviceName);
@@ -98,7 +119,7 @@ export function loadServiceDefinitions(root = repoRoot): ServiceDefinition[] {
     if (!offline?.httpPort || !offline.lambdaPort) {
       throw new Error(`${entry.path}/serverless.yml: custom.serverless-offline needs httpPort and lambdaPort`);
     }
-    const functions = raw.functions ?? {};
+    const functions = localFunctions(raw.functions ?? {}, dir);
     return {
       name,
       serviceName: raw.service,

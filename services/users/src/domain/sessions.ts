@@ -1,0 +1,94 @@
+// Login, refresh and logout. Revocation does not rely on the identity provider alone: every refresh token
+// issued by /auth/login is recorded with the user's session epoch, logout bumps the epoch, and /auth/refresh
+// refuses a token that is unknown or from an older epoch. Cognito's GlobalSignOut adds to that where it exists.
+import { ForbiddenError, RateLimitedError, UnauthorizedError } from '@photonotes/shared/errors';
+import type { Logger } from '@photonotes/shared/log';
+import type { LogInInput } from './account-fields';
+import { isIdentityFailure } from './identity-provider';
+import type { IdentityProvider, IssuedTokens } from './identity-provider';
+import { displayNameFromEmail, newUser } from './profile';
+import type { SessionsRepository, UsersRepository } from './users-store';
+
+/** Keep in step with the app client's RefreshTokenValidity (serverless.yml): a record must outlive its token. */
+export const refreshTokenValidityDays = 30;
+
+export interface SessionDeps {
+  identity: IdentityProvider;
+  users: UsersRepository;
+  sessions: SessionsRepository;
+  now: () => Date;
+}
+
+export interface LoginResult extends IssuedTokens {
+  refreshToken: string;
+  tokenType: 'Bearer';
+}
+
+export interface RefreshResult extends IssuedTokens {
+  tokenType: 'Bearer';
+}
+
+/** The same answer for an unknown email and a wrong password, so a login reveals no account. */
+function invalidCredentials(cause?: unknown): UnauthorizedError {
+  return new UnauthorizedError('Incorrect email or password', undefined, cause === undefined ? undefined : { cause });
+}
+
+function revokedRefreshToken(reason: string, cause?: unknown): UnauthorizedError {
+  return new UnauthorizedError('Invalid or revoked refresh token', undefined, { cause: cause ?? new Error(reason) });
+}
+
+export async function logIn(input: LogInInput, deps: SessionDeps): Promise<LoginResult> {
+  let signedIn;
+  try {
+    signedIn = await deps.identity.logIn(input.email, input.password);
+  } catch (err) {
+    // Unknown user and wrong password take the same path: one provider call, then this one error.
+    if (isIdentityFailure(err, 'not-authorized', 'user-not-found', 'invalid-password')) throw invalidCredentials(err);
+    if (isIdentityFailure(err, 'not-confirmed')) throw new ForbiddenError('Confirm your email address first', undefined, { cause: err });
+    if (isIdentityFailure(err, 'rate-limited')) throw new RateLimitedError('Too many login attempts; try again later', undefined, { cause: err });
+    throw err;
+  }
+  const { userId, tokens } = signedIn;
+  // Normally the confirmation trigger wrote the profile. Cognito confirms a user even when that trigger
+  // fails, so a missing profile is recreated here rather than leaving the account without one.
+  const email = signedIn.email ?? input.email;
+  const user =
+    (await deps.users.get(userId)) ??
+    (await deps.users.createIfAbsent(newUser({ userId, email, displayName: signedIn.displayName ?? displayNameFromEmail(email) }, deps.now())));
+  // Deleted while this login was in flight.
+  if (!user) throw invalidCredentials();
+  const expiresAt = new Date(deps.now().getTime() + refreshTokenValidityDays * 86_400_000);
+  await deps.sessions.record(tokens.refreshToken, { userId, sessionEpoch: user.sessionEpoch }, expiresAt);
+  return { ...tokens, tokenType: 'Bearer' };
+}
+
+export async function refreshSession(refreshToken: string, deps: SessionDeps): Promise<RefreshResult> {
+  const session = await deps.sessions.find(refreshToken, deps.now());
+  if (!session) throw revokedRefreshToken('not issued by /auth/login, or expired');
+  const user = await deps.users.get(session.userId);
+  if (!user) throw revokedRefreshToken('account deleted');
+  if (user.sessionEpoch !== session.sessionEpoch) throw revokedRefreshToken('revoked by a logout');
+  let refreshed;
+  try {
+    refreshed = await deps.identity.refresh(refreshToken);
+  } catch (err) {
+    if (isIdentityFailure(err, 'not-authorized', 'user-not-found')) throw revokedRefreshToken('refused by the identity provider', err);
+    if (isIdentityFailure(err, 'rate-limited')) throw new RateLimitedError('Too many refreshes; try again later', undefined, { cause: err });
+    throw err;
+  }
+  if (refreshed.userId !== session.userId) throw revokedRefreshToken('issued for another user');
+  return { ...refreshed.tokens, tokenType: 'Bearer' };
+}
+
+/**
+ * Bumps the epoch first: from then on every refresh token of the user is refused here, whatever the
+ * provider does. A failing GlobalSignOut is logged, not returned: the logout already holds.
+ */
+export async function logOut(userId: string, accessToken: string, deps: SessionDeps & { log: Logger }): Promise<void> {
+  await deps.users.bumpSessionEpoch(userId);
+  try {
+    await deps.identity.signOutEverywhere(accessToken);
+  } catch (err) {
+    deps.log.warn('Provider sign-out failed; refresh tokens are revoked by the session epoch', { err });
+  }
+}

@@ -1,0 +1,18 @@
+// Cognito PostConfirmation trigger: creates the profile of a confirmed sign-up, once.
+import { createLogger } from '@photonotes/shared/log';
+import type { PostConfirmationTriggerEvent } from 'aws-lambda';
+import { usersRepository, usersTableFromEnv } from '../adapters/users-table';
+import { createProfileOnConfirmation } from '../domain/profile';
+
+const deps = { users: usersRepository(usersTableFromEnv()), now: () => new Date() };
+const log = createLogger({ service: 'users' });
+
+export const handler = async (event: PostConfirmationTriggerEvent): Promise<PostConfirmationTriggerEvent> => {
+  try {
+    await createProfileOnConfirmation({ source: event.triggerSource, attributes: event.request.userAttributes }, deps);
+    return event;
+  } catch (err) {
+    log.error('PostConfirmation trigger failed', { err, userName: event.userName });
+    throw err;
+  }
+};

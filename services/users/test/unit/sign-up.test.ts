@@ -1,0 +1,131 @@
+import { AppError } from '@photonotes/shared/errors';
+import { confirmSignUp, preSignUpDecision, signUp, SignUpRefused } from '../../src/domain/sign-up';
+import { FakeIdentity } from '../support/fakes';
+
+const input = { email: 'ada@example.com', password: 'abcdefg1', displayName: 'Ada' };
+
+async function failureOf(promise: Promise<unknown>): Promise<AppError> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(err instanceof AppError)) throw new Error(`expected an AppError, got ${String(err)}`);
+  return err;
+}
+
+describe('signUp', () => {
+  test('returns the user id, the normalised email and whether the account is already confirmed', async () => {
+    // Prepare
+    const identity = new FakeIdentity({ autoConfirm: false });
+
+    // Act
+    const result = await signUp(input, { identity });
+
+    // Assess
+    expect(result).toEqual({ userId: 'user-1', email: 'ada@example.com', confirmed: false });
+  });
+
+  test('a taken email is a 409', async () => {
+    // Prepare
+    const identity = new FakeIdentity();
+    await signUp(input, { identity });
+
+    // Act
+    const err = await failureOf(signUp({ ...input, displayName: 'Someone else' }, { identity }));
+
+    // Assess
+    expect(err).toMatchObject({ status: 409, code: 'CONFLICT' });
+  });
+
+  test("a password refused by the provider's policy is a 400 naming the password", async () => {
+    // Prepare
+    const identity = new FakeIdentity();
+    identity.failNext('signUp', 'invalid-password');
+
+    // Act
+    const err = await failureOf(signUp(input, { identity }));
+
+    // Assess
+    expect(err).toMatchObject({ status: 400, code: 'VALIDATION_FAILED', details: [expect.objectContaining({ location: 'body', path: 'password' })] });
+  });
+
+  test('a failing trigger is a 503, not a 500', async () => {
+    // Prepare
+    const identity = new FakeIdentity();
+    identity.failNext('signUp', 'trigger-failed');
+
+    // Act
+    const err = await failureOf(signUp(input, { identity }));
+
+    // Assess
+    expect(err).toMatchObject({ status: 503 });
+  });
+
+  test('an unexpected provider error is left to the 500 handler', async () => {
+    // Prepare
+    const identity = new FakeIdentity();
+    identity.failNext('signUp', new Error('socket hang up'));
+
+    // Act
+    const outcome = signUp(input, { identity });
+
+    // Assess
+    await expect(outcome).rejects.toThrow('socket hang up');
+  });
+});
+
+describe('confirmSignUp', () => {
+  test.each(['code-mismatch', 'code-expired', 'user-not-found', 'not-authorized'] as const)('%s gives one and the same 400', async (reason) => {
+    // Prepare
+    const identity = new FakeIdentity();
+    identity.failNext('confirmSignUp', reason);
+
+    // Act
+    const err = await failureOf(confirmSignUp({ email: 'ada@example.com', code: '123456' }, { identity }));
+
+    // Assess
+    expect(err.status).toBe(400);
+    expect(err.message).toBe('Invalid or expired confirmation code');
+  });
+});
+
+describe('preSignUpDecision', () => {
+  const attributes = { email: 'ada@example.com', name: 'Ada' };
+
+  test('in the local stage a sign-up is confirmed and its email verified', () => {
+    // Act
+    const decision = preSignUpDecision({ source: 'PreSignUp_SignUp', attributes }, { autoConfirm: true });
+
+    // Assess
+    expect(decision).toEqual({ autoConfirmUser: true, autoVerifyEmail: true });
+  });
+
+  test('deployed, the email code confirms it', () => {
+    // Act
+    const decision = preSignUpDecision({ source: 'PreSignUp_SignUp', attributes }, { autoConfirm: false });
+
+    // Assess
+    expect(decision).toEqual({ autoConfirmUser: false, autoVerifyEmail: false });
+  });
+
+  test('only self sign-ups are auto-confirmed', () => {
+    // Act
+    const decision = preSignUpDecision({ source: 'PreSignUp_AdminCreateUser', attributes }, { autoConfirm: true });
+
+    // Assess
+    expect(decision.autoConfirmUser).toBe(false);
+  });
+
+  test.each([
+    ['an upper-case email', { email: 'Ada@example.com', name: 'Ada' }],
+    ['no email', { name: 'Ada' }],
+    ['no name', { email: 'ada@example.com' }],
+    ['a name over 80 characters', { email: 'ada@example.com', name: 'x'.repeat(81) }],
+  ])('a sign-up with %s that bypassed the API is refused', (_case, attrs) => {
+    // Act
+    const decide = () => preSignUpDecision({ source: 'PreSignUp_SignUp', attributes: attrs }, { autoConfirm: true });
+
+    // Assess
+    expect(decide).toThrow(SignUpRefused);
+  });
+});
