@@ -5,6 +5,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { checkThumbnailsZips } from '../services/thumbnails/test/package/check-processor-zip';
 import { loadServiceDefinitions, repoRoot } from './platform/service-definitions';
 
 export const httpZipBudgetBytes = 150 * 1024;
@@ -118,6 +119,8 @@ function main(): void {
       if (fn.isHttp && fn.bytes > httpZipBudgetBytes) problems.push(`${stage}: ${fn.service}/${fn.name} is ${(fn.bytes / 1024).toFixed(1)} KB, over the ${httpZipBudgetBytes / 1024} KB budget`);
       if (hasSharp && fn.service !== 'thumbnails') problems.push(`${stage}: ${fn.service}/${fn.name} ships sharp or a native addon`);
     }
+    // The processor must carry sharp for its Lambda architecture, and nothing else in thumbnails may.
+    for (const problem of checkThumbnailsZips()) problems.push(`${stage}: ${problem}`);
     for (const service of loadServiceDefinitions()) {
       const template = path.join(service.dir, '.serverless', 'cloudformation-template-update-stack.json');
       const { errors } = cfnLint(template);
