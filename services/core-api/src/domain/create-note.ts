@@ -1,0 +1,71 @@
+// POST /notes: offline-first creation. A client-chosen id makes the request safe to replay: the same
+// payload from the same owner gets the stored note back; anything else with that id is a conflict.
+import { ConflictError } from '@photonotes/shared/errors';
+import { invalidPhotoKey, keepsChanging, tooManyShareChanges } from './access';
+import type { Caller, NotesDeps } from './deps';
+import { maxWriteAttempts } from './deps';
+import { createFingerprint, normaliseSharedWith, normaliseTags, photoFor, toNote } from './note';
+import type { Note, NoteFields, ProcessedMedia, StoredNote } from './note';
+import type { CreateNoteInput } from './note-input';
+import { ChangeTooLargeError, MediaChangedError, NoteIdTakenError } from './ports';
+
+export interface CreateNoteResult {
+  /** False when the request replayed an earlier create (200 instead of 201). */
+  created: boolean;
+  note: Note;
+}
+
+export async function createNote(input: CreateNoteInput, caller: Caller, deps: NotesDeps): Promise<CreateNoteResult> {
+  const fields: NoteFields = {
+    title: input.title,
+    body: input.body ?? '',
+    tags: normaliseTags(input.tags ?? []),
+    visibility: input.visibility ?? 'private',
+    sharedWith: normaliseSharedWith(input.sharedWith ?? [], caller.userId),
+    photoKey: input.photoKey ?? null,
+  };
+  const { photoKey } = fields;
+  if (photoKey !== null && !deps.verifyPhotoKey(photoKey, caller.userId)) throw invalidPhotoKey();
+
+  const createHash = createFingerprint(fields);
+  const id = input.id ?? deps.newId();
+  const now = deps.now().toISOString();
+  // Most photos are still processing when their note is created; if not, the write says so and is redone.
+  let processed: ProcessedMedia | null = null;
+  for (let attempt = 0; attempt < maxWriteAttempts; attempt++) {
+    const note: StoredNote = {
+      id,
+      ownerId: caller.userId,
+      title: fields.title,
+      body: fields.body,
+      tags: fields.tags,
+      visibility: fields.visibility,
+      sharedWith: fields.sharedWith,
+      photo: photoKey === null ? null : photoFor(photoKey, processed),
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+      createHash,
+    };
+    try {
+      await deps.notes.insertNote(note, photoKey === null ? undefined : { key: photoKey, processed });
+      return { created: true, note: toNote(note) };
+    } catch (err) {
+      if (err instanceof NoteIdTakenError) return replayed(err.existing, caller, createHash);
+      if (err instanceof MediaChangedError) {
+        processed = err.current;
+        continue;
+      }
+      if (err instanceof ChangeTooLargeError) throw tooManyShareChanges();
+      throw err;
+    }
+  }
+  throw keepsChanging();
+}
+
+function replayed(existing: NoteIdTakenError['existing'], caller: Caller, createHash: string): CreateNoteResult {
+  if ('createHash' in existing && existing.ownerId === caller.userId && existing.createHash === createHash) {
+    return { created: false, note: toNote(existing) };
+  }
+  throw new ConflictError('A note with this id already exists');
+}

@@ -1,0 +1,18 @@
+// What every notes operation is given: storage, the upload-key check, and the clock and id source
+// (injected so unit tests control them).
+import type { NotesRepository } from './ports';
+
+export interface NotesDeps {
+  notes: NotesRepository;
+  /** True when `key` was issued to `userId` by POST /media/uploads (shared/src/media-keys.ts). */
+  verifyPhotoKey(key: string, userId: string): boolean;
+  now(): Date;
+  newId(): string;
+}
+
+export interface Caller {
+  userId: string;
+}
+
+/** Optimistic writes retry after losing a race; a note that keeps changing this often is a conflict. */
+export const maxWriteAttempts = 8;

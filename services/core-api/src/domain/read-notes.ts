@@ -1,0 +1,25 @@
+// GET /notes/{id}, GET /notes (own or shared, newest first) and GET /sync.
+import { assertCanView, parseNoteId } from './access';
+import type { Caller, NotesDeps } from './deps';
+import { toNote } from './note';
+import type { Note } from './note';
+import type { ListNotesInput } from './note-input';
+import type { ChangePage, NotePage } from './ports';
+
+/** The most changes one /sync page carries (API.md). */
+export const syncPageSize = 500;
+
+export async function getNote(rawId: string, caller: Caller, deps: NotesDeps): Promise<Note> {
+  const note = await deps.notes.getNote(parseNoteId(rawId));
+  assertCanView(note, caller);
+  return toNote(note);
+}
+
+export async function listNotes(input: ListNotesInput, caller: Caller, deps: NotesDeps): Promise<NotePage> {
+  const page = { limit: input.limit, cursor: input.cursor };
+  return input.scope === 'shared' ? deps.notes.listSharedNotes(caller.userId, page) : deps.notes.listOwnNotes(caller.userId, page);
+}
+
+export async function syncChanges(cursor: string | undefined, caller: Caller, deps: NotesDeps): Promise<ChangePage> {
+  return deps.notes.changesSince(caller.userId, cursor, syncPageSize);
+}

@@ -1,0 +1,13 @@
+// DELETE /notes/{id} (owner only; If-Match: <version> optional) → 204.
+import { http, noContent } from '@photonotes/shared/http';
+import { notesDeps } from '../adapters/notes-deps';
+import { deleteNote } from '../domain/delete-note';
+import { parseIfMatch } from '../domain/if-match';
+import { noteIdPath } from '../domain/note-input';
+
+const deps = notesDeps();
+
+export const handler = http({ service: 'core-api', path: noteIdPath }).handler(async ({ path, headers, auth }) => {
+  await deleteNote({ id: path.id, expectedVersion: parseIfMatch(headers['if-match']) }, auth, deps);
+  return noContent();
+});

@@ -1,0 +1,13 @@
+// GET /notes/{id} → the note, for its owner, its sharees, and anyone when it is public.
+import { http, ok } from '@photonotes/shared/http';
+import { notesDeps } from '../adapters/notes-deps';
+import { etag } from '../domain/if-match';
+import { noteIdPath } from '../domain/note-input';
+import { getNote } from '../domain/read-notes';
+
+const deps = notesDeps();
+
+export const handler = http({ service: 'core-api', path: noteIdPath }).handler(async ({ path, auth }) => {
+  const note = await getNote(path.id, auth, deps);
+  return ok(note, { etag: etag(note.version) });
+});

@@ -1,0 +1,140 @@
+// The SNS consumers, through the local SNS emulator: media.processed shows photo state on notes, and
+// user.deleted removes an account's notes and its place in others' notes.
+import { api } from '../../../../test/support/api';
+import { createTestUser } from '../../../../test/support/users';
+import type { TestUser } from '../../../../test/support/users';
+import { eventually, getNote, listAll, newNote, publishEvent, syncAll, syncPage, uploadKeyFor } from '../support/notes-api';
+import type { Note } from '../support/notes-api';
+
+jest.setTimeout(60_000);
+
+const thumbnailsOf = (key: string) => ({
+  small: { url: `http://127.0.0.1:4569/photonotes-local-media/thumbs/${key}/small.jpg`, width: 128, height: 96 },
+  medium: { url: `http://127.0.0.1:4569/photonotes-local-media/thumbs/${key}/medium.jpg`, width: 512, height: 384 },
+  large: { url: `http://127.0.0.1:4569/photonotes-local-media/thumbs/${key}/large.jpg`, width: 1024, height: 768 },
+});
+
+let alice: TestUser;
+let bob: TestUser;
+
+beforeAll(async () => {
+  [alice, bob] = await Promise.all([createTestUser('alice'), createTestUser('bob')]);
+});
+
+describe('media.processed', () => {
+  it('shows the status and thumbnails on every note using the key, as a new version in /sync', async () => {
+    // Prepare
+    const key = uploadKeyFor(alice);
+    const first = await newNote(alice, { title: 'Photo', photoKey: key, sharedWith: [bob.userId] });
+    const second = await newNote(alice, { title: 'Same photo', photoKey: key });
+    const untouched = await newNote(alice, { title: 'Other photo', photoKey: uploadKeyFor(alice) });
+    const cursor = (await syncAll(alice)).cursor;
+    const thumbnails = thumbnailsOf(key);
+
+    // Act
+    await publishEvent('media-events', 'media.processed', { key, ownerId: alice.userId, status: 'ready', thumbnails });
+
+    // Assess
+    const shown = await eventually(
+      () => getNote(alice, first.id),
+      (res) => res.body.photo?.status === 'ready',
+    );
+    expect(shown.body).toMatchObject({ photo: { key, status: 'ready', thumbnails }, version: 2, title: 'Photo' });
+    expect((await getNote(alice, second.id)).body).toMatchObject({ photo: { key, status: 'ready', thumbnails }, version: 2 });
+    expect((await getNote(alice, untouched.id)).body).toEqual(untouched);
+    const changes = (await eventually(() => syncAll(alice, cursor), (page) => page.changes.length === 2)).changes;
+    expect(changes.map((change) => change.op === 'upsert' && change.note.id).sort()).toEqual([first.id, second.id].sort());
+    expect(changes.every((change) => change.op === 'upsert' && change.note.version === 2 && change.note.photo?.status === 'ready')).toBe(true);
+    expect((await listAll(bob, { scope: 'shared' })).items.find((note) => note.id === first.id)).toEqual(shown.body);
+  });
+
+  it('shows the processed state at once on a note created after processing ended', async () => {
+    // Prepare
+    const key = uploadKeyFor(alice);
+    const probe = await newNote(alice, { title: 'Probe', photoKey: key });
+    await publishEvent('media-events', 'media.processed', { key, ownerId: alice.userId, status: 'ready', thumbnails: thumbnailsOf(key) });
+    await eventually(() => getNote(alice, probe.id), (res) => res.body.photo?.status === 'ready');
+
+    // Act
+    const late = await newNote(alice, { title: 'Late', photoKey: key });
+    const patched = await api<Note>(`/notes/${(await newNote(alice, { title: 'Patched later' })).id}`, { method: 'PATCH', token: alice.accessToken, body: { photoKey: key } });
+
+    // Assess
+    expect(late).toMatchObject({ photo: { key, status: 'ready', thumbnails: thumbnailsOf(key) }, version: 1 });
+    expect(patched.body).toMatchObject({ photo: { key, status: 'ready', thumbnails: thumbnailsOf(key) }, version: 2 });
+  });
+
+  it('marks the photo failed, without thumbnails', async () => {
+    // Prepare
+    const key = uploadKeyFor(alice, 'image/png');
+    const note = await newNote(alice, { photoKey: key });
+
+    // Act
+    await publishEvent('media-events', 'media.processed', { key, ownerId: alice.userId, status: 'failed', thumbnails: null });
+
+    // Assess
+    const res = await eventually(() => getNote(alice, note.id), (r) => r.body.photo?.status !== 'pending');
+    expect(res.body).toMatchObject({ photo: { key, status: 'failed', thumbnails: null }, version: 2 });
+  });
+
+  it('applies a repeated event once', async () => {
+    // Prepare
+    const key = uploadKeyFor(alice);
+    const note = await newNote(alice, { photoKey: key });
+    const event = { key, ownerId: alice.userId, status: 'ready', thumbnails: thumbnailsOf(key) };
+    await publishEvent('media-events', 'media.processed', event);
+    await eventually(() => getNote(alice, note.id), (res) => res.body.version === 2);
+    const marker = await newNote(alice, { title: 'marker', photoKey: uploadKeyFor(alice) });
+
+    // Act: the repeat, then an event that can only be seen once the repeat was handled before it or after.
+    await publishEvent('media-events', 'media.processed', event);
+    await publishEvent('media-events', 'media.processed', { ...event, key: marker.photo?.key });
+    await eventually(() => getNote(alice, marker.id), (res) => res.body.version === 2);
+
+    // Assess
+    expect((await getNote(alice, note.id)).body.version).toBe(2);
+  });
+});
+
+describe('user.deleted', () => {
+  it('deletes the account notes for everyone, takes it out of notes shared with it, and empties its feed', async () => {
+    // Prepare
+    const [leaving, staying] = await Promise.all([createTestUser('leaving'), createTestUser('staying')]);
+    const sharedByLeaving = await newNote(leaving, { title: 'Shared by leaving', sharedWith: [staying.userId] });
+    const publicByLeaving = await newNote(leaving, { title: 'Public by leaving', visibility: 'public', photoKey: uploadKeyFor(leaving) });
+    const sharedWithLeaving = await newNote(staying, { title: 'Shared with leaving', sharedWith: [leaving.userId, bob.userId] });
+    const stayingCursor = (await syncAll(staying)).cursor;
+
+    // Act
+    await publishEvent('user-events', 'user.deleted', { userId: leaving.userId });
+
+    // Assess
+    const gone = await eventually(() => getNote(staying, sharedByLeaving.id), (res) => res.status === 404);
+    expect(gone.status).toBe(404);
+    expect((await getNote(staying, publicByLeaving.id)).status).toBe(404);
+    expect((await listAll(staying, { scope: 'shared' })).items).toEqual([]);
+    const updated = await eventually(() => getNote(staying, sharedWithLeaving.id), (res) => res.body.version === 2);
+    expect(updated.body).toMatchObject({ sharedWith: [bob.userId], version: 2 });
+    expect((await syncAll(staying, stayingCursor)).changes).toEqual([{ op: 'upsert', note: updated.body }]);
+    // The event is processed; the account's token still verifies until it expires, so its views can be read.
+    const feed = await eventually(() => syncPage(leaving), (res) => res.body.changes.length === 0);
+    expect(feed.body.changes).toEqual([]);
+    expect((await listAll(leaving)).items).toEqual([]);
+    expect((await listAll(leaving, { scope: 'shared' })).items).toEqual([]);
+  });
+
+  it('follows DELETE /users/me through the users service and the user-events topic', async () => {
+    // Prepare
+    const [leaving, staying] = await Promise.all([createTestUser('closing'), createTestUser('friend')]);
+    const shared = await newNote(leaving, { title: 'Goodbye', sharedWith: [staying.userId] });
+
+    // Act
+    const res = await api('/users/me', { method: 'DELETE', token: leaving.accessToken });
+
+    // Assess
+    expect(res.status).toBe(204);
+    const gone = await eventually(() => getNote(staying, shared.id), (r) => r.status === 404);
+    expect(gone.status).toBe(404);
+    expect((await listAll(staying, { scope: 'shared' })).items).toEqual([]);
+  });
+});

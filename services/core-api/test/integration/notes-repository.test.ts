@@ -1,0 +1,135 @@
+// The DynamoDB repository against DynamoDB Local (the platform's), on a table of its own: what the HTTP
+// tests cannot arrange, such as writers whose clocks disagree, and the item shapes stream consumers read.
+import { randomUUID } from 'node:crypto';
+import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { notesRepository } from '../../src/adapters/notes-repository';
+import { applyChanges } from '../support/notes-api';
+import type { Note } from '../support/notes-api';
+import type { StoredNote } from '../../src/domain/note';
+import { ChangeTooLargeError } from '../../src/domain/ports';
+
+jest.setTimeout(60_000);
+
+process.env.CURSOR_SECRET ??= 'repository-test-cursor-secret';
+const tableName = `core-api-repository-test-${randomUUID().slice(0, 8)}`;
+const raw = new DynamoDBClient({ endpoint: `http://127.0.0.1:${process.env.DYNAMODB_PORT ?? '8000'}`, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+const client = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+
+beforeAll(async () => {
+  const throughput = { ReadCapacityUnits: 5, WriteCapacityUnits: 5 };
+  await raw.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      AttributeDefinitions: ['pk', 'sk', 'gsi1pk', 'gsi1sk'].map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'gsi1',
+          KeySchema: [
+            { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+          ProvisionedThroughput: throughput,
+        },
+      ],
+      ProvisionedThroughput: throughput,
+    }),
+  );
+});
+
+afterAll(async () => {
+  await raw.send(new DeleteTableCommand({ TableName: tableName }));
+  client.destroy();
+});
+
+function note(ownerId: string, overrides: Partial<StoredNote> = {}): StoredNote {
+  const now = new Date().toISOString();
+  return { id: randomUUID(), ownerId, title: 'T', body: '', tags: [], visibility: 'private', sharedWith: [], photo: null, version: 1, createdAt: now, updatedAt: now, createHash: 'h', ...overrides };
+}
+
+describe('notesRepository', () => {
+  it('keeps the feed in commit order for writers whose clocks disagree, so a syncing reader misses nothing', async () => {
+    // Prepare: three "Lambdas", one a second slow and one a second fast.
+    const owner = randomUUID();
+    const writers = [-1000, 0, 1000].map((skew) => notesRepository({ tableName, client, now: () => Date.now() + skew }));
+    const reader = notesRepository({ tableName, client });
+    let cursor: string | undefined;
+    let state = new Map<string, Note>();
+    let writing = true;
+    const sync = async () => {
+      for (;;) {
+        const page = await reader.changesSince(owner, cursor, 500);
+        state = applyChanges(state, page.changes as Parameters<typeof applyChanges>[1]);
+        cursor = page.cursor;
+        if (!page.hasMore) return;
+      }
+    };
+
+    // Act
+    const syncing = (async () => {
+      while (writing) await sync();
+    })();
+    const notes = await Promise.all(
+      Array.from({ length: 12 }, async (_, i) => {
+        const writer = writers[i % writers.length] as (typeof writers)[number];
+        let current = note(owner, { title: `n${i}` });
+        await writer.insertNote(current);
+        for (let v = 2; v <= 4; v++) {
+          const next = { ...current, version: v, body: `v${v}` };
+          await writers[(i + v) % writers.length]?.replaceNote((await reader.getNote(current.id)) as StoredNote, next);
+          current = next;
+        }
+        return current;
+      }),
+    ).finally(() => {
+      writing = false;
+    });
+    await syncing;
+    await sync();
+
+    // Assess
+    expect([...state.values()].map((n) => `${n.id}:${n.version}`).sort()).toEqual(notes.map((n) => `${n.id}:4`).sort());
+  });
+
+  it('keeps one feed entry per note (compaction) and stores notes and shares as stream consumers expect', async () => {
+    // Prepare
+    const owner = randomUUID();
+    const repo = notesRepository({ tableName, client });
+    const first = note(owner, { sharedWith: ['friend-1'] });
+    await repo.insertNote(first);
+
+    // Act
+    await repo.replaceNote((await repo.getNote(first.id)) as StoredNote, { ...first, version: 2, title: 'Edited' });
+    await repo.replaceNote((await repo.getNote(first.id)) as StoredNote, { ...first, version: 3, title: 'Edited again' });
+
+    // Assess
+    const feed = await client.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `FEED#${owner}` } }));
+    expect(feed.Items?.map((item) => item.entity).sort()).toEqual(['feed-change', 'feed-head']);
+    const noteItem = await client.send(new GetCommand({ TableName: tableName, Key: { pk: `NOTE#${first.id}`, sk: 'NOTE' } }));
+    expect(noteItem.Item).toMatchObject({ entity: 'note', id: first.id, ownerId: owner, title: 'Edited again', version: 3, sharedWith: ['friend-1'] });
+    const share = await client.send(new GetCommand({ TableName: tableName, Key: { pk: `NOTE#${first.id}`, sk: 'SHARE#friend-1' } }));
+    expect(share.Item).toMatchObject({ entity: 'share', noteId: first.id, userId: 'friend-1', note: { title: 'Edited again', version: 3 } });
+  });
+
+  it('refuses a change that cannot fit one transaction instead of splitting it', async () => {
+    // Prepare
+    const owner = randomUUID();
+    const repo = notesRepository({ tableName, client });
+    const sharedWith = Array.from({ length: 50 }, (_, i) => `old-${i}`);
+    const stored = note(owner, { sharedWith });
+    await repo.insertNote(stored);
+    const current = (await repo.getNote(stored.id)) as StoredNote;
+
+    // Act
+    const attempt = repo.replaceNote(current, { ...current, version: 2, sharedWith: sharedWith.map((id) => id.replace('old', 'new')) });
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(ChangeTooLargeError);
+    expect(await repo.getNote(stored.id)).toMatchObject({ version: 1, sharedWith });
+  });
+});
