@@ -1,0 +1,73 @@
+// What the search domain needs from storage: the per-note document record (the indexed version and the
+// postings it wrote) and the postings themselves. The DynamoDB implementation is adapters/search-index.ts.
+import type { Posting, PostingSet } from './index-entry';
+
+/** The index's record of one note: what a result shows, and which postings exist for it. */
+export interface IndexedDoc {
+  noteId: string;
+  /** The note version indexed last; an older one never overwrites it. */
+  version: number;
+  /** A tombstone: the note was deleted at `version`; it keeps older re-deliveries from reviving it. */
+  deleted: boolean;
+  ownerId: string;
+  title: string;
+  body: string;
+  updatedAt: string;
+  principals: string[];
+  /** Term → impact; with `principals`, exactly the postings of this version. */
+  terms: Record<string, number>;
+  /**
+   * Set while this version's postings are being written: the postings of earlier versions that may still
+   * exist and must go. Non-null also means this version's own postings may be incomplete.
+   */
+  pending: PostingSet | null;
+}
+
+/**
+ * Postings are partitioned by principal and the first characters of the term, so a prefix can be read
+ * with one Query only when it is at least this long.
+ */
+export const minPrefixLength = 2;
+
+export interface NotePosting {
+  noteId: string;
+  /** The indexed term (for a prefix query, the term that matched the prefix). */
+  term: string;
+  impact: number;
+}
+
+export interface PostingsQuery {
+  principal: string;
+  term: string;
+  /** Match every term that starts with `term`, not only `term` itself. */
+  prefix: boolean;
+  limit: number;
+}
+
+export interface PostingsPage {
+  /** Highest impact first for one term; for a prefix, term by term. */
+  postings: NotePosting[];
+  /** More postings matched than `limit`. */
+  truncated: boolean;
+}
+
+export interface SearchIndex {
+  getDoc(noteId: string): Promise<IndexedDoc | undefined>;
+  /** Conditional on the stored version being `expectedVersion` (null: no record); else DocChangedError. */
+  putDoc(doc: IndexedDoc, expectedVersion: number | null): Promise<void>;
+  /** Clears `pending` if `version` is still the stored one. */
+  completeDoc(noteId: string, version: number): Promise<void>;
+  /** Idempotent: puts and deletes may be repeated. */
+  writePostings(noteId: string, puts: Posting[], deletes: Posting[]): Promise<void>;
+  queryPostings(query: PostingsQuery): Promise<PostingsPage>;
+  /** The records that exist, by note id. */
+  getDocs(noteIds: string[]): Promise<Map<string, IndexedDoc>>;
+}
+
+/** The document record changed between read and write (another writer won). */
+export class DocChangedError extends Error {
+  constructor(noteId: string) {
+    super(`The index record of note ${noteId} changed concurrently`);
+    this.name = 'DocChangedError';
+  }
+}
