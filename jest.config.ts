@@ -18,7 +18,7 @@ const config: Config = {
       transform,
       transformIgnorePatterns,
       testEnvironment: 'node',
-      testMatch: ['<rootDir>/shared/test/**/*.test.ts', '<rootDir>/services/*/test/unit/**/*.test.ts', '<rootDir>/scripts/test/**/*.test.ts'],
+      testMatch: ['<rootDir>/shared/test/**/*.test.ts', '<rootDir>/services/*/test/unit/**/*.test.ts', '<rootDir>/scripts/test/**/*.test.ts', '<rootDir>/clients/*/test/**/*.test.ts'],
     },
     {
       displayName: 'integration',

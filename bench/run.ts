@@ -7,7 +7,7 @@ import path from 'node:path';
 import { repoRoot } from '../scripts/platform/service-definitions';
 import { resultsDir } from './support';
 
-const benchmarks = ['dev-startup', 'bundles', 'middy-chain', 'thumbnails-pipeline'];
+const benchmarks = ['dev-startup', 'bundles', 'middy-chain', 'thumbnails-pipeline', 'notifications-fanout', 'search-query'];
 
 function run(name: string): void {
   console.log(`\n== ${name}`);

@@ -1,9 +1,10 @@
 // `npm run check:deploy`: packages every service for the given stages through compose (offline,
 // dummy credentials) and checks what would ship: every HTTP function's zip within the size budget,
 // sharp only in the thumbnails processor, templates free of cfn-lint errors, IAM without wildcards,
-// and no local-only route in a deployed stage.
+// a role of its own for every function, encrypted private buckets, protected prod tables, and no
+// local-only route in a deployed stage.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { checkThumbnailsZips } from '../services/thumbnails/test/package/check-processor-zip';
 import { loadServiceDefinitions, repoRoot } from './platform/service-definitions';
@@ -23,7 +24,10 @@ interface ServerlessState {
   service: { functions: Record<string, { events?: Array<Record<string, unknown>>; package?: { artifact?: string } }> };
 }
 
-function packageStage(stage: string): void {
+export function packageStage(stage: string): void {
+  // serverless-esbuild zips every file of its build folder, and `sls offline` leaves that folder behind: a
+  // stale bundle (a local-only function, a removed one) would otherwise ship inside every zip.
+  for (const service of loadServiceDefinitions()) rmSync(path.join(service.dir, '.esbuild'), { recursive: true, force: true });
   const env = { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', AWS_ACCESS_KEY_ID: 'package-only', AWS_SECRET_ACCESS_KEY: 'package-only', AWS_REGION: 'us-east-1' };
   const sls = path.join(repoRoot, 'node_modules', 'serverless', 'bin', 'serverless.js');
   const result = spawnSync(process.execPath, [sls, 'package', '--stage', stage], { cwd: repoRoot, env, encoding: 'utf8' });
@@ -98,6 +102,45 @@ export function iamProblems(template: Template): string[] {
   return problems;
 }
 
+/** The framework's own helper functions (custom resources): one shared role that the framework scopes itself. */
+const frameworkFunction = /^CustomDashresource/;
+
+/** Every function runs with a role of its own (serverless-iam-roles-per-function), never a shared one. */
+export function sharedRoles(template: Template): string[] {
+  const byRole = new Map<string, string[]>();
+  for (const [name, resource] of Object.entries(template.Resources)) {
+    if (resource.Type !== 'AWS::Lambda::Function' || frameworkFunction.test(name)) continue;
+    const role = JSON.stringify(resource.Properties?.Role ?? null);
+    byRole.set(role, [...(byRole.get(role) ?? []), name]);
+  }
+  const problems: string[] = [];
+  for (const [role, functions] of byRole) {
+    if (functions.length > 1) problems.push(`${functions.join(', ')} share the role ${role}`);
+    else if (/"IamRoleLambdaExecution"/.test(role) || role === 'null') problems.push(`${functions[0]} has no role of its own (${role})`);
+  }
+  return problems;
+}
+
+/** Buckets are encrypted and block every kind of public access; in prod every table has PITR and deletion protection. */
+export function dataProtectionProblems(template: Template, stage: string): string[] {
+  const problems: string[] = [];
+  for (const [name, resource] of Object.entries(template.Resources)) {
+    const props = resource.Properties ?? {};
+    if (resource.Type === 'AWS::S3::Bucket') {
+      if (!props.BucketEncryption) problems.push(`${name}: bucket without BucketEncryption`);
+      const block = (props.PublicAccessBlockConfiguration ?? {}) as Record<string, unknown>;
+      const missing = ['BlockPublicAcls', 'BlockPublicPolicy', 'IgnorePublicAcls', 'RestrictPublicBuckets'].filter((key) => block[key] !== true);
+      if (missing.length > 0) problems.push(`${name}: bucket public access not blocked (${missing.join(', ')})`);
+    }
+    if (resource.Type === 'AWS::DynamoDB::Table' && stage === 'prod') {
+      const pitr = props.PointInTimeRecoverySpecification as { PointInTimeRecoveryEnabled?: unknown } | undefined;
+      if (pitr?.PointInTimeRecoveryEnabled !== true) problems.push(`${name}: table without point-in-time recovery`);
+      if (props.DeletionProtectionEnabled !== true) problems.push(`${name}: table without deletion protection`);
+    }
+  }
+  return problems;
+}
+
 /** Routes under /dev/ exist only in the local stage (e.g. the push outbox). */
 export function localOnlyRoutes(template: Template): string[] {
   return Object.values(template.Resources)
@@ -128,6 +171,10 @@ function main(): void {
       const parsed = JSON.parse(readFileSync(template, 'utf8')) as Template;
       for (const problem of iamProblems(parsed)) problems.push(`${stage}: ${service.name}: ${problem}`);
       for (const route of localOnlyRoutes(parsed)) problems.push(`${stage}: ${service.name}: local-only route "${route}" in a deployed stage`);
+      for (const problem of sharedRoles(parsed)) problems.push(`${stage}: ${service.name}: ${problem}`);
+      // The create template holds the deployment bucket alone; the update template everything else.
+      const created = JSON.parse(readFileSync(path.join(service.dir, '.serverless', 'cloudformation-template-create-stack.json'), 'utf8')) as Template;
+      for (const problem of [...dataProtectionProblems(created, stage), ...dataProtectionProblems(parsed, stage)]) problems.push(`${stage}: ${service.name}: ${problem}`);
     }
   }
   if (problems.length > 0) {

@@ -14,6 +14,11 @@ describe('service definitions read from the repo', () => {
     expect(services.find((s) => s.name === 'users')?.routes).toContainEqual({ method: '*', path: '*' });
   });
 
+  it('reads functions that only the local stage has from their fragment file', () => {
+    const notifications = services.find((s) => s.name === 'notifications');
+    expect(notifications?.routes).toContainEqual({ method: 'GET', path: '/dev/push-outbox' });
+  });
+
   it('names the topics as the local stage does', () => {
     const topics = services.flatMap((s) => s.topics);
     expect(topics).toEqual(expect.arrayContaining(['photonotes-local-user-events', 'photonotes-local-media-events']));

@@ -43,15 +43,26 @@ function toChange<T>(record: DynamoDBRecord): StreamChange<T> {
   };
 }
 
+export interface StreamHandlerOptions extends EventHandlerOptions {
+  /**
+   * Records handled at the same time; default 1, strictly in order. Above 1 only for consumers whose records
+   * are independent of each other and idempotent: the earliest failed record is reported, so Lambda delivers
+   * it and every record after it again, including those that succeeded.
+   */
+  concurrency?: number;
+}
+
 /**
  * Processes stream records in order and stops at the first failure, reporting it as the batch item failure:
  * Lambda then retries from that record, so later records are never applied before it.
  */
 export function streamHandler<T = Record<string, unknown>>(
-  options: EventHandlerOptions,
+  options: StreamHandlerOptions,
   fn: (change: StreamChange<T>, ctx: EventContext) => Promise<void>,
 ): (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse> {
   const baseLog = options.logger ?? createLogger({ service: options.service });
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 1));
+  if (concurrency > 1) return concurrentStreamHandler(baseLog, concurrency, fn);
   return async (event, context) => {
     for (const record of event.Records) {
       const sequenceNumber = record.dynamodb?.SequenceNumber ?? '';
@@ -65,6 +76,34 @@ export function streamHandler<T = Record<string, unknown>>(
       }
     }
     return { batchItemFailures: [] };
+  };
+}
+
+function concurrentStreamHandler<T>(
+  baseLog: Logger,
+  concurrency: number,
+  fn: (change: StreamChange<T>, ctx: EventContext) => Promise<void>,
+): (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse> {
+  return async (event, context) => {
+    const records = event.Records;
+    let earliestFailure = records.length;
+    let next = 0;
+    const worker = async () => {
+      while (next < records.length) {
+        const index = next++;
+        const record = records[index] as DynamoDBRecord;
+        const log = baseLog.child({ eventId: record.eventID, sequenceNumber: record.dynamodb?.SequenceNumber ?? '' });
+        try {
+          await fn(toChange<T>(record), { log, context });
+        } catch (err) {
+          log.error('Stream record failed; the batch resumes from the earliest failure', { eventName: record.eventName, err });
+          earliestFailure = Math.min(earliestFailure, index);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, records.length) }, worker));
+    const failed = records[earliestFailure];
+    return { batchItemFailures: failed ? [{ itemIdentifier: failed.dynamodb?.SequenceNumber ?? '' }] : [] };
   };
 }
 

@@ -45,6 +45,9 @@ export function toResult(response: HttpResponse, requestId: string): APIGatewayP
   if (response.body === undefined || response.statusCode === 204) {
     return { statusCode: response.statusCode, headers: { ...response.headers, 'x-request-id': requestId } };
   }
+  if (response.raw) {
+    return { statusCode: response.statusCode, headers: { ...response.headers, 'x-request-id': requestId }, body: String(response.body), isBase64Encoded: response.raw === 'base64' };
+  }
   return {
     statusCode: response.statusCode,
     headers: { 'content-type': 'application/json; charset=utf-8', ...response.headers, 'x-request-id': requestId },

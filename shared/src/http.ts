@@ -19,7 +19,7 @@ import type { HttpResponse } from './http-response';
 import { createLogger } from './log';
 import type { Logger } from './log';
 
-export { created, json, noContent, ok } from './http-response';
+export { created, json, noContent, ok, raw } from './http-response';
 export type { HttpResponse } from './http-response';
 export type { AuthContext } from './auth';
 

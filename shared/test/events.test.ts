@@ -78,6 +78,51 @@ describe('streamHandler', () => {
     // Assess
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '' }] });
   });
+
+  test('with concurrency, handles records side by side', async () => {
+    // Prepare
+    let running = 0;
+    let mostAtOnce = 0;
+    const { logger } = captureLogger();
+    const handler = streamHandler<NoteItem>({ service: 'notifications', logger, concurrency: 3 }, async () => {
+      running++;
+      mostAtOnce = Math.max(mostAtOnce, running);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      running--;
+    });
+    const records = ['100', '200', '300', '400', '500'].map((seq) => streamRecord(seq, 'MODIFY', seq));
+
+    // Act
+    const result = await handler({ Records: records }, lambdaContext());
+
+    // Assess
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(mostAtOnce).toBe(3);
+  });
+
+  test('with concurrency, tries every record and reports the earliest failure in stream order', async () => {
+    // Prepare
+    const processed: string[] = [];
+    const { logger, entries } = captureLogger();
+    const handler = streamHandler<NoteItem>({ service: 'notifications', logger, concurrency: 4 }, async (change) => {
+      // The later failure finishes first: the report must still name the earlier one.
+      if (change.sequenceNumber === '200') {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        throw new Error('push failed');
+      }
+      if (change.sequenceNumber === '400') throw new Error('push failed too');
+      processed.push(change.sequenceNumber);
+    });
+    const records = ['100', '200', '300', '400', '500'].map((seq) => streamRecord(seq, 'MODIFY', seq));
+
+    // Act
+    const result = await handler({ Records: records }, lambdaContext());
+
+    // Assess
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '200' }] });
+    expect(processed.sort()).toEqual(['100', '300', '500']);
+    expect(entries().filter((entry) => entry.level === 'error').map((entry) => entry.sequenceNumber)).toEqual(['400', '200']);
+  });
 });
 
 const MediaReady = domainEventEnvelope(z.object({ key: z.string() }), 'media.ready');

@@ -1,0 +1,72 @@
+// An app's signed-in session over the client: logIn keeps the tokens, every call sends the access token, a
+// 401 trades the refresh token for a new one (once), and logOut or a refused refresh forgets them.
+import { createClient } from './client';
+import type { Client, ClientOptions } from './client';
+import { isApiError } from './errors';
+import type { components } from './schema';
+
+export interface SessionTokens {
+  accessToken: string;
+  idToken: string;
+  refreshToken: string;
+}
+
+export interface SessionOptions extends Omit<ClientOptions, 'tokens'> {
+  /** Tokens kept from an earlier run (secure storage), if any. */
+  initial?: SessionTokens;
+  /** Called whenever the tokens change (store them), with undefined when the session ends. */
+  onChange?: (tokens: SessionTokens | undefined) => void;
+}
+
+export interface Session {
+  api: Client;
+  readonly tokens: SessionTokens | undefined;
+  logIn(email: string, password: string): Promise<components['schemas']['LoginResult']>;
+  /** Ends the session on the server (every refresh token stops working) and forgets it here. */
+  logOut(): Promise<void>;
+}
+
+export function createSession(options: SessionOptions): Session {
+  let tokens = options.initial;
+  const set = (next: SessionTokens | undefined) => {
+    tokens = next;
+    options.onChange?.(next);
+  };
+  const api: Client = createClient({
+    ...options,
+    tokens: {
+      get: () => tokens?.accessToken,
+      refresh: async () => {
+        const current = tokens;
+        if (!current) return undefined;
+        try {
+          const refreshed = await api.post('/auth/refresh', { body: { refreshToken: current.refreshToken } });
+          set({ ...current, accessToken: refreshed.accessToken, idToken: refreshed.idToken });
+          return refreshed.accessToken;
+        } catch (error) {
+          // Revoked or expired: the session is over. Anything else (no network) keeps it for a later try.
+          if (isApiError(error) && error.status === 401 && tokens === current) set(undefined);
+          throw error;
+        }
+      },
+    },
+  });
+  return {
+    api,
+    get tokens() {
+      return tokens;
+    },
+    async logIn(email, password) {
+      const result = await api.post('/auth/login', { body: { email, password } });
+      set({ accessToken: result.accessToken, idToken: result.idToken, refreshToken: result.refreshToken });
+      return result;
+    },
+    async logOut() {
+      try {
+        await api.post('/auth/logout');
+      } finally {
+        set(undefined);
+      }
+    },
+  };
+}
