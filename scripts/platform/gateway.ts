@@ -93,6 +93,14 @@ export function startGateway(options: GatewayOptions): Promise<http.Server> {
         timeout: 30_000,
       },
       (upstreamRes) => {
+        // Every answer of our handlers carries x-request-id. One without it comes from serverless-offline
+        // itself: a handler that crashed or timed out, which it reports as a 200 with `errorMessage`.
+        // API Gateway would answer 500 there, so the API's error body it is (CORS preflights excepted).
+        if (!upstreamRes.headers['x-request-id'] && method !== 'OPTIONS') {
+          upstreamRes.resume();
+          sendError(res, 500, 'INTERNAL', 'Internal server error', requestId);
+          return;
+        }
         res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
         upstreamRes.pipe(res);
       },

@@ -1,0 +1,45 @@
+// Every key of the notifications tables, built here and nowhere else.
+// devices table
+//   device        pk USER#<userId>               sk DEVICE#<deviceId>                 the registration
+//   device-count  pk USER#<userId>               sk DEVICES                           deviceCount (the limit)
+//   token         pk TOKEN#<platform>#<token>    sk TOKEN                             who holds the token
+// inbox table
+//   notification  pk USER#<userId>               sk NOTIFICATION#<id>                 ids sort by time (TTL expiresAt)
+//   delivery      pk DELIVERY#<sha256(key)>      sk DELIVERY                          duplicate suppression (TTL expiresAt)
+//   outbox-push   pk OUTBOX#<userId>             sk PUSH#<notificationId>#<deviceId>  local stage only (TTL expiresAt)
+import { createHash } from 'node:crypto';
+import type { Platform } from '../domain/device';
+
+export interface TableKey {
+  pk: string;
+  sk: string;
+}
+
+export const entities = {
+  device: 'device',
+  deviceCount: 'device-count',
+  token: 'token',
+  notification: 'notification',
+  delivery: 'delivery',
+  outboxPush: 'outbox-push',
+} as const;
+
+const devicePrefix = 'DEVICE#';
+const notificationPrefix = 'NOTIFICATION#';
+const pushPrefix = 'PUSH#';
+
+export const keys = {
+  device: (userId: string, deviceId: string): TableKey => ({ pk: `USER#${userId}`, sk: `${devicePrefix}${deviceId}` }),
+  deviceCount: (userId: string): TableKey => ({ pk: `USER#${userId}`, sk: 'DEVICES' }),
+  token: (platform: Platform, token: string): TableKey => ({ pk: `TOKEN#${platform}#${token}`, sk: 'TOKEN' }),
+  notification: (userId: string, id: string): TableKey => ({ pk: `USER#${userId}`, sk: `${notificationPrefix}${id}` }),
+  // Event ids are chosen by publishers: hashed, the key has a fixed size whatever they are.
+  delivery: (deliveryKey: string): TableKey => ({ pk: `DELIVERY#${createHash('sha256').update(deliveryKey).digest('base64url')}`, sk: 'DELIVERY' }),
+  outboxPush: (userId: string, notificationId: string, deviceId: string): TableKey => ({ pk: `OUTBOX#${userId}`, sk: `${pushPrefix}${notificationId}#${deviceId}` }),
+  /** Partitions and sort-key prefixes for queries. */
+  userPartition: (userId: string): string => `USER#${userId}`,
+  outboxPartition: (userId: string): string => `OUTBOX#${userId}`,
+  devicePrefix,
+  notificationPrefix,
+  pushPrefix,
+};

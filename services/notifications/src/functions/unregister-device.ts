@@ -1,0 +1,12 @@
+// DELETE /devices/{deviceId} → 204; the device stops receiving pushes. Another user's device, or none: 404.
+import { http, noContent } from '@photonotes/shared/http';
+import { notificationsDeps } from '../adapters/deps';
+import { unregisterDevice } from '../domain/devices';
+import { deviceIdPath } from '../domain/input';
+
+const deps = notificationsDeps();
+
+export const handler = http({ service: 'notifications', path: deviceIdPath }).handler(async ({ path, auth, log }) => {
+  await unregisterDevice(path.deviceId, auth, deps, log);
+  return noContent();
+});
