@@ -64,7 +64,9 @@ export interface GatewayOptions {
 
 export function startGateway(options: GatewayOptions): Promise<http.Server> {
   const route = createRouter(options.services);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  // No keep-alive to the services: serverless-offline closes idle sockets on its own schedule, and a request
+  // written to a socket it just closed fails with ECONNRESET. A loopback connect costs far less than that.
+  const agent = new http.Agent({ keepAlive: false, maxSockets: 64 });
   const server = http.createServer((req: IncomingMessage, res: ServerResponse) => {
     const incomingId = req.headers['x-request-id'];
     const requestId = typeof incomingId === 'string' && /^[A-Za-z0-9._-]{8,128}$/.test(incomingId) ? incomingId : randomUUID();
