@@ -23,6 +23,7 @@ const dummyEnv: Record<string, string> = {
   CURSOR_SECRET: 'bench',
   MEDIA_KEY_SECRET: 'bench',
   LOG_LEVEL: 'silent',
+  DOCS_ASSETS_DIR: path.join(repoRoot, 'node_modules', 'swagger-ui-dist'),
 };
 for (const name of ['USERS_TABLE', 'NOTES_TABLE', 'SEARCH_INDEX_TABLE', 'DEVICES_TABLE', 'INBOX_TABLE', 'MEDIA_TABLE', 'MEDIA_BUCKET', 'USER_EVENTS_TOPIC_ARN', 'MEDIA_EVENTS_TOPIC_ARN', 'PUBLIC_BASE_URL']) {
   dummyEnv[name] ??= name.endsWith('_ARN') ? 'arn:aws:sns:us-east-1:000000000000:bench' : 'bench';

@@ -96,6 +96,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       AWS_REGION: localRegion,
       AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
       NODE_NO_WARNINGS: '1',
+      // esbuild (Go) keeps its service process alive for rebuilds and would hold ~600 MB per service;
+      // a soft memory limit makes its garbage collector hand memory back.
+      GOMEMLIMIT: '256MiB',
       LOG_LEVEL: options.logLevel,
       DYNAMODB_PORT: String(emulatorPorts.dynamodb),
       SNS_PORT: String(emulatorPorts.sns),
