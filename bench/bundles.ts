@@ -6,35 +6,34 @@ import os from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { parse } from 'yaml';
-import { httpZipBudgetBytes, packagedFunctions } from '../scripts/check-deploy';
+import { httpZipBudgetBytes, packagedFunctions, packageStage } from '../scripts/check-deploy';
 import { repoRoot } from '../scripts/platform/service-definitions';
 import { median, round, writeResult } from './support';
 
 const loadRuns = Number(process.env.BENCH_LOAD_RUNS ?? 7);
 
-// Module-scope getters throw on missing env, so give every variable a service may read a dummy value.
-const dummyEnv: Record<string, string> = {
-  ...(process.env as Record<string, string>),
-  AWS_REGION: 'us-east-1',
-  STAGE: 'bench',
-  COGNITO_ISSUER: 'http://127.0.0.1:1/pool',
-  COGNITO_CLIENT_ID: 'client',
-  COGNITO_USER_POOL_ID: 'pool',
-  CURSOR_SECRET: 'bench',
-  MEDIA_KEY_SECRET: 'bench',
-  LOG_LEVEL: 'silent',
-  DOCS_ASSETS_DIR: path.join(repoRoot, 'node_modules', 'swagger-ui-dist'),
-};
-for (const name of ['USERS_TABLE', 'NOTES_TABLE', 'SEARCH_INDEX_TABLE', 'DEVICES_TABLE', 'INBOX_TABLE', 'MEDIA_TABLE', 'MEDIA_BUCKET', 'USER_EVENTS_TOPIC_ARN', 'MEDIA_EVENTS_TOPIC_ARN', 'PUBLIC_BASE_URL']) {
-  dummyEnv[name] ??= name.endsWith('_ARN') ? 'arn:aws:sns:us-east-1:000000000000:bench' : 'bench';
+// Module-scope getters throw on a missing variable, so each function loads with the environment it is
+// deployed with; values CloudFormation resolves at deploy (Ref, ImportValue...) get a placeholder.
+function placeholder(name: string): string {
+  if (name.endsWith('_ARN')) return 'arn:aws:sns:us-east-1:000000000000:bench';
+  if (/_(ISSUER|URL|ENDPOINT)$/.test(name)) return 'http://127.0.0.1:1/bench';
+  return 'bench';
+}
+
+function deployedEnv(declared: Record<string, unknown>): Record<string, string> {
+  const env: Record<string, string> = { ...(process.env as Record<string, string>), AWS_REGION: 'us-east-1', LOG_LEVEL: 'silent' };
+  for (const [name, value] of Object.entries(declared)) {
+    env[name] = typeof value === 'string' ? value : placeholder(name);
+  }
+  return env;
 }
 
 /** Milliseconds to `require` a file in a fresh node process, median of several runs. */
-function loadTimeMs(file: string): number {
+function loadTimeMs(file: string, env: Record<string, string>): number {
   const probe = `const t=process.hrtime.bigint();require(${JSON.stringify(file)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
   const times: number[] = [];
   for (let i = 0; i < loadRuns; i += 1) {
-    const out = spawnSync(process.execPath, ['-e', probe], { env: dummyEnv, encoding: 'utf8', cwd: path.dirname(file) });
+    const out = spawnSync(process.execPath, ['-e', probe], { env, encoding: 'utf8', cwd: path.dirname(file) });
     if (out.status !== 0) throw new Error(`loading ${file} failed: ${out.stderr}`);
     times.push(Number(out.stdout));
   }
@@ -51,13 +50,7 @@ async function emptyHandlerBundle(dir: string): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  const sls = path.join(repoRoot, 'node_modules', 'serverless', 'bin', 'serverless.js');
-  const packaged = spawnSync(process.execPath, [sls, 'package', '--stage', 'dev'], {
-    cwd: repoRoot,
-    env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', AWS_ACCESS_KEY_ID: 'package-only', AWS_SECRET_ACCESS_KEY: 'package-only' },
-    encoding: 'utf8',
-  });
-  if (packaged.status !== 0) throw new Error(`sls package failed:\n${packaged.stdout}\n${packaged.stderr}`);
+  packageStage('dev');
 
   const work = mkdtempSync(path.join(os.tmpdir(), 'photonotes-bundles-'));
   try {
@@ -70,16 +63,19 @@ async function main(): Promise<void> {
       if (!handlerJs) throw new Error(`${fn.zip} has no handler file`);
       const file = path.join(dir, handlerJs);
       // Baseline and function measured back to back, so drift on the machine hits both.
-      const baselineMs = loadTimeMs(baselineFile);
-      const loadMs = loadTimeMs(file);
+      // The thumbnails processor carries sharp built for Lambda's arm64: it cannot load on another machine.
+      const foreignNative = fn.entries.some((entry) => /@img\/sharp-[a-z]+-(arm64|x64)\//.test(entry)) && !fn.entries.some((entry) => entry.includes(`-${process.platform}-${process.arch}/`));
+      const env = deployedEnv(fn.environment);
+      const baselineMs = loadTimeMs(baselineFile, env);
+      const loadMs = foreignNative ? null : loadTimeMs(file, env);
       rows.push({
         function: `${fn.service}/${fn.name}`,
         http: fn.isHttp,
         zipKB: round(fn.bytes / 1024, 1),
         minifiedKB: round(statSync(file).size / 1024, 1),
-        loadMs: round(loadMs, 2),
+        loadMs: loadMs === null ? null : round(loadMs, 2),
         emptyHandlerLoadMs: round(baselineMs, 2),
-        loadRatio: round(loadMs / baselineMs, 2),
+        loadRatio: loadMs === null ? null : round(loadMs / baselineMs, 2),
         withinZipBudget: !fn.isHttp || fn.bytes <= httpZipBudgetBytes,
       });
     }

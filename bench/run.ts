@@ -24,11 +24,11 @@ function summary(): string {
   if (dev) lines.push(`| \`npm run dev\` to \`/health\` 200 | ${dev.readySecondsMedian} s, peak RSS ${dev.peakRssMb} MB (whole tree) | ≤ 30 s, ≤ 3 GB |`);
   const chain = read('middy-chain') as { ratio: number; rawMsPerCall: { p50: number }; chainMsPerCall: { p50: number } } | null;
   if (chain) lines.push(`| middy chain vs raw handler, one GetItem | ${chain.ratio}× (${chain.chainMsPerCall.p50} vs ${chain.rawMsPerCall.p50} ms) | ≤ 1.05× |`);
-  const bundles = read('bundles') as { functions: Array<{ function: string; http: boolean; zipKB: number; loadRatio: number }> } | null;
+  const bundles = read('bundles') as { functions: Array<{ function: string; http: boolean; zipKB: number; loadRatio: number | null }> } | null;
   if (bundles) {
     const http = bundles.functions.filter((f) => f.http);
     const largest = http.reduce((a, b) => (b.zipKB > a.zipKB ? b : a));
-    const slowest = bundles.functions.reduce((a, b) => (b.loadRatio > a.loadRatio ? b : a));
+    const slowest = bundles.functions.filter((f) => f.loadRatio !== null).reduce((a, b) => ((b.loadRatio ?? 0) > (a.loadRatio ?? 0) ? b : a));
     lines.push(`| largest HTTP function zip | ${largest.zipKB} KB (${largest.function}) | ≤ 150 KB |`);
     lines.push(`| slowest cold module load vs empty handler | ${slowest.loadRatio}× (${slowest.function}) | — |`);
   }

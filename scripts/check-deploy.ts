@@ -18,10 +18,15 @@ interface PackagedFunction {
   bytes: number;
   isHttp: boolean;
   entries: string[];
+  /** The function's environment as deployed: provider-wide variables overlaid with its own. */
+  environment: Record<string, unknown>;
 }
 
 interface ServerlessState {
-  service: { functions: Record<string, { events?: Array<Record<string, unknown>>; package?: { artifact?: string } }> };
+  service: {
+    provider: { environment?: Record<string, unknown> };
+    functions: Record<string, { events?: Array<Record<string, unknown>>; environment?: Record<string, unknown>; package?: { artifact?: string } }>;
+  };
 }
 
 export function packageStage(stage: string): void {
@@ -52,6 +57,7 @@ export function packagedFunctions(): PackagedFunction[] {
         bytes: statSync(zip).size,
         isHttp: (fn.events ?? []).some((event) => 'httpApi' in event),
         entries: zipEntries(zip),
+        environment: { ...state.service.provider.environment, ...fn.environment },
       };
     });
   });
