@@ -1,11 +1,11 @@
 // Helpers for core-api's integration tests: typed calls to the notes routes through the gateway, events
 // published to the local SNS emulator, upload keys signed with the local secret, and polling.
-import { randomUUID } from 'node:crypto';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { signMediaKey } from '@photonotes/shared/media-keys';
 import { api } from '../../../../test/support/api';
 import type { ApiResponse } from '../../../../test/support/api';
 import type { TestUser } from '../../../../test/support/users';
+import { publishEvent as publishLocalEvent } from '../../../../test/support/events';
+import type { LocalTopic } from '../../../../test/support/events';
 
 export interface Thumbnail {
   url: string;
@@ -117,29 +117,9 @@ export function uploadKeyFor(user: TestUser, contentType = 'image/jpeg'): string
   return signMediaKey(user.userId, contentType);
 }
 
-const localTopic = (name: string) => `arn:aws:sns:us-east-1:000000000000:photonotes-local-${name}`;
-
 /** Publishes a domain event envelope to a topic of the local SNS emulator, as the owning service would. */
-export async function publishEvent(topic: 'media-events' | 'user-events', type: string, data: unknown): Promise<void> {
-  const client = new SNSClient({ endpoint: `http://127.0.0.1:${process.env.SNS_PORT ?? '4002'}`, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
-  try {
-    const envelope = { id: randomUUID(), type, source: 'core-api-tests', occurredAt: new Date().toISOString(), data };
-    await client.send(
-      new PublishCommand({ TopicArn: localTopic(topic), Message: JSON.stringify(envelope), MessageAttributes: { type: { DataType: 'String', StringValue: type } } }),
-    );
-  } finally {
-    client.destroy();
-  }
+export async function publishEvent(topic: LocalTopic, type: string, data: unknown): Promise<void> {
+  await publishLocalEvent(topic, type, data, { source: 'core-api-tests' });
 }
 
-/** Polls until `check` passes or the deadline is reached (asynchronous effects: SNS consumers). */
-export async function eventually<T>(probe: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last = await probe();
-  while (!check(last)) {
-    if (Date.now() > deadline) return last;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    last = await probe();
-  }
-  return last;
-}
+export { eventually } from '../../../../test/support/eventually';

@@ -1,10 +1,10 @@
 // Helpers for notifications' integration tests: the device, inbox and outbox routes through the gateway, the
 // core-api calls that share notes, media events published to the local SNS emulator, tokens, and polling.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { api } from '../../../../test/support/api';
 import type { ApiResponse } from '../../../../test/support/api';
 import type { TestUser } from '../../../../test/support/users';
+import { publishEvent } from '../../../../test/support/events';
 
 export interface DeviceView {
   deviceId: string;
@@ -100,33 +100,12 @@ export async function patchNote(owner: TestUser, id: string, body: unknown): Pro
   return res.body;
 }
 
-const mediaEventsTopic = 'arn:aws:sns:us-east-1:000000000000:photonotes-local-media-events';
-
 /** Publishes a media.processed envelope to the local SNS emulator, as thumbnails does; returns its id. */
-export async function publishMediaProcessed(data: { key: string; ownerId: string; status: 'ready' | 'failed' }, id: string = randomUUID()): Promise<string> {
-  const client = new SNSClient({ endpoint: `http://127.0.0.1:${process.env.SNS_PORT ?? '4002'}`, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
-  try {
-    const envelope = { id, type: 'media.processed', source: 'notifications-tests', occurredAt: new Date().toISOString(), data: { ...data, thumbnails: null } };
-    await client.send(
-      new PublishCommand({ TopicArn: mediaEventsTopic, Message: JSON.stringify(envelope), MessageAttributes: { type: { DataType: 'String', StringValue: 'media.processed' } } }),
-    );
-    return id;
-  } finally {
-    client.destroy();
-  }
+export function publishMediaProcessed(data: { key: string; ownerId: string; status: 'ready' | 'failed' }, id: string = randomUUID()): Promise<string> {
+  return publishEvent('media-events', 'media.processed', { ...data, thumbnails: null }, { id, source: 'notifications-tests' });
 }
 
-/** Polls until `check` passes or the deadline passes; returns the last value either way. */
-export async function eventually<T>(probe: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last = await probe();
-  while (!check(last)) {
-    if (Date.now() > deadline) return last;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    last = await probe();
-  }
-  return last;
-}
+export { eventually } from '../../../../test/support/eventually';
 
 /** Waits a while and returns the last value: for asserting that something did NOT happen after a known-good marker. */
 export async function settle(ms = 2_500): Promise<void> {

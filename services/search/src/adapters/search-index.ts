@@ -18,19 +18,11 @@ const maxBatchAttempts = 8;
 /** Tombstones outlive every stream record of their note (streams keep records 24 hours). */
 const tombstoneTtlSeconds = 7 * 24 * 3600;
 
-interface DocItem {
+/** An IndexedDoc as stored: its key, and `pending` left out (not null) when there is none. */
+interface DocItem extends Omit<IndexedDoc, 'pending'> {
   pk: string;
   sk: string;
   entity: string;
-  noteId: string;
-  version: number;
-  deleted: boolean;
-  ownerId: string;
-  title: string;
-  body: string;
-  updatedAt: string;
-  principals: string[];
-  terms: Record<string, number>;
   pending?: PostingSet;
   expiresAt?: number;
 }

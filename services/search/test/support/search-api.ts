@@ -4,20 +4,11 @@ import { randomUUID } from 'node:crypto';
 import { api } from '../../../../test/support/api';
 import type { ApiResponse } from '../../../../test/support/api';
 import type { TestUser } from '../../../../test/support/users';
+import { eventually as pollUntil } from '../../../../test/support/eventually';
 
-export interface SearchHit {
-  id: string;
-  title: string;
-  snippet: string;
-  ownerId: string;
-  score: number;
-  updatedAt: string;
-}
+import type { SearchPage } from '../../src/domain/search-notes';
 
-export interface SearchPage {
-  items: SearchHit[];
-  nextCursor: string | null;
-}
+export type { SearchHit, SearchPage } from '../../src/domain/search-notes';
 
 export interface Note {
   id: string;
@@ -64,15 +55,9 @@ export async function searchIds(user: TestUser, q: string): Promise<string[]> {
 // Generous: the contract says 5 s locally, but a loaded CI machine must not turn latency into a failure.
 export const indexingDeadlineMs = 15_000;
 
-/** Polls until `check` passes or the deadline passes; returns the last value either way, for the assertion. */
-export async function eventually<T>(probe: () => Promise<T>, check: (value: T) => boolean, timeoutMs = indexingDeadlineMs): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last = await probe();
-  while (!check(last) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    last = await probe();
-  }
-  return last;
+/** Polls until `check` passes or the indexing deadline passes; returns the last value either way. */
+export function eventually<T>(probe: () => Promise<T>, check: (value: T) => boolean, timeoutMs = indexingDeadlineMs): Promise<T> {
+  return pollUntil(probe, check, timeoutMs);
 }
 
 const sameSet = (a: string[], b: string[]) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
