@@ -16,7 +16,7 @@ import { median, percentile, round, writeResult, interleaved } from './support';
 const port = Number(process.env.BENCH_DYNAMODB_PORT ?? 8123);
 
 async function main(): Promise<void> {
-  const group = new ProcessGroup(createLogSink('/dev/null'), () => undefined);
+  const group = new ProcessGroup(createLogSink(), () => undefined);
   await startDynamoDbLocal(group, { port, dataDir: null });
   const issuer = await startTokenIssuer();
   try {

@@ -162,7 +162,7 @@ async function time(fn: () => Promise<unknown>): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const group = new ProcessGroup(createLogSink('/dev/null'), () => undefined);
+  const group = new ProcessGroup(createLogSink(), () => undefined);
   await startDynamoDbLocal(group, { port, dataDir: null });
   const raw = new DynamoDBClient({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
   const client = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });

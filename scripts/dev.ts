@@ -1,9 +1,13 @@
 // `npm run dev`: the whole backend on http://localhost:3000 with embedded emulators.
-// Ctrl-C (or SIGTERM) stops every child and frees every port.
+// One line per emulator and service as it becomes ready, then a banner; everything the children print goes to
+// .local/logs/dev.log (and to the terminal with --verbose). Ctrl-C (or SIGTERM) stops every child and frees
+// every port. Flags: --verbose, --seed (demo data once ready, see scripts/seed.ts).
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { defaultEmulatorPorts, startPlatform } from './platform';
+import { defaultEmulatorPorts, startPlatform, type Platform } from './platform';
+import { lanAddress } from './platform/net';
 import { repoRoot } from './platform/service-definitions';
+import { demoAccounts, seed } from './seed';
 
 function intFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -13,34 +17,73 @@ function intFromEnv(name: string, fallback: number): number {
   return value;
 }
 
+const tty = process.stdout.isTTY === true;
+const dim = (text: string) => (tty ? `\u001b[2m${text}\u001b[0m` : text);
+const bold = (text: string) => (tty ? `\u001b[1m${text}\u001b[0m` : text);
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+function banner(platform: Platform, options: { lan: string | null; port: number; seeded: boolean; logFile: string }): string {
+  const api = platform.baseUrl;
+  const lines = [
+    '',
+    bold(`  PhotoNotes backend ready in ${seconds(platform.readyInMs)}`),
+    `  API       ${api}`,
+    `  Docs      ${api}/docs`,
+    `  Health    ${api}/health`,
+  ];
+  if (options.lan) {
+    lines.push(`  LAN       http://${options.lan}:${options.port}   (phones on this network; Android emulator: http://10.0.2.2:${options.port})`);
+  } else {
+    lines.push(`  Android emulator: http://10.0.2.2:${options.port}   ${dim('(HOST=0.0.0.0 opens it to phones on the LAN)')}`);
+  }
+  lines.push(`  Demo      ${demoAccounts.map((a) => `${a.email} / ${a.password}`).join('   ')}`);
+  lines.push(`            ${dim(options.seeded ? 'seeded: notes with photos, sharing and a device' : 'created by `npm run seed` (or `npm run dev -- --seed`)')}`);
+  lines.push(`  Logs      ${path.relative(process.cwd(), options.logFile) || options.logFile}   ${dim('(--verbose shows them here)')}`);
+  lines.push('  Edits under shared/src and services/*/src reload on the next request or event. Ctrl-C stops everything.', '');
+  return lines.join('\n');
+}
+
 async function main(): Promise<void> {
+  const args = new Set(process.argv.slice(2));
+  const unknown = [...args].filter((arg) => !['--verbose', '--seed'].includes(arg));
+  if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(' ')} (known: --verbose, --seed)`);
+  const verbose = args.has('--verbose');
   // Optional local overrides (see .env.example); real environment variables win.
   const envFile = path.join(repoRoot, '.env');
   if (existsSync(envFile)) process.loadEnvFile(envFile);
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+  const host = process.env.HOST ?? '127.0.0.1';
+  const port = intFromEnv('PORT', defaultEmulatorPorts.gateway);
+  const lan = host === '0.0.0.0' ? lanAddress() : null;
+  if (host === '0.0.0.0') {
+    console.warn(
+      '  Warning: HOST=0.0.0.0 opens the backend to your network. Local tokens are signed with cognito-local\'s public test key:\n' +
+        '  anyone who can reach this machine can forge them. Use it only on a network you trust.',
+    );
+  }
+  const dataDir = process.env.DEV_DATA_DIR ?? path.join(repoRoot, '.local');
+  const logFile = path.join(dataDir, 'logs', 'dev.log');
+  console.log(`  Starting PhotoNotes backend ${dim(`(logs: ${path.relative(process.cwd(), logFile)})`)}`);
+
   const platform = await startPlatform({
-    port: intFromEnv('PORT', 3000),
-    host: process.env.HOST ?? '127.0.0.1',
-    dataDir: process.env.DEV_DATA_DIR ?? path.join(repoRoot, '.local'),
+    port,
+    host,
+    ...(lan ? { publicHost: lan } : {}),
+    dataDir,
+    logFile,
+    terminal: verbose ? 'verbose' : 'quiet',
     logLevel: process.env.LOG_LEVEL ?? 'info',
+    watch: true,
     emulatorPorts: {
       dynamodb: intFromEnv('DYNAMODB_PORT', defaultEmulatorPorts.dynamodb),
       sns: intFromEnv('SNS_PORT', defaultEmulatorPorts.sns),
       s3: intFromEnv('S3_PORT', defaultEmulatorPorts.s3),
       cognito: intFromEnv('COGNITO_PORT', defaultEmulatorPorts.cognito),
     },
+    onReady: (component, elapsed) => console.log(`  ${tty ? '\u001b[32m✓\u001b[0m' : '-'} ${component.padEnd(16)}${dim(seconds(elapsed))}`),
+    onReload: (service, changed) => console.log(`  ↻ ${service} reloaded ${dim(`(${changed})`)}`),
   });
-
-  const lines = [
-    '',
-    `  PhotoNotes backend ready in ${(platform.readyInMs / 1000).toFixed(1)} s`,
-    `  API          ${platform.baseUrl}   (try ${platform.baseUrl}/health)`,
-    ...platform.services.map((s) => `  ${s.name.padEnd(13)}http://127.0.0.1:${s.httpPort}  (lambda API :${s.lambdaPort})`),
-    `  cognito      ${platform.cognito.issuer}  client ${platform.cognito.clientId}`,
-    `  emulators    DynamoDB :${platform.env.DYNAMODB_PORT}  S3 :${platform.env.S3_PORT}  SNS :${platform.env.SNS_PORT}`,
-    '  Ctrl-C stops everything.',
-    '',
-  ];
-  console.log(lines.join('\n'));
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -51,6 +94,17 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+
+  let seeded = false;
+  if (args.has('--seed')) {
+    try {
+      await seed({ baseUrl: `http://127.0.0.1:${port}`, log: (line) => console.log(`  ${dim(line)}`) });
+      seeded = true;
+    } catch (error) {
+      console.error(`  Seeding failed (the backend keeps running): ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  console.log(banner(platform, { lan, port, seeded, logFile }));
 }
 
 main().catch((error: unknown) => {

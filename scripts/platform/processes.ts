@@ -2,28 +2,39 @@
 // its output with its name, and stops whole groups (so no Java or esbuild grandchild is orphaned).
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { formatForTerminal, showInTerminal, type TerminalMode } from './log-filter';
 
 export interface LogSink {
   line(source: string, text: string): void;
   close(): void;
 }
 
+export interface LogSinkOptions {
+  /** Every line goes here (appended), whatever the terminal shows. */
+  file?: string;
+  /** What the terminal shows: `quiet` (npm run dev), `verbose` (--verbose), or nothing (tests, benchmarks). */
+  terminal?: TerminalMode | 'none';
+}
+
 const colours = [36, 35, 33, 32, 34, 91, 96, 95, 93];
 
-/** Writes prefixed lines to the terminal (dev) or to a file (tests), never both. */
-export function createLogSink(file?: string): LogSink {
-  const stream: WriteStream | NodeJS.WriteStream = file ? createWriteStream(file, { flags: 'a' }) : process.stdout;
+/** Writes prefixed lines to the log file and, filtered, to the terminal. */
+export function createLogSink(options: LogSinkOptions = {}): LogSink {
+  const file: WriteStream | null = options.file ? createWriteStream(options.file, { flags: 'a' }) : null;
+  const terminal = options.terminal ?? 'none';
   const colourOf = new Map<string, number>();
-  const useColour = !file && process.stdout.isTTY;
+  const useColour = process.stdout.isTTY === true;
   return {
     line(source, text) {
-      if (!colourOf.has(source)) colourOf.set(source, colours[colourOf.size % colours.length] ?? 37);
       const label = source.padEnd(14);
+      file?.write(`${new Date().toISOString()} ${label}| ${text}\n`);
+      if (terminal === 'none' || !showInTerminal(terminal, source, text)) return;
+      if (!colourOf.has(source)) colourOf.set(source, colours[colourOf.size % colours.length] ?? 37);
       const prefix = useColour ? `\u001b[${colourOf.get(source)}m${label}\u001b[0m` : label;
-      stream.write(`${prefix}| ${text}\n`);
+      process.stdout.write(`${prefix}| ${terminal === 'quiet' ? formatForTerminal(text) : text}\n`);
     },
     close() {
-      if (file) (stream as WriteStream).end();
+      file?.end();
     },
   };
 }

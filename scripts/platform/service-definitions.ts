@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { portOffset, servicePorts } from '../config/ports.cjs';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
 
@@ -15,6 +16,7 @@ export interface HttpRoute {
 export interface ServiceDefinition {
   /** Directory name under services/ and key in serverless-compose.yml. */
   name: string;
+  /** serverless-offline's ports for this service, from scripts/config/ports.cjs (with the platform's offset). */
   /** The `service:` name, which prefixes local Lambda function names. */
   serviceName: string;
   dir: string;
@@ -36,7 +38,7 @@ interface RawFunction {
 interface RawService {
   service: string;
   resources?: { Resources?: Record<string, { Type?: string; Properties?: Record<string, unknown> }> };
-  custom?: { 'serverless-offline'?: { httpPort?: number; lambdaPort?: number } };
+  custom?: { 'serverless-offline'?: { httpPort?: unknown; lambdaPort?: unknown } };
   /** A definition, or a `${file(...)}` reference to a stage's fragment. */
   functions?: Record<string, RawFunction | string | null>;
 }
@@ -110,22 +112,31 @@ export function localName(template: string, serviceName: string): string {
   return name;
 }
 
-export function loadServiceDefinitions(root = repoRoot): ServiceDefinition[] {
+/** What a service's serverless.yml must say for a port, so that it and the platform agree. */
+export function portReference(service: string, port: 'http' | 'lambda' | 'websocket' | 'alb'): string {
+  return `\${file(../../scripts/config/ports.cjs):${service}.${port}}`;
+}
+
+export function loadServiceDefinitions(root = repoRoot, offset = portOffset()): ServiceDefinition[] {
   const compose = readYaml<RawCompose>(path.join(root, 'serverless-compose.yml'));
   return Object.entries(compose.services).map(([name, entry]) => {
     const dir = path.join(root, entry.path);
     const raw = readYaml<RawService>(path.join(dir, 'serverless.yml'));
     const offline = raw.custom?.['serverless-offline'];
-    if (!offline?.httpPort || !offline.lambdaPort) {
-      throw new Error(`${entry.path}/serverless.yml: custom.serverless-offline needs httpPort and lambdaPort`);
+    for (const port of ['http', 'lambda'] as const) {
+      const declared = offline?.[`${port}Port`];
+      if (declared !== portReference(name, port)) {
+        throw new Error(`${entry.path}/serverless.yml: custom.serverless-offline.${port}Port must be ${portReference(name, port)} (got ${String(declared)})`);
+      }
     }
+    const ports = servicePorts(name, offset);
     const functions = localFunctions(raw.functions ?? {}, dir);
     return {
       name,
       serviceName: raw.service,
       dir,
-      httpPort: offline.httpPort,
-      lambdaPort: offline.lambdaPort,
+      httpPort: ports.http,
+      lambdaPort: ports.lambda,
       routes: routesOf(functions),
       cognitoTriggers: triggersOf(raw.service, functions),
       topics: Object.values(raw.resources?.Resources ?? {})

@@ -1,12 +1,13 @@
-// GET /openapi.json and GET /docs through the gateway, and the docs page in a real headless Chromium (Debian's
-// `chromium`, driven by playwright-core): it loads Swagger UI from this API alone and lists every route.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// GET /openapi.json and GET /docs through the gateway, and the docs page in a real headless Chromium (found by
+// test/support/browser.ts, driven by playwright-core): it loads Swagger UI from this API alone and lists every route.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import type { BrowserContext } from 'playwright-core';
 import { repoRoot } from '../../scripts/platform/service-definitions';
 import { api, baseUrl } from '../support/api';
+import { findChromium } from '../support/browser';
 
 interface OpenApiDocument {
   openapi: string;
@@ -52,9 +53,8 @@ describe('GET /docs/assets/{file}', () => {
   });
 });
 
-// Debian's package; CHROMIUM_PATH points elsewhere. Not skipped silently: a machine without it fails here
-// with the way out, unless SKIP_BROWSER_TESTS=1 says so on purpose.
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// Runs on every machine (the browser comes from npm when the system has none); SKIP_BROWSER_TESTS=1 skips it
+// on purpose only.
 const describeInBrowser = process.env.SKIP_BROWSER_TESTS === '1' ? describe.skip : describe;
 
 describeInBrowser('GET /docs in headless Chromium', () => {
@@ -62,18 +62,10 @@ describeInBrowser('GET /docs in headless Chromium', () => {
   let browser: BrowserContext;
 
   beforeAll(async () => {
-    if (!existsSync(chromiumPath)) {
-      throw new Error(
-        `No Chromium at ${chromiumPath}. Install it (Debian: apt-get install -y chromium), or set CHROMIUM_PATH to one, or set SKIP_BROWSER_TESTS=1 to skip the browser tests.`,
-      );
-    }
+    const chromiumBinary = await findChromium();
     userDataDir = mkdtempSync(path.join(tmpdir(), 'photonotes-chromium-'));
-    browser = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: chromiumPath,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-  });
+    browser = await chromium.launchPersistentContext(userDataDir, { executablePath: chromiumBinary.executablePath, headless: true, args: chromiumBinary.args });
+  }, 60_000);
 
   afterAll(async () => {
     await browser?.close();

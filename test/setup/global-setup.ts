@@ -1,28 +1,47 @@
 // Boots the local platform once for the whole integration run (emulators, every service, gateway),
-// with in-memory data so every run starts clean. The same code path as `npm run dev`.
-import { mkdirSync, readFileSync } from 'node:fs';
+// with in-memory data so every run starts clean. The same code path as `npm run dev`, on its own ports
+// (an offset range, see scripts/config/ports.cjs), so `npm test` runs while `npm run dev` is up.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { defaultEmulatorPorts, startPlatform, type Platform } from '../../scripts/platform';
+import { emulatorPorts } from '../../scripts/config/ports.cjs';
+import { platformPorts, startPlatform, type Platform } from '../../scripts/platform';
+import { isPortFree } from '../../scripts/platform/net';
 import { repoRoot } from '../../scripts/platform/service-definitions';
 
 declare global {
   var __PLATFORM__: Platform | undefined;
 }
 
-export const testPort = Number(process.env.TEST_GATEWAY_PORT ?? 3000);
+/** Offsets tried in turn; all of them keep every port below Linux's ephemeral range (32768+). */
+const candidateOffsets = [20_000, 10_000, 21_000, 11_000, 22_000, 12_000];
+
+async function allFree(offset: number): Promise<boolean> {
+  for (const { port } of platformPorts(offset)) if (!(await isPortFree(port))) return false;
+  return true;
+}
+
+/** TEST_PORT_OFFSET pins the offset; otherwise the first one whose ports are all free. */
+export async function choosePortOffset(): Promise<number> {
+  const pinned = process.env.TEST_PORT_OFFSET;
+  if (pinned !== undefined && pinned !== '') return Number(pinned);
+  for (const offset of candidateOffsets) if (await allFree(offset)) return offset;
+  throw new Error(`No free port range for the test platform (tried offsets ${candidateOffsets.join(', ')}); is another test run still up?`);
+}
 
 export default async function globalSetup(): Promise<void> {
-  const logDir = path.join(repoRoot, '.local', 'logs');
-  mkdirSync(logDir, { recursive: true });
-  const logFile = path.join(logDir, 'test-platform.log');
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const logFile = path.join(repoRoot, '.local', 'logs', `test-platform-${process.pid}.log`);
+  const offset = await choosePortOffset();
+  const ports = emulatorPorts(offset);
   try {
     globalThis.__PLATFORM__ = await startPlatform({
-      port: testPort,
+      port: ports.gateway,
       host: '127.0.0.1',
+      portOffset: offset,
       dataDir: null,
       logFile,
       logLevel: process.env.LOG_LEVEL ?? 'warn',
-      emulatorPorts: defaultEmulatorPorts,
+      emulatorPorts: ports,
     });
   } catch (error) {
     let tail = '';
@@ -33,9 +52,19 @@ export default async function globalSetup(): Promise<void> {
     }
     throw new Error(`Local platform failed to start: ${error instanceof Error ? error.message : String(error)}\n--- last platform log lines ---\n${tail}`);
   }
+  const platform = globalThis.__PLATFORM__;
+  console.log(
+    `\nTest platform on ${platform.baseUrl} (port offset ${offset}: DynamoDB :${ports.dynamodb}, S3 :${ports.s3}, SNS :${ports.sns}, cognito :${ports.cognito}, ` +
+      `services ${platform.services.map((s) => `${s.name} :${s.httpPort}`).join(', ')}); log ${path.relative(repoRoot, logFile)}`,
+  );
   // Test files run in workers: hand them what they need through the environment.
-  process.env.API_BASE_URL = globalThis.__PLATFORM__.baseUrl;
-  process.env.TEST_COGNITO_ISSUER = globalThis.__PLATFORM__.cognito.issuer;
-  process.env.TEST_COGNITO_CLIENT_ID = globalThis.__PLATFORM__.cognito.clientId;
-  process.env.TEST_COGNITO_USER_POOL_ID = globalThis.__PLATFORM__.cognito.userPoolId;
+  process.env.API_BASE_URL = platform.baseUrl;
+  process.env.TEST_COGNITO_ISSUER = platform.cognito.issuer;
+  process.env.TEST_COGNITO_CLIENT_ID = platform.cognito.clientId;
+  process.env.TEST_COGNITO_USER_POOL_ID = platform.cognito.userPoolId;
+  process.env.DYNAMODB_PORT = String(ports.dynamodb);
+  process.env.S3_PORT = String(ports.s3);
+  process.env.SNS_PORT = String(ports.sns);
+  process.env.COGNITO_PORT = String(ports.cognito);
+  process.env.PHOTONOTES_PORT_OFFSET = String(offset);
 }

@@ -100,7 +100,7 @@ describe('POST /media/uploads', () => {
     expect(res.body).toEqual({ key: expect.any(String), uploadUrl: expect.any(String), method: 'PUT', headers: { 'Content-Type': 'image/jpeg' }, expiresAt: expect.any(String) });
     expect(res.body.key).toMatch(new RegExp(`^uploads/${alice.userId}/[0-9a-f-]{36}-[A-Za-z0-9_-]{16}\\.jpg$`));
     const url = new URL(res.body.uploadUrl);
-    expect(url.origin).toBe('http://127.0.0.1:4569');
+    expect(url.origin).toBe(`http://127.0.0.1:${process.env.S3_PORT}`);
     expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('content-length;content-type;host');
     expect(url.searchParams.get('X-Amz-Expires')).toBe('900');
     const expiresIn = Date.parse(res.body.expiresAt) - before;

@@ -1,0 +1,148 @@
+// `npm run seed` (or `npm run dev -- --seed`): demo data for the local stage, through the public API only, so it
+// exercises what an app does. Idempotent: accounts are signed up or logged in, notes have fixed ids and are
+// created only when missing, a device token registers once. To seed what a new service owns, add a step to
+// `seedSteps` below that uses `ctx.as(<account>)`.
+import sharp from 'sharp';
+import { createClient, createSession, isApiError, type Client, type Note } from '@photonotes/client';
+
+export interface DemoAccount {
+  key: 'alice' | 'bob';
+  email: string;
+  password: string;
+  displayName: string;
+}
+
+/** Printed by the dev banner: local-only accounts with well-known passwords. */
+export const demoAccounts: DemoAccount[] = [
+  { key: 'alice', email: 'alice@example.com', password: 'photonotes1', displayName: 'Alice (demo)' },
+  { key: 'bob', email: 'bob@example.com', password: 'photonotes2', displayName: 'Bob (demo)' },
+];
+
+interface SeedContext {
+  baseUrl: string;
+  /** A signed-in client and user id per demo account. */
+  as(key: DemoAccount['key']): { api: Client; userId: string };
+  log(line: string): void;
+}
+
+interface DemoNote {
+  id: string;
+  owner: DemoAccount['key'];
+  title: string;
+  body: string;
+  tags: string[];
+  visibility: 'private' | 'public';
+  shareWith: Array<DemoAccount['key']>;
+  /** Colours of the generated photo. */
+  photo: [string, string];
+}
+
+// Fixed ids make re-running the seed a no-op for notes that exist.
+const demoNotes: DemoNote[] = [
+  { id: '5eed0000-0000-4000-8000-000000000001', owner: 'alice', title: 'Harbour at dawn', body: 'Fishing boats coming in before the market opens.', tags: ['harbour', 'morning'], visibility: 'private', shareWith: [], photo: ['#0b3d91', '#f5a623'] },
+  { id: '5eed0000-0000-4000-8000-000000000002', owner: 'alice', title: 'Trail to the lighthouse', body: 'Shared with Bob: the path we talked about, 40 minutes each way.', tags: ['hiking'], visibility: 'private', shareWith: ['bob'], photo: ['#1b5e20', '#c5e1a5'] },
+  { id: '5eed0000-0000-4000-8000-000000000003', owner: 'alice', title: 'Open-air market', body: 'Public: anyone signed in can read this one and find it by searching "market".', tags: ['market', 'city'], visibility: 'public', shareWith: [], photo: ['#b71c1c', '#ffcc80'] },
+  { id: '5eed0000-0000-4000-8000-000000000004', owner: 'bob', title: 'Bike repair checklist', body: 'Chain, brakes, tyre pressure.', tags: ['bike'], visibility: 'private', shareWith: [], photo: ['#263238', '#90a4ae'] },
+];
+
+/** A real JPEG (a landscape-ish gradient with a sun), so thumbnails are produced by the real pipeline. */
+export async function demoPhoto([sky, sun]: [string, string]): Promise<Buffer> {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1600" height="1200">
+    <defs><linearGradient id="g" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="${sky}"/><stop offset="1" stop-color="#ffffff"/></linearGradient></defs>
+    <rect width="1600" height="1200" fill="url(#g)"/><circle cx="1150" cy="420" r="180" fill="${sun}"/>
+    <path d="M0 900 L400 600 L800 880 L1200 650 L1600 900 L1600 1200 L0 1200 Z" fill="#37474f" opacity="0.85"/>
+  </svg>`;
+  return sharp(Buffer.from(svg)).jpeg({ quality: 82 }).toBuffer();
+}
+
+async function signIn(baseUrl: string, account: DemoAccount): Promise<{ api: Client; userId: string }> {
+  const anonymous = createClient({ baseUrl });
+  try {
+    await anonymous.post('/auth/signup', { body: { email: account.email, password: account.password, displayName: account.displayName } });
+  } catch (error) {
+    if (!(isApiError(error) && error.status === 409)) throw error;
+  }
+  const session = createSession({ baseUrl });
+  await session.logIn(account.email, account.password);
+  const me = await session.api.get('/users/me');
+  return { api: session.api, userId: me.userId };
+}
+
+async function uploadPhoto(api: Client, colours: [string, string]): Promise<string> {
+  const bytes = await demoPhoto(colours);
+  const upload = await api.post('/media/uploads', { body: { contentType: 'image/jpeg', size: bytes.length } });
+  const put = await fetch(upload.uploadUrl, { method: 'PUT', headers: upload.headers, body: bytes });
+  if (!put.ok) throw new Error(`photo upload answered ${put.status}`);
+  return upload.key;
+}
+
+async function waitForPhoto(api: Client, id: string, deadlineMs = 30_000): Promise<Note> {
+  const until = Date.now() + deadlineMs;
+  for (;;) {
+    const note = await api.get('/notes/{id}', { params: { id } });
+    if (note.photo?.status !== 'pending' || Date.now() > until) return note;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+async function seedNotes(ctx: SeedContext): Promise<void> {
+  for (const demo of demoNotes) {
+    const { api } = ctx.as(demo.owner);
+    const existing = await api.get('/notes/{id}', { params: { id: demo.id } }).catch((error: unknown) => {
+      if (isApiError(error) && error.status === 404) return null;
+      throw error;
+    });
+    if (existing) {
+      ctx.log(`note "${demo.title}" already there`);
+      continue;
+    }
+    const photoKey = await uploadPhoto(api, demo.photo);
+    await api.post('/notes', {
+      body: { id: demo.id, title: demo.title, body: demo.body, tags: demo.tags, visibility: demo.visibility, sharedWith: demo.shareWith.map((key) => ctx.as(key).userId), photoKey },
+    });
+    const note = await waitForPhoto(api, demo.id);
+    ctx.log(`note "${demo.title}" (${demo.visibility}${demo.shareWith.length ? `, shared with ${demo.shareWith.join(', ')}` : ''}) photo ${note.photo?.status ?? 'none'}`);
+  }
+}
+
+async function seedDevices(ctx: SeedContext): Promise<void> {
+  const { api } = ctx.as('alice');
+  // Registering the same token again is idempotent (200 with the same device).
+  // An FCM registration token's shape (100..300 characters); the local stage records pushes in an outbox.
+  const token = `demo-alice:${'APA91b'.repeat(20)}`;
+  const device = await api.post('/devices', { body: { platform: 'android', token, appVersion: '1.0.0' } });
+  ctx.log(`device ${device.deviceId} (android) for alice`);
+}
+
+/** What the seed creates, in order. A new service adds its step here. */
+const seedSteps: Array<(ctx: SeedContext) => Promise<void>> = [seedNotes, seedDevices];
+
+export async function seed(options: { baseUrl: string; log?: (line: string) => void }): Promise<void> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const signedIn = new Map<DemoAccount['key'], { api: Client; userId: string }>();
+  for (const account of demoAccounts) {
+    signedIn.set(account.key, await signIn(options.baseUrl, account));
+    log(`account ${account.email} / ${account.password}`);
+  }
+  const ctx: SeedContext = {
+    baseUrl: options.baseUrl,
+    as(key) {
+      const found = signedIn.get(key);
+      if (!found) throw new Error(`no demo account ${key}`);
+      return found;
+    },
+    log,
+  };
+  for (const step of seedSteps) await step(ctx);
+}
+
+if (require.main === module) {
+  const baseUrl = process.env.API_BASE_URL ?? `http://127.0.0.1:${process.env.PORT ?? '3000'}`;
+  seed({ baseUrl })
+    .then(() => console.log(`Seeded ${baseUrl}. Sign in as ${demoAccounts.map((a) => `${a.email} / ${a.password}`).join(' or ')}.`))
+    .catch((error: unknown) => {
+      const reason = isApiError(error) ? `${error.status} ${error.code}: ${error.message} ${JSON.stringify(error.details ?? [])}` : error instanceof Error ? error.message : String(error);
+      console.error(`npm run seed failed: ${reason}. Is \`npm run dev\` running on ${baseUrl}?`);
+      process.exit(1);
+    });
+}
