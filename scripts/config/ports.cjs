@@ -1,3 +1,5 @@
+const process = require('node:process');
+
 // Every local port of the platform, in one place. serverless.yml files read a service's ports as
 // ${file(../../scripts/config/ports.cjs):<service>.http} and the dev orchestrator reads the same table,
 // so they cannot disagree. PHOTONOTES_PORT_OFFSET shifts every port at once: the test platform runs with an
