@@ -35,6 +35,9 @@ const startupChatter: RegExp[] = [
   /^Using configuration:/,
   /^Offline Dynamodb Streams/,
   /^DynamoDB - Warn - table \S+ already exists/,
+  /^Got SIGTERM signal/,
+  /^Halting offline server/,
+  /^Skipping end: DynamoDB Local/,
 ];
 
 /** The platform's own lines that `npm run dev` already prints as progress. */

@@ -9,7 +9,6 @@ import { AdminGetUserCommand, CognitoIdentityProviderClient } from '@aws-sdk/cli
 import { CreateTopicCommand, SNSClient, SubscribeCommand, UnsubscribeCommand } from '@aws-sdk/client-sns';
 import { importJWK, SignJWT } from 'jose';
 import type { JWK, JWTPayload } from 'jose';
-import { defaultEmulatorPorts } from '../../../../scripts/platform';
 import { localCredentials, localRegion } from '../../../../scripts/platform/emulators';
 import { loadServiceDefinitions, repoRoot } from '../../../../scripts/platform/service-definitions';
 
@@ -94,7 +93,7 @@ export async function listenToTopic(topicName: string): Promise<TopicListener> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  const sns = new SNSClient({ endpoint: `http://127.0.0.1:${defaultEmulatorPorts.sns}`, region: localRegion, credentials: localCredentials });
+  const sns = new SNSClient({ endpoint: `http://127.0.0.1:${process.env.SNS_PORT ?? '4002'}`, region: localRegion, credentials: localCredentials });
   // CreateTopic is idempotent and answers the topic's ARN.
   const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: topicName }));
   const { SubscriptionArn } = await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'http', Endpoint: `http://127.0.0.1:${port}/` }));
