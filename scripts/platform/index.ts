@@ -5,6 +5,7 @@ import type { Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { createDeclaredTopics, startCognitoLocal, startDynamoDbLocal, startSnsServer, localCredentials, localRegion, type CognitoLocal } from './emulators';
+import { createDelivery, type DeliveryLayer } from './delivery';
 import { startGateway } from './gateway';
 import { assertPortsFree, canConnect, waitFor } from './net';
 import { createLogSink, ProcessGroup } from './processes';
@@ -27,6 +28,9 @@ export interface Platform {
   baseUrl: string;
   services: ServiceDefinition[];
   cognito: CognitoLocal;
+  /** Where emulator data, stream checkpoints and dead letters live (a temp dir when `dataDir` is null). */
+  dataDir: string;
+  delivery: DeliveryLayer;
   env: Record<string, string>;
   readyInMs: number;
   stop(): Promise<void>;
@@ -61,8 +65,10 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   mkdirSync(dataDir, { recursive: true });
   let snsServer: Server | null = null;
   let gateway: Server | null = null;
+  const delivery = createDelivery({ services, dataDir, ports: emulatorPorts, s3Address: process.env.S3_BIND_ADDRESS, log: (text) => log.line('delivery', text) });
 
   const stop = async () => {
+    await delivery.stop();
     gateway?.closeAllConnections();
     gateway?.close();
     snsServer?.closeAllConnections();
@@ -81,6 +87,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       startDynamoDbLocal(group, { port: emulatorPorts.dynamodb, dataDir: options.dataDir ? path.join(dataDir, 'dynamodb') : null }),
       startSnsServer(emulatorPorts.sns),
       startCognitoLocal(group, { port: emulatorPorts.cognito, dataDir: path.join(dataDir, 'cognito'), users }),
+      delivery.startStorage(),
     ]);
     snsServer = sns;
     await createDeclaredTopics(emulatorPorts.sns, services);
@@ -121,13 +128,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       );
     }
 
+    await delivery.start();
     gateway = await startGateway({
       port: options.port,
       host: options.host,
       services,
       fallbackHealth: async () => ({ status: 503, body: await probeServices(services) }),
     });
-    return { baseUrl, services, cognito, env, readyInMs: Date.now() - startedAt, stop };
+    return { baseUrl, services, cognito, dataDir, delivery, env, readyInMs: Date.now() - startedAt, stop };
   } catch (error) {
     await stop();
     throw error;
