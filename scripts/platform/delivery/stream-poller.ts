@@ -14,7 +14,7 @@ export interface StreamShard {
   parentShardId?: string;
 }
 
-export type ShardPosition = { type: 'TRIM_HORIZON' | 'LATEST' } | { type: 'AFTER_SEQUENCE_NUMBER'; sequenceNumber: string };
+export type ShardPosition = { type: 'TRIM_HORIZON' | 'LATEST' } | { type: 'AFTER_SEQUENCE_NUMBER' | 'AT_SEQUENCE_NUMBER'; sequenceNumber: string };
 
 /** The DynamoDB Streams calls the poller makes (a fake in unit tests). */
 export interface StreamReader {
@@ -73,7 +73,7 @@ export function sdkStreamReader(options: { endpoint?: string; region: string; cr
           StreamArn: streamArn,
           ShardId: shardId,
           ShardIteratorType: position.type,
-          ...(position.type === 'AFTER_SEQUENCE_NUMBER' ? { SequenceNumber: position.sequenceNumber } : {}),
+          ...('sequenceNumber' in position ? { SequenceNumber: position.sequenceNumber } : {}),
         }),
       );
       return out.ShardIterator;
