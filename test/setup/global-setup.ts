@@ -38,4 +38,5 @@ export default async function globalSetup(): Promise<void> {
   process.env.TEST_COGNITO_ISSUER = globalThis.__PLATFORM__.cognito.issuer;
   process.env.TEST_COGNITO_CLIENT_ID = globalThis.__PLATFORM__.cognito.clientId;
   process.env.TEST_COGNITO_USER_POOL_ID = globalThis.__PLATFORM__.cognito.userPoolId;
+  process.env.TEST_PLATFORM_DATA_DIR = globalThis.__PLATFORM__.dataDir;
 }

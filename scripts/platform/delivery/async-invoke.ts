@@ -54,7 +54,7 @@ export async function invokeAsync(invocation: AsyncInvocation, policy: AsyncRetr
 
   for (;;) {
     if (deps.signal.aborted) return 'abandoned';
-    if (deps.now() - invocation.queuedAt > policy.maximumEventAgeInSeconds * 1000) return deadLetter('EventAgeExceeded');
+    if (deps.now() - invocation.queuedAt >= policy.maximumEventAgeInSeconds * 1000) return deadLetter('EventAgeExceeded');
     const outcome = await deps.invoke(invocation.functionName, invocation.event);
     if (outcome.ok) return 'delivered';
     lastError = outcome.error;

@@ -155,8 +155,7 @@ export async function pollStream(options: StreamPollerOptions): Promise<void> {
           const state = (checkpoint.shards[shard.shardId] ??= {});
           if (state.finished) continue;
           // Children wait until their parent is read to its end, so a key's changes stay in order.
-          const parent = shard.parentShardId && known.has(shard.parentShardId) ? checkpoint.shards[shard.parentShardId] : undefined;
-          if (parent && !parent.finished) continue;
+          if (shard.parentShardId && known.has(shard.parentShardId) && !checkpoint.shards[shard.parentShardId]?.finished) continue;
           if ((await readShard(streamArn, shard, state)) === 'busy') busy = true;
           if (signal.aborted) break;
         }
