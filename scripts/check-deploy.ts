@@ -1,8 +1,8 @@
 // `npm run check:deploy`: packages every service for the given stages through compose (offline,
 // dummy credentials) and checks what would ship: every HTTP function's zip within the size budget,
 // sharp only in the thumbnails processor, templates free of cfn-lint errors, IAM without wildcards,
-// a role of its own for every function, encrypted private buckets, protected prod tables, and no
-// local-only route in a deployed stage.
+// a role of its own for every function, encrypted private buckets, protected prod tables, no
+// local-only route in a deployed stage, and a failure destination for every asynchronous consumer.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -147,6 +147,58 @@ export function dataProtectionProblems(template: Template, stage: string): strin
   return problems;
 }
 
+type Resource = Template['Resources'][string];
+
+function logicalIdOf(reference: unknown): string | undefined {
+  const ref = reference as { Ref?: unknown; 'Fn::GetAtt'?: unknown } | undefined;
+  if (typeof ref?.Ref === 'string') return ref.Ref;
+  const getAtt = ref?.['Fn::GetAtt'];
+  return Array.isArray(getAtt) && typeof getAtt[0] === 'string' ? getAtt[0] : undefined;
+}
+
+/**
+ * Every asynchronous consumer keeps its failures (README, "Failures and redrive"): stream mappings retry a
+ * bounded number of times, bisect, report partial failures, drop records past a maximum age and send what
+ * fails to an on-failure destination; SNS subscriptions have a dead-letter queue; functions that SNS or S3
+ * invoke asynchronously have an on-failure destination and a chosen retry count; queues are encrypted and
+ * keep messages 14 days.
+ */
+export function failureHandlingProblems(template: Template): string[] {
+  const problems: string[] = [];
+  const resources = Object.entries(template.Resources);
+  const invokeConfigs = new Map<string, Resource>();
+  for (const [, resource] of resources) {
+    const target = resource.Type === 'AWS::Lambda::EventInvokeConfig' ? logicalIdOf(resource.Properties?.FunctionName) : undefined;
+    if (target) invokeConfigs.set(target, resource);
+  }
+  for (const [name, resource] of resources) {
+    const props = resource.Properties ?? {};
+    if (resource.Type === 'AWS::Lambda::EventSourceMapping' && props.StartingPosition !== undefined) {
+      const onFailure = (props.DestinationConfig as { OnFailure?: { Destination?: unknown } } | undefined)?.OnFailure?.Destination;
+      if (!onFailure) problems.push(`${name}: stream mapping without an on-failure destination`);
+      if (typeof props.MaximumRetryAttempts !== 'number' || props.MaximumRetryAttempts < 0) problems.push(`${name}: stream mapping without a bounded MaximumRetryAttempts`);
+      if (typeof props.MaximumRecordAgeInSeconds !== 'number' || props.MaximumRecordAgeInSeconds < 60) problems.push(`${name}: stream mapping without a MaximumRecordAgeInSeconds`);
+      if (props.BisectBatchOnFunctionError !== true) problems.push(`${name}: stream mapping without BisectBatchOnFunctionError`);
+      if (!(props.FunctionResponseTypes as unknown[] | undefined)?.includes('ReportBatchItemFailures')) problems.push(`${name}: stream mapping without ReportBatchItemFailures`);
+    }
+    if (resource.Type === 'AWS::SNS::Subscription' && props.Protocol === 'lambda') {
+      if (!(props.RedrivePolicy as { deadLetterTargetArn?: unknown } | undefined)?.deadLetterTargetArn) problems.push(`${name}: SNS subscription without a dead-letter queue (RedrivePolicy)`);
+    }
+    if (resource.Type === 'AWS::Lambda::Permission' && ['sns.amazonaws.com', 's3.amazonaws.com'].includes(String(props.Principal))) {
+      const fn = logicalIdOf(props.FunctionName);
+      const config = fn ? invokeConfigs.get(fn) : undefined;
+      const onFailure = (config?.Properties?.DestinationConfig as { OnFailure?: { Destination?: unknown } } | undefined)?.OnFailure?.Destination;
+      if (!onFailure) problems.push(`${fn ?? name}: invoked asynchronously by ${String(props.Principal)} without an on-failure destination`);
+      if (config && typeof config.Properties?.MaximumRetryAttempts !== 'number') problems.push(`${fn ?? name}: asynchronous invocation without a chosen MaximumRetryAttempts`);
+    }
+    if (resource.Type === 'AWS::SQS::Queue') {
+      if (props.SqsManagedSseEnabled !== true && !props.KmsMasterKeyId) problems.push(`${name}: queue without encryption`);
+      if (props.MessageRetentionPeriod !== 1209600) problems.push(`${name}: queue does not keep messages 14 days (MessageRetentionPeriod 1209600)`);
+    }
+  }
+  return problems;
+}
+
 /** Routes under /dev/ exist only in the local stage (e.g. the push outbox). */
 export function localOnlyRoutes(template: Template): string[] {
   return Object.values(template.Resources)
@@ -178,6 +230,7 @@ function main(): void {
       for (const problem of iamProblems(parsed)) problems.push(`${stage}: ${service.name}: ${problem}`);
       for (const route of localOnlyRoutes(parsed)) problems.push(`${stage}: ${service.name}: local-only route "${route}" in a deployed stage`);
       for (const problem of sharedRoles(parsed)) problems.push(`${stage}: ${service.name}: ${problem}`);
+      for (const problem of failureHandlingProblems(parsed)) problems.push(`${stage}: ${service.name}: ${problem}`);
       // The create template holds the deployment bucket alone; the update template everything else.
       const created = JSON.parse(readFileSync(path.join(service.dir, '.serverless', 'cloudformation-template-create-stack.json'), 'utf8')) as Template;
       for (const problem of [...dataProtectionProblems(created, stage), ...dataProtectionProblems(parsed, stage)]) problems.push(`${stage}: ${service.name}: ${problem}`);

@@ -26,7 +26,6 @@ function servicePorts(name, offset = portOffset()) {
     lambda: offset + 3200 + slot,
     websocket: offset + 3300 + slot,
     alb: offset + 3400 + slot,
-    snsSubscriber: offset + 3500 + slot,
   };
 }
 

@@ -4,7 +4,6 @@ export interface ServicePorts {
   lambda: number;
   websocket: number;
   alb: number;
-  snsSubscriber: number;
 }
 export interface EmulatorPorts {
   gateway: number;

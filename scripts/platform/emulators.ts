@@ -1,6 +1,6 @@
 // The local stand-ins for AWS that the services talk to: DynamoDB Local (Java), an SNS server and
-// cognito-local. The S3 emulator runs inside the thumbnails service (serverless-s3-local), because
-// S3 event notifications only reach functions of the process that hosts it.
+// cognito-local. The S3 emulator belongs to the delivery layer (delivery/s3-delivery.ts), which turns its
+// object events into Lambda invocations.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { RequestListener, Server } from 'node:http';
 import path from 'node:path';

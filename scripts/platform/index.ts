@@ -5,6 +5,7 @@ import type { Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { createDeclaredTopics, startCognitoLocal, startDynamoDbLocal, startSnsServer, localCredentials, localRegion, quietSdkEnv, type CognitoLocal } from './emulators';
+import { createDelivery, type DeliveryLayer } from './delivery';
 import { startGateway } from './gateway';
 import { assertPortsFree, canConnect, waitFor } from './net';
 import { emulatorPorts as portsAt } from '../config/ports.cjs';
@@ -43,6 +44,9 @@ export interface Platform {
   baseUrl: string;
   services: ServiceDefinition[];
   cognito: CognitoLocal;
+  /** Where emulator data, stream checkpoints and dead letters live (a temp dir when `dataDir` is null). */
+  dataDir: string;
+  delivery: DeliveryLayer;
   env: Record<string, string>;
   readyInMs: number;
   stop(): Promise<void>;
@@ -99,9 +103,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   let snsServer: Server | null = null;
   let gateway: Server | null = null;
   let reloads: ReloadWatcher | null = null;
+  const publicHost = options.publicHost ?? 'localhost';
+  const lanMode = publicHost !== 'localhost' && publicHost !== '127.0.0.1';
+  // LAN mode: the S3 emulator listens on every interface, so a phone can use the presigned URLs.
+  const delivery = createDelivery({ services, dataDir, ports: emulatorPorts, s3Address: lanMode ? '0.0.0.0' : process.env.S3_BIND_ADDRESS, log: (text) => log.line('delivery', text) });
 
   const stop = async () => {
     reloads?.close();
+    await delivery.stop();
     gateway?.closeAllConnections();
     gateway?.close();
     snsServer?.closeAllConnections();
@@ -126,14 +135,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         ready('cognito-local');
         return result;
       }),
+      delivery.startStorage(),
     ]);
     snsServer = sns;
     await createDeclaredTopics(emulatorPorts.sns, services);
     log.line('platform', `emulators ready in ${Date.now() - startedAt} ms`);
 
-    const publicHost = options.publicHost ?? 'localhost';
     const baseUrl = `http://${publicHost}:${options.port}`;
-    const lanMode = publicHost !== 'localhost' && publicHost !== '127.0.0.1';
     const env: Record<string, string> = {
       ...(process.env as Record<string, string>),
       SLS_TELEMETRY_DISABLED: '1',
@@ -144,8 +152,6 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       ...quietSdkEnv,
       NODE_NO_WARNINGS: '1',
       PHOTONOTES_PORT_OFFSET: String(portOffset),
-      // The streams plugin remembers its position per consumer; each platform (dev, tests) keeps its own.
-      STREAMS_CHECKPOINT_DIR: path.join(dataDir, 'dynamodb-streams'),
       // esbuild (Go) keeps its service process alive for rebuilds and would hold ~600 MB per service;
       // a soft memory limit makes its garbage collector hand memory back.
       GOMEMLIMIT: '256MiB',
@@ -158,8 +164,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       COGNITO_USER_POOL_ID: cognito.userPoolId,
       COGNITO_CLIENT_ID: cognito.clientId,
       GATEWAY_URL: baseUrl,
-      // LAN mode: the S3 emulator listens on every interface and presigned URLs name this machine's address.
-      ...(lanMode ? { S3_BIND_ADDRESS: '0.0.0.0', S3_PUBLIC_HOST: publicHost } : {}),
+      // LAN mode: presigned URLs name this machine's address.
+      ...(lanMode ? { S3_PUBLIC_HOST: publicHost } : {}),
     };
     mkdirSync(env.S3_DIR as string, { recursive: true });
 
@@ -174,6 +180,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       );
     }
 
+    await delivery.start();
     gateway = await startGateway({
       port: options.port,
       host: options.host,
@@ -187,7 +194,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         options.onReload?.(service, changed);
       });
     }
-    return { baseUrl, services, cognito, env, readyInMs: Date.now() - startedAt, stop };
+    return { baseUrl, services, cognito, dataDir, delivery, env, readyInMs: Date.now() - startedAt, stop };
   } catch (error) {
     await stop();
     throw error;

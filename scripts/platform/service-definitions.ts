@@ -31,8 +31,11 @@ export interface ServiceDefinition {
   consumesStreams: boolean;
 }
 
-interface RawFunction {
+export interface RawFunction {
   events?: Array<Record<string, unknown>>;
+  destinations?: { onFailure?: unknown };
+  maximumRetryAttempts?: number;
+  maximumEventAge?: number;
 }
 
 interface RawService {
@@ -98,7 +101,7 @@ function localFunction(value: unknown, dir: string): RawFunction | undefined {
   return (node ?? undefined) as RawFunction | undefined;
 }
 
-function localFunctions(functions: Record<string, unknown>, dir: string): Record<string, RawFunction> {
+export function localFunctions(functions: Record<string, unknown>, dir: string): Record<string, RawFunction> {
   return Object.fromEntries(Object.entries(functions).flatMap(([name, value]) => {
     const fn = localFunction(value, dir);
     return fn ? [[name, fn]] : [];

@@ -1,4 +1,4 @@
-import { dataProtectionProblems, iamProblems, localOnlyRoutes, sharedRoles } from '../check-deploy';
+import { dataProtectionProblems, failureHandlingProblems, iamProblems, localOnlyRoutes, sharedRoles } from '../check-deploy';
 
 function roleWith(statement: { Action: string | string[]; Resource: unknown }) {
   return { Resources: { Role: { Type: 'AWS::IAM::Role', Properties: { Policies: [{ PolicyDocument: { Statement: [{ Effect: 'Allow', ...statement }] } }] } } } };
@@ -89,5 +89,81 @@ describe('dataProtectionProblems', () => {
     const template = { Resources: { Table: table({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: false }, DeletionProtectionEnabled: false }) } };
     expect(dataProtectionProblems(template, 'dev')).toEqual([]);
     expect(dataProtectionProblems(template, 'prod')).toEqual(['Table: table without point-in-time recovery', 'Table: table without deletion protection']);
+  });
+});
+
+describe('failureHandlingProblems', () => {
+  const fn = { Type: 'AWS::Lambda::Function', Properties: {} };
+  const queue = { Type: 'AWS::SQS::Queue', Properties: { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1209600 } };
+  const mapping = (overrides: Record<string, unknown> = {}) => ({
+    Type: 'AWS::Lambda::EventSourceMapping',
+    Properties: {
+      StartingPosition: 'TRIM_HORIZON',
+      MaximumRetryAttempts: 5,
+      MaximumRecordAgeInSeconds: 3600,
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['Queue', 'Arn'] } } },
+      ...overrides,
+    },
+  });
+  const permission = (principal: string) => ({ Type: 'AWS::Lambda::Permission', Properties: { FunctionName: { 'Fn::GetAtt': ['ConsumerLambdaFunction', 'Arn'] }, Principal: principal } });
+  const invokeConfig = (properties: Record<string, unknown>) => ({ Type: 'AWS::Lambda::EventInvokeConfig', Properties: { FunctionName: { Ref: 'ConsumerLambdaFunction' }, ...properties } });
+  const onFailure = { DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['Queue', 'Arn'] } } } };
+
+  it('accepts consumers that keep their failures', () => {
+    const template = {
+      Resources: {
+        ConsumerLambdaFunction: fn,
+        Queue: queue,
+        Mapping: mapping(),
+        Subscription: { Type: 'AWS::SNS::Subscription', Properties: { Protocol: 'lambda', RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': ['Queue', 'Arn'] } } } },
+        Permission: permission('sns.amazonaws.com'),
+        Config: invokeConfig({ ...onFailure, MaximumRetryAttempts: 2 }),
+      },
+    };
+    expect(failureHandlingProblems(template)).toEqual([]);
+  });
+
+  it('flags a stream mapping that retries forever, does not bisect, has no destination or no partial responses', () => {
+    const template = { Resources: { Mapping: mapping({ MaximumRetryAttempts: -1, MaximumRecordAgeInSeconds: -1, BisectBatchOnFunctionError: false, FunctionResponseTypes: [], DestinationConfig: {} }) } };
+    expect(failureHandlingProblems(template)).toEqual([
+      'Mapping: stream mapping without an on-failure destination',
+      'Mapping: stream mapping without a bounded MaximumRetryAttempts',
+      'Mapping: stream mapping without a MaximumRecordAgeInSeconds',
+      'Mapping: stream mapping without BisectBatchOnFunctionError',
+      'Mapping: stream mapping without ReportBatchItemFailures',
+    ]);
+  });
+
+  it('flags an SNS subscription without a dead-letter queue and an S3-invoked function without a destination', () => {
+    const template = {
+      Resources: {
+        ConsumerLambdaFunction: fn,
+        Subscription: { Type: 'AWS::SNS::Subscription', Properties: { Protocol: 'lambda' } },
+        Permission: permission('s3.amazonaws.com'),
+        Config: invokeConfig({ MaximumRetryAttempts: 2 }),
+      },
+    };
+    expect(failureHandlingProblems(template)).toEqual([
+      'Subscription: SNS subscription without a dead-letter queue (RedrivePolicy)',
+      'ConsumerLambdaFunction: invoked asynchronously by s3.amazonaws.com without an on-failure destination',
+    ]);
+  });
+
+  it('flags an asynchronous consumer that left the retry count to the default, and queues that are unencrypted or short-lived', () => {
+    const template = {
+      Resources: {
+        ConsumerLambdaFunction: fn,
+        Permission: permission('sns.amazonaws.com'),
+        Config: invokeConfig(onFailure),
+        Queue: { Type: 'AWS::SQS::Queue', Properties: { MessageRetentionPeriod: 345600 } },
+      },
+    };
+    expect(failureHandlingProblems(template)).toEqual([
+      'ConsumerLambdaFunction: asynchronous invocation without a chosen MaximumRetryAttempts',
+      'Queue: queue without encryption',
+      'Queue: queue does not keep messages 14 days (MessageRetentionPeriod 1209600)',
+    ]);
   });
 });

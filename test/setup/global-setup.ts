@@ -67,4 +67,5 @@ export default async function globalSetup(): Promise<void> {
   process.env.SNS_PORT = String(ports.sns);
   process.env.COGNITO_PORT = String(ports.cognito);
   process.env.PHOTONOTES_PORT_OFFSET = String(offset);
+  process.env.TEST_PLATFORM_DATA_DIR = platform.dataDir;
 }

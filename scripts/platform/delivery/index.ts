@@ -1,0 +1,130 @@
+// The local platform's delivery layer: AWS's side of every asynchronous consumer. It runs the S3 emulator,
+// polls DynamoDB streams, subscribes to the SNS emulator, invokes each function through serverless-offline's
+// Lambda API with the event AWS would send, retries as AWS does and keeps what still fails in a local
+// dead-letter store (`npm run redrive` replays it). Settings come from each serverless.yml.
+import path from 'node:path';
+import type { S3EventRecord } from 'aws-lambda';
+import { localCredentials, localRegion } from '../emulators';
+import type { ServiceDefinition } from '../service-definitions';
+import { abortableSleep, invokeAsync, type AsyncInvocation } from './async-invoke';
+import { declaredBuckets, lambdaName, loadConsumers, type AsyncConsumer, type S3Consumer, type SnsConsumer, type StreamConsumer } from './consumers';
+import { DeadLetterStore } from './dead-letters';
+import { localLambdaInvoker } from './lambda-invoke';
+import { s3ConsumerMatches, s3LambdaEvent, startS3Emulator, type S3Emulator } from './s3-delivery';
+import { startSnsDelivery } from './sns-delivery';
+import { pollStream, sdkStreamReader } from './stream-poller';
+
+/**
+ * Retry pacing, scaled down from AWS so a local failure is decided in seconds: AWS waits about 1 and then
+ * 2 minutes between asynchronous retries, and backs off exponentially between stream retries.
+ */
+export const localRetryDelays = {
+  asyncMs: [1000, 2000],
+  streamMs: [200, 400, 800, 1000],
+  unreachableMs: 1000,
+  streamPollMs: 250,
+};
+
+export interface DeliveryOptions {
+  services: ServiceDefinition[];
+  /** The platform's data directory: dead letters, stream checkpoints and S3 objects live under it. */
+  dataDir: string;
+  ports: { dynamodb: number; sns: number; s3: number };
+  /** Interface the S3 emulator binds to (0.0.0.0 lets a phone on the LAN upload). */
+  s3Address?: string;
+  log(text: string): void;
+}
+
+export interface DeliveryLayer {
+  readonly consumers: AsyncConsumer[];
+  readonly deadLetters: DeadLetterStore;
+  /** The S3 emulator and its buckets: before the services start. */
+  startStorage(): Promise<void>;
+  /** Stream pollers and SNS subscriptions: once the services' Lambda APIs answer. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function deadLetterDir(dataDir: string): string {
+  return path.join(dataDir, 'dead-letters');
+}
+
+export function createDelivery(options: DeliveryOptions): DeliveryLayer {
+  const consumers = loadConsumers(options.services);
+  const deadLetters = new DeadLetterStore(deadLetterDir(options.dataDir));
+  const lambda = localLambdaInvoker(options.services);
+  const abort = new AbortController();
+  const running = new Set<Promise<unknown>>();
+  let s3: S3Emulator | undefined;
+  let sns: { close(): Promise<void> } | undefined;
+  const reader = sdkStreamReader({ endpoint: `http://127.0.0.1:${options.ports.dynamodb}`, region: localRegion, credentials: localCredentials });
+
+  const track = (work: Promise<unknown>) => {
+    const tracked = work.catch((err: unknown) => options.log(`delivery failed: ${err instanceof Error ? err.stack : String(err)}`)).finally(() => running.delete(tracked));
+    running.add(tracked);
+  };
+  const common = { invoke: lambda.invoke, deadLetters, unreachableDelayMs: localRetryDelays.unreachableMs, now: Date.now, sleep: abortableSleep, signal: abort.signal, log: options.log };
+  const deliverAsync = (consumer: SnsConsumer | S3Consumer, invocation: Omit<AsyncInvocation, 'consumer' | 'functionName' | 'queuedAt' | 'source'>) =>
+    track(
+      invokeAsync(
+        { ...invocation, source: consumer.source, consumer: consumer.id, functionName: lambdaName(consumer, 'local'), queuedAt: Date.now() },
+        consumer.retry,
+        { ...common, retryDelaysMs: localRetryDelays.asyncMs },
+      ),
+    );
+
+  return {
+    consumers,
+    deadLetters,
+    async startStorage() {
+      s3 = await startS3Emulator({
+        port: options.ports.s3,
+        address: options.s3Address ?? '127.0.0.1',
+        directory: path.join(options.dataDir, 's3'),
+        buckets: declaredBuckets(options.services),
+      });
+      const s3Consumers = consumers.filter((c): c is S3Consumer => c.source === 's3');
+      s3.onObjectEvent((record: S3EventRecord) => {
+        const { bucket, object } = record.s3;
+        for (const consumer of s3Consumers.filter((c) => s3ConsumerMatches(c, bucket.name, record.eventName, object.key))) {
+          deliverAsync(consumer, {
+            event: s3LambdaEvent(record, `${consumer.functionName}-${consumer.event}`),
+            identity: `${bucket.name}/${object.key}@${object.sequencer}`,
+            summary: `${record.eventName} s3://${bucket.name}/${object.key}`,
+          });
+        }
+      });
+    },
+    async start() {
+      sns = await startSnsDelivery({
+        snsPort: options.ports.sns,
+        consumers: consumers.filter((c): c is SnsConsumer => c.source === 'sns'),
+        log: options.log,
+        dispatch: (consumer, event, notification) =>
+          deliverAsync(consumer, { event, identity: notification.MessageId, summary: `message ${notification.MessageId} on ${consumer.topicName}` }),
+      });
+      for (const consumer of consumers.filter((c): c is StreamConsumer => c.source === 'stream')) {
+        track(
+          pollStream({
+            ...common,
+            consumer,
+            functionName: lambdaName(consumer, 'local'),
+            reader,
+            retryDelaysMs: localRetryDelays.streamMs,
+            checkpointFile: path.join(options.dataDir, 'delivery', 'checkpoints', `${consumer.id}.json`),
+            pollIntervalMs: localRetryDelays.streamPollMs,
+          }),
+        );
+      }
+    },
+    async stop() {
+      abort.abort();
+      await sns?.close();
+      // In-flight invocations end with their services; do not hold the shutdown for them.
+      await Promise.race([Promise.all([...running]), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+      await s3?.close().catch(() => undefined);
+      reader.destroy();
+      lambda.destroy();
+    },
+  };
+}

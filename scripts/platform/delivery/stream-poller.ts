@@ -1,0 +1,175 @@
+// The local event source mapping of one stream consumer: reads the table's DynamoDB stream shard by shard
+// (parents before children), filters records with the consumer's patterns, hands each batch to
+// deliverStreamBatch and keeps a checkpoint per shard in the platform's data directory.
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, type _Record } from '@aws-sdk/client-dynamodb-streams';
+import type { StreamConsumer } from './consumers';
+import { passesFilters } from './event-filter';
+import { deliverStreamBatch, type LambdaStreamRecord, type StreamBatchDeps } from './stream-batch';
+
+export interface StreamShard {
+  shardId: string;
+  parentShardId?: string;
+}
+
+export type ShardPosition = { type: 'TRIM_HORIZON' | 'LATEST' } | { type: 'AFTER_SEQUENCE_NUMBER' | 'AT_SEQUENCE_NUMBER'; sequenceNumber: string };
+
+/** The DynamoDB Streams calls the poller makes (a fake in unit tests). */
+export interface StreamReader {
+  streamArnOf(tableName: string): Promise<string | undefined>;
+  shards(streamArn: string): Promise<StreamShard[]>;
+  iterator(streamArn: string, shardId: string, position: ShardPosition): Promise<string | undefined>;
+  /** `nextIterator` undefined: the shard is closed and fully read. */
+  records(iterator: string, limit: number): Promise<{ records: LambdaStreamRecord[]; nextIterator: string | undefined }>;
+}
+
+interface Checkpoint {
+  streamArn: string;
+  shards: Record<string, { sequenceNumber?: string; finished?: boolean }>;
+}
+
+/** Binary attributes as base64 and times as epoch seconds: the JSON Lambda passes, not the SDK's objects. */
+export function toLambdaRecord(record: _Record, streamArn: string): LambdaStreamRecord {
+  const convert = (value: unknown): unknown => {
+    if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+    if (value instanceof Date) return Math.floor(value.getTime() / 1000);
+    if (Array.isArray(value)) return value.map(convert);
+    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, convert(v)]));
+    return value;
+  };
+  return { ...(convert(record) as LambdaStreamRecord), eventSourceARN: streamArn };
+}
+
+export function sdkStreamReader(options: { endpoint?: string; region: string; credentials?: { accessKeyId: string; secretAccessKey: string } }): StreamReader & { destroy(): void } {
+  const config = { region: options.region, maxAttempts: 2, ...(options.endpoint ? { endpoint: options.endpoint } : {}), ...(options.credentials ? { credentials: options.credentials } : {}) };
+  const dynamodb = new DynamoDBClient(config);
+  const streams = new DynamoDBStreamsClient(config);
+  return {
+    async streamArnOf(tableName) {
+      try {
+        return (await dynamodb.send(new DescribeTableCommand({ TableName: tableName }))).Table?.LatestStreamArn;
+      } catch (err) {
+        if ((err as { name?: string }).name === 'ResourceNotFoundException') return undefined;
+        throw err;
+      }
+    },
+    async shards(streamArn) {
+      const shards: StreamShard[] = [];
+      let exclusiveStartShardId: string | undefined;
+      do {
+        const out = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn, ExclusiveStartShardId: exclusiveStartShardId }));
+        for (const shard of out.StreamDescription?.Shards ?? []) {
+          if (shard.ShardId) shards.push({ shardId: shard.ShardId, ...(shard.ParentShardId ? { parentShardId: shard.ParentShardId } : {}) });
+        }
+        exclusiveStartShardId = out.StreamDescription?.LastEvaluatedShardId;
+      } while (exclusiveStartShardId);
+      return shards;
+    },
+    async iterator(streamArn, shardId, position) {
+      const out = await streams.send(
+        new GetShardIteratorCommand({
+          StreamArn: streamArn,
+          ShardId: shardId,
+          ShardIteratorType: position.type,
+          ...('sequenceNumber' in position ? { SequenceNumber: position.sequenceNumber } : {}),
+        }),
+      );
+      return out.ShardIterator;
+    },
+    async records(iterator, limit) {
+      const out = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: Math.min(limit, 1000) }));
+      return { records: (out.Records ?? []).map((record) => toLambdaRecord(record, '')), nextIterator: out.NextShardIterator };
+    },
+    destroy() {
+      dynamodb.destroy();
+      streams.destroy();
+    },
+  };
+}
+
+export interface StreamPollerOptions extends Omit<StreamBatchDeps, 'functionName'> {
+  consumer: StreamConsumer;
+  functionName: string;
+  reader: StreamReader;
+  checkpointFile: string;
+  /** Pause between reads of an idle shard. */
+  pollIntervalMs: number;
+}
+
+function readCheckpoint(file: string): Checkpoint | null {
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Checkpoint) : null;
+}
+
+function writeCheckpoint(file: string, checkpoint: Checkpoint): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(`${file}.tmp`, JSON.stringify(checkpoint, null, 2));
+  renameSync(`${file}.tmp`, file);
+}
+
+/** Runs until the signal aborts; resolves then. Errors of the stream API are logged and retried. */
+export async function pollStream(options: StreamPollerOptions): Promise<void> {
+  const { consumer, reader, signal } = options;
+  const iterators = new Map<string, string>();
+  let checkpoint: Checkpoint | null = readCheckpoint(options.checkpointFile);
+  let waitingLogged = false;
+
+  const readShard = async (streamArn: string, shard: StreamShard, state: Checkpoint['shards'][string]): Promise<'busy' | 'idle'> => {
+    let iterator = iterators.get(shard.shardId);
+    if (!iterator) {
+      const position: ShardPosition = state.sequenceNumber ? { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: state.sequenceNumber } : { type: consumer.startingPosition };
+      iterator = await reader.iterator(streamArn, shard.shardId, position);
+      if (!iterator) return 'idle';
+    }
+    const { records, nextIterator } = await reader.records(iterator, consumer.batchSize);
+    const batch = records.map((record) => ({ ...record, eventSourceARN: streamArn })).filter((record) => passesFilters(consumer.filterPatterns, record));
+    if (batch.length > 0 && (await deliverStreamBatch(batch, consumer, { ...options })) === 'abandoned') return 'idle';
+    const last = records[records.length - 1];
+    if (last) state.sequenceNumber = last.dynamodb.SequenceNumber;
+    if (nextIterator) iterators.set(shard.shardId, nextIterator);
+    else {
+      iterators.delete(shard.shardId);
+      state.finished = true;
+    }
+    if (last || !nextIterator) writeCheckpoint(options.checkpointFile, checkpoint as Checkpoint);
+    return records.length > 0 ? 'busy' : 'idle';
+  };
+
+  while (!signal.aborted) {
+    let busy = false;
+    try {
+      const streamArn = await reader.streamArnOf(consumer.tableName);
+      if (!streamArn) {
+        if (!waitingLogged) options.log(`${consumer.id}: waiting for the table ${consumer.tableName} and its stream`);
+        waitingLogged = true;
+      } else {
+        if (checkpoint?.streamArn !== streamArn) {
+          // A new stream (the table was created again): positions in the old one mean nothing.
+          checkpoint = { streamArn, shards: {} };
+          iterators.clear();
+        }
+        const shards = await reader.shards(streamArn);
+        const known = new Set(shards.map((s) => s.shardId));
+        for (const shard of shards) {
+          const state = (checkpoint.shards[shard.shardId] ??= {});
+          if (state.finished) continue;
+          // Children wait until their parent is read to its end, so a key's changes stay in order.
+          if (shard.parentShardId && known.has(shard.parentShardId) && !checkpoint.shards[shard.parentShardId]?.finished) continue;
+          if ((await readShard(streamArn, shard, state)) === 'busy') busy = true;
+          if (signal.aborted) break;
+        }
+      }
+    } catch (err) {
+      const name = (err as { name?: string }).name ?? '';
+      // An expired iterator: start again from the checkpoint. A trimmed checkpoint (a data directory older
+      // than the stream's 24 h retention): from the oldest record still there.
+      if (name === 'ExpiredIteratorException') iterators.clear();
+      else if (name === 'TrimmedDataAccessException' && checkpoint) {
+        iterators.clear();
+        for (const state of Object.values(checkpoint.shards)) delete state.sequenceNumber;
+      } else options.log(`${consumer.id}: stream read failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if (!busy) await options.sleep(options.pollIntervalMs, signal);
+  }
+}
