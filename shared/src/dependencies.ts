@@ -14,7 +14,7 @@ export type Dependencies<Getters extends Record<string, () => unknown>> = { read
 
 /**
  * A function's dependencies object: each property is its getter's value, resolved on first access.
- * `const deps = dependencies({ notes: notesStore, clock: () => systemClock })` at module scope builds nothing.
+ * `const deps = dependencies({ notes: notesRepositoryFromEnv, clock: () => systemClock })` at module scope builds nothing.
  */
 export function dependencies<Getters extends Record<string, () => unknown>>(getters: Getters): Dependencies<Getters> {
   const deps = {};

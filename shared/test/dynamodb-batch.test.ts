@@ -123,3 +123,53 @@ describe('batchWrite', () => {
     }
   });
 });
+
+describe('deleteAll', () => {
+  async function* keys(count: number, failAfter = Infinity): AsyncGenerator<{ pk: string }> {
+    for (let i = 0; i < count; i++) {
+      if (i === failAfter) throw new Error('the read stopped');
+      yield { pk: `K#${i}` };
+    }
+  }
+
+  test('deletes the keys in chunks as they come, and says how many', async () => {
+    // Prepare
+    const { client, sent } = fakeDynamo(() => ({}));
+
+    // Act
+    const deleted = await tableClient({ tableName: 'docs', client }).deleteAll(keys(130), { chunk: 50 });
+
+    // Assess
+    expect(deleted).toBe(130);
+    expect(sent.map((command) => writesOf(command).length)).toEqual([25, 25, 25, 25, 25, 5]);
+    expect(sent.flatMap(writesOf).map((request) => request.DeleteRequest?.Key.pk)).toEqual(Array.from({ length: 130 }, (_, i) => `K#${i}`));
+  });
+
+  test('keeps what it deleted when the read of keys stops part way', async () => {
+    // Prepare
+    const { client, sent } = fakeDynamo(() => ({}));
+
+    // Act
+    const outcome = tableClient({ tableName: 'docs', client }).deleteAll(keys(130, 75), { chunk: 50 });
+
+    // Assess
+    await expect(outcome).rejects.toThrow('the read stopped');
+    expect(sent.flatMap(writesOf)).toHaveLength(50);
+  });
+
+  test('asks for a key once when it comes twice in a chunk', async () => {
+    // Prepare
+    const { client, sent } = fakeDynamo(() => ({}));
+    async function* twice() {
+      yield { pk: 'a' };
+      yield { pk: 'a' };
+    }
+
+    // Act
+    const deleted = await tableClient({ tableName: 'docs', client }).deleteAll(twice());
+
+    // Assess
+    expect(deleted).toBe(1);
+    expect(writesOf(sent[0])).toEqual([{ DeleteRequest: { Key: { pk: 'a' } } }]);
+  });
+});

@@ -127,8 +127,9 @@ export function batches(client: DocumentSender, tableName: string, options: Batc
       let pending: AttributeMap[] = [];
       let deleted = 0;
       const flush = async () => {
-        await batchWrite({ deletes: pending, concurrency });
-        deleted += pending.length;
+        const chunkKeys = distinct(pending);
+        await batchWrite({ deletes: chunkKeys, concurrency });
+        deleted += chunkKeys.length;
         pending = [];
       };
       for await (const key of keys) {

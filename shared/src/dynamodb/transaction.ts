@@ -63,10 +63,7 @@ export function transaction<Tag extends string = string>(client: DocumentSender,
     put: (item, options = {}) => add({ Put: { TableName: tableName, Item: item as AttributeMap, ...expressionFields(options) } }, options.tag),
     update: (key, update, options = {}) => add({ Update: { TableName: tableName, Key: key, UpdateExpression: update, ...expressionFields(options) } }, options.tag),
     delete: (key, options = {}) => add({ Delete: { TableName: tableName, Key: key, ...expressionFields(options) } }, options.tag),
-    check: (key, condition, options = {}) => {
-      const fields = expressionFields({ ...options, condition });
-      return add({ ConditionCheck: { TableName: tableName, Key: key, ConditionExpression: condition, ...fields } }, options.tag);
-    },
+    check: (key, condition, options = {}) => add({ ConditionCheck: { TableName: tableName, Key: key, ConditionExpression: condition, ...expressionFields({ ...options, condition }) } }, options.tag),
     get size() {
       return items.length;
     },
