@@ -4,11 +4,11 @@ import { dependencies } from '@photonotes/shared/dependencies';
 import { NotFoundError } from '@photonotes/shared/errors';
 import { http, raw } from '@photonotes/shared/http';
 import { docsAssetsFromEnv } from '../adapters/dependencies';
-import { acceptsGzip, docsAssets, DocsAssetPath, isDocsAsset } from '../domain/api-docs';
+import { acceptsGzip, docsAssets, docsAssetPath, isDocsAsset } from '../domain/api-docs';
 
 const deps = dependencies({ assets: docsAssetsFromEnv });
 
-export const handler = http({ service: 'users', auth: false, path: DocsAssetPath }).handler(async ({ path, headers }) => {
+export const handler = http({ service: 'users', auth: false, path: docsAssetPath }).handler(async ({ path, headers }) => {
   if (!isDocsAsset(path.file)) throw new NotFoundError(`No docs asset ${path.file}`);
   const asset = await deps.assets.read(path.file);
   const gzip = acceptsGzip(headers['accept-encoding']);

@@ -2,9 +2,9 @@
 import { dependencies } from '@photonotes/shared/dependencies';
 import { http, ok } from '@photonotes/shared/http';
 import { usersRepositoryFromEnv } from '../adapters/dependencies';
-import { UserPathParams } from '../domain/account-fields';
+import { userIdPath } from '../domain/account-fields';
 import { getPublicProfile } from '../domain/profile';
 
 const deps = dependencies({ users: usersRepositoryFromEnv });
 
-export const handler = http({ service: 'users', path: UserPathParams }).handler(async ({ path }) => ok(await getPublicProfile(path.userId, deps)));
+export const handler = http({ service: 'users', path: userIdPath }).handler(async ({ path }) => ok(await getPublicProfile(path.userId, deps)));
