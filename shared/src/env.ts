@@ -1,4 +1,5 @@
-// Environment access: services read required variables at module scope, so a missing one fails the cold start loudly.
+// Environment access. Each capability reads its variables through requireEnv when it is first used (README,
+// "Wiring a service"), so a missing one fails loudly, naming itself, at the first invocation that needs it.
 
 export function requireEnv(name: string): string {
   const value = process.env[name];

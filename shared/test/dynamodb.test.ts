@@ -1,24 +1,10 @@
-import { ConditionalCheckFailedException, ResourceNotFoundException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { encodeCursor } from '../src/cursor';
-import { ConditionFailedError, tableClient } from '../src/dynamodb';
-import type { DocumentSender } from '../src/dynamodb';
+import { ConditionFailedError, QueryLimitExceededError, tableClient } from '../src/dynamodb';
 import type * as DynamoDbModule from '../src/dynamodb';
 import { ValidationError } from '../src/errors';
-
-type SentCommand = Parameters<DocumentSender['send']>[0];
-
-/** A DynamoDB stand-in that records every command and answers with `respond`. */
-function fakeDynamo(respond: (command: SentCommand) => unknown = () => ({})) {
-  const sent: SentCommand[] = [];
-  const client: DocumentSender = {
-    send: async (command) => {
-      sent.push(command);
-      return respond(command);
-    },
-  };
-  return { client, sent };
-}
+import { fakeDynamo } from './support/fake-dynamo';
 
 const saved = { ...process.env };
 beforeEach(() => {
@@ -41,6 +27,17 @@ describe('tableClient', () => {
     expect(item?.title).toBe('Trip');
     expect(sent[0]).toBeInstanceOf(GetCommand);
     expect(sent[0]?.input).toEqual({ TableName: 'notes', Key: { pk: 'NOTE#n1' }, ConsistentRead: true });
+  });
+
+  test('getItem asks for a projection when given one', async () => {
+    // Prepare
+    const { client, sent } = fakeDynamo(() => ({ Item: { version: 2 } }));
+
+    // Act
+    await tableClient({ tableName: 'notes', client }).getItem({ pk: 'NOTE#n1' }, { projection: '#v', names: { '#v': 'version' } });
+
+    // Assess
+    expect(sent[0]?.input).toMatchObject({ ProjectionExpression: '#v', ExpressionAttributeNames: { '#v': 'version' } });
   });
 
   test('getItem of a missing key is undefined', async () => {
@@ -138,64 +135,6 @@ describe('tableClient', () => {
   });
 });
 
-describe('transactWrite', () => {
-  const items = [
-    { Put: { TableName: 'notes', Item: { pk: 'NOTE#n1' }, ConditionExpression: 'attribute_not_exists(pk)' } },
-    { Put: { TableName: 'notes', Item: { pk: 'ID#n1' }, ConditionExpression: 'attribute_not_exists(pk)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } },
-  ];
-
-  test('sends the items as one transaction', async () => {
-    // Prepare
-    const { client, sent } = fakeDynamo();
-
-    // Act
-    await tableClient({ tableName: 'notes', client }).transactWrite(items);
-
-    // Assess
-    expect(sent[0]).toBeInstanceOf(TransactWriteCommand);
-    expect(sent[0]?.input).toEqual({ TransactItems: items });
-  });
-
-  test('a cancelled transaction reports which item failed its condition', async () => {
-    // Prepare
-    const { client } = fakeDynamo(() => {
-      throw new TransactionCanceledException({
-        message: 'Transaction cancelled, please refer cancellation reasons for specific reasons [None, ConditionalCheckFailed]',
-        $metadata: {},
-        CancellationReasons: [{ Code: 'None' }, { Code: 'ConditionalCheckFailed', Item: { pk: { S: 'ID#n1' }, ownerId: { S: 'u2' } } }],
-      });
-    });
-
-    // Act
-    const outcome = tableClient({ tableName: 'notes', client }).transactWrite(items);
-
-    // Assess
-    await expect(outcome).rejects.toBeInstanceOf(ConditionFailedError);
-    await expect(outcome).rejects.toMatchObject({
-      failedIndexes: [1],
-      reasons: [{ code: 'None' }, { code: 'ConditionalCheckFailed', item: { pk: 'ID#n1', ownerId: 'u2' } }],
-    });
-  });
-
-  test('a transaction cancelled for conflicts only is not a condition failure', async () => {
-    // Prepare
-    const conflict = new TransactionCanceledException({
-      message: 'Transaction cancelled [TransactionConflict, None]',
-      $metadata: {},
-      CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }],
-    });
-    const { client } = fakeDynamo(() => {
-      throw conflict;
-    });
-
-    // Act
-    const outcome = tableClient({ tableName: 'notes', client }).transactWrite(items);
-
-    // Assess
-    await expect(outcome).rejects.toBe(conflict);
-  });
-});
-
 describe('queryPage', () => {
   const query = {
     keyCondition: 'pk = :pk',
@@ -256,6 +195,94 @@ describe('queryPage', () => {
     // Assess
     expect(sent[0]?.input).toMatchObject({ IndexName: 'byShare' });
     expect(page).toEqual({ items: [], nextCursor: null });
+  });
+});
+
+describe('query', () => {
+  test('is one request with a limit that says whether more items follow', async () => {
+    // Prepare
+    const { client, sent } = fakeDynamo(() => ({ Items: [{ sk: 'a' }, { sk: 'b' }], LastEvaluatedKey: { pk: 'p', sk: 'b' } }));
+
+    // Act
+    const result = await tableClient({ tableName: 'index', client }).query({
+      keyCondition: 'pk = :pk AND begins_with(sk, :sk)',
+      values: { ':pk': 'p', ':sk': 'a' },
+      projection: 'sk',
+      consistentRead: true,
+      limit: 2,
+    });
+
+    // Assess
+    expect(result).toEqual({ items: [{ sk: 'a' }, { sk: 'b' }], hasMore: true });
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.input).toMatchObject({ TableName: 'index', ProjectionExpression: 'sk', ConsistentRead: true, Limit: 2 });
+  });
+});
+
+describe('queryAll', () => {
+  const range = { keyCondition: 'pk = :pk', values: { ':pk': 'FEED#u1' }, projection: 'pk, sk', consistentRead: true };
+  const pages = [
+    { Items: [{ sk: '1' }, { sk: '2' }], LastEvaluatedKey: { pk: 'FEED#u1', sk: '2' } },
+    { Items: [{ sk: '3' }], LastEvaluatedKey: { pk: 'FEED#u1', sk: '3' } },
+    { Items: [{ sk: '4' }] },
+  ];
+
+  test('follows LastEvaluatedKey until the range is read, with the same projection and consistency on every page', async () => {
+    // Prepare
+    const { client, sent } = fakeDynamo((_command, index) => pages[index]);
+    const items: unknown[] = [];
+
+    // Act
+    for await (const item of tableClient({ tableName: 'notes', client }).queryAll({ ...range, maxItems: 10, pageSize: 2 })) items.push(item);
+
+    // Assess
+    expect(items).toEqual([{ sk: '1' }, { sk: '2' }, { sk: '3' }, { sk: '4' }]);
+    expect(sent.map((command) => command.input)).toEqual([
+      expect.objectContaining({ ExclusiveStartKey: undefined, Limit: 2, ProjectionExpression: 'pk, sk', ConsistentRead: true }),
+      expect.objectContaining({ ExclusiveStartKey: { pk: 'FEED#u1', sk: '2' }, Limit: 2, ProjectionExpression: 'pk, sk', ConsistentRead: true }),
+      expect.objectContaining({ ExclusiveStartKey: { pk: 'FEED#u1', sk: '3' } }),
+    ]);
+  });
+
+  test('yields the items up to the cap, then throws instead of reading on', async () => {
+    // Prepare
+    const { client, sent } = fakeDynamo((_command, index) => pages[index]);
+    const items: unknown[] = [];
+
+    // Act
+    const reading = (async () => {
+      for await (const item of tableClient({ tableName: 'notes', client }).queryAll({ ...range, maxItems: 3 })) items.push(item);
+    })();
+
+    // Assess
+    await expect(reading).rejects.toBeInstanceOf(QueryLimitExceededError);
+    expect(items).toEqual([{ sk: '1' }, { sk: '2' }, { sk: '3' }]);
+    expect(sent).toHaveLength(3);
+  });
+
+  test('a range of exactly the cap is read without error', async () => {
+    // Prepare
+    const { client } = fakeDynamo((_command, index) => pages[index]);
+    const items: unknown[] = [];
+
+    // Act
+    for await (const item of tableClient({ tableName: 'notes', client }).queryAll({ ...range, maxItems: 4 })) items.push(item);
+
+    // Assess
+    expect(items).toHaveLength(4);
+  });
+
+  test('stops asking DynamoDB when the caller stops reading', async () => {
+    // Prepare
+    const { client, sent } = fakeDynamo((_command, index) => pages[index]);
+
+    // Act
+    for await (const item of tableClient({ tableName: 'notes', client }).queryAll({ ...range, maxItems: 10 })) {
+      if (item) break;
+    }
+
+    // Assess
+    expect(sent).toHaveLength(1);
   });
 });
 

@@ -4,13 +4,13 @@ import { annotate, defineRoute, describes, healthRoute, named, ThumbnailsSchema,
 import type { RouteSpec } from '@photonotes/shared/openapi';
 import * as z from 'zod/mini';
 import type { MediaView } from './domain/media';
-import { CreateUploadBody, GetMediaPath } from './domain/media-input';
+import { createUploadBody, mediaKeyPath } from './domain/media-input';
 import type { UploadTicket } from './domain/uploads';
 
-annotate(CreateUploadBody.shape.size, { description: 'The exact length in bytes of the file the app will PUT (at most 10 MiB)' });
-annotate(GetMediaPath.shape.key, { description: 'The `key` from POST /media/uploads; its slashes may be sent as they are or as %2F' });
+annotate(createUploadBody.shape.size, { description: 'The exact length in bytes of the file the app will PUT (at most 10 MiB)' });
+annotate(mediaKeyPath.shape.key, { description: 'The `key` from POST /media/uploads; its slashes may be sent as they are or as %2F' });
 
-const contentType = CreateUploadBody.shape.contentType;
+const contentType = createUploadBody.shape.contentType;
 const mediaStatus = z.enum(['pending', 'ready', 'failed']);
 
 const UploadTicketSchema = named(
@@ -50,7 +50,7 @@ export const routes: RouteSpec[] = [
     summary: 'Get a URL to upload a photo to',
     description: 'Thumbnails are made once the bytes arrive; GET /media/{key} and the notes that use the key show them.',
     tags: ['media'],
-    body: CreateUploadBody,
+    body: createUploadBody,
     bodyExample: { contentType: 'image/jpeg', size: 2_483_201 },
     responses: { 201: { description: 'Where and how to upload', schema: UploadTicketSchema } },
   }),
@@ -60,7 +60,7 @@ export const routes: RouteSpec[] = [
     operationId: 'getMedia',
     summary: 'An upload’s status and thumbnails (uploader only)',
     tags: ['media'],
-    params: GetMediaPath,
+    params: mediaKeyPath,
     responses: { 200: { description: 'The upload', schema: MediaSchema } },
     errors: { 404: 'No such upload among the caller’s' },
   }),

@@ -1,10 +1,10 @@
 // media.processed: the upload's final state is stored under its key (so notes created later show it at
 // once), then every note that references the key takes it on as a change of its own (version + 1, in /sync).
 import type { NotesDeps } from './deps';
-import { maxWriteAttempts } from './deps';
 import { photoFor, sameData } from './note';
 import type { ProcessedMedia } from './note';
-import { NoteChangedError } from './ports';
+import { NoteChangedError, WriteConflictError } from './ports';
+import { writeAttempts } from './write-attempts';
 
 export async function applyProcessedMedia(media: ProcessedMedia, deps: NotesDeps): Promise<void> {
   const noteIds = await deps.notes.recordProcessedMedia(media);
@@ -13,16 +13,16 @@ export async function applyProcessedMedia(media: ProcessedMedia, deps: NotesDeps
 
 async function showProcessedPhoto(id: string, media: ProcessedMedia, deps: NotesDeps): Promise<void> {
   const photo = photoFor(media.key, media);
-  for (let attempt = 0; attempt < maxWriteAttempts; attempt++) {
+  for await (const _attempt of writeAttempts()) {
     const current = await deps.notes.getNote(id);
     // Gone, moved to another photo, or already showing this state (a repeated event): nothing to do.
     if (!current || current.photo?.key !== media.key || sameData(current.photo, photo)) return;
-    const next = { ...current, photo, version: current.version + 1, updatedAt: deps.now().toISOString() };
+    const next = { ...current, photo, version: current.version + 1, updatedAt: deps.clock.now().toISOString() };
     try {
       await deps.notes.replaceNote(current, next);
       return;
     } catch (err) {
-      if (!(err instanceof NoteChangedError)) throw err;
+      if (!(err instanceof NoteChangedError || err instanceof WriteConflictError)) throw err;
     }
   }
   // Thrown so the event is retried rather than the photo silently left pending.

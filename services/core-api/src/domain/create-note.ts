@@ -3,11 +3,11 @@
 import { ConflictError } from '@photonotes/shared/errors';
 import { invalidPhotoKey, keepsChanging, tooManyShareChanges } from './access';
 import type { Caller, NotesDeps } from './deps';
-import { maxWriteAttempts } from './deps';
 import { createFingerprint, normaliseSharedWith, normaliseTags, photoFor, toNote } from './note';
 import type { Note, NoteFields, ProcessedMedia, StoredNote } from './note';
 import type { CreateNoteInput } from './note-input';
-import { ChangeTooLargeError, MediaChangedError, NoteIdTakenError } from './ports';
+import { ChangeTooLargeError, MediaChangedError, NoteIdTakenError, WriteConflictError } from './ports';
+import { writeAttempts } from './write-attempts';
 
 export interface CreateNoteResult {
   /** False when the request replayed an earlier create (200 instead of 201). */
@@ -29,10 +29,10 @@ export async function createNote(input: CreateNoteInput, caller: Caller, deps: N
 
   const createHash = createFingerprint(fields);
   const id = input.id ?? deps.newId();
-  const now = deps.now().toISOString();
+  const now = deps.clock.now().toISOString();
   // Most photos are still processing when their note is created; if not, the write says so and is redone.
   let processed: ProcessedMedia | null = null;
-  for (let attempt = 0; attempt < maxWriteAttempts; attempt++) {
+  for await (const _attempt of writeAttempts()) {
     const note: StoredNote = {
       id,
       ownerId: caller.userId,
@@ -52,6 +52,7 @@ export async function createNote(input: CreateNoteInput, caller: Caller, deps: N
       return { created: true, note: toNote(note) };
     } catch (err) {
       if (err instanceof NoteIdTakenError) return replayed(err.existing, caller, createHash);
+      if (err instanceof WriteConflictError) continue;
       if (err instanceof MediaChangedError) {
         processed = err.current;
         continue;

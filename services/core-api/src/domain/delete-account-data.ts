@@ -1,8 +1,8 @@
 // user.deleted: the account's notes go (their share entries with them), the account leaves every note
 // shared with it, and its change feed and upload records are purged. Safe to run again after a failure.
 import type { NotesDeps } from './deps';
-import { maxWriteAttempts } from './deps';
-import { NoteChangedError } from './ports';
+import { NoteChangedError, WriteConflictError } from './ports';
+import { writeAttempts } from './write-attempts';
 
 /** Notes removed at a time: account deletion touches no shared item (like the change feed), so it can fan out. */
 const parallelism = 8;
@@ -17,7 +17,7 @@ async function removeOwnNote(id: string, userId: string, deps: NotesDeps): Promi
   await retryOnChange(id, async () => {
     const current = await deps.notes.getNote(id);
     if (!current || current.ownerId !== userId) return;
-    await deps.notes.removeNote(current, deps.now().toISOString(), { keepHistory: false });
+    await deps.notes.removeNote(current, deps.clock.now().toISOString(), { keepHistory: false });
   });
 }
 
@@ -29,19 +29,19 @@ async function leaveSharedNote(id: string, userId: string, deps: NotesDeps): Pro
       ...current,
       sharedWith: current.sharedWith.filter((sharee) => sharee !== userId),
       version: current.version + 1,
-      updatedAt: deps.now().toISOString(),
+      updatedAt: deps.clock.now().toISOString(),
     };
     await deps.notes.replaceNote(current, next);
   });
 }
 
 async function retryOnChange(id: string, attempt: () => Promise<void>): Promise<void> {
-  for (let n = 0; n < maxWriteAttempts; n++) {
+  for await (const _attempt of writeAttempts()) {
     try {
       await attempt();
       return;
     } catch (err) {
-      if (!(err instanceof NoteChangedError)) throw err;
+      if (!(err instanceof NoteChangedError || err instanceof WriteConflictError)) throw err;
     }
   }
   throw new Error(`Note ${id} kept changing while the account's data was deleted`);
@@ -50,15 +50,19 @@ async function retryOnChange(id: string, attempt: () => Promise<void>): Promise<
 async function forEachConcurrently<T>(items: AsyncIterable<T>, limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   const running = new Set<Promise<void>>();
   const failures: unknown[] = [];
-  for await (const item of items) {
-    const task = fn(item)
-      .catch((err: unknown) => {
-        failures.push(err);
-      })
-      .finally(() => running.delete(task));
-    running.add(task);
-    if (running.size >= limit) await Promise.race(running);
+  try {
+    for await (const item of items) {
+      const task = fn(item)
+        .catch((err: unknown) => {
+          failures.push(err);
+        })
+        .finally(() => running.delete(task));
+      running.add(task);
+      if (running.size >= limit) await Promise.race(running);
+    }
+  } finally {
+    // Reading may fail (a store error, a capped read): what started still finishes before the failure is reported.
+    await Promise.all(running);
   }
-  await Promise.all(running);
   if (failures.length > 0) throw new AggregateError(failures, `${failures.length} notes could not be cleaned up`);
 }

@@ -2,8 +2,8 @@
 // create from an offline device cannot bring the note back.
 import { assertCanChange, assertVersion, keepsChanging, noteNotFound, parseNoteId, staleVersion } from './access';
 import type { Caller, NotesDeps } from './deps';
-import { maxWriteAttempts } from './deps';
-import { NoteChangedError } from './ports';
+import { NoteChangedError, WriteConflictError } from './ports';
+import { writeAttempts } from './write-attempts';
 
 export interface DeleteNoteRequest {
   id: string;
@@ -12,14 +12,15 @@ export interface DeleteNoteRequest {
 
 export async function deleteNote(request: DeleteNoteRequest, caller: Caller, deps: NotesDeps): Promise<void> {
   const id = parseNoteId(request.id);
-  for (let attempt = 0; attempt < maxWriteAttempts; attempt++) {
+  for await (const _attempt of writeAttempts()) {
     const current = await deps.notes.getNote(id);
     assertCanChange(current, caller);
     assertVersion(current, request.expectedVersion);
     try {
-      await deps.notes.removeNote(current, deps.now().toISOString());
+      await deps.notes.removeNote(current, deps.clock.now().toISOString());
       return;
     } catch (err) {
+      if (err instanceof WriteConflictError) continue;
       if (!(err instanceof NoteChangedError)) throw err;
       if (request.expectedVersion === undefined) continue;
       if (!err.current) throw noteNotFound();

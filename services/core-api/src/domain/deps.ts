@@ -1,18 +1,16 @@
 // What every notes operation is given: storage, the upload-key check, and the clock and id source
 // (injected so unit tests control them).
+import type { Clock } from '@photonotes/shared/clock';
 import type { NotesRepository } from './ports';
 
 export interface NotesDeps {
   notes: NotesRepository;
   /** True when `key` was issued to `userId` by POST /media/uploads (shared/src/media-keys.ts). */
   verifyPhotoKey(key: string, userId: string): boolean;
-  now(): Date;
+  clock: Clock;
   newId(): string;
 }
 
 export interface Caller {
   userId: string;
 }
-
-/** Optimistic writes retry after losing a race; a note that keeps changing this often is a conflict. */
-export const maxWriteAttempts = 8;

@@ -88,6 +88,17 @@ export class MediaChangedError extends Error {
   }
 }
 
+/**
+ * The write lost a race that says nothing about the note: another write of the same owner went first, or the
+ * store cancelled a conflicting transaction. Nothing was written; reading again and retrying is safe.
+ */
+export class WriteConflictError extends Error {
+  constructor(options?: ErrorOptions) {
+    super('The write conflicted with a concurrent one', options);
+    this.name = 'WriteConflictError';
+  }
+}
+
 /** The write would touch more items than one transaction may hold. */
 export class ChangeTooLargeError extends Error {
   constructor(readonly itemCount: number) {

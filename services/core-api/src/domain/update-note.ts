@@ -2,12 +2,12 @@
 // internally otherwise), so every change adds exactly one to the version even under concurrent writes.
 import { assertCanChange, assertVersion, invalidPhotoKey, keepsChanging, noteNotFound, parseNoteId, staleVersion, tooManyShareChanges } from './access';
 import type { Caller, NotesDeps } from './deps';
-import { maxWriteAttempts } from './deps';
 import { normaliseSharedWith, normaliseTags, photoFor, sameContent, toNote } from './note';
 import type { Note, Photo, ProcessedMedia, StoredNote } from './note';
 import type { UpdateNoteInput } from './note-input';
-import { ChangeTooLargeError, MediaChangedError, NoteChangedError } from './ports';
+import { ChangeTooLargeError, MediaChangedError, NoteChangedError, WriteConflictError } from './ports';
 import type { ReplaceOptions } from './ports';
+import { writeAttempts } from './write-attempts';
 
 export interface UpdateNoteRequest {
   id: string;
@@ -22,16 +22,17 @@ export async function updateNote(request: UpdateNoteRequest, caller: Caller, dep
   if (typeof patch.photoKey === 'string' && !deps.verifyPhotoKey(patch.photoKey, caller.userId)) throw invalidPhotoKey();
 
   let processed: ProcessedMedia | null = null;
-  for (let attempt = 0; attempt < maxWriteAttempts; attempt++) {
+  for await (const _attempt of writeAttempts()) {
     const current = await deps.notes.getNote(id);
     assertCanChange(current, caller);
     assertVersion(current, expectedVersion);
-    const next = applyPatch(current, patch, processed, deps.now());
+    const next = applyPatch(current, patch, processed, deps.clock.now());
     if (sameContent(next, current)) return toNote(current);
     try {
       await deps.notes.replaceNote(current, next, photoChange(current.photo, next.photo, processed));
       return toNote(next);
     } catch (err) {
+      if (err instanceof WriteConflictError) continue;
       if (err instanceof NoteChangedError) {
         if (expectedVersion === undefined) continue;
         if (!err.current) throw noteNotFound();

@@ -1,13 +1,11 @@
 // POST /notes → 201 with the new note, or 200 with the stored one when the request replays a create.
 import { created, http, ok } from '@photonotes/shared/http';
-import { requireEnv } from '@photonotes/shared/env';
-import { notesDeps } from '../adapters/notes-deps';
+import { notesDeps } from '../adapters/dependencies';
 import { createNote } from '../domain/create-note';
 import { etag } from '../domain/if-match';
 import { createNoteBody } from '../domain/note-input';
 
 const deps = notesDeps();
-requireEnv('MEDIA_KEY_SECRET');
 
 export const handler = http({ service: 'core-api', body: createNoteBody }).handler(async ({ body, auth }) => {
   const result = await createNote(body, auth, deps);

@@ -1,6 +1,6 @@
 // DELETE /notes/{id} (owner only; If-Match: <version> optional) → 204.
 import { http, noContent } from '@photonotes/shared/http';
-import { notesDeps } from '../adapters/notes-deps';
+import { notesDeps } from '../adapters/dependencies';
 import { deleteNote } from '../domain/delete-note';
 import { parseIfMatch } from '../domain/if-match';
 import { noteIdPath } from '../domain/note-input';

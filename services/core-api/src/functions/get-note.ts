@@ -1,6 +1,6 @@
 // GET /notes/{id} → the note, for its owner, its sharees, and anyone when it is public.
 import { http, ok } from '@photonotes/shared/http';
-import { notesDeps } from '../adapters/notes-deps';
+import { notesDeps } from '../adapters/dependencies';
 import { etag } from '../domain/if-match';
 import { noteIdPath } from '../domain/note-input';
 import { getNote } from '../domain/read-notes';

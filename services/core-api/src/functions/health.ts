@@ -1,8 +1,8 @@
 // GET /health/core-api: is the notes table reachable?
 import { healthHandler } from '@photonotes/shared/health';
 import { tableIsReachable } from '@photonotes/shared/health-checks';
-import { requireEnv } from '@photonotes/shared/env';
+import { notesTableName } from '../adapters/dependencies';
 
 export const handler = healthHandler('core-api', {
-  notesTable: tableIsReachable(requireEnv('NOTES_TABLE')),
+  notesTable: tableIsReachable(notesTableName),
 });

@@ -2,7 +2,7 @@
 import * as z from 'zod/mini';
 import { domainEventEnvelope } from '@photonotes/shared/domain-event';
 import { snsHandler } from '@photonotes/shared/events';
-import { notesDeps } from '../adapters/notes-deps';
+import { notesDeps } from '../adapters/dependencies';
 import { applyProcessedMedia } from '../domain/apply-processed-media';
 import { mediaProcessedEvent } from '../domain/events';
 

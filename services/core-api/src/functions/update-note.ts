@@ -1,13 +1,11 @@
 // PATCH /notes/{id} (owner only; If-Match: <version> optional) → the updated note.
 import { http, ok } from '@photonotes/shared/http';
-import { requireEnv } from '@photonotes/shared/env';
-import { notesDeps } from '../adapters/notes-deps';
+import { notesDeps } from '../adapters/dependencies';
 import { etag, parseIfMatch } from '../domain/if-match';
 import { noteIdPath, updateNoteBody } from '../domain/note-input';
 import { updateNote } from '../domain/update-note';
 
 const deps = notesDeps();
-requireEnv('MEDIA_KEY_SECRET');
 
 export const handler = http({ service: 'core-api', path: noteIdPath, body: updateNoteBody }).handler(async ({ path, body, headers, auth }) => {
   const note = await updateNote({ id: path.id, patch: body, expectedVersion: parseIfMatch(headers['if-match']) }, auth, deps);

@@ -2,7 +2,7 @@
 import * as z from 'zod/mini';
 import { domainEventEnvelope } from '@photonotes/shared/domain-event';
 import { snsHandler } from '@photonotes/shared/events';
-import { notesDeps } from '../adapters/notes-deps';
+import { notesDeps } from '../adapters/dependencies';
 import { deleteAccountData } from '../domain/delete-account-data';
 import { userDeletedEvent } from '../domain/events';
 

@@ -3,11 +3,13 @@
 import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { keys } from '../../src/adapters/keys';
 import { notesRepository } from '../../src/adapters/notes-repository';
 import { applyChanges } from '../support/notes-api';
 import type { Note } from '../support/notes-api';
 import type { StoredNote } from '../../src/domain/note';
-import { ChangeTooLargeError } from '../../src/domain/ports';
+import { ChangeTooLargeError, WriteConflictError } from '../../src/domain/ports';
+import { writeAttempts } from '../../src/domain/write-attempts';
 
 jest.setTimeout(60_000);
 
@@ -52,11 +54,26 @@ function note(ownerId: string, overrides: Partial<StoredNote> = {}): StoredNote 
   return { id: randomUUID(), ownerId, title: 'T', body: '', tags: [], visibility: 'private', sharedWith: [], photo: null, version: 1, createdAt: now, updatedAt: now, createHash: 'h', ...overrides };
 }
 
+/** The domain's retry layer around one repository write: the repository itself tries each write once. */
+async function retryingConflicts(write: () => Promise<void>): Promise<number> {
+  let conflicts = 0;
+  for await (const _attempt of writeAttempts()) {
+    try {
+      await write();
+      return conflicts;
+    } catch (err) {
+      if (!(err instanceof WriteConflictError)) throw err;
+      conflicts++;
+    }
+  }
+  throw new Error('The write kept conflicting');
+}
+
 describe('notesRepository', () => {
   it('keeps the feed in commit order for writers whose clocks disagree, so a syncing reader misses nothing', async () => {
     // Prepare: three "Lambdas", one a second slow and one a second fast.
     const owner = randomUUID();
-    const writers = [-1000, 0, 1000].map((skew) => notesRepository({ tableName, client, now: () => Date.now() + skew }));
+    const writers = [-1000, 0, 1000].map((skew) => notesRepository({ tableName, client, clock: { now: () => new Date(Date.now() + skew) } }));
     const reader = notesRepository({ tableName, client });
     let cursor: string | undefined;
     let state = new Map<string, Note>();
@@ -78,10 +95,11 @@ describe('notesRepository', () => {
       Array.from({ length: 12 }, async (_, i) => {
         const writer = writers[i % writers.length] as (typeof writers)[number];
         let current = note(owner, { title: `n${i}` });
-        await writer.insertNote(current);
+        const first = current;
+        await retryingConflicts(() => writer.insertNote(first));
         for (let v = 2; v <= 4; v++) {
           const next = { ...current, version: v, body: `v${v}` };
-          await writers[(i + v) % writers.length]?.replaceNote((await reader.getNote(current.id)) as StoredNote, next);
+          await retryingConflicts(async () => writers[(i + v) % writers.length]?.replaceNote((await reader.getNote(next.id)) as StoredNote, next));
           current = next;
         }
         return current;
@@ -108,11 +126,11 @@ describe('notesRepository', () => {
     await repo.replaceNote((await repo.getNote(first.id)) as StoredNote, { ...first, version: 3, title: 'Edited again' });
 
     // Assess
-    const feed = await client.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `FEED#${owner}` } }));
+    const feed = await client.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.feedPartition(owner) } }));
     expect(feed.Items?.map((item) => item.entity).sort()).toEqual(['feed-change', 'feed-head']);
-    const noteItem = await client.send(new GetCommand({ TableName: tableName, Key: { pk: `NOTE#${first.id}`, sk: 'NOTE' } }));
+    const noteItem = await client.send(new GetCommand({ TableName: tableName, Key: keys.note(first.id) }));
     expect(noteItem.Item).toMatchObject({ entity: 'note', id: first.id, ownerId: owner, title: 'Edited again', version: 3, sharedWith: ['friend-1'] });
-    const share = await client.send(new GetCommand({ TableName: tableName, Key: { pk: `NOTE#${first.id}`, sk: 'SHARE#friend-1' } }));
+    const share = await client.send(new GetCommand({ TableName: tableName, Key: keys.share(first.id, 'friend-1') }));
     expect(share.Item).toMatchObject({ entity: 'share', noteId: first.id, userId: 'friend-1', note: { title: 'Edited again', version: 3 } });
   });
 
@@ -131,5 +149,49 @@ describe('notesRepository', () => {
     // Assess
     await expect(attempt).rejects.toBeInstanceOf(ChangeTooLargeError);
     expect(await repo.getNote(stored.id)).toMatchObject({ version: 1, sharedWith });
+  });
+
+  it('makes a writer whose clock is behind the feed head conflict once, then write after the head', async () => {
+    // Prepare: a process whose clock runs an hour ahead has written the owner's head.
+    const owner = randomUUID();
+    const ahead = notesRepository({ tableName, client, clock: { now: () => new Date(Date.now() + 3_600_000) } });
+    const behind = notesRepository({ tableName, client });
+    await ahead.insertNote(note(owner));
+    const head = await client.send(new GetCommand({ TableName: tableName, Key: keys.feedHead(owner) }));
+    const later = note(owner);
+
+    // Act
+    const conflicts = await retryingConflicts(() => behind.insertNote(later));
+
+    // Assess
+    expect(conflicts).toBe(1);
+    const stored = await behind.getNote(later.id);
+    expect(stored?.changeSeq).toBeGreaterThan(Number(head.Item?.lastSeq));
+  });
+
+  it('purges an account: its feed, the tombstones it records and its upload records', async () => {
+    // Prepare
+    const owner = randomUUID();
+    const repo = notesRepository({ tableName, client });
+    const kept = note(owner);
+    const deleted = note(owner, { photo: { key: `uploads/${owner}/photo.jpg`, status: 'pending', thumbnails: null } });
+    await repo.insertNote(kept);
+    await repo.insertNote(deleted, { key: `uploads/${owner}/photo.jpg`, processed: null });
+    await repo.removeNote((await repo.getNote(deleted.id)) as StoredNote, new Date().toISOString());
+    await repo.removeNote((await repo.getNote(kept.id)) as StoredNote, new Date().toISOString(), { keepHistory: false });
+    const idsBefore: string[] = [];
+    for await (const id of repo.ownNoteIds(owner)) idsBefore.push(id);
+
+    // Act
+    await repo.purgeAccount(owner);
+
+    // Assess
+    expect(idsBefore).toEqual([]);
+    const feed = await client.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.feedPartition(owner) }, ConsistentRead: true }));
+    expect(feed.Items).toEqual([]);
+    const tombstone = await client.send(new GetCommand({ TableName: tableName, Key: keys.tombstone(deleted.id) }));
+    expect(tombstone.Item).toBeUndefined();
+    const upload = await client.send(new GetCommand({ TableName: tableName, Key: keys.media(`uploads/${owner}/photo.jpg`) }));
+    expect(upload.Item).toBeUndefined();
   });
 });

@@ -137,4 +137,17 @@ describe('createNote', () => {
     // Assess
     expect(err).toMatchObject({ status: 400, details: [expect.objectContaining({ path: 'sharedWith' })] });
   });
+
+  it('tries again when the write lost a race to another write of the owner', async () => {
+    // Prepare
+    const { deps, repo } = testDeps();
+    repo.conflictingWrites = 1;
+
+    // Act
+    const result = await createNote({ id: clientId, title: 'Busy' }, owner, deps);
+
+    // Assess
+    expect(result).toMatchObject({ created: true, note: { id: clientId, version: 1 } });
+    expect(repo.writes).toBe(1);
+  });
 });

@@ -32,4 +32,58 @@ describe('deleteAccountData', () => {
     // Assess
     expect(repo.notes.size).toBe(0);
   });
+
+  it('drops each removed note from the feed at once, so a repeated run reads only what is left', async () => {
+    // Prepare
+    const { deps, repo } = testDeps();
+    repo.seed(storedNote());
+    repo.seed(storedNote());
+    const purge = repo.purgeAccount.bind(repo);
+    repo.purgeAccount = async () => {
+      throw new Error('interrupted before the purge');
+    };
+
+    // Act
+    const failed = deleteAccountData(owner.userId, deps);
+    await expect(failed).rejects.toThrow('interrupted');
+    const left = [];
+    for await (const id of repo.ownNoteIds(owner.userId)) left.push(id);
+    repo.purgeAccount = purge;
+    await deleteAccountData(owner.userId, deps);
+
+    // Assess
+    expect(left).toEqual([]);
+    expect(repo.feeds.has(owner.userId)).toBe(false);
+  });
+
+  it('lets the removals it started finish before it reports that reading failed', async () => {
+    // Prepare
+    const { deps, repo } = testDeps();
+    const note = storedNote();
+    repo.seed(note);
+    repo.ownNoteIds = async function* () {
+      yield note.id;
+      throw new Error('read failed');
+    };
+
+    // Act
+    const outcome = deleteAccountData(owner.userId, deps);
+
+    // Assess
+    await expect(outcome).rejects.toThrow('read failed');
+    expect(repo.notes.has(note.id)).toBe(false);
+  });
+
+  it('tries a removal again when it lost a race that is not about the note', async () => {
+    // Prepare
+    const { deps, repo } = testDeps();
+    repo.seed(storedNote());
+    repo.conflictingWrites = 1;
+
+    // Act
+    await deleteAccountData(owner.userId, deps);
+
+    // Assess
+    expect(repo.notes.size).toBe(0);
+  });
 });

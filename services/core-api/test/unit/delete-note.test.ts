@@ -62,4 +62,18 @@ describe('deleteNote', () => {
     // Assess
     expect(err).toMatchObject({ status: 412, details: [{ current: expect.objectContaining({ version: 5 }) }] });
   });
+
+  it('tries again when the delete lost a race that is not about the note', async () => {
+    // Prepare
+    const { deps, repo } = testDeps();
+    const note = storedNote();
+    repo.seed(note);
+    repo.conflictingWrites = 1;
+
+    // Act
+    await deleteNote({ id: note.id, expectedVersion: note.version }, owner, deps);
+
+    // Assess
+    expect(await repo.getNote(note.id)).toBeUndefined();
+  });
 });

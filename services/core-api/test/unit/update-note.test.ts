@@ -178,4 +178,35 @@ describe('updateNote', () => {
     expect(err).toMatchObject({ status: 400, details: [expect.objectContaining({ path: 'photoKey' })] });
     expect(await repo.getNote(note.id)).toMatchObject({ photo: null, version: note.version });
   });
+
+  it('tries again, even under If-Match, when the write lost a race that is not about the note', async () => {
+    // Prepare
+    const { deps, repo } = testDeps();
+    const note = storedNote({ version: 2 });
+    repo.seed(note);
+    repo.conflictingWrites = 2;
+
+    // Act
+    const updated = await updateNote({ id: note.id, patch: { body: 'again' }, expectedVersion: 2 }, owner, deps);
+
+    // Assess
+    expect(updated).toMatchObject({ body: 'again', version: 3 });
+    expect(repo.conflictingWrites).toBe(0);
+    expect(repo.writes).toBe(1);
+  });
+
+  it('gives up with 409 when every attempt loses a race, after a bounded number of writes', async () => {
+    // Prepare
+    const { deps, repo } = testDeps();
+    const note = storedNote();
+    repo.seed(note);
+    repo.conflictingWrites = Infinity;
+
+    // Act
+    const err = await thrownBy(() => updateNote({ id: note.id, patch: { body: 'never' }, expectedVersion: undefined }, owner, deps));
+
+    // Assess
+    expect(err).toMatchObject({ status: 409, code: 'CONFLICT' });
+    expect(await repo.getNote(note.id)).toMatchObject({ body: note.body, version: note.version });
+  });
 });

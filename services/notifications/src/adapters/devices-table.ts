@@ -1,13 +1,11 @@
 // The devices table behind the domain's DevicesStore. Every registration change is one transaction over the
 // token's owner record, the device and the user's device count, so a token always has exactly one device.
-import { ConditionFailedError, documentClient, tableClient } from '@photonotes/shared/dynamodb';
-import type { DocumentSender, TransactWriteItem } from '@photonotes/shared/dynamodb';
+import { ConditionFailedError, tableClient } from '@photonotes/shared/dynamodb';
+import type { DocumentSender, Transaction } from '@photonotes/shared/dynamodb';
 import type { Device, TokenOwner } from '../domain/device';
 import { DeviceLimitError, TokenChangedError } from '../domain/ports';
 import type { DevicesStore } from '../domain/ports';
 import { entities, keys } from './keys';
-import type { TableKey } from './keys';
-import { partitionItems } from './partition';
 
 interface DeviceItem extends Device {
   pk: string;
@@ -20,12 +18,12 @@ interface TokenItem extends TokenOwner {
   sk: string;
 }
 
-type Role = 'token' | 'device' | 'count' | 'plain';
+/** What each item of a registration transaction is, so a failed condition maps to the domain's reason. */
+type Role = 'token' | 'device' | 'count';
+type DevicesTransaction = Transaction<Role>;
 
-interface Op {
-  role: Role;
-  item: TransactWriteItem;
-}
+/** Devices a user can have (the domain's limit) stay far below this; a read of more fails loudly. */
+const maxDevicesRead = 1000;
 
 export interface DevicesTableOptions {
   tableName: string;
@@ -46,8 +44,7 @@ function fromItem(item: DeviceItem): Device {
 }
 
 export function devicesTable({ tableName, client }: DevicesTableOptions): DevicesStore {
-  const sender = client ?? documentClient();
-  const table = tableClient({ tableName, client: sender });
+  const table = tableClient({ tableName, ...(client ? { client } : {}) });
 
   const deviceItem = (device: Device): DeviceItem => ({ ...keys.device(device.userId, device.deviceId), entity: entities.device, ...device });
   const tokenItem = (device: Device): TokenItem & { entity: string } => ({
@@ -58,35 +55,24 @@ export function devicesTable({ tableName, client }: DevicesTableOptions): Device
     endpointArn: device.endpointArn,
   });
 
-  const put = (role: Role, item: object, condition?: string, values?: Record<string, unknown>): Op => ({
-    role,
-    item: { Put: { TableName: tableName, Item: item, ...(condition ? { ConditionExpression: condition } : {}), ...(values ? { ExpressionAttributeValues: values } : {}) } },
-  });
-  const del = (role: Role, key: TableKey, condition?: string, values?: Record<string, unknown>): Op => ({
-    role,
-    item: { Delete: { TableName: tableName, Key: key, ...(condition ? { ConditionExpression: condition } : {}), ...(values ? { ExpressionAttributeValues: values } : {}) } },
-  });
-  const countBy = (userId: string, delta: 1 | -1, limit?: number): Op => ({
-    role: 'count',
-    item: {
-      Update: {
-        TableName: tableName,
-        Key: keys.deviceCount(userId),
-        UpdateExpression: 'SET entity = :entity ADD deviceCount :delta',
-        ExpressionAttributeValues: { ':entity': entities.deviceCount, ':delta': delta, ...(limit === undefined ? {} : { ':limit': limit }) },
-        ...(limit === undefined ? {} : { ConditionExpression: 'attribute_not_exists(deviceCount) OR deviceCount < :limit' }),
-      },
-    },
-  });
+  /** Adds one to (or takes one from) the user's device count; with a limit, only while the count is below it. */
+  const countBy = (tx: DevicesTransaction, userId: string, delta: 1 | -1, limit?: number): void => {
+    tx.update(keys.deviceCount(userId), 'SET entity = :entity ADD deviceCount :delta', {
+      tag: 'count',
+      values: { ':entity': entities.deviceCount, ':delta': delta, ...(limit === undefined ? {} : { ':limit': limit }) },
+      ...(limit === undefined ? {} : { condition: 'attribute_not_exists(deviceCount) OR deviceCount < :limit' }),
+    });
+  };
 
-  /** Maps a failed condition to the domain's reason; a count failure wins, as retrying could not fix it. */
-  async function write(ops: Op[]): Promise<void> {
+  /** Commits the transaction `build` fills; a failed condition becomes the domain's reason (a count failure wins, as retrying could not fix it). */
+  async function write(build: (tx: DevicesTransaction) => void): Promise<void> {
+    const tx = table.transaction<Role>();
+    build(tx);
     try {
-      await table.transactWrite(ops.map((op) => op.item));
+      await tx.commit();
     } catch (err) {
       if (!(err instanceof ConditionFailedError)) throw err;
-      const roles = err.failedIndexes.map((index) => ops[index]?.role);
-      if (roles.includes('count')) throw new DeviceLimitError();
+      if (err.failures.some((failure) => failure.tag === 'count')) throw new DeviceLimitError();
       throw new TokenChangedError();
     }
   }
@@ -103,34 +89,38 @@ export function devicesTable({ tableName, client }: DevicesTableOptions): Device
     },
 
     async create(device, limit) {
-      await write([put('token', tokenItem(device), 'attribute_not_exists(pk)'), put('device', deviceItem(device)), countBy(device.userId, 1, limit)]);
+      await write((tx) => {
+        tx.put(tokenItem(device), { tag: 'token', condition: 'attribute_not_exists(pk)' });
+        tx.put(deviceItem(device), { tag: 'device' });
+        countBy(tx, device.userId, 1, limit);
+      });
     },
 
     async move(from, device, limit) {
-      await write([
-        put('token', tokenItem(device), 'userId = :fromUser AND deviceId = :fromDevice', { ':fromUser': from.userId, ':fromDevice': from.deviceId }),
-        del('device', keys.device(from.userId, from.deviceId), 'attribute_exists(pk)'),
-        countBy(from.userId, -1),
-        put('plain', deviceItem(device)),
-        countBy(device.userId, 1, limit),
-      ]);
+      await write((tx) => {
+        tx.put(tokenItem(device), { tag: 'token', condition: 'userId = :fromUser AND deviceId = :fromDevice', values: { ':fromUser': from.userId, ':fromDevice': from.deviceId } });
+        tx.delete(keys.device(from.userId, from.deviceId), { tag: 'device', condition: 'attribute_exists(pk)' });
+        countBy(tx, from.userId, -1);
+        tx.put(deviceItem(device));
+        countBy(tx, device.userId, 1, limit);
+      });
     },
 
     async refresh(device) {
-      const update = (key: TableKey, expression: string, condition: string, values: Record<string, unknown>): Op => ({
-        role: 'device',
-        item: { Update: { TableName: tableName, Key: key, UpdateExpression: expression, ConditionExpression: condition, ExpressionAttributeValues: values } },
-      });
       try {
-        await write([
-          update(keys.device(device.userId, device.deviceId), 'SET appVersion = :appVersion, endpointArn = :endpointArn, updatedAt = :updatedAt', 'attribute_exists(pk)', {
-            ':appVersion': device.appVersion,
-            ':endpointArn': device.endpointArn,
-            ':updatedAt': device.updatedAt,
-          }),
+        await write((tx) => {
+          tx.update(keys.device(device.userId, device.deviceId), 'SET appVersion = :appVersion, endpointArn = :endpointArn, updatedAt = :updatedAt', {
+            tag: 'device',
+            condition: 'attribute_exists(pk)',
+            values: { ':appVersion': device.appVersion, ':endpointArn': device.endpointArn, ':updatedAt': device.updatedAt },
+          });
           // The token record carries the endpoint too, for the next owner of the token.
-          update(keys.token(device.platform, device.token), 'SET endpointArn = :endpointArn', 'deviceId = :deviceId', { ':endpointArn': device.endpointArn, ':deviceId': device.deviceId }),
-        ]);
+          tx.update(keys.token(device.platform, device.token), 'SET endpointArn = :endpointArn', {
+            tag: 'device',
+            condition: 'deviceId = :deviceId',
+            values: { ':endpointArn': device.endpointArn, ':deviceId': device.deviceId },
+          });
+        });
         return true;
       } catch (err) {
         if (err instanceof TokenChangedError) return false;
@@ -151,20 +141,23 @@ export function devicesTable({ tableName, client }: DevicesTableOptions): Device
 
     async listAll(userId) {
       const devices: Device[] = [];
-      for await (const item of partitionItems<DeviceItem>(sender, { tableName, pk: keys.userPartition(userId), skPrefix: keys.devicePrefix })) {
-        devices.push(fromItem(item));
-      }
+      const items = table.queryAll<DeviceItem>({
+        keyCondition: 'pk = :pk AND begins_with(sk, :prefix)',
+        values: { ':pk': keys.userPartition(userId), ':prefix': keys.devicePrefix },
+        maxItems: maxDevicesRead,
+      });
+      for await (const item of items) devices.push(fromItem(item));
       return devices;
     },
 
     async remove(device) {
       try {
-        await write([
-          del('device', keys.device(device.userId, device.deviceId), 'attribute_exists(pk)'),
+        await write((tx) => {
+          tx.delete(keys.device(device.userId, device.deviceId), { tag: 'device', condition: 'attribute_exists(pk)' });
           // While the device exists its token points at it (moves delete the old device in the same transaction).
-          del('token', keys.token(device.platform, device.token), 'attribute_not_exists(pk) OR deviceId = :deviceId', { ':deviceId': device.deviceId }),
-          countBy(device.userId, -1),
-        ]);
+          tx.delete(keys.token(device.platform, device.token), { tag: 'token', condition: 'attribute_not_exists(pk) OR deviceId = :deviceId', values: { ':deviceId': device.deviceId } });
+          countBy(tx, device.userId, -1);
+        });
         return true;
       } catch (err) {
         if (err instanceof TokenChangedError) return false;

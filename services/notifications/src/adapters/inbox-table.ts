@@ -1,17 +1,17 @@
 // The inbox table behind the domain's InboxStore: inbox entries (newest first by id) and the delivery markers
 // that let each event notify once. A claim writes marker and entry in one transaction; read state is set in one
 // transaction per request, so an unknown id leaves every entry as it was.
-import { ConditionFailedError, documentClient, tableClient } from '@photonotes/shared/dynamodb';
-import type { DocumentSender, TransactWriteItem } from '@photonotes/shared/dynamodb';
+import { ConditionFailedError, maxTransactionItems, tableClient } from '@photonotes/shared/dynamodb';
+import type { DocumentSender } from '@photonotes/shared/dynamodb';
 import type { Notification } from '../domain/notification';
 import type { InboxStore } from '../domain/ports';
 import { entities, keys } from './keys';
-import { deletePartition } from './partition';
+import { partitionKeys } from './partition';
 
 /** Inbox entries expire: old news, and entries for ids that were never users (sharedWith is not checked). */
 export const inboxRetentionSeconds = 180 * 24 * 3600;
-/** DynamoDB's limit of items in one transaction. */
-const maxTransactionItems = 100;
+/** Entries one account deletion removes at most per run (a repeated run resumes: it deletes what it read). */
+const maxEntriesPerRun = 100_000;
 
 interface NotificationItem extends Omit<Notification, 'readAt'> {
   pk: string;
@@ -45,35 +45,25 @@ function fromItem(item: NotificationItem): Notification {
 }
 
 export function inboxTable({ tableName, client }: InboxTableOptions): InboxStore {
-  const sender = client ?? documentClient();
-  const table = tableClient({ tableName, client: sender });
+  const table = tableClient({ tableName, ...(client ? { client } : {}) });
 
   return {
     async claim(key, notification, markerExpiresAt) {
       const { readAt: _unread, ...entry } = notification;
-      const items: TransactWriteItem[] = [
-        {
-          Put: {
-            TableName: tableName,
-            Item: { ...keys.delivery(key), entity: entities.delivery, userId: notification.userId, notificationId: notification.id, complete: false, expiresAt: markerExpiresAt },
-            ConditionExpression: 'attribute_not_exists(pk)',
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          },
-        },
-        {
-          Put: {
-            TableName: tableName,
-            Item: {
-              ...keys.notification(notification.userId, notification.id),
-              entity: entities.notification,
-              ...entry,
-              expiresAt: Math.floor(Date.parse(notification.createdAt) / 1000) + inboxRetentionSeconds,
-            },
-          },
-        },
-      ];
+      const tx = table
+        .transaction()
+        .put(
+          { ...keys.delivery(key), entity: entities.delivery, userId: notification.userId, notificationId: notification.id, complete: false, expiresAt: markerExpiresAt },
+          { condition: 'attribute_not_exists(pk)' },
+        )
+        .put({
+          ...keys.notification(notification.userId, notification.id),
+          entity: entities.notification,
+          ...entry,
+          expiresAt: Math.floor(Date.parse(notification.createdAt) / 1000) + inboxRetentionSeconds,
+        });
       try {
-        await table.transactWrite(items);
+        await tx.commit();
         return { claimed: true, notification, pushedTo: [], complete: false };
       } catch (err) {
         if (!(err instanceof ConditionFailedError)) throw err;
@@ -110,18 +100,12 @@ export function inboxTable({ tableName, client }: InboxTableOptions): InboxStore
     async markRead(userId, ids, readAt) {
       if (ids.length === 0) return [];
       if (ids.length > maxTransactionItems) throw new Error(`At most ${maxTransactionItems} ids per request`);
+      const tx = table.transaction();
+      for (const id of ids) {
+        tx.update(keys.notification(userId, id), 'SET readAt = if_not_exists(readAt, :readAt)', { condition: 'attribute_exists(pk)', values: { ':readAt': readAt } });
+      }
       try {
-        await table.transactWrite(
-          ids.map((id) => ({
-            Update: {
-              TableName: tableName,
-              Key: keys.notification(userId, id),
-              UpdateExpression: 'SET readAt = if_not_exists(readAt, :readAt)',
-              ConditionExpression: 'attribute_exists(pk)',
-              ExpressionAttributeValues: { ':readAt': readAt },
-            },
-          })),
-        );
+        await tx.commit();
         return [];
       } catch (err) {
         if (!(err instanceof ConditionFailedError)) throw err;
@@ -130,7 +114,7 @@ export function inboxTable({ tableName, client }: InboxTableOptions): InboxStore
     },
 
     async deleteAll(userId) {
-      return deletePartition(sender, { tableName, pk: keys.userPartition(userId), skPrefix: keys.notificationPrefix });
+      return table.deleteAll(partitionKeys(table, keys.userPartition(userId), keys.notificationPrefix, maxEntriesPerRun));
     },
   };
 }

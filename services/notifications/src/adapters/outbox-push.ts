@@ -1,15 +1,19 @@
 // The local stage's push transport: every push is recorded in the inbox table (OUTBOX#<userId>) instead of
 // being sent, and GET /dev/push-outbox lists them. Keyed by notification and device, so a repeated push is
 // recorded once.
-import { ConditionFailedError, documentClient, tableClient } from '@photonotes/shared/dynamodb';
+import { systemClock } from '@photonotes/shared/clock';
+import type { Clock } from '@photonotes/shared/clock';
+import { ConditionFailedError, tableClient } from '@photonotes/shared/dynamodb';
 import type { DocumentSender } from '@photonotes/shared/dynamodb';
 import type { Platform } from '../domain/device';
 import type { Page, PageRequest, PushGateway } from '../domain/ports';
 import { entities, keys } from './keys';
-import { deletePartition } from './partition';
+import { partitionKeys } from './partition';
 
 /** Recorded pushes are only looked at while developing. */
 const outboxRetentionSeconds = 24 * 3600;
+/** Far more than a developer's outbox holds in a day. */
+const maxEntriesPerRun = 100_000;
 
 export interface OutboxEntry {
   deviceId: string;
@@ -25,7 +29,7 @@ export interface OutboxEntry {
 export interface OutboxOptions {
   tableName: string;
   client?: DocumentSender;
-  now?: () => Date;
+  clock?: Clock;
 }
 
 export interface PushOutbox extends PushGateway {
@@ -33,9 +37,8 @@ export interface PushOutbox extends PushGateway {
   list(userId: string, page: PageRequest): Promise<Page<OutboxEntry>>;
 }
 
-export function pushOutbox({ tableName, client, now = () => new Date() }: OutboxOptions): PushOutbox {
-  const sender = client ?? documentClient();
-  const table = tableClient({ tableName, client: sender });
+export function pushOutbox({ tableName, client, clock = systemClock }: OutboxOptions): PushOutbox {
+  const table = tableClient({ tableName, ...(client ? { client } : {}) });
   return {
     async registerEndpoint() {
       return null;
@@ -44,7 +47,7 @@ export function pushOutbox({ tableName, client, now = () => new Date() }: Outbox
     async removeEndpoint() {},
 
     async send(device, message) {
-      const sentAt = now();
+      const sentAt = clock.now();
       const entry: OutboxEntry = {
         deviceId: device.deviceId,
         userId: device.userId,
@@ -67,7 +70,7 @@ export function pushOutbox({ tableName, client, now = () => new Date() }: Outbox
     },
 
     async forgetUser(userId) {
-      await deletePartition(sender, { tableName, pk: keys.outboxPartition(userId), skPrefix: keys.pushPrefix });
+      await table.deleteAll(partitionKeys(table, keys.outboxPartition(userId), keys.pushPrefix, maxEntriesPerRun));
     },
 
     async list(userId, page) {

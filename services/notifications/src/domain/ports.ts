@@ -1,5 +1,6 @@
 // What the domain needs from storage and from the push service, and the typed outcomes of conditional writes.
 // DynamoDB, SNS and outbox implementations live in adapters/; unit tests use in-memory fakes.
+import type { Clock } from '@photonotes/shared/clock';
 import type { Device, Platform, TokenOwner } from './device';
 import type { Notification } from './notification';
 
@@ -95,10 +96,6 @@ export interface PushGateway {
   send(device: Device, message: PushMessage): Promise<PushOutcome>;
   /** Forgets what the transport kept about the user (the local outbox); idempotent. */
   forgetUser(userId: string): Promise<void>;
-}
-
-export interface Clock {
-  now(): Date;
 }
 
 export interface NotificationsDeps {

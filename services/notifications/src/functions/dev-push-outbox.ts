@@ -1,10 +1,9 @@
 // GET /dev/push-outbox?limit=&cursor= (local stage only) → the pushes recorded for the caller's devices, newest first.
-import { requireEnv } from '@photonotes/shared/env';
+import { dependencies } from '@photonotes/shared/dependencies';
 import { http, ok } from '@photonotes/shared/http';
-import { pushOutbox } from '../adapters/outbox-push';
+import { pushOutboxFromEnv } from '../adapters/dependencies';
 import { listQuery } from '../domain/input';
 
-const outbox = pushOutbox({ tableName: requireEnv('INBOX_TABLE') });
-requireEnv('CURSOR_SECRET');
+const deps = dependencies({ outbox: pushOutboxFromEnv });
 
-export const handler = http({ service: 'notifications', query: listQuery }).handler(async ({ query, auth }) => ok(await outbox.list(auth.userId, query)));
+export const handler = http({ service: 'notifications', query: listQuery }).handler(async ({ query, auth }) => ok(await deps.outbox.list(auth.userId, query)));

@@ -1,9 +1,9 @@
 // GET /health/notifications: are the devices and inbox tables reachable?
 import { healthHandler } from '@photonotes/shared/health';
 import { tableIsReachable } from '@photonotes/shared/health-checks';
-import { requireEnv } from '@photonotes/shared/env';
+import { devicesTableName, inboxTableName } from '../adapters/dependencies';
 
 export const handler = healthHandler('notifications', {
-  devicesTable: tableIsReachable(requireEnv('DEVICES_TABLE')),
-  inboxTable: tableIsReachable(requireEnv('INBOX_TABLE')),
+  devicesTable: tableIsReachable(devicesTableName),
+  inboxTable: tableIsReachable(inboxTableName),
 });

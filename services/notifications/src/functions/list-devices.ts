@@ -1,11 +1,10 @@
 // GET /devices?limit=&cursor= → the caller's devices.
-import { requireEnv } from '@photonotes/shared/env';
+import { dependencies } from '@photonotes/shared/dependencies';
 import { http, ok } from '@photonotes/shared/http';
-import { devicesStore } from '../adapters/stores';
+import { devicesStoreFromEnv } from '../adapters/dependencies';
 import { listDevices } from '../domain/devices';
 import { listQuery } from '../domain/input';
 
-const deps = { devices: devicesStore() };
-requireEnv('CURSOR_SECRET');
+const deps = dependencies({ devices: devicesStoreFromEnv });
 
 export const handler = http({ service: 'notifications', query: listQuery }).handler(async ({ query, auth }) => ok(await listDevices(auth, query, deps)));

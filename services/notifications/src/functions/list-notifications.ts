@@ -1,11 +1,10 @@
 // GET /notifications?limit=&cursor= → the caller's inbox, newest first.
-import { requireEnv } from '@photonotes/shared/env';
+import { dependencies } from '@photonotes/shared/dependencies';
 import { http, ok } from '@photonotes/shared/http';
-import { inboxStore } from '../adapters/stores';
+import { inboxStoreFromEnv } from '../adapters/dependencies';
 import { listInbox } from '../domain/inbox';
 import { listQuery } from '../domain/input';
 
-const deps = { inbox: inboxStore() };
-requireEnv('CURSOR_SECRET');
+const deps = dependencies({ inbox: inboxStoreFromEnv });
 
 export const handler = http({ service: 'notifications', query: listQuery }).handler(async ({ query, auth }) => ok(await listInbox(auth, query, deps)));

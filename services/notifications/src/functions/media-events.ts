@@ -2,7 +2,7 @@
 import * as z from 'zod/mini';
 import { domainEventEnvelope } from '@photonotes/shared/domain-event';
 import { snsHandler } from '@photonotes/shared/events';
-import { notificationsDeps } from '../adapters/deps';
+import { notificationsDeps } from '../adapters/dependencies';
 import { deliver } from '../domain/delivery';
 import { mediaProcessedRequest } from '../domain/triggers';
 

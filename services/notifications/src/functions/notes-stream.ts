@@ -1,6 +1,6 @@
 // Notes table stream (core-api): a user newly added to a note's sharedWith gets note.shared, once.
 import { streamHandler } from '@photonotes/shared/events';
-import { notificationsDeps } from '../adapters/deps';
+import { notificationsDeps } from '../adapters/dependencies';
 import { deliverAll } from '../domain/delivery';
 import { noteShareRequests } from '../domain/triggers';
 

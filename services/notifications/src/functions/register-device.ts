@@ -1,7 +1,7 @@
 // POST /devices { platform, token, appVersion? } → 201 { deviceId, platform, createdAt }; 200 with the same device
 // when the caller had registered the token already (a token another user had moves to the caller).
 import { created, http, ok } from '@photonotes/shared/http';
-import { notificationsDeps } from '../adapters/deps';
+import { notificationsDeps } from '../adapters/dependencies';
 import { registerDevice } from '../domain/devices';
 import { registerDeviceBody } from '../domain/input';
 

@@ -1,6 +1,6 @@
 // DELETE /devices/{deviceId} → 204; the device stops receiving pushes. Another user's device, or none: 404.
 import { http, noContent } from '@photonotes/shared/http';
-import { notificationsDeps } from '../adapters/deps';
+import { notificationsDeps } from '../adapters/dependencies';
 import { unregisterDevice } from '../domain/devices';
 import { deviceIdPath } from '../domain/input';
 

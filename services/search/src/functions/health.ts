@@ -1,8 +1,8 @@
 // GET /health/search: is the index table reachable?
 import { healthHandler } from '@photonotes/shared/health';
 import { tableIsReachable } from '@photonotes/shared/health-checks';
-import { requireEnv } from '@photonotes/shared/env';
+import { searchIndexTableName } from '../adapters/dependencies';
 
 export const handler = healthHandler('search', {
-  indexTable: tableIsReachable(requireEnv('SEARCH_INDEX_TABLE')),
+  indexTable: tableIsReachable(searchIndexTableName),
 });

@@ -2,7 +2,7 @@
 // (account deletion arrives as the REMOVE of each of the account's notes).
 import { streamHandler } from '@photonotes/shared/events';
 import type { Logger } from '@photonotes/shared/log';
-import { searchIndexFromEnv } from '../adapters/search-deps';
+import { searchIndexFromEnv } from '../adapters/dependencies';
 import { applyNoteChange } from '../domain/apply-note-change';
 import { noteChangeFrom } from '../domain/note-change';
 import type { SearchIndex } from '../domain/ports';

@@ -1,25 +1,40 @@
-// Adapters built once per cold start from the environment. Each function takes only what it uses, so
-// the HTTP functions' bundles never carry the S3 client or sharp.
+// How the thumbnails functions get their dependencies (README, "Wiring a service"): a getter per capability,
+// built on first use and kept for the container's life, each reading its own environment variables.
+// Getters are function declarations, so esbuild drops the ones a function does not use: the HTTP functions
+// never bundle the S3 client. sharp is not here: its package declares side effects, so esbuild would keep it
+// in every bundle that imports this module; the processing function builds it itself (image-processor.ts).
 import { optionalEnv, requireEnv } from '@photonotes/shared/env';
-import type { Clock } from '../domain/ports';
+import type { MediaEvents, MediaRepository, MediaStorage, MediaUrls } from '../domain/ports';
+import { mediaEventsTopic } from './media-events';
 import { mediaRepository } from './media-repository';
+import { mediaStorage } from './media-storage';
 import { mediaUrls } from './media-urls';
 
-export const systemClock: Clock = { now: () => new Date() };
+export function mediaTableName(): string {
+  return requireEnv('MEDIA_TABLE');
+}
 
-export function mediaBucket(): string {
+export function mediaBucketName(): string {
   return requireEnv('MEDIA_BUCKET');
 }
 
-export function mediaRecords() {
-  return mediaRepository(requireEnv('MEDIA_TABLE'));
+let records: MediaRepository | undefined;
+export function mediaRepositoryFromEnv(): MediaRepository {
+  return (records ??= mediaRepository({ tableName: mediaTableName() }));
 }
 
+let storage: MediaStorage | undefined;
+export function mediaStorageFromEnv(): MediaStorage {
+  return (storage ??= mediaStorage({ bucket: mediaBucketName() }));
+}
+
+let urls: MediaUrls | undefined;
 /** Apps reach storage at S3_PUBLIC_ENDPOINT (the local emulator), else at AWS S3; thumbnails at the CDN when set. */
-export function appUrls() {
-  return mediaUrls({
-    bucket: mediaBucket(),
-    endpoint: optionalEnv('S3_PUBLIC_ENDPOINT'),
-    thumbnailBaseUrl: optionalEnv('THUMBNAIL_BASE_URL'),
-  });
+export function mediaUrlsFromEnv(): MediaUrls {
+  return (urls ??= mediaUrls({ bucket: mediaBucketName(), endpoint: optionalEnv('S3_PUBLIC_ENDPOINT'), thumbnailBaseUrl: optionalEnv('THUMBNAIL_BASE_URL') }));
+}
+
+let events: MediaEvents | undefined;
+export function mediaEventsFromEnv(): MediaEvents {
+  return (events ??= mediaEventsTopic(requireEnv('MEDIA_EVENTS_TOPIC_ARN')));
 }

@@ -1,15 +1,11 @@
-// Media records in DynamoDB. A user's records share a partition (the owner is part of every key), so a
-// media item is one GetItem and a deleted user's records are one Query away, with no Scan and no index.
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ConditionFailedError, documentClient, tableClient } from '@photonotes/shared/dynamodb';
+// Media records in DynamoDB (keys and layout: keys.ts).
+import { ConditionFailedError, tableClient } from '@photonotes/shared/dynamodb';
+import type { DocumentSender } from '@photonotes/shared/dynamodb';
 import type { MediaRecord } from '../domain/media';
 import type { CompletionResult, MediaRepository, ProcessingOutcome } from '../domain/ports';
 import { pendingRecordTtlSeconds } from '../domain/uploads';
-
-export const mediaKeys = {
-  pk: (ownerId: string) => `USER#${ownerId}`,
-  sk: (key: string) => `MEDIA#${key}`,
-};
+import { keys } from './keys';
+import type { TableKey } from './keys';
 
 type StoredItem = MediaRecord & { pk: string; sk: string; expiresAt?: number };
 
@@ -18,12 +14,18 @@ function toRecord(item: StoredItem): MediaRecord {
   return record;
 }
 
-/** Deletes run this many at a time. */
-const deleteBatch = 25;
+/** Records one run of a user's deletion removes at most (a repeated run resumes: it deletes what it read). */
+const maxRecordsPerRun = 100_000;
 
-export function mediaRepository(tableName: string): MediaRepository {
-  const table = tableClient({ tableName });
-  const key = (ownerId: string, mediaKey: string) => ({ pk: mediaKeys.pk(ownerId), sk: mediaKeys.sk(mediaKey) });
+export interface MediaRepositoryOptions {
+  tableName: string;
+  /** Defaults to the shared document client. */
+  client?: DocumentSender;
+}
+
+export function mediaRepository({ tableName, client }: MediaRepositoryOptions): MediaRepository {
+  const table = tableClient({ tableName, ...(client ? { client } : {}) });
+  const key = keys.media;
 
   return {
     async create(record) {
@@ -73,26 +75,18 @@ export function mediaRepository(tableName: string): MediaRepository {
     },
 
     async deleteAllOf(ownerId) {
-      let deleted = 0;
-      // Each round deletes what it read, so the next round starts from the top again: no cursor to keep.
-      for (;;) {
-        const page = await documentClient().send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': mediaKeys.pk(ownerId) },
-            ProjectionExpression: 'pk, sk',
-            ConsistentRead: true,
-            Limit: 100,
-          }),
-        );
-        const items = (page.Items ?? []) as Array<{ pk: string; sk: string }>;
-        if (items.length === 0) return deleted;
-        for (let i = 0; i < items.length; i += deleteBatch) {
-          await Promise.all(items.slice(i, i + deleteBatch).map((item) => table.deleteItem({ pk: item.pk, sk: item.sk })));
-        }
-        deleted += items.length;
-      }
+      const records = table.queryAll<TableKey>({
+        keyCondition: 'pk = :pk',
+        values: { ':pk': keys.userPartition(ownerId) },
+        projection: 'pk, sk',
+        consistentRead: true,
+        maxItems: maxRecordsPerRun,
+      });
+      return table.deleteAll(keysOf(records));
     },
   };
+}
+
+async function* keysOf(items: AsyncIterable<TableKey>): AsyncGenerator<TableKey> {
+  for await (const item of items) yield { pk: item.pk, sk: item.sk };
 }

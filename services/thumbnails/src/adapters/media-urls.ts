@@ -7,6 +7,7 @@ import type { Hash, Hmac } from 'node:crypto';
 import { fromEnv } from '@aws-sdk/credential-provider-env';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Checksum, SourceData } from '@smithy/types';
+import type { Clock } from '@photonotes/shared/clock';
 import { optionalEnv } from '@photonotes/shared/env';
 import type { MediaUrls } from '../domain/ports';
 
@@ -62,8 +63,8 @@ export interface MediaUrlsOptions {
   /** Thumbnails are served from here (a CDN) when set; otherwise through presigned GET URLs. */
   thumbnailBaseUrl?: string | undefined;
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
-  /** Signing time (tests). */
-  now?: () => Date;
+  /** The signing time; tests fix it. */
+  clock?: Clock;
 }
 
 export function mediaUrls(options: MediaUrlsOptions): MediaUrls {
@@ -95,7 +96,7 @@ export function mediaUrls(options: MediaUrlsOptions): MediaUrls {
         query: { 'x-id': operation },
         headers: { host: endpoint.host, 'X-Amz-Content-Sha256': 'UNSIGNED-PAYLOAD', ...headers },
       },
-      { expiresIn, signableHeaders: new Set(Object.keys(headers)), ...(options.now ? { signingDate: options.now() } : {}) },
+      { expiresIn, signableHeaders: new Set(Object.keys(headers)), ...(options.clock ? { signingDate: options.clock.now() } : {}) },
     );
     const url = new URL(`${endpoint.protocol}//${endpoint.host}${path}`);
     const query = Object.entries(signed.query ?? {}).flatMap(([name, value]) => (Array.isArray(value) ? value.map((v) => [name, v]) : value === null ? [] : [[name, value]]));

@@ -7,7 +7,7 @@ import { maxUploadBytes } from './thumbnail-sizes';
 
 const contentTypes = Object.keys(mediaKeyExtensions) as [MediaContentType, ...MediaContentType[]];
 
-export const CreateUploadBody = z.object({
+export const createUploadBody = z.object({
   contentType: z.enum(contentTypes),
   size: z.int().check(z.minimum(1), z.maximum(maxUploadBytes)),
 });
@@ -21,6 +21,6 @@ function decodeKey(raw: string): string {
   }
 }
 
-export const GetMediaPath = z.object({
+export const mediaKeyPath = z.object({
   key: z.pipe(z.string().check(z.minLength(1), z.maxLength(1024)), z.transform(decodeKey)),
 });

@@ -85,7 +85,3 @@ export interface MediaProcessedData {
 export interface MediaEvents {
   mediaProcessed(data: MediaProcessedData, eventId: string): Promise<DomainEvent<MediaProcessedData, 'media.processed'>>;
 }
-
-export interface Clock {
-  now(): Date;
-}

@@ -2,6 +2,7 @@
 // decodable image of the declared type, renders the thumbnail set, records the outcome once per ETag and
 // tells other services. Files that can never succeed end as `failed` (no exception, so no Lambda retry);
 // only infrastructure errors throw, and a retry then finds the work done so far and carries on.
+import type { Clock } from '@photonotes/shared/clock';
 import { parseMediaKey, verifyMediaKey } from '@photonotes/shared/media-keys';
 import type { ParsedMediaKey } from '@photonotes/shared/media-keys';
 import type { Logger } from '@photonotes/shared/log';
@@ -9,7 +10,7 @@ import { formatOfContentType, formatSignatureBytes, detectImageFormat } from './
 import { thumbnailKey, thumbnailPrefix } from './media';
 import type { MediaRecord, StoredThumbnails } from './media';
 import { ImageRejectedError } from './ports';
-import type { Clock, ImageProcessor, MediaEvents, MediaRepository, MediaStorage, MediaUrls, ProcessingOutcome } from './ports';
+import type { ImageProcessor, MediaEvents, MediaRepository, MediaStorage, MediaUrls, ProcessingOutcome } from './ports';
 import { thumbnailViews } from './uploads';
 import { exceedsPixelLimit, maxInputPixels, orientedDimensions } from './thumbnail-sizes';
 

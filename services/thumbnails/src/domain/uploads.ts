@@ -1,9 +1,10 @@
 // POST /media/uploads and GET /media/{key}: signed upload URLs for the caller's photos, and their status.
+import type { Clock } from '@photonotes/shared/clock';
 import { NotFoundError } from '@photonotes/shared/errors';
 import { parseMediaKey, signMediaKey, verifyMediaKey } from '@photonotes/shared/media-keys';
 import type { MediaContentType } from '@photonotes/shared/media-keys';
 import type { MediaRecord, MediaView, ThumbnailViews } from './media';
-import type { Clock, MediaRepository, MediaUrls } from './ports';
+import type { MediaRepository, MediaUrls } from './ports';
 import { thumbnailSizeNames } from './thumbnail-sizes';
 
 /** How long an upload URL stays valid. */

@@ -1,9 +1,9 @@
 // user.deleted (user-events topic): the account's uploads, thumbnails and media records go.
+import { dependencies } from '@photonotes/shared/dependencies';
 import { domainEventEnvelope } from '@photonotes/shared/domain-event';
 import { snsHandler } from '@photonotes/shared/events';
 import * as z from 'zod/mini';
-import { mediaBucket, mediaRecords } from '../adapters/dependencies';
-import { mediaStorage } from '../adapters/media-storage';
+import { mediaRepositoryFromEnv, mediaStorageFromEnv } from '../adapters/dependencies';
 import { deleteUserMedia } from '../domain/user-deletion';
 
 // The same id shape media keys carry, so the id cannot widen a prefix (no '/', never empty).
@@ -11,9 +11,8 @@ const UserDeleted = domainEventEnvelope(z.object({ userId: z.string().check(z.re
 
 // Built on first use, not at import: locally serverless-offline-sns imports this module inside the
 // `sls offline` process, where the function's environment exists only while an event is handled.
-let deps: { media: ReturnType<typeof mediaRecords>; storage: ReturnType<typeof mediaStorage> } | undefined;
-const dependencies = () => (deps ??= { media: mediaRecords(), storage: mediaStorage({ bucket: mediaBucket() }) });
+const deps = dependencies({ media: mediaRepositoryFromEnv, storage: mediaStorageFromEnv });
 
 export const handler = snsHandler({ service: 'thumbnails', schema: UserDeleted }, async (event, { log }) => {
-  await deleteUserMedia(event.data.userId, { ...dependencies(), log });
+  await deleteUserMedia(event.data.userId, { ...deps, log });
 });

@@ -1,9 +1,9 @@
 // GET /health/thumbnails: are the media table and bucket reachable?
 import { healthHandler } from '@photonotes/shared/health';
 import { bucketIsReachable, tableIsReachable } from '@photonotes/shared/health-checks';
-import { requireEnv } from '@photonotes/shared/env';
+import { mediaBucketName, mediaTableName } from '../adapters/dependencies';
 
 export const handler = healthHandler('thumbnails', {
-  mediaTable: tableIsReachable(requireEnv('MEDIA_TABLE')),
-  mediaBucket: bucketIsReachable(requireEnv('MEDIA_BUCKET')),
+  mediaTable: tableIsReachable(mediaTableName),
+  mediaBucket: bucketIsReachable(mediaBucketName),
 });

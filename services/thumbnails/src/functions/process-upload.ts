@@ -1,20 +1,19 @@
 // S3 ObjectCreated under uploads/: the thumbnail pipeline (src/domain/processing.ts).
+import { systemClock } from '@photonotes/shared/clock';
+import { dependencies } from '@photonotes/shared/dependencies';
 import { s3Handler } from '@photonotes/shared/events';
-import { requireEnv } from '@photonotes/shared/env';
-import { appUrls, mediaBucket, mediaRecords, systemClock } from '../adapters/dependencies';
+import { mediaEventsFromEnv, mediaRepositoryFromEnv, mediaStorageFromEnv, mediaUrlsFromEnv } from '../adapters/dependencies';
 import { sharpImageProcessor } from '../adapters/image-processor';
-import { mediaEventsTopic } from '../adapters/media-events';
-import { mediaStorage } from '../adapters/media-storage';
 import { processUpload } from '../domain/processing';
 
-const deps = {
-  media: mediaRecords(),
-  storage: mediaStorage({ bucket: mediaBucket() }),
-  urls: appUrls(),
-  images: sharpImageProcessor(),
-  events: mediaEventsTopic(requireEnv('MEDIA_EVENTS_TOPIC_ARN')),
-  clock: systemClock,
-};
+const deps = dependencies({
+  media: mediaRepositoryFromEnv,
+  storage: mediaStorageFromEnv,
+  urls: mediaUrlsFromEnv,
+  images: sharpImageProcessor,
+  events: mediaEventsFromEnv,
+  clock: () => systemClock,
+});
 
 export const handler = s3Handler({ service: 'thumbnails' }, async (record, { log }) => {
   // The trigger is limited to uploads/; this guards against a misconfigured one feeding thumbnails back in.

@@ -1,11 +1,11 @@
 // In-memory stand-ins for the thumbnails ports, for unit tests of the domain.
+import type { Clock } from '@photonotes/shared/clock';
 import type { DomainEvent } from '@photonotes/shared/domain-event';
 import { createLogger } from '@photonotes/shared/log';
 import type { Logger } from '@photonotes/shared/log';
 import type { MediaRecord } from '../../src/domain/media';
 import { ImageRejectedError } from '../../src/domain/ports';
 import type {
-  Clock,
   CompletionResult,
   ImageInfo,
   ImageProcessor,

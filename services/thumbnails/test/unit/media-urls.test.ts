@@ -25,7 +25,7 @@ describe('mediaUrls', () => {
     ['the local emulator (path-style)', 'http://127.0.0.1:4569'],
   ])('signs upload URLs exactly as the SDK does, against %s', async (_name, endpoint) => {
     // Prepare
-    const urls = mediaUrls({ bucket, region: 'us-east-1', endpoint, credentials, now: () => signingDate });
+    const urls = mediaUrls({ bucket, region: 'us-east-1', endpoint, credentials, clock: { now: () => signingDate } });
     const command = new PutObjectCommand({ Bucket: bucket, Key: key, ContentType: 'image/jpeg', ContentLength: 123456 });
 
     // Act
@@ -40,7 +40,7 @@ describe('mediaUrls', () => {
 
   it('signs thumbnail GET URLs exactly as the SDK does, valid for 7 days', async () => {
     // Prepare
-    const urls = mediaUrls({ bucket, region: 'eu-west-1', credentials, now: () => signingDate });
+    const urls = mediaUrls({ bucket, region: 'eu-west-1', credentials, clock: { now: () => signingDate } });
     const thumb = 'thumbs/u1/2b7c1f0e-3f1a-4c2d-9e8f-0a1b2c3d4e5f-AbCdEf0123456789/small.webp';
     const client = new S3Client({ region: 'eu-west-1', credentials, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
 

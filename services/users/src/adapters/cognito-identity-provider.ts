@@ -9,7 +9,7 @@ import {
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { AuthenticationResultType } from '@aws-sdk/client-cognito-identity-provider';
-import { optionalEnv, requireEnv } from '@photonotes/shared/env';
+import { optionalEnv } from '@photonotes/shared/env';
 import { decodeJwt } from 'jose';
 import { IdentityProviderError } from '../domain/identity-provider';
 import type { IdentityFailure, IdentityProvider, IssuedTokens } from '../domain/identity-provider';
@@ -156,14 +156,4 @@ let shared: CognitoIdentityProviderClient | undefined;
 export function cognitoClient(): CognitoIdentityProviderClient {
   const endpoint = optionalEnv('COGNITO_ENDPOINT');
   return (shared ??= new CognitoIdentityProviderClient({ region: optionalEnv('AWS_REGION', 'us-east-1'), ...(endpoint ? { endpoint } : {}) }));
-}
-
-/** The provider configured from COGNITO_USER_POOL_ID, COGNITO_CLIENT_ID and COGNITO_GLOBAL_SIGN_OUT. */
-export function cognitoIdentityProviderFromEnv(): IdentityProvider {
-  return cognitoIdentityProvider({
-    client: cognitoClient(),
-    userPoolId: requireEnv('COGNITO_USER_POOL_ID'),
-    clientId: requireEnv('COGNITO_CLIENT_ID'),
-    globalSignOut: optionalEnv('COGNITO_GLOBAL_SIGN_OUT', 'true') === 'true',
-  });
 }

@@ -2,10 +2,12 @@
 // them needs no credentials (Cognito and cognito-local alike).
 import type { HealthCheck } from '@photonotes/shared/health';
 
-export function keySetIsReachable(jwksUrl: string, fetchImpl: typeof fetch = fetch): HealthCheck {
+/** `jwksUrl` is read when the check runs (README, "Wiring a service"). */
+export function keySetIsReachable(jwksUrl: () => string, fetchImpl: typeof fetch = fetch): HealthCheck {
   return async () => {
-    const response = await fetchImpl(jwksUrl, { signal: AbortSignal.timeout(1500) });
+    const url = jwksUrl();
+    const response = await fetchImpl(url, { signal: AbortSignal.timeout(1500) });
     await response.body?.cancel();
-    if (!response.ok) throw new Error(`${jwksUrl} answered ${response.status}`);
+    if (!response.ok) throw new Error(`${url} answered ${response.status}`);
   };
 }

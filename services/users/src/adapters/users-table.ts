@@ -1,16 +1,13 @@
-// The users table: one item per user (`USER#<userId>`: profile and session epoch, or a tombstone after
-// deletion) and one per refresh token issued by /auth/login (`REFRESH#<sha256 of the token>`).
-// This module is the only place that builds these keys.
-import { createHash } from 'node:crypto';
-import { ConditionFailedError, tableClient } from '@photonotes/shared/dynamodb';
+// The users table behind the domain's UsersRepository and SessionsRepository: one item per user (profile and
+// session epoch, or a tombstone after deletion) and one per refresh token issued by /auth/login (keys.ts).
+import { ConditionFailedError } from '@photonotes/shared/dynamodb';
 import type { TableClient } from '@photonotes/shared/dynamodb';
-import { requireEnv } from '@photonotes/shared/env';
 import type { ProfileChanges } from '../domain/account-fields';
 import type { ProfileUpdate, SessionRecord, SessionsRepository, StoredUser, UsersRepository } from '../domain/users-store';
+import { keys } from './keys';
 
-const userKey = (userId: string) => ({ pk: `USER#${userId}` });
-// Only a hash is stored: the table never holds a usable token.
-const refreshTokenKey = (refreshToken: string) => ({ pk: `REFRESH#${createHash('sha256').update(refreshToken).digest('base64url')}` });
+const userKey = keys.user;
+const refreshTokenKey = keys.session;
 
 /** How long a tombstone stays; the Cognito user it stands for is gone, so it only has to outlive stragglers. */
 const tombstoneDays = 30;
@@ -117,9 +114,4 @@ export function sessionsRepository(table: TableClient): SessionsRepository {
       return { userId: item.userId, sessionEpoch: item.sessionEpoch };
     },
   };
-}
-
-/** The table named by USERS_TABLE, on the shared document client. */
-export function usersTableFromEnv(): TableClient {
-  return tableClient({ tableName: requireEnv('USERS_TABLE') });
 }

@@ -1,5 +1,6 @@
 // DELETE /users/me: the account and the profile go at once; the other services delete the rest when they
 // receive `user.deleted`. Every step tolerates having run before, so a failed request can simply be repeated.
+import type { Clock } from '@photonotes/shared/clock';
 import type { IdentityProvider } from './identity-provider';
 import type { UsersRepository } from './users-store';
 
@@ -12,7 +13,7 @@ export interface AccountDeletionDeps {
   identity: IdentityProvider;
   users: UsersRepository;
   events: UserEvents;
-  now: () => Date;
+  clock: Clock;
 }
 
 /**
@@ -24,5 +25,5 @@ export interface AccountDeletionDeps {
 export async function deleteAccount(userId: string, deps: AccountDeletionDeps): Promise<void> {
   await deps.identity.deleteUser(userId);
   await deps.events.userDeleted(userId);
-  await deps.users.markDeleted(userId, deps.now());
+  await deps.users.markDeleted(userId, deps.clock.now());
 }

@@ -24,25 +24,25 @@ export const bio = z.string().check(z.maxLength(500));
 /** Cognito subs are UUIDs; anything outside this shape is refused before it reaches a key. */
 export const userId = z.string().check(z.regex(/^[A-Za-z0-9-]{1,64}$/, 'must be a user id'));
 
-export const SignUpBody = z.object({ email, password, displayName });
-export type SignUpInput = z.output<typeof SignUpBody>;
+export const signUpBody = z.object({ email, password, displayName });
+export type SignUpInput = z.output<typeof signUpBody>;
 
-export const ConfirmSignUpBody = z.object({ email, code: z.string().check(z.regex(/^[0-9]{4,10}$/, 'must be the code from the email')) });
-export type ConfirmSignUpInput = z.output<typeof ConfirmSignUpBody>;
+export const confirmSignUpBody = z.object({ email, code: z.string().check(z.regex(/^[0-9]{4,10}$/, 'must be the code from the email')) });
+export type ConfirmSignUpInput = z.output<typeof confirmSignUpBody>;
 
 // Login does not apply the password rules: a stored password predating them must still work, and the
 // answer to any bad pair is the same 401.
-export const LogInBody = z.object({ email, password: z.string().check(z.minLength(1), z.maxLength(256)) });
-export type LogInInput = z.output<typeof LogInBody>;
+export const logInBody = z.object({ email, password: z.string().check(z.minLength(1), z.maxLength(256)) });
+export type LogInInput = z.output<typeof logInBody>;
 
-export const RefreshBody = z.object({ refreshToken: z.string().check(z.minLength(1), z.maxLength(8192)) });
-export type RefreshInput = z.output<typeof RefreshBody>;
+export const refreshBody = z.object({ refreshToken: z.string().check(z.minLength(1), z.maxLength(8192)) });
+export type RefreshInput = z.output<typeof refreshBody>;
 
 /** "body empty or {}": extra fields are tolerated, as on every route but PATCH. */
-export const LogOutBody = z.object({});
+export const logOutBody = z.object({});
 
 // Strict: a PATCH with a misspelt or read-only field (email) must not answer 200 with nothing changed.
-export const UpdateProfileBody = z.strictObject({ displayName: z.optional(displayName), bio: z.optional(bio) });
-export type ProfileChanges = z.output<typeof UpdateProfileBody>;
+export const updateProfileBody = z.strictObject({ displayName: z.optional(displayName), bio: z.optional(bio) });
+export type ProfileChanges = z.output<typeof updateProfileBody>;
 
-export const UserPathParams = z.object({ userId });
+export const userIdPath = z.object({ userId });

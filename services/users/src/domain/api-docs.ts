@@ -17,7 +17,7 @@ export function isDocsAsset(file: string): file is DocsAsset {
 }
 
 /** Any other name is a 404, not a 400: the route serves files, and a file that is not there is not found. */
-export const DocsAssetPath = z.object({ file: z.string().check(z.minLength(1), z.maxLength(64)) });
+export const docsAssetPath = z.object({ file: z.string().check(z.minLength(1), z.maxLength(64)) });
 
 // Relative URLs: the page works under any base path (a custom domain's mapping) as it does at the root.
 const initScript = [

@@ -1,5 +1,6 @@
 // Profiles: created when Cognito confirms a sign-up, read by their owner and (without the email) by
 // everyone signed in, edited by their owner with an updatedAt that only moves forward.
+import type { Clock } from '@photonotes/shared/clock';
 import { NotFoundError, ServiceUnavailableError } from '@photonotes/shared/errors';
 import type { ProfileChanges } from './account-fields';
 import type { StoredUser, UsersRepository } from './users-store';
@@ -22,7 +23,7 @@ export interface PublicProfile {
 
 export interface ProfileDeps {
   users: UsersRepository;
-  now: () => Date;
+  clock: Clock;
 }
 
 export function ownProfile(user: StoredUser): OwnProfile {
@@ -64,7 +65,7 @@ export async function createProfileOnConfirmation(request: ConfirmationRequest, 
   if (!userId || !email) throw new Error('Confirmed user without sub or email attribute');
   const normalisedEmail = email.toLowerCase();
   const displayName = name?.trim() || displayNameFromEmail(normalisedEmail);
-  await deps.users.createIfAbsent(newUser({ userId, email: normalisedEmail, displayName }, deps.now()));
+  await deps.users.createIfAbsent(newUser({ userId, email: normalisedEmail, displayName }, deps.clock.now()));
 }
 
 export async function getOwnProfile(userId: string, deps: Pick<ProfileDeps, 'users'>): Promise<OwnProfile> {
@@ -94,12 +95,12 @@ function nextUpdatedAt(previous: string, now: Date): string {
  */
 export async function updateOwnProfile(userId: string, changes: ProfileChanges, deps: ProfileDeps): Promise<OwnProfile> {
   if (changes.displayName === undefined && changes.bio === undefined) return getOwnProfile(userId, deps);
-  let updatedAt = deps.now().toISOString();
+  let updatedAt = deps.clock.now().toISOString();
   for (let attempt = 0; attempt < maxUpdateAttempts; attempt += 1) {
     const result = await deps.users.update(userId, changes, updatedAt);
     if (result.status === 'updated') return ownProfile(result.user);
     if (result.status === 'missing') throw new NotFoundError('Profile not found');
-    updatedAt = nextUpdatedAt(result.current.updatedAt, deps.now());
+    updatedAt = nextUpdatedAt(result.current.updatedAt, deps.clock.now());
   }
   throw new ServiceUnavailableError('The profile is being changed concurrently; try again');
 }

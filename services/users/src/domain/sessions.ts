@@ -1,6 +1,7 @@
 // Login, refresh and logout. Revocation does not rely on the identity provider alone: every refresh token
 // issued by /auth/login is recorded with the user's session epoch, logout bumps the epoch, and /auth/refresh
 // refuses a token that is unknown or from an older epoch. Cognito's GlobalSignOut adds to that where it exists.
+import type { Clock } from '@photonotes/shared/clock';
 import { ForbiddenError, RateLimitedError, UnauthorizedError } from '@photonotes/shared/errors';
 import type { Logger } from '@photonotes/shared/log';
 import type { LogInInput } from './account-fields';
@@ -16,7 +17,7 @@ export interface SessionDeps {
   identity: IdentityProvider;
   users: UsersRepository;
   sessions: SessionsRepository;
-  now: () => Date;
+  clock: Clock;
 }
 
 export interface LoginResult extends IssuedTokens {
@@ -54,16 +55,16 @@ export async function logIn(input: LogInInput, deps: SessionDeps): Promise<Login
   const email = signedIn.email ?? input.email;
   const user =
     (await deps.users.get(userId)) ??
-    (await deps.users.createIfAbsent(newUser({ userId, email, displayName: signedIn.displayName ?? displayNameFromEmail(email) }, deps.now())));
+    (await deps.users.createIfAbsent(newUser({ userId, email, displayName: signedIn.displayName ?? displayNameFromEmail(email) }, deps.clock.now())));
   // Deleted while this login was in flight.
   if (!user) throw invalidCredentials();
-  const expiresAt = new Date(deps.now().getTime() + refreshTokenValidityDays * 86_400_000);
+  const expiresAt = new Date(deps.clock.now().getTime() + refreshTokenValidityDays * 86_400_000);
   await deps.sessions.record(tokens.refreshToken, { userId, sessionEpoch: user.sessionEpoch }, expiresAt);
   return { ...tokens, tokenType: 'Bearer' };
 }
 
 export async function refreshSession(refreshToken: string, deps: SessionDeps): Promise<RefreshResult> {
-  const session = await deps.sessions.find(refreshToken, deps.now());
+  const session = await deps.sessions.find(refreshToken, deps.clock.now());
   if (!session) throw revokedRefreshToken('not issued by /auth/login, or expired');
   const user = await deps.users.get(session.userId);
   if (!user) throw revokedRefreshToken('account deleted');

@@ -1,17 +1,11 @@
 // DELETE /users/me
-import { requireEnv } from '@photonotes/shared/env';
+import { systemClock } from '@photonotes/shared/clock';
+import { dependencies } from '@photonotes/shared/dependencies';
 import { http, noContent } from '@photonotes/shared/http';
-import { cognitoIdentityProviderFromEnv } from '../adapters/cognito-identity-provider';
-import { userEventsOnTopic } from '../adapters/user-events';
-import { usersRepository, usersTableFromEnv } from '../adapters/users-table';
+import { identityProviderFromEnv, userEventsFromEnv, usersRepositoryFromEnv } from '../adapters/dependencies';
 import { deleteAccount } from '../domain/account-deletion';
 
-const deps = {
-  identity: cognitoIdentityProviderFromEnv(),
-  users: usersRepository(usersTableFromEnv()),
-  events: userEventsOnTopic(requireEnv('USER_EVENTS_TOPIC_ARN')),
-  now: () => new Date(),
-};
+const deps = dependencies({ identity: identityProviderFromEnv, users: usersRepositoryFromEnv, events: userEventsFromEnv, clock: () => systemClock });
 
 export const handler = http({ service: 'users' }).handler(async ({ auth }) => {
   await deleteAccount(auth.userId, deps);

@@ -1,16 +1,16 @@
 // GET /docs/assets/{file}: the Swagger UI files of the docs page, from the users service's Lambda layer
 // (DOCS_ASSETS_DIR): they are ~2 MB, far over an HTTP function's zip budget, and change only with swagger-ui-dist.
-import { requireEnv } from '@photonotes/shared/env';
+import { dependencies } from '@photonotes/shared/dependencies';
 import { NotFoundError } from '@photonotes/shared/errors';
 import { http, raw } from '@photonotes/shared/http';
-import { docsAssetStore } from '../adapters/docs-assets';
-import { acceptsGzip, docsAssets, DocsAssetPath, isDocsAsset } from '../domain/api-docs';
+import { docsAssetsFromEnv } from '../adapters/dependencies';
+import { acceptsGzip, docsAssets, docsAssetPath, isDocsAsset } from '../domain/api-docs';
 
-const store = docsAssetStore(requireEnv('DOCS_ASSETS_DIR'));
+const deps = dependencies({ assets: docsAssetsFromEnv });
 
-export const handler = http({ service: 'users', auth: false, path: DocsAssetPath }).handler(async ({ path, headers }) => {
+export const handler = http({ service: 'users', auth: false, path: docsAssetPath }).handler(async ({ path, headers }) => {
   if (!isDocsAsset(path.file)) throw new NotFoundError(`No docs asset ${path.file}`);
-  const asset = await store.read(path.file);
+  const asset = await deps.assets.read(path.file);
   const gzip = acceptsGzip(headers['accept-encoding']);
   return raw(200, gzip ? asset.gzipped : asset.bytes, docsAssets[path.file], {
     // The page asks for ?v=<swagger-ui version>: a new version is a new URL.

@@ -1,8 +1,9 @@
 // GET /users/me
+import { dependencies } from '@photonotes/shared/dependencies';
 import { http, ok } from '@photonotes/shared/http';
-import { usersRepository, usersTableFromEnv } from '../adapters/users-table';
+import { usersRepositoryFromEnv } from '../adapters/dependencies';
 import { getOwnProfile } from '../domain/profile';
 
-const users = usersRepository(usersTableFromEnv());
+const deps = dependencies({ users: usersRepositoryFromEnv });
 
-export const handler = http({ service: 'users' }).handler(async ({ auth }) => ok(await getOwnProfile(auth.userId, { users })));
+export const handler = http({ service: 'users' }).handler(async ({ auth }) => ok(await getOwnProfile(auth.userId, deps)));

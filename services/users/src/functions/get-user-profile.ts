@@ -1,9 +1,10 @@
 // GET /users/{userId}: another user's public profile (never the email).
+import { dependencies } from '@photonotes/shared/dependencies';
 import { http, ok } from '@photonotes/shared/http';
-import { usersRepository, usersTableFromEnv } from '../adapters/users-table';
-import { UserPathParams } from '../domain/account-fields';
+import { usersRepositoryFromEnv } from '../adapters/dependencies';
+import { userIdPath } from '../domain/account-fields';
 import { getPublicProfile } from '../domain/profile';
 
-const users = usersRepository(usersTableFromEnv());
+const deps = dependencies({ users: usersRepositoryFromEnv });
 
-export const handler = http({ service: 'users', path: UserPathParams }).handler(async ({ path }) => ok(await getPublicProfile(path.userId, { users })));
+export const handler = http({ service: 'users', path: userIdPath }).handler(async ({ path }) => ok(await getPublicProfile(path.userId, deps)));

@@ -1,11 +1,11 @@
 // POST /auth/login
+import { systemClock } from '@photonotes/shared/clock';
+import { dependencies } from '@photonotes/shared/dependencies';
 import { http, ok } from '@photonotes/shared/http';
-import { cognitoIdentityProviderFromEnv } from '../adapters/cognito-identity-provider';
-import { sessionsRepository, usersRepository, usersTableFromEnv } from '../adapters/users-table';
-import { LogInBody } from '../domain/account-fields';
+import { identityProviderFromEnv, sessionsRepositoryFromEnv, usersRepositoryFromEnv } from '../adapters/dependencies';
+import { logInBody } from '../domain/account-fields';
 import { logIn } from '../domain/sessions';
 
-const table = usersTableFromEnv();
-const deps = { identity: cognitoIdentityProviderFromEnv(), users: usersRepository(table), sessions: sessionsRepository(table), now: () => new Date() };
+const deps = dependencies({ identity: identityProviderFromEnv, users: usersRepositoryFromEnv, sessions: sessionsRepositoryFromEnv, clock: () => systemClock });
 
-export const handler = http({ service: 'users', auth: false, body: LogInBody }).handler(async ({ body }) => ok(await logIn(body, deps), { 'cache-control': 'no-store' }));
+export const handler = http({ service: 'users', auth: false, body: logInBody }).handler(async ({ body }) => ok(await logIn(body, deps), { 'cache-control': 'no-store' }));

@@ -1,16 +1,16 @@
 // POST /auth/logout: requires the access token; every refresh token of the caller stops working.
+import { systemClock } from '@photonotes/shared/clock';
+import { dependencies } from '@photonotes/shared/dependencies';
 import { UnauthorizedError } from '@photonotes/shared/errors';
 import { http, noContent } from '@photonotes/shared/http';
-import { cognitoIdentityProviderFromEnv } from '../adapters/cognito-identity-provider';
-import { sessionsRepository, usersRepository, usersTableFromEnv } from '../adapters/users-table';
-import { LogOutBody } from '../domain/account-fields';
+import { identityProviderFromEnv, sessionsRepositoryFromEnv, usersRepositoryFromEnv } from '../adapters/dependencies';
+import { logOutBody } from '../domain/account-fields';
 import { logOut } from '../domain/sessions';
 
-const table = usersTableFromEnv();
-const deps = { identity: cognitoIdentityProviderFromEnv(), users: usersRepository(table), sessions: sessionsRepository(table), now: () => new Date() };
+const deps = dependencies({ identity: identityProviderFromEnv, users: usersRepositoryFromEnv, sessions: sessionsRepositoryFromEnv, clock: () => systemClock });
 const bearer = /^Bearer +(\S+) *$/i;
 
-export const handler = http({ service: 'users', body: LogOutBody }).handler(async ({ auth, headers, log }) => {
+export const handler = http({ service: 'users', body: logOutBody }).handler(async ({ auth, headers, log }) => {
   // The chain verified this very token before the handler runs.
   const accessToken = bearer.exec(headers.authorization ?? '')?.[1];
   if (!accessToken) throw new UnauthorizedError('Missing bearer token');

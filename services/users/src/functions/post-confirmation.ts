@@ -1,10 +1,12 @@
 // Cognito PostConfirmation trigger: creates the profile of a confirmed sign-up, once.
+import { systemClock } from '@photonotes/shared/clock';
+import { dependencies } from '@photonotes/shared/dependencies';
 import { createLogger } from '@photonotes/shared/log';
 import type { PostConfirmationTriggerEvent } from 'aws-lambda';
-import { usersRepository, usersTableFromEnv } from '../adapters/users-table';
+import { usersRepositoryFromEnv } from '../adapters/dependencies';
 import { createProfileOnConfirmation } from '../domain/profile';
 
-const deps = { users: usersRepository(usersTableFromEnv()), now: () => new Date() };
+const deps = dependencies({ users: usersRepositoryFromEnv, clock: () => systemClock });
 const log = createLogger({ service: 'users' });
 
 export const handler = async (event: PostConfirmationTriggerEvent): Promise<PostConfirmationTriggerEvent> => {

@@ -1,16 +1,15 @@
 // Cognito PreSignUp trigger: holds every sign-up to the API's rules and, in the local stage only
 // (AUTO_CONFIRM_SIGN_UPS), confirms it and verifies the email at once.
-import { optionalEnv } from '@photonotes/shared/env';
 import { createLogger } from '@photonotes/shared/log';
 import type { PreSignUpTriggerEvent } from 'aws-lambda';
+import { autoConfirmSignUps } from '../adapters/dependencies';
 import { preSignUpDecision, SignUpRefused } from '../domain/sign-up';
 
-const autoConfirm = optionalEnv('AUTO_CONFIRM_SIGN_UPS', 'false') === 'true';
 const log = createLogger({ service: 'users' });
 
 export const handler = async (event: PreSignUpTriggerEvent): Promise<PreSignUpTriggerEvent> => {
   try {
-    const decision = preSignUpDecision({ source: event.triggerSource, attributes: event.request.userAttributes }, { autoConfirm });
+    const decision = preSignUpDecision({ source: event.triggerSource, attributes: event.request.userAttributes }, { autoConfirm: autoConfirmSignUps() });
     return { ...event, response: { ...event.response, ...decision } };
   } catch (err) {
     // Thrown back to Cognito, which refuses the sign-up with this message.

@@ -1,13 +1,13 @@
 // POST /auth/refresh
+import { systemClock } from '@photonotes/shared/clock';
+import { dependencies } from '@photonotes/shared/dependencies';
 import { http, ok } from '@photonotes/shared/http';
-import { cognitoIdentityProviderFromEnv } from '../adapters/cognito-identity-provider';
-import { sessionsRepository, usersRepository, usersTableFromEnv } from '../adapters/users-table';
-import { RefreshBody } from '../domain/account-fields';
+import { identityProviderFromEnv, sessionsRepositoryFromEnv, usersRepositoryFromEnv } from '../adapters/dependencies';
+import { refreshBody } from '../domain/account-fields';
 import { refreshSession } from '../domain/sessions';
 
-const table = usersTableFromEnv();
-const deps = { identity: cognitoIdentityProviderFromEnv(), users: usersRepository(table), sessions: sessionsRepository(table), now: () => new Date() };
+const deps = dependencies({ identity: identityProviderFromEnv, users: usersRepositoryFromEnv, sessions: sessionsRepositoryFromEnv, clock: () => systemClock });
 
-export const handler = http({ service: 'users', auth: false, body: RefreshBody }).handler(async ({ body }) =>
+export const handler = http({ service: 'users', auth: false, body: refreshBody }).handler(async ({ body }) =>
   ok(await refreshSession(body.refreshToken, deps), { 'cache-control': 'no-store' }),
 );

@@ -25,7 +25,7 @@ function setup() {
     healPublish: () => {
       failPublish = false;
     },
-    deps: { identity, users, events, now: manualClock().now },
+    deps: { identity, users, events, clock: manualClock() },
   };
 }
 

@@ -1,7 +1,7 @@
 import type * as z from 'zod/mini';
 import { parseInput } from '@photonotes/shared/validation';
 import { ValidationError } from '@photonotes/shared/errors';
-import { SignUpBody, UpdateProfileBody, UserPathParams } from '../../src/domain/account-fields';
+import { signUpBody, updateProfileBody, userIdPath } from '../../src/domain/account-fields';
 
 function issuesOf(schema: z.ZodMiniType, value: unknown): Array<{ path: string; message: string }> {
   try {
@@ -18,7 +18,7 @@ const valid = { email: 'ada@example.com', password: 'correct horse 1', displayNa
 describe('sign-up body', () => {
   test('the email is trimmed and lower-cased, the display name trimmed', () => {
     // Act
-    const parsed = parseInput(SignUpBody, { ...valid, email: '  Ada.Lovelace@Example.COM ', displayName: '  Ada  ' }, 'body');
+    const parsed = parseInput(signUpBody, { ...valid, email: '  Ada.Lovelace@Example.COM ', displayName: '  Ada  ' }, 'body');
 
     // Assess
     expect(parsed).toEqual({ ...valid, email: 'ada.lovelace@example.com', displayName: 'Ada' });
@@ -32,7 +32,7 @@ describe('sign-up body', () => {
     ['leading blank', ' abcdefg1', 'must not start or end with a blank'],
   ])('a password that is %s is refused with the rule it breaks', (_case, password, message) => {
     // Act
-    const issues = issuesOf(SignUpBody, { ...valid, password });
+    const issues = issuesOf(signUpBody, { ...valid, password });
 
     // Assess
     expect(issues).toContainEqual(expect.objectContaining({ path: 'password', message }));
@@ -40,13 +40,13 @@ describe('sign-up body', () => {
 
   test('a password of exactly 8 and of exactly 128 characters is accepted', () => {
     // Act + Assess
-    expect(issuesOf(SignUpBody, { ...valid, password: 'abcdefg1' })).toEqual([]);
-    expect(issuesOf(SignUpBody, { ...valid, password: `a1${'x'.repeat(126)}` })).toEqual([]);
+    expect(issuesOf(signUpBody, { ...valid, password: 'abcdefg1' })).toEqual([]);
+    expect(issuesOf(signUpBody, { ...valid, password: `a1${'x'.repeat(126)}` })).toEqual([]);
   });
 
   test('a short password without a digit reports both rules', () => {
     // Act
-    const issues = issuesOf(SignUpBody, { ...valid, password: 'abc' });
+    const issues = issuesOf(signUpBody, { ...valid, password: 'abc' });
 
     // Assess
     expect(issues.map((issue) => issue.message)).toEqual(expect.arrayContaining(['must be at least 8 characters', 'must contain a digit']));
@@ -63,7 +63,7 @@ describe('sign-up body', () => {
     ['password', null],
   ])('%s = %j is refused', (field, value) => {
     // Act
-    const issues = issuesOf(SignUpBody, { ...valid, [field]: value });
+    const issues = issuesOf(signUpBody, { ...valid, [field]: value });
 
     // Assess
     expect(issues.map((issue) => issue.path)).toEqual([field]);
@@ -73,15 +73,15 @@ describe('sign-up body', () => {
 describe('profile patch body', () => {
   test('limits: displayName 1..80, bio 0..500', () => {
     // Act + Assess
-    expect(issuesOf(UpdateProfileBody, { displayName: 'x'.repeat(80), bio: 'y'.repeat(500) })).toEqual([]);
-    expect(issuesOf(UpdateProfileBody, { bio: '' })).toEqual([]);
-    expect(issuesOf(UpdateProfileBody, { bio: 'y'.repeat(501) }).map((i) => i.path)).toEqual(['bio']);
-    expect(issuesOf(UpdateProfileBody, { displayName: 7 }).map((i) => i.path)).toEqual(['displayName']);
+    expect(issuesOf(updateProfileBody, { displayName: 'x'.repeat(80), bio: 'y'.repeat(500) })).toEqual([]);
+    expect(issuesOf(updateProfileBody, { bio: '' })).toEqual([]);
+    expect(issuesOf(updateProfileBody, { bio: 'y'.repeat(501) }).map((i) => i.path)).toEqual(['bio']);
+    expect(issuesOf(updateProfileBody, { displayName: 7 }).map((i) => i.path)).toEqual(['displayName']);
   });
 
   test('a field that cannot be patched (email) is refused, not silently ignored', () => {
     // Act
-    const issues = issuesOf(UpdateProfileBody, { email: 'other@example.com' });
+    const issues = issuesOf(updateProfileBody, { email: 'other@example.com' });
 
     // Assess
     expect(issues).toHaveLength(1);
@@ -91,8 +91,8 @@ describe('profile patch body', () => {
 describe('user id path parameter', () => {
   test('a UUID passes, junk does not', () => {
     // Act + Assess
-    expect(issuesOf(UserPathParams, { userId: '3f1e8a52-5a3c-4a53-9d55-1c1e5e0f4b1a' })).toEqual([]);
-    expect(issuesOf(UserPathParams, { userId: '../../etc' })).toHaveLength(1);
-    expect(issuesOf(UserPathParams, { userId: 'x'.repeat(65) })).toHaveLength(1);
+    expect(issuesOf(userIdPath, { userId: '3f1e8a52-5a3c-4a53-9d55-1c1e5e0f4b1a' })).toEqual([]);
+    expect(issuesOf(userIdPath, { userId: '../../etc' })).toHaveLength(1);
+    expect(issuesOf(userIdPath, { userId: 'x'.repeat(65) })).toHaveLength(1);
   });
 });

@@ -15,7 +15,7 @@ describe('keySetIsReachable', () => {
     const { impl, urls } = fakeFetch(200);
 
     // Act
-    await keySetIsReachable('http://idp/pool/.well-known/jwks.json', impl)();
+    await keySetIsReachable(() => 'http://idp/pool/.well-known/jwks.json', impl)();
 
     // Assess
     expect(urls).toEqual(['http://idp/pool/.well-known/jwks.json']);
@@ -26,7 +26,7 @@ describe('keySetIsReachable', () => {
     const { impl } = fakeFetch(503);
 
     // Act
-    const outcome = keySetIsReachable('http://idp/pool/.well-known/jwks.json', impl)();
+    const outcome = keySetIsReachable(() => 'http://idp/pool/.well-known/jwks.json', impl)();
 
     // Assess
     await expect(outcome).rejects.toThrow('answered 503');

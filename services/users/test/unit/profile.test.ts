@@ -11,7 +11,7 @@ describe('createProfileOnConfirmation', () => {
     const clock = manualClock('2026-11-28T09:00:00.000Z');
 
     // Act
-    await createProfileOnConfirmation(confirmation, { users, now: clock.now });
+    await createProfileOnConfirmation(confirmation, { users, clock });
 
     // Assess
     expect(users.live('user-1')).toEqual(storedUser({ createdAt: '2026-11-28T09:00:00.000Z', updatedAt: '2026-11-28T09:00:00.000Z' }));
@@ -21,13 +21,13 @@ describe('createProfileOnConfirmation', () => {
     // Prepare
     const users = new FakeUsers();
     const clock = manualClock();
-    await createProfileOnConfirmation(confirmation, { users, now: clock.now });
-    await updateOwnProfile('user-1', { bio: 'Mathematician' }, { users, now: clock.now });
+    await createProfileOnConfirmation(confirmation, { users, clock });
+    await updateOwnProfile('user-1', { bio: 'Mathematician' }, { users, clock });
     const before = users.live('user-1');
     clock.advance(60_000);
 
     // Act
-    await createProfileOnConfirmation(confirmation, { users, now: clock.now });
+    await createProfileOnConfirmation(confirmation, { users, clock });
 
     // Assess
     expect(users.items.size).toBe(1);
@@ -38,11 +38,11 @@ describe('createProfileOnConfirmation', () => {
     // Prepare
     const users = new FakeUsers();
     const clock = manualClock();
-    await createProfileOnConfirmation(confirmation, { users, now: clock.now });
+    await createProfileOnConfirmation(confirmation, { users, clock });
     await users.markDeleted('user-1', clock.now());
 
     // Act
-    await createProfileOnConfirmation(confirmation, { users, now: clock.now });
+    await createProfileOnConfirmation(confirmation, { users, clock });
 
     // Assess
     expect(users.live('user-1')).toBeUndefined();
@@ -53,7 +53,7 @@ describe('createProfileOnConfirmation', () => {
     const users = new FakeUsers();
 
     // Act
-    await createProfileOnConfirmation({ ...confirmation, source: 'PostConfirmation_ConfirmForgotPassword' }, { users, now: manualClock().now });
+    await createProfileOnConfirmation({ ...confirmation, source: 'PostConfirmation_ConfirmForgotPassword' }, { users, clock: manualClock() });
 
     // Assess
     expect(users.items.size).toBe(0);
@@ -64,7 +64,7 @@ describe('createProfileOnConfirmation', () => {
     const users = new FakeUsers();
 
     // Act
-    await createProfileOnConfirmation({ ...confirmation, attributes: { ...confirmation.attributes, email: 'Ada@Example.com' } }, { users, now: manualClock().now });
+    await createProfileOnConfirmation({ ...confirmation, attributes: { ...confirmation.attributes, email: 'Ada@Example.com' } }, { users, clock: manualClock() });
 
     // Assess
     expect(users.live('user-1')?.email).toBe('ada@example.com');
@@ -72,7 +72,7 @@ describe('createProfileOnConfirmation', () => {
 
   test('a confirmed user without a sub fails the trigger (Cognito then reports the error)', async () => {
     // Act
-    const outcome = createProfileOnConfirmation({ ...confirmation, attributes: { email: 'ada@example.com' } }, { users: new FakeUsers(), now: manualClock().now });
+    const outcome = createProfileOnConfirmation({ ...confirmation, attributes: { email: 'ada@example.com' } }, { users: new FakeUsers(), clock: manualClock() });
 
     // Assess
     await expect(outcome).rejects.toThrow('without sub or email');
@@ -114,7 +114,7 @@ describe('updateOwnProfile', () => {
     const clock = manualClock('2026-11-28T09:00:00.000Z');
 
     // Act
-    const profile = await updateOwnProfile('user-1', { displayName: 'Ada L.' }, { users, now: clock.now });
+    const profile = await updateOwnProfile('user-1', { displayName: 'Ada L.' }, { users, clock });
 
     // Assess
     expect(profile).toMatchObject({ displayName: 'Ada L.', bio: 'old bio', createdAt: '2026-11-28T08:00:00.000Z', updatedAt: '2026-11-28T09:00:00.000Z' });
@@ -128,8 +128,8 @@ describe('updateOwnProfile', () => {
 
     // Act
     await Promise.all([
-      updateOwnProfile('user-1', { displayName: 'Ada L.' }, { users, now: clock.now }),
-      updateOwnProfile('user-1', { bio: 'Engines' }, { users, now: clock.now }),
+      updateOwnProfile('user-1', { displayName: 'Ada L.' }, { users, clock }),
+      updateOwnProfile('user-1', { bio: 'Engines' }, { users, clock }),
     ]);
 
     // Assess
@@ -143,8 +143,8 @@ describe('updateOwnProfile', () => {
     const clock = manualClock('2026-11-28T09:59:00.000Z');
 
     // Act
-    const first = await updateOwnProfile('user-1', { bio: 'one' }, { users, now: clock.now });
-    const second = await updateOwnProfile('user-1', { bio: 'two' }, { users, now: clock.now });
+    const first = await updateOwnProfile('user-1', { bio: 'one' }, { users, clock });
+    const second = await updateOwnProfile('user-1', { bio: 'two' }, { users, clock });
 
     // Assess
     expect(first.updatedAt).toBe('2026-11-28T10:00:00.001Z');
@@ -158,7 +158,7 @@ describe('updateOwnProfile', () => {
     users.seed(storedUser());
 
     // Act
-    const profile = await updateOwnProfile('user-1', {}, { users, now: manualClock().now });
+    const profile = await updateOwnProfile('user-1', {}, { users, clock: manualClock() });
 
     // Assess
     expect(profile.updatedAt).toBe('2026-11-28T08:00:00.000Z');
@@ -171,7 +171,7 @@ describe('updateOwnProfile', () => {
     await users.markDeleted('user-1', new Date());
 
     // Act
-    const outcome = updateOwnProfile('user-1', { bio: 'x' }, { users, now: manualClock().now });
+    const outcome = updateOwnProfile('user-1', { bio: 'x' }, { users, clock: manualClock() });
 
     // Assess
     await expect(outcome).rejects.toBeInstanceOf(NotFoundError);

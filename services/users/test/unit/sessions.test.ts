@@ -12,7 +12,7 @@ function setup() {
   const clock = manualClock();
   const lines: string[] = [];
   const log = createLogger({ service: 'users', write: (line) => lines.push(line) });
-  return { identity, users, sessions, clock, lines, deps: { identity, users, sessions, now: clock.now, log } };
+  return { identity, users, sessions, clock, lines, deps: { identity, users, sessions, clock, log } };
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<AppError> {
@@ -35,7 +35,7 @@ describe('logIn', () => {
 
     // Assess
     expect(result).toMatchObject({ tokenType: 'Bearer', expiresIn: 3600, accessToken: expect.any(String), idToken: expect.any(String) });
-    expect(await sessions.find(result.refreshToken, deps.now())).toEqual({ userId: 'user-1', sessionEpoch: 4 });
+    expect(await sessions.find(result.refreshToken, deps.clock.now())).toEqual({ userId: 'user-1', sessionEpoch: 4 });
   });
 
   test('an unknown email and a wrong password get exactly the same error', async () => {

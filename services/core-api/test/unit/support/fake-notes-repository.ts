@@ -3,7 +3,7 @@
 import { ValidationError } from '@photonotes/shared/errors';
 import { toNote } from '../../../src/domain/note';
 import type { Note, ProcessedMedia, StoredNote } from '../../../src/domain/note';
-import { ChangeTooLargeError, MediaChangedError, NoteChangedError, NoteIdTakenError } from '../../../src/domain/ports';
+import { ChangeTooLargeError, MediaChangedError, NoteChangedError, NoteIdTakenError, WriteConflictError } from '../../../src/domain/ports';
 import type { Change, NotesRepository, PageRequest, PhotoLink, RemoveOptions, ReplaceOptions } from '../../../src/domain/ports';
 
 interface FeedEntry {
@@ -28,6 +28,8 @@ export class FakeNotesRepository implements NotesRepository {
   writes = 0;
   /** Runs once before the next write is checked, e.g. to simulate a concurrent writer. */
   beforeNextWrite: (() => void) | undefined;
+  /** The next this-many writes lose a race that is not the note's, as a commit whose feed number another write took. */
+  conflictingWrites = 0;
   /** Writes with more share entries than this fail like an oversized transaction. */
   maxShareEntries = Infinity;
   private seq = 0;
@@ -67,7 +69,11 @@ export class FakeNotesRepository implements NotesRepository {
     this.writes++;
     this.notes.delete(previous.id);
     if (previous.photo) this.media.get(previous.photo.key)?.noteIds.delete(previous.id);
-    if (!options.keepHistory) return;
+    if (!options.keepHistory) {
+      // The account is gone: the note's feed entry goes with it.
+      this.feeds.set(previous.ownerId, (this.feeds.get(previous.ownerId) ?? []).filter((entry) => entry.change.op !== 'upsert' || entry.change.note.id !== previous.id));
+      return;
+    }
     this.tombstones.set(previous.id, previous.ownerId);
     this.append(previous.ownerId, previous.id, { op: 'delete', id: previous.id, deletedAt });
   }
@@ -122,6 +128,10 @@ export class FakeNotesRepository implements NotesRepository {
     const hook = this.beforeNextWrite;
     this.beforeNextWrite = undefined;
     hook?.();
+    if (this.conflictingWrites > 0) {
+      this.conflictingWrites--;
+      throw new WriteConflictError();
+    }
   }
 
   private checkVersion(previous: StoredNote): void {

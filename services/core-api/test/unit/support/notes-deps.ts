@@ -29,7 +29,7 @@ export function testDeps(): TestDeps {
   const deps: NotesDeps = {
     notes: repo,
     verifyPhotoKey: verifyMediaKey,
-    now: () => clock.now,
+    clock: { now: () => clock.now },
     newId: () => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}`,
   };
   return { deps, repo, clock };

@@ -1,0 +1,34 @@
+// How core-api's functions get their dependencies (README, "Wiring a service"): a getter per capability,
+// built on first use and kept for the container's life, each reading its own environment variables.
+// Getters are function declarations, so esbuild drops the ones a function does not use.
+import { randomUUID } from 'node:crypto';
+import { systemClock } from '@photonotes/shared/clock';
+import { dependencies } from '@photonotes/shared/dependencies';
+import { requireEnv } from '@photonotes/shared/env';
+import { verifyMediaKey } from '@photonotes/shared/media-keys';
+import type { NotesDeps } from '../domain/deps';
+import type { NotesRepository } from '../domain/ports';
+import { notesRepository } from './notes-repository';
+
+export function notesTableName(): string {
+  return requireEnv('NOTES_TABLE');
+}
+
+let notes: NotesRepository | undefined;
+export function notesRepositoryFromEnv(): NotesRepository {
+  return (notes ??= notesRepository({ tableName: notesTableName() }));
+}
+
+let notesDependencies: NotesDeps | undefined;
+/**
+ * What every notes operation takes; each part is built when an operation first uses it. The photo-key check
+ * reads MEDIA_KEY_SECRET, and list cursors CURSOR_SECRET, at their own first use (shared/src/media-keys.ts, cursor.ts).
+ */
+export function notesDeps(): NotesDeps {
+  return (notesDependencies ??= dependencies({
+    notes: notesRepositoryFromEnv,
+    verifyPhotoKey: () => verifyMediaKey,
+    clock: () => systemClock,
+    newId: () => randomUUID,
+  }));
+}

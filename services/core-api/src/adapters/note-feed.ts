@@ -1,0 +1,117 @@
+// The owner's change feed behind GET /sync: one entry per note, its latest upsert or its delete (the
+// previous entry goes in the same transaction: the feed is compacted), and a head with the last sequence
+// number. Every commit of an owner advances the head under the condition `lastSeq < seq`, so one owner's
+// commits are serialised and their numbers grow in commit order: a reader that saw seq N can never later
+// find a new entry below N.
+import type { Clock } from '@photonotes/shared/clock';
+import { decodeCursor, encodeCursor } from '@photonotes/shared/cursor';
+import type { AttributeMap, TableClient, Transaction } from '@photonotes/shared/dynamodb';
+import { ValidationError } from '@photonotes/shared/errors';
+import { toNote } from '../domain/note';
+import type { StoredNote } from '../domain/note';
+import type { ChangePage } from '../domain/ports';
+import { entities, keys } from './keys';
+import { toChange } from './note-items';
+import type { ChangeItem } from './note-items';
+
+/** What each item of a notes transaction is, so a failed condition says which part of the write failed. */
+export type CommitTag = 'note' | 'tombstone' | 'media' | 'head';
+export type NotesTransaction = Transaction<CommitTag>;
+
+/** The most entries one run of an account's clean-up reads (a retried run resumes: it deletes what it read). */
+export const accountItemsPerRun = 50_000;
+
+export function changeFeed(table: TableClient, clock: Clock) {
+  // Sequence numbers are microseconds; within one process they never repeat, across processes the head decides.
+  let lastIssued = 0;
+  const feedRange = (ownerId: string, after: number) => {
+    const range = keys.feedRangeAfter(after);
+    return { keyCondition: 'pk = :pk AND sk BETWEEN :from AND :to', values: { ':pk': keys.feedPartition(ownerId), ':from': range.from, ':to': range.to } };
+  };
+
+  return {
+    /** The number of the next commit: above `atLeast`, and above every number this process issued or saw taken. */
+    nextSeq(atLeast = 0): number {
+      return (lastIssued = Math.max(clock.now().getTime() * 1000, lastIssued + 1, atLeast));
+    },
+
+    /** After the head refused a number: goes past the head it returned (read when an emulator returns none). */
+    async catchUp(ownerId: string, head: AttributeMap | undefined): Promise<void> {
+      const stored = head ?? (await table.getItem<AttributeMap>(keys.feedHead(ownerId), { consistentRead: true, projection: 'lastSeq' }));
+      lastIssued = Math.max(lastIssued, Number(stored?.lastSeq ?? 0));
+    },
+
+    recordUpsert(tx: NotesTransaction, note: StoredNote, seq: number): void {
+      tx.put({ ...keys.feedChange(note.ownerId, seq), entity: entities.feedChange, ownerId: note.ownerId, seq, op: 'upsert', noteId: note.id, note: toNote(note) });
+    },
+
+    recordDelete(tx: NotesTransaction, note: StoredNote, seq: number, deletedAt: string): void {
+      tx.put({ ...keys.feedChange(note.ownerId, seq), entity: entities.feedChange, ownerId: note.ownerId, seq, op: 'delete', noteId: note.id, deletedAt });
+    },
+
+    /** Compaction: the note's previous entry goes when its new one is written (or when the note goes for good). */
+    dropEntryOf(tx: NotesTransaction, note: StoredNote): void {
+      if (note.changeSeq !== undefined) tx.delete(keys.feedChange(note.ownerId, note.changeSeq));
+    },
+
+    advanceHead(tx: NotesTransaction, ownerId: string, seq: number): void {
+      tx.update(keys.feedHead(ownerId), 'SET entity = :headEntity, ownerId = :owner, lastSeq = :seq', {
+        tag: 'head',
+        condition: 'attribute_not_exists(lastSeq) OR lastSeq < :seq',
+        values: { ':headEntity': entities.feedHead, ':owner': ownerId, ':seq': seq },
+      });
+    },
+
+    async changesSince(ownerId: string, cursor: string | undefined, limit: number): Promise<ChangePage> {
+      const scope = `sync:${ownerId}`;
+      const after = cursor === undefined ? 0 : seqFromCursor(decodeCursor(cursor, scope));
+      // Strongly consistent: an entry committed before this read is in it, so no later page can skip it.
+      // One more than a page tells whether another page follows.
+      const out = await table.query<ChangeItem>({ ...feedRange(ownerId, after), consistentRead: true, limit: limit + 1 });
+      const page = out.items.slice(0, limit);
+      const last = page.at(-1)?.seq ?? after;
+      return {
+        changes: page.map(toChange),
+        cursor: encodeCursor({ seq: last }, scope),
+        hasMore: out.items.length > limit || (out.hasMore && page.length > 0),
+      };
+    },
+
+    /** The owner's live notes: every note has exactly one entry, so none is missed. */
+    async *ownNoteIds(ownerId: string): AsyncGenerator<string> {
+      const entries = table.queryAll<Pick<ChangeItem, 'noteId' | 'op'>>({ ...feedRange(ownerId, 0), projection: 'noteId, op', consistentRead: true, maxItems: accountItemsPerRun });
+      for await (const entry of entries) {
+        if (entry.op === 'upsert') yield String(entry.noteId);
+      }
+    },
+
+    /** Deletes the owner's feed (head included) and the tombstones of the notes it records as deleted. */
+    async purge(ownerId: string): Promise<void> {
+      const entries = table.queryAll<{ pk: string; sk: string; op?: string; noteId?: string }>({
+        keyCondition: 'pk = :pk',
+        values: { ':pk': keys.feedPartition(ownerId) },
+        projection: 'pk, sk, op, noteId',
+        consistentRead: true,
+        maxItems: accountItemsPerRun,
+      });
+      await table.deleteAll(feedKeys(entries));
+    },
+  };
+}
+
+async function* feedKeys(entries: AsyncIterable<{ pk: string; sk: string; op?: string; noteId?: string }>): AsyncGenerator<AttributeMap> {
+  for await (const entry of entries) {
+    yield { pk: entry.pk, sk: entry.sk };
+    if (entry.op === 'delete') yield keys.tombstone(String(entry.noteId));
+  }
+}
+
+export type ChangeFeed = ReturnType<typeof changeFeed>;
+
+function seqFromCursor(payload: Record<string, unknown>): number {
+  const { seq } = payload;
+  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0) {
+    throw new ValidationError('Invalid cursor', [{ location: 'query', path: 'cursor', message: 'Invalid cursor', code: 'invalid_cursor' }]);
+  }
+  return seq;
+}

@@ -1,0 +1,62 @@
+// How the notifications functions get their dependencies (README, "Wiring a service"): a getter per
+// capability, built on first use and kept for the container's life, each reading its own environment
+// variables. Getters are function declarations, so esbuild drops the ones a function does not use: the
+// read-only routes never bundle the SNS push transport.
+import { randomUUID } from 'node:crypto';
+import { systemClock } from '@photonotes/shared/clock';
+import { dependencies } from '@photonotes/shared/dependencies';
+import { requireEnv } from '@photonotes/shared/env';
+import type { DevicesStore, InboxStore, NotificationsDeps, PushGateway } from '../domain/ports';
+import { devicesTable } from './devices-table';
+import { inboxTable } from './inbox-table';
+import { pushOutbox } from './outbox-push';
+import type { PushOutbox } from './outbox-push';
+import { snsPush } from './sns-push';
+
+export function devicesTableName(): string {
+  return requireEnv('DEVICES_TABLE');
+}
+
+export function inboxTableName(): string {
+  return requireEnv('INBOX_TABLE');
+}
+
+let devices: DevicesStore | undefined;
+export function devicesStoreFromEnv(): DevicesStore {
+  return (devices ??= devicesTable({ tableName: devicesTableName() }));
+}
+
+let inbox: InboxStore | undefined;
+export function inboxStoreFromEnv(): InboxStore {
+  return (inbox ??= inboxTable({ tableName: inboxTableName() }));
+}
+
+let outbox: PushOutbox | undefined;
+/** The local stage's recorded pushes (in the inbox table). */
+export function pushOutboxFromEnv(): PushOutbox {
+  return (outbox ??= pushOutbox({ tableName: inboxTableName() }));
+}
+
+let push: PushGateway | undefined;
+/** PUSH_TRANSPORT picks SNS mobile push (deployed stages) or the recorded outbox (local stage). */
+export function pushGatewayFromEnv(): PushGateway {
+  if (push) return push;
+  const transport = requireEnv('PUSH_TRANSPORT');
+  if (transport === 'outbox') return (push = pushOutboxFromEnv());
+  if (transport === 'sns') {
+    return (push = snsPush({ applications: { ios: requireEnv('IOS_PLATFORM_APPLICATION_ARN'), android: requireEnv('ANDROID_PLATFORM_APPLICATION_ARN') } }));
+  }
+  throw new Error(`PUSH_TRANSPORT must be "sns" or "outbox", not "${transport}"`);
+}
+
+let notificationsDependencies: NotificationsDeps | undefined;
+/** Everything the event consumers and the registration routes take; each part is built at its first use. */
+export function notificationsDeps(): NotificationsDeps {
+  return (notificationsDependencies ??= dependencies({
+    devices: devicesStoreFromEnv,
+    inbox: inboxStoreFromEnv,
+    push: pushGatewayFromEnv,
+    clock: () => systemClock,
+    newId: () => randomUUID,
+  }));
+}

@@ -1,0 +1,70 @@
+// How the users functions get their dependencies (README, "Wiring a service"): a getter per capability,
+// built on first use and kept for the container's life, each reading its own environment variables.
+// Getters are function declarations, so esbuild drops the ones a function does not use.
+import { optionalEnv, requireEnv } from '@photonotes/shared/env';
+import { tableClient } from '@photonotes/shared/dynamodb';
+import type { TableClient } from '@photonotes/shared/dynamodb';
+import type { UserEvents } from '../domain/account-deletion';
+import type { IdentityProvider } from '../domain/identity-provider';
+import type { SessionsRepository, UsersRepository } from '../domain/users-store';
+import { cognitoClient, cognitoIdentityProvider } from './cognito-identity-provider';
+import { docsAssetStore } from './docs-assets';
+import type { DocsAssetStore } from './docs-assets';
+import { userEventsOnTopic } from './user-events';
+import { sessionsRepository, usersRepository } from './users-table';
+
+export function usersTableName(): string {
+  return requireEnv('USERS_TABLE');
+}
+
+let table: TableClient | undefined;
+function usersTable(): TableClient {
+  return (table ??= tableClient({ tableName: usersTableName() }));
+}
+
+let users: UsersRepository | undefined;
+export function usersRepositoryFromEnv(): UsersRepository {
+  return (users ??= usersRepository(usersTable()));
+}
+
+let sessions: SessionsRepository | undefined;
+export function sessionsRepositoryFromEnv(): SessionsRepository {
+  return (sessions ??= sessionsRepository(usersTable()));
+}
+
+let identity: IdentityProvider | undefined;
+/** Cognito (cognito-local in the local stage: COGNITO_ENDPOINT); GlobalSignOut unless COGNITO_GLOBAL_SIGN_OUT is false. */
+export function identityProviderFromEnv(): IdentityProvider {
+  return (identity ??= cognitoIdentityProvider({
+    client: cognitoClient(),
+    userPoolId: requireEnv('COGNITO_USER_POOL_ID'),
+    clientId: requireEnv('COGNITO_CLIENT_ID'),
+    globalSignOut: optionalEnv('COGNITO_GLOBAL_SIGN_OUT', 'true') === 'true',
+  }));
+}
+
+/** Where the identity provider publishes its signing keys (COGNITO_JWKS_URL, else the issuer's well-known path). */
+export function identityKeysUrl(): string {
+  return optionalEnv('COGNITO_JWKS_URL') ?? `${requireEnv('COGNITO_ISSUER')}/.well-known/jwks.json`;
+}
+
+let events: UserEvents | undefined;
+export function userEventsFromEnv(): UserEvents {
+  return (events ??= userEventsOnTopic(requireEnv('USER_EVENTS_TOPIC_ARN')));
+}
+
+let docsAssets: DocsAssetStore | undefined;
+/** The Swagger UI files: the users service's Lambda layer when deployed, node_modules locally (DOCS_ASSETS_DIR). */
+export function docsAssetsFromEnv(): DocsAssetStore {
+  return (docsAssets ??= docsAssetStore(requireEnv('DOCS_ASSETS_DIR')));
+}
+
+/** The API's public base URL when configured (locally the gateway's); deployed, the request's own domain. */
+export function publicBaseUrl(): string | undefined {
+  return optionalEnv('PUBLIC_BASE_URL');
+}
+
+/** Local stage only: sign-ups are confirmed and their email verified at once. */
+export function autoConfirmSignUps(): boolean {
+  return optionalEnv('AUTO_CONFIRM_SIGN_UPS', 'false') === 'true';
+}
