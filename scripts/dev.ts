@@ -4,7 +4,8 @@
 // every port. Flags: --verbose, --seed (demo data once ready, see scripts/seed.ts).
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { defaultEmulatorPorts, startPlatform, type Platform } from './platform';
+import { emulatorPorts, portOffset } from './config/ports.cjs';
+import { startPlatform, type Platform } from './platform';
 import { lanAddress } from './platform/net';
 import { repoRoot } from './platform/service-definitions';
 import { demoAccounts, seed } from './seed';
@@ -54,7 +55,10 @@ async function main(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
   const host = process.env.HOST ?? '127.0.0.1';
-  const port = intFromEnv('PORT', defaultEmulatorPorts.gateway);
+  // PHOTONOTES_PORT_OFFSET moves every port at once (scripts/config/ports.cjs); PORT and the *_PORT variables one each.
+  const offset = portOffset();
+  const defaultPorts = emulatorPorts(offset);
+  const port = intFromEnv('PORT', defaultPorts.gateway);
   const lan = host === '0.0.0.0' ? lanAddress() : null;
   if (host === '0.0.0.0') {
     console.warn(
@@ -75,11 +79,12 @@ async function main(): Promise<void> {
     terminal: verbose ? 'verbose' : 'quiet',
     logLevel: process.env.LOG_LEVEL ?? 'info',
     watch: true,
+    portOffset: offset,
     emulatorPorts: {
-      dynamodb: intFromEnv('DYNAMODB_PORT', defaultEmulatorPorts.dynamodb),
-      sns: intFromEnv('SNS_PORT', defaultEmulatorPorts.sns),
-      s3: intFromEnv('S3_PORT', defaultEmulatorPorts.s3),
-      cognito: intFromEnv('COGNITO_PORT', defaultEmulatorPorts.cognito),
+      dynamodb: intFromEnv('DYNAMODB_PORT', defaultPorts.dynamodb),
+      sns: intFromEnv('SNS_PORT', defaultPorts.sns),
+      s3: intFromEnv('S3_PORT', defaultPorts.s3),
+      cognito: intFromEnv('COGNITO_PORT', defaultPorts.cognito),
     },
     onReady: (component, elapsed) => console.log(`  ${tty ? '\u001b[32m✓\u001b[0m' : '-'} ${component.padEnd(16)}${dim(seconds(elapsed))}`),
     onReload: (service, changed) => console.log(`  ↻ ${service} reloaded ${dim(`(${changed})`)}`),
