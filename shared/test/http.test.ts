@@ -393,6 +393,54 @@ describe('JSON body', () => {
     expect(errorOf(res)).toMatchObject({ code: 'VALIDATION_FAILED', message: 'Malformed JSON body' });
   });
 
+  test('malformed base64-encoded JSON is a 400 too', async () => {
+    // Prepare
+    const { call } = route({ body: CreateNote }, async () => ok({}));
+
+    // Act
+    const res = await call({ body: Buffer.from('{"title": "a",').toString('base64'), isBase64Encoded: true, headers: { 'content-type': 'application/json' } });
+
+    // Assess
+    expect(res.statusCode).toBe(400);
+    expect(errorOf(res)).toMatchObject({ code: 'VALIDATION_FAILED', message: 'Malformed JSON body' });
+  });
+
+  test('a malformed body is not written to the logs', async () => {
+    // Prepare
+    const { call, entries } = route({ body: AnyText }, async () => ok({}));
+
+    // Act
+    const res = await call({ body: '{"text": "hunter2-secret"', headers: { 'content-type': 'application/json' } });
+
+    // Assess
+    expect(res.statusCode).toBe(400);
+    expect(entries().length).toBeGreaterThan(0);
+    expect(JSON.stringify(entries())).not.toContain('hunter2-secret');
+  });
+
+  test.each([['application/vnd.api+json'], ['application/merge-patch+json']])('content-type %s is a 415: the API takes application/json', async (contentType) => {
+    // Prepare
+    const { call } = route({ body: CreateNote }, async () => ok({}));
+
+    // Act
+    const res = await call({ body: '{"title":"a"}', headers: { 'content-type': contentType } });
+
+    // Assess
+    expect(res.statusCode).toBe(415);
+    expect(errorOf(res)).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Content-Type must be application/json' });
+  });
+
+  test('the handler gets the parsed body while its event keeps the body as sent', async () => {
+    // Prepare
+    const { call } = route({ body: CreateNote }, async ({ body, event }) => ok({ parsed: body, sent: event.body }));
+
+    // Act
+    const res = await call({ body: '{"title":"Hello"}', headers: { 'content-type': 'application/json' } });
+
+    // Assess
+    expect(JSON.parse(res.body ?? '')).toEqual({ parsed: { title: 'Hello' }, sent: '{"title":"Hello"}' });
+  });
+
   test('routes without a body schema ignore the body entirely', async () => {
     // Prepare
     const { call } = route({}, async ({ body }) => ok({ body: body ?? 'none' }));
