@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import type { AccessTokenVerifier } from '../src/auth';
 import { ConflictError, ServiceUnavailableError } from '../src/errors';
 import { created, http, json, noContent, ok } from '../src/http';
-import type { HttpOptions, HttpRequest, HttpResponse } from '../src/http';
+import type { HttpRequest, HttpResponse, HttpRoute } from '../src/http';
 import { paginationQuery } from '../src/validation';
 import { apiEvent, lambdaContext } from '../src/testing/api-event';
 import type { ApiEventInput } from '../src/testing/api-event';
@@ -22,13 +22,14 @@ const NoteParams = z.object({ id: z.string().check(z.minLength(3)) });
 
 type Schema = z.ZodMiniType | undefined;
 
-/** Builds a route on fakes and returns its handler plus what it logged. */
+/** Serves a route of the test service on fakes (a verifier may replace the fake one) and returns its handler plus what it logged. */
 function route<B extends Schema = undefined, Q extends Schema = undefined, P extends Schema = undefined, A extends boolean = true>(
-  options: Omit<HttpOptions<B, Q, P, A>, 'service' | 'logger'>,
+  spec: Omit<HttpRoute<B, Q, P, A>, 'service'> & { verifier?: AccessTokenVerifier },
   fn: (request: HttpRequest<B, Q, P, A>) => Promise<HttpResponse>,
 ) {
   const captured = captureLogger();
-  const handler = http<B, Q, P, A>({ verifier, ...options, service: 'test', logger: captured.logger }).handler(fn);
+  const { verifier: replacement, ...declared } = spec;
+  const handler = http<B, Q, P, A>({ ...declared, service: 'test' }, { verifier: replacement ?? verifier, logger: captured.logger }).handler(fn);
   const call = (input: ApiEventInput = {}) => handler(apiEvent({ token, ...input }), lambdaContext());
   return { call, ...captured };
 }
@@ -513,7 +514,7 @@ describe('validation', () => {
 
   test('invalid query and path parameters are reported together', async () => {
     // Prepare
-    const { call } = route({ query: paginationQuery, path: NoteParams }, async () => ok({}));
+    const { call } = route({ query: paginationQuery, params: NoteParams }, async () => ok({}));
 
     // Act
     const res = await call({ query: { limit: '101' }, pathParameters: { id: 'x' } });
@@ -528,7 +529,7 @@ describe('validation', () => {
 
   test('path parameters reach the handler typed', async () => {
     // Prepare
-    const { call } = route({ path: NoteParams }, async ({ path }) => ok({ id: path.id }));
+    const { call } = route({ params: NoteParams }, async ({ path }) => ok({ id: path.id }));
 
     // Act
     const res = await call({ pathParameters: { id: 'note-1' } });

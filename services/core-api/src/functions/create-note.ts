@@ -4,12 +4,12 @@ import { requireEnv } from '@photonotes/shared/env';
 import { notesDeps } from '../adapters/notes-deps';
 import { createNote } from '../domain/create-note';
 import { etag } from '../domain/if-match';
-import { createNoteBody } from '../domain/note-input';
+import { createNoteRoute } from '../routes/create-note';
 
 const deps = notesDeps();
 requireEnv('MEDIA_KEY_SECRET');
 
-export const handler = http({ service: 'core-api', body: createNoteBody }).handler(async ({ body, auth }) => {
+export const handler = http(createNoteRoute).handler(async ({ body, auth }) => {
   const result = await createNote(body, auth, deps);
   const headers = { etag: etag(result.note.version), location: `/notes/${result.note.id}` };
   return result.created ? created(result.note, headers) : ok(result.note, headers);

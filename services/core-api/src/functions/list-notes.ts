@@ -2,10 +2,10 @@
 import { http, ok } from '@photonotes/shared/http';
 import { requireEnv } from '@photonotes/shared/env';
 import { notesDeps } from '../adapters/notes-deps';
-import { listNotesQuery } from '../domain/note-input';
+import { listNotesRoute } from '../routes/list-notes';
 import { listNotes } from '../domain/read-notes';
 
 const deps = notesDeps();
 requireEnv('CURSOR_SECRET');
 
-export const handler = http({ service: 'core-api', query: listNotesQuery }).handler(async ({ query, auth }) => ok(await listNotes(query, auth, deps)));
+export const handler = http(listNotesRoute).handler(async ({ query, auth }) => ok(await listNotes(query, auth, deps)));

@@ -2,10 +2,10 @@
 import { http, ok } from '@photonotes/shared/http';
 import { requireEnv } from '@photonotes/shared/env';
 import { notesDeps } from '../adapters/notes-deps';
-import { syncQuery } from '../domain/note-input';
+import { syncRoute } from '../routes/sync';
 import { syncChanges } from '../domain/read-notes';
 
 const deps = notesDeps();
 requireEnv('CURSOR_SECRET');
 
-export const handler = http({ service: 'core-api', query: syncQuery }).handler(async ({ query, auth }) => ok(await syncChanges(query.cursor, auth, deps)));
+export const handler = http(syncRoute).handler(async ({ query, auth }) => ok(await syncChanges(query.cursor, auth, deps)));

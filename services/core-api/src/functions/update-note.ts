@@ -3,13 +3,13 @@ import { http, ok } from '@photonotes/shared/http';
 import { requireEnv } from '@photonotes/shared/env';
 import { notesDeps } from '../adapters/notes-deps';
 import { etag, parseIfMatch } from '../domain/if-match';
-import { noteIdPath, updateNoteBody } from '../domain/note-input';
+import { updateNoteRoute } from '../routes/update-note';
 import { updateNote } from '../domain/update-note';
 
 const deps = notesDeps();
 requireEnv('MEDIA_KEY_SECRET');
 
-export const handler = http({ service: 'core-api', path: noteIdPath, body: updateNoteBody }).handler(async ({ path, body, headers, auth }) => {
+export const handler = http(updateNoteRoute).handler(async ({ path, body, headers, auth }) => {
   const note = await updateNote({ id: path.id, patch: body, expectedVersion: parseIfMatch(headers['if-match']) }, auth, deps);
   return ok(note, { etag: etag(note.version) });
 });

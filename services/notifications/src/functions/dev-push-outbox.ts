@@ -2,9 +2,9 @@
 import { requireEnv } from '@photonotes/shared/env';
 import { http, ok } from '@photonotes/shared/http';
 import { pushOutbox } from '../adapters/outbox-push';
-import { listQuery } from '../domain/input';
+import { devPushOutboxRoute } from '../routes/dev-push-outbox';
 
 const outbox = pushOutbox({ tableName: requireEnv('INBOX_TABLE') });
 requireEnv('CURSOR_SECRET');
 
-export const handler = http({ service: 'notifications', query: listQuery }).handler(async ({ query, auth }) => ok(await outbox.list(auth.userId, query)));
+export const handler = http(devPushOutboxRoute).handler(async ({ query, auth }) => ok(await outbox.list(auth.userId, query)));

@@ -2,8 +2,9 @@
 import { healthHandler } from '@photonotes/shared/health';
 import { tableIsReachable } from '@photonotes/shared/health-checks';
 import { requireEnv } from '@photonotes/shared/env';
+import { healthRoute } from '../routes/health';
 
-export const handler = healthHandler('notifications', {
+export const handler = healthHandler(healthRoute, {
   devicesTable: tableIsReachable(requireEnv('DEVICES_TABLE')),
   inboxTable: tableIsReachable(requireEnv('INBOX_TABLE')),
 });

@@ -3,9 +3,9 @@ import { requireEnv } from '@photonotes/shared/env';
 import { http, ok } from '@photonotes/shared/http';
 import { inboxStore } from '../adapters/stores';
 import { listInbox } from '../domain/inbox';
-import { listQuery } from '../domain/input';
+import { listNotificationsRoute } from '../routes/list-notifications';
 
 const deps = { inbox: inboxStore() };
 requireEnv('CURSOR_SECRET');
 
-export const handler = http({ service: 'notifications', query: listQuery }).handler(async ({ query, auth }) => ok(await listInbox(auth, query, deps)));
+export const handler = http(listNotificationsRoute).handler(async ({ query, auth }) => ok(await listInbox(auth, query, deps)));

@@ -2,11 +2,11 @@
 import { http, noContent } from '@photonotes/shared/http';
 import { inboxStore } from '../adapters/stores';
 import { markRead } from '../domain/inbox';
-import { markReadBody } from '../domain/input';
+import { markNotificationsReadRoute } from '../routes/mark-notifications-read';
 
 const deps = { inbox: inboxStore(), clock: { now: () => new Date() } };
 
-export const handler = http({ service: 'notifications', body: markReadBody }).handler(async ({ body, auth }) => {
+export const handler = http(markNotificationsReadRoute).handler(async ({ body, auth }) => {
   await markRead(body.ids, auth, deps);
   return noContent();
 });

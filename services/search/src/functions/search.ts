@@ -2,10 +2,10 @@
 import { http, ok } from '@photonotes/shared/http';
 import { requireEnv } from '@photonotes/shared/env';
 import { searchIndexFromEnv } from '../adapters/search-deps';
-import { searchQuery } from '../domain/search-input';
+import { searchRoute } from '../routes/search';
 import { searchNotes } from '../domain/search-notes';
 
 const deps = { index: searchIndexFromEnv() };
 requireEnv('CURSOR_SECRET');
 
-export const handler = http({ service: 'search', query: searchQuery }).handler(async ({ query, auth }) => ok(await searchNotes(query, auth.userId, deps)));
+export const handler = http(searchRoute).handler(async ({ query, auth }) => ok(await searchNotes(query, auth.userId, deps)));

@@ -5,6 +5,7 @@ import { cognitoIdentityProviderFromEnv } from '../adapters/cognito-identity-pro
 import { userEventsOnTopic } from '../adapters/user-events';
 import { usersRepository, usersTableFromEnv } from '../adapters/users-table';
 import { deleteAccount } from '../domain/account-deletion';
+import { deleteAccountRoute } from '../routes/delete-account';
 
 const deps = {
   identity: cognitoIdentityProviderFromEnv(),
@@ -13,7 +14,7 @@ const deps = {
   now: () => new Date(),
 };
 
-export const handler = http({ service: 'users' }).handler(async ({ auth }) => {
+export const handler = http(deleteAccountRoute).handler(async ({ auth }) => {
   await deleteAccount(auth.userId, deps);
   return noContent();
 });

@@ -2,10 +2,10 @@
 import { http, ok } from '@photonotes/shared/http';
 import { cognitoIdentityProviderFromEnv } from '../adapters/cognito-identity-provider';
 import { sessionsRepository, usersRepository, usersTableFromEnv } from '../adapters/users-table';
-import { LogInBody } from '../domain/account-fields';
 import { logIn } from '../domain/sessions';
+import { logInRoute } from '../routes/log-in';
 
 const table = usersTableFromEnv();
 const deps = { identity: cognitoIdentityProviderFromEnv(), users: usersRepository(table), sessions: sessionsRepository(table), now: () => new Date() };
 
-export const handler = http({ service: 'users', auth: false, body: LogInBody }).handler(async ({ body }) => ok(await logIn(body, deps), { 'cache-control': 'no-store' }));
+export const handler = http(logInRoute).handler(async ({ body }) => ok(await logIn(body, deps), { 'cache-control': 'no-store' }));

@@ -3,14 +3,14 @@ import { UnauthorizedError } from '@photonotes/shared/errors';
 import { http, noContent } from '@photonotes/shared/http';
 import { cognitoIdentityProviderFromEnv } from '../adapters/cognito-identity-provider';
 import { sessionsRepository, usersRepository, usersTableFromEnv } from '../adapters/users-table';
-import { LogOutBody } from '../domain/account-fields';
 import { logOut } from '../domain/sessions';
+import { logOutRoute } from '../routes/log-out';
 
 const table = usersTableFromEnv();
 const deps = { identity: cognitoIdentityProviderFromEnv(), users: usersRepository(table), sessions: sessionsRepository(table), now: () => new Date() };
 const bearer = /^Bearer +(\S+) *$/i;
 
-export const handler = http({ service: 'users', body: LogOutBody }).handler(async ({ auth, headers, log }) => {
+export const handler = http(logOutRoute).handler(async ({ auth, headers, log }) => {
   // The chain verified this very token before the handler runs.
   const accessToken = bearer.exec(headers.authorization ?? '')?.[1];
   if (!accessToken) throw new UnauthorizedError('Missing bearer token');

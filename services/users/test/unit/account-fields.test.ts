@@ -1,7 +1,9 @@
 import type * as z from 'zod/mini';
 import { parseInput } from '@photonotes/shared/validation';
 import { ValidationError } from '@photonotes/shared/errors';
-import { SignUpBody, UpdateProfileBody, UserPathParams } from '../../src/domain/account-fields';
+import { UserPathParams } from '../../src/routes/get-user-profile';
+import { SignUpBody } from '../../src/routes/sign-up';
+import { UpdateProfileBody } from '../../src/routes/update-own-profile';
 
 function issuesOf(schema: z.ZodMiniType, value: unknown): Array<{ path: string; message: string }> {
   try {
