@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import type { AccessTokenVerifier } from '../src/auth';
 import { ConflictError, ServiceUnavailableError } from '../src/errors';
 import { created, http, json, noContent, ok } from '../src/http';
+import { defineRoute } from '../src/http-route';
 import type { HttpRequest, HttpResponse, HttpRoute } from '../src/http';
 import { paginationQuery } from '../src/validation';
 import { apiEvent, lambdaContext } from '../src/testing/api-event';
@@ -37,6 +38,59 @@ function route<B extends Schema = undefined, Q extends Schema = undefined, P ext
 function errorOf(res: { body?: string }): { code: string; message: string; details?: unknown[]; requestId: string } {
   return JSON.parse(res.body ?? '{}').error;
 }
+
+describe('route modules', () => {
+  const NoteParamsOfRoute = z.object({ id: z.string().check(z.minLength(3)) });
+  const getThing = defineRoute({
+    service: 'things',
+    method: 'GET',
+    path: '/things/{id}',
+    operationId: 'getThing',
+    summary: 'A thing',
+    tags: [],
+    auth: false,
+    params: NoteParamsOfRoute,
+    responses: { 200: { description: 'The thing' } },
+  });
+
+  test('http(route) validates with the schemas the route declares and types the handler from them', async () => {
+    // Prepare
+    const handler = http(getThing, { logger: captureLogger().logger }).handler(async ({ path, auth }) => {
+      const id: string = path.id;
+      const anonymous: null = auth;
+      return ok({ id, auth: anonymous });
+    });
+
+    // Act
+    const valid = await handler(apiEvent({ pathParameters: { id: 'thing-1' } }), lambdaContext());
+    const invalid = await handler(apiEvent({ pathParameters: { id: 'x' } }), lambdaContext());
+
+    // Assess
+    expect(JSON.parse(valid.body ?? '')).toEqual({ id: 'thing-1', auth: null });
+    expect(invalid.statusCode).toBe(400);
+    expect(errorOf(invalid).details).toEqual([expect.objectContaining({ location: 'path', path: 'id' })]);
+  });
+
+  test('its log lines name the service the route belongs to', async () => {
+    // Prepare
+    const written: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((line: string | Uint8Array) => written.push(String(line)) > 0);
+    try {
+      const handler = http(getThing).handler(async ({ log }) => {
+        log.warn('served');
+        return noContent();
+      });
+
+      // Act
+      await handler(apiEvent({ pathParameters: { id: 'thing-1' } }), lambdaContext());
+    } finally {
+      write.mockRestore();
+    }
+
+    // Assess
+    expect(written.map((line) => JSON.parse(line) as Record<string, unknown>)).toContainEqual(expect.objectContaining({ message: 'served', service: 'things' }));
+  });
+});
 
 describe('responses', () => {
   test('ok() is a 200 JSON response with x-request-id', async () => {
