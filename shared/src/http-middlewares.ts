@@ -105,13 +105,16 @@ function contentTypeAsTheContractReadsIt(contentType: string | undefined): strin
 
 const parserPackage = '@middy/http-json-body-parser';
 
-/** The parser answers 415 for a wrong content type and for malformed JSON alike; the contract makes the latter a 400. */
+/**
+ * The parser answers 415 for a wrong content type and for malformed JSON alike, telling them apart by message; the
+ * contract makes the latter a 400. Anything else it might throw stays what it is (a logged 500).
+ */
 function contractError(err: unknown): unknown {
-  const cause = err instanceof Error ? (err.cause as { package?: unknown } | undefined) : undefined;
-  if (cause?.package !== parserPackage) return err;
-  // Neither the body nor the parser's message (which quotes the body) is kept: it may hold a password.
-  if (err instanceof Error && err.message === 'Unsupported Media Type') return new UnsupportedMediaTypeError('Content-Type must be application/json');
-  return new ValidationError('Malformed JSON body');
+  if (!(err instanceof Error) || (err.cause as { package?: unknown } | undefined)?.package !== parserPackage) return err;
+  // Neither the body nor the parser's message about it (which quotes the body) is kept: it may hold a password.
+  if (err.message === 'Unsupported Media Type') return new UnsupportedMediaTypeError('Content-Type must be application/json');
+  if (err.message === 'Invalid or malformed JSON was provided') return new ValidationError('Malformed JSON body');
+  return err;
 }
 
 /** Reads the JSON body of routes that declare one, with @middy/http-json-body-parser; routes without a body schema never look at it. */
