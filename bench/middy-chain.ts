@@ -33,12 +33,13 @@ async function main(): Promise<void> {
       const item = await getNote(event.pathParameters?.id ?? '');
       return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(item) };
     };
-    const chained = http({
-      service: 'bench',
-      path: z.object({ id: z.string().check(z.minLength(1), z.maxLength(64)) }),
-      verifier: createAccessTokenVerifier({ issuer: issuer.issuer, clientId: issuer.clientId, jwksUrl: issuer.jwksUrl }),
-      logger: createLogger({ service: 'bench', level: 'silent' }),
-    }).handler(async ({ path }) => ok(await getNote(path.id)));
+    const chained = http(
+      { service: 'bench', params: z.object({ id: z.string().check(z.minLength(1), z.maxLength(64)) }) },
+      {
+        verifier: createAccessTokenVerifier({ issuer: issuer.issuer, clientId: issuer.clientId, jwksUrl: issuer.jwksUrl }),
+        logger: createLogger({ service: 'bench', level: 'silent' }),
+      },
+    ).handler(async ({ path }) => ok(await getNote(path.id)));
 
     const token = await issuer.accessToken();
     const event = () => apiEvent({ method: 'GET', path: '/notes/1', pathParameters: { id: '1' }, token });

@@ -1,10 +1,12 @@
-// Builds the API's OpenAPI 3.1 document from the route lists of every service (services/*/src/api.ts): zod
+// Builds the API's OpenAPI 3.1 document from the route modules of every service (services/*/src/routes): zod
 // schemas become JSON Schema 2020-12 (OpenAPI 3.1's dialect), named ones become components, and every route
 // gets the bearer security scheme and API.md's error responses. Pure: generate.ts writes the result.
-import { apiSchemas, ErrorBodySchema, errorStatuses } from '@photonotes/shared/openapi';
-import type { ErrorStatus, HeaderParameter, ResponseSpec, RouteSpec, Schema } from '@photonotes/shared/openapi';
+import { errorStatuses } from '@photonotes/shared/http-route';
+import type { ErrorStatus, HeaderParameter, ResponseSpec, RouteSpec, Schema } from '@photonotes/shared/http-route';
+import { apiSchemas } from '@photonotes/shared/openapi';
 import { limitParam } from '@photonotes/shared/validation';
 import * as z from 'zod/mini';
+import { ErrorBodySchema } from './error-body';
 
 export type Json = Record<string, unknown>;
 
@@ -217,6 +219,7 @@ export function buildDocument(services: ServiceRoutes[], info: DocumentInfo): Js
   for (const { service, routes } of services) {
     for (const route of routes) {
       const where = `${service}: ${route.method} ${route.path}`;
+      if (route.service !== service) throw new Error(`${where}: the route names the service ${route.service}`);
       if (!methods.includes(route.method)) throw new Error(`${where}: unknown method`);
       if (operationIds.has(route.operationId)) throw new Error(`${where}: operationId ${route.operationId} is used twice`);
       operationIds.add(route.operationId);

@@ -1,9 +1,9 @@
-// `npm run openapi`: writes docs/openapi.json from every service's src/api.ts, then the typed client's
+// `npm run openapi`: writes docs/openapi.json from every service's route modules, then the typed client's
 // generated files from that document. `npm run openapi -- --check` writes nothing and fails when a committed
 // file differs from a fresh generation (CI runs the same comparison as a unit test).
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { RouteSpec } from '@photonotes/shared/openapi';
+import type { RouteSpec } from '@photonotes/shared/http-route';
 import { loadServiceDefinitions, repoRoot } from '../platform/service-definitions';
 import { buildDocument } from './document';
 import type { Json, ServiceRoutes } from './document';
@@ -21,13 +21,18 @@ const description = `The HTTP contract of the PhotoNotes apps, generated from th
 - Every response has an \`x-request-id\` header.
 - Operations marked \`x-local-only\` exist only in the \`local\` stage (\`npm run dev\`).`;
 
+/** Where a service lists its route modules, in the order the document shows them. */
+export function routeIndexFile(serviceDir: string): string {
+  return path.join(serviceDir, 'src', 'routes', 'index.ts');
+}
+
 /** Each service's routes, in serverless-compose.yml's order. */
 export async function loadServiceRoutes(): Promise<ServiceRoutes[]> {
   return Promise.all(
     loadServiceDefinitions().map(async (service) => {
-      const api = (await import(path.join(service.dir, 'src', 'api.ts'))) as { routes?: RouteSpec[] };
-      if (!api.routes) throw new Error(`${service.name}: src/api.ts must export \`routes\``);
-      return { service: service.name, routes: api.routes };
+      const index = (await import(routeIndexFile(service.dir))) as { routes?: RouteSpec[] };
+      if (!index.routes) throw new Error(`${service.name}: src/routes/index.ts must export \`routes\``);
+      return { service: service.name, routes: index.routes };
     }),
   );
 }

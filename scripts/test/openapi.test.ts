@@ -1,14 +1,19 @@
-// The OpenAPI document cannot drift: the committed file is what the services' api.ts generate, it lists exactly
-// the routes the serverless.yml files declare, and each route documents the very schemas its handler validates.
+// The OpenAPI document cannot drift: the committed file is what the services' route modules generate, it lists
+// exactly the routes the serverless.yml files declare, and each function serves the very route object the
+// document was generated from.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { RouteSpec } from '@photonotes/shared/openapi';
+import type { ErrorBody } from '@photonotes/shared/errors';
+import type { RouteSpec } from '@photonotes/shared/http-route';
 import * as z from 'zod/mini';
 import { buildDocument, openApiPath } from '../openapi/document';
 import type { Json } from '../openapi/document';
+import { ErrorBodySchema } from '../openapi/error-body';
 import { documentFile, generateDocument, loadServiceRoutes, serialiseDocument } from '../openapi/generate';
-import { loadServiceDefinitions, readYaml, repoRoot } from '../platform/service-definitions';
+import { loadServiceDefinitions, repoRoot } from '../platform/service-definitions';
+import { httpFunctions, servedRoute } from './support/http-functions';
+import type { HttpFunction } from './support/http-functions';
 
 type Operation = Json & { operationId: string; security?: unknown[]; 'x-local-only'?: boolean };
 
@@ -107,84 +112,99 @@ describe('the document and the serverless.yml routes', () => {
   });
 });
 
-interface RawFunction {
-  handler?: string;
-  events?: Array<{ httpApi?: { method?: string; path?: string } | string }>;
+/** What differs between serverless.yml's events, the routes the handlers serve and the document's routes. */
+function routeMismatches(functions: HttpFunction[], routesByService: Map<string, RouteSpec[]>): string[] {
+  const mismatches: string[] = [];
+  for (const fn of functions) {
+    const where = `${fn.service}/${fn.name}`;
+    let served: RouteSpec | undefined;
+    try {
+      const { file, exportName } = servedRoute(fn.handlerFile);
+      served = jest.requireActual<Record<string, RouteSpec | undefined>>(file)[exportName];
+    } catch (err) {
+      mismatches.push(`${where}: ${err instanceof Error ? err.message : String(err)}`);
+      continue;
+    }
+    if (served?.service !== fn.service) mismatches.push(`${where}: serves a route of the service ${served?.service}`);
+    for (const event of fn.events) {
+      if (event === '*') {
+        // The catch-all is no operation: its route declares no method or path, and the document does not list it.
+        if (served?.method !== undefined || served?.path !== undefined) mismatches.push(`${where}: the catch-all serves the route ${served?.method} ${served?.path}`);
+        continue;
+      }
+      const documented = (routesByService.get(fn.service) ?? []).find((route) => `${route.method} ${route.path}` === event);
+      if (!documented) mismatches.push(`${where}: ${event} has no route in src/routes/index.ts`);
+      else if (documented !== served) mismatches.push(`${where}: ${event} is documented by ${documented.operationId}, but the handler serves ${served?.operationId ?? 'another route'}`);
+    }
+  }
+  return mismatches;
 }
 
-/** The local stage's functions of a service, stage fragments (`${file(x.yml):${sls:stage}.name, null}`) included. */
-function localFunctions(dir: string): RawFunction[] {
-  const raw = readYaml<{ functions?: Record<string, RawFunction | string | null> }>(path.join(dir, 'serverless.yml'));
-  return Object.entries(raw.functions ?? {}).flatMap(([name, fn]) => {
-    if (typeof fn !== 'string') return fn ? [fn] : [];
-    const fragment = /^\$\{file\(([^)]+)\):\$\{sls:stage\}\.([\w-]+)/.exec(fn);
-    if (!fragment?.[1]) throw new Error(`${dir}: cannot read function ${name}: ${fn}`);
-    const local = readYaml<Record<string, Record<string, RawFunction> | undefined>>(path.join(dir, fragment[1])).local?.[fragment[2] ?? name];
-    return local ? [local] : [];
+describe('each function and its route', () => {
+  const functions = httpFunctions();
+  let routesByService: Map<string, RouteSpec[]>;
+
+  beforeAll(async () => {
+    routesByService = new Map((await loadServiceRoutes()).map(({ service, routes }) => [service, routes]));
   });
-}
 
-interface HandlerInputs {
-  auth: boolean;
-  schemas: Partial<Record<'body' | 'query' | 'params', unknown>>;
-}
+  test('a function serves the very route object the document lists for its serverless.yml event', () => {
+    // Assess
+    expect(routeMismatches(functions, routesByService)).toEqual([]);
+  });
 
-/** What a handler file passes to the shared http() factory: auth, and the schema objects (through its imports). */
-function handlerInputs(file: string): HandlerInputs {
-  const source = readFileSync(file, 'utf8');
-  if (/\bhealthHandler\(/.test(source)) return { auth: false, schemas: {} };
-  const options = /\bhttp\(\{([^}]*)\}\)/.exec(source)?.[1];
-  if (options === undefined) throw new Error(`${file}: no http({...}) call`);
-  const imports = new Map<string, string>();
-  for (const match of source.matchAll(/import\s*\{([^}]*)\}\s*from\s*'([^']+)'/g)) {
-    for (const name of (match[1] ?? '').split(',').map((part) => part.trim()).filter(Boolean)) imports.set(name, match[2] ?? '');
-  }
-  const schemas: HandlerInputs['schemas'] = {};
-  for (const [, key, name] of options.matchAll(/\b(body|query|path):\s*([A-Za-z_$][\w$]*)/g)) {
-    const from = imports.get(name ?? '');
-    if (!from?.startsWith('.')) throw new Error(`${file}: schema ${name} is not imported from a module of the service, so api.ts cannot document it`);
-    const module = jest.requireActual<Record<string, unknown>>(path.resolve(path.dirname(file), from));
-    schemas[key === 'path' ? 'params' : (key as 'body' | 'query')] = module[name ?? ''];
-  }
-  return { auth: !/\bauth:\s*false\b/.test(options), schemas };
-}
-
-describe('each route and its handler', () => {
-  test('document the same schemas and the same auth', async () => {
+  test('every documented route is served by exactly one function', () => {
     // Prepare
-    const routesByService = new Map((await loadServiceRoutes()).map(({ service, routes }) => [service, routes]));
-    const mismatches: string[] = [];
+    const served = functions.map((fn) => {
+      const { file, exportName } = servedRoute(fn.handlerFile);
+      return jest.requireActual<Record<string, RouteSpec>>(file)[exportName];
+    });
 
     // Act
-    for (const service of loadServiceDefinitions()) {
-      const specs = routesByService.get(service.name) ?? [];
-      for (const fn of localFunctions(service.dir)) {
-        for (const event of fn.events ?? []) {
-          const httpApi = event.httpApi;
-          if (!httpApi || typeof httpApi === 'string') continue;
-          const key = `${(httpApi.method ?? '*').toUpperCase()} ${httpApi.path}`;
-          const spec: RouteSpec | undefined = specs.find((route) => `${route.method} ${route.path}` === key);
-          if (!spec) {
-            mismatches.push(`${service.name}: ${key} has no route in src/api.ts`);
-            continue;
-          }
-          const handler = handlerInputs(path.join(service.dir, `${(fn.handler ?? '').replace(/\.[^.]+$/, '')}.ts`));
-          if (handler.auth !== (spec.auth ?? true)) mismatches.push(`${service.name}: ${key}: the handler has auth ${handler.auth}, api.ts ${spec.auth ?? true}`);
-          for (const part of ['body', 'query', 'params'] as const) {
-            if (handler.schemas[part] !== spec[part]) mismatches.push(`${service.name}: ${key}: api.ts documents another ${part} schema than the handler validates with`);
-          }
-        }
-      }
-    }
+    const unserved = [...routesByService.values()].flat().filter((route) => served.filter((candidate) => candidate === route).length !== 1);
 
     // Assess
-    expect(mismatches).toEqual([]);
+    expect(unserved.map((route) => route.operationId)).toEqual([]);
+  });
+
+  test('a handler that serves another route than its event is reported', () => {
+    // Prepare: GET /notes/{id} handled by the PATCH handler, which serves updateNoteRoute
+    const patchHandler = functions.find((fn) => fn.events.includes('PATCH /notes/{id}'))?.handlerFile ?? '';
+    const swapped = functions.map((fn) => (fn.events.includes('GET /notes/{id}') ? { ...fn, handlerFile: patchHandler } : fn));
+
+    // Act
+    const mismatches = routeMismatches(swapped, routesByService);
+
+    // Assess
+    expect(mismatches).toEqual(['core-api/getNote: GET /notes/{id} is documented by getNote, but the handler serves updateNote']);
+  });
+
+  test('a handler that builds its chain without a route module is reported', () => {
+    // Prepare: a handler file that declares its schemas inline
+    const inline = path.join(repoRoot, 'shared', 'src', 'health.ts');
+    const changed = functions.map((fn) => (fn.events.includes('GET /sync') ? { ...fn, handlerFile: inline } : fn));
+
+    // Act
+    const mismatches = routeMismatches(changed, routesByService);
+
+    // Assess
+    expect(mismatches).toEqual([expect.stringMatching(/^core-api\/sync: .*health\.ts: route is not imported by name from a route module$/)]);
+  });
+});
+
+describe('ErrorBodySchema', () => {
+  test('accepts what errors.ts writes', () => {
+    // Prepare
+    const body: ErrorBody = { error: { code: 'NOT_FOUND', message: 'Note not found', requestId: 'r1' } };
+
+    // Assess
+    expect(z.safeParse(ErrorBodySchema, body).success).toBe(true);
   });
 });
 
 describe('buildDocument refuses a broken description', () => {
   const info = { title: 't', version: '1', description: 'd' };
-  const route = (overrides: Partial<RouteSpec>): RouteSpec => ({ method: 'GET', path: '/x', operationId: 'x', summary: 's', tags: ['notes'], responses: { 204: { description: 'ok' } }, ...overrides });
+  const route = (overrides: Partial<RouteSpec>): RouteSpec => ({ service: 'svc', method: 'GET', path: '/x', operationId: 'x', summary: 's', tags: ['notes'], responses: { 204: { description: 'ok' } }, ...overrides });
 
   test.each([
     ['an operation id used twice', [route({}), route({ path: '/y' })], /operationId x is used twice/],
@@ -192,6 +212,7 @@ describe('buildDocument refuses a broken description', () => {
     ['a path parameter without a schema', [route({ path: '/x/{id}' })], /path parameters \{id\}/],
     ['a params schema for a path without parameters', [route({ params: z.object({ id: z.string() }) })], /path parameters \{\}/],
     ['an unknown tag', [route({ tags: ['misc'] })], /unknown tag misc/],
+    ['a route of another service', [route({ service: 'other' })], /names the service other/],
     ['a schema that JSON Schema cannot express', [route({ method: 'POST', body: z.object({ at: z.date() }) })], /POST \/x body/],
   ])('%s', (_, routes, message) => {
     // Act

@@ -1,5 +1,6 @@
 // Each service's own health route: it checks that the resources the service owns answer, and
 // reports 503 naming the failing check otherwise. `GET /health` (users) aggregates these.
+import type { HealthRoute } from './health-route';
 import { http, json } from './http';
 
 export type HealthCheck = () => Promise<unknown>;
@@ -35,8 +36,9 @@ export async function runHealthChecks(checks: Record<string, HealthCheck>, onFai
   return { status, checks: Object.fromEntries(results) };
 }
 
-export function healthHandler(service: string, checks: Record<string, HealthCheck>) {
-  return http({ service, auth: false }).handler(async ({ log }) => {
+/** Serves a service's `GET /health/<service>` (its src/routes/health.ts) with the checks of what it owns. */
+export function healthHandler(route: HealthRoute, checks: Record<string, HealthCheck>) {
+  return http(route).handler(async ({ log }) => {
     const health = await runHealthChecks(checks, (name, error) => log.warn('health check failed', { check: name, error }));
     return json(health.status === 'ok' ? 200 : 503, health, { 'cache-control': 'no-store' });
   });

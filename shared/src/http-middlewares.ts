@@ -2,6 +2,7 @@
 // event copy, so concurrent invocations (offline, tests, benchmarks) never share it.
 import { randomUUID } from 'node:crypto';
 import type { MiddlewareObj } from '@middy/core';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import type { AccessTokenVerifier, AuthContext } from './auth';
@@ -95,18 +96,38 @@ export function authenticate(verifier: AccessTokenVerifier): HttpMiddleware {
   };
 }
 
-function isJson(contentType: string | undefined): boolean {
-  return contentType !== undefined && contentType.split(';', 1)[0]?.trim().toLowerCase() === 'application/json';
+// API.md takes `application/json` only, in any letter case (media types are case-insensitive, RFC 9110) and with
+// any parameters. The parser's own pattern is case-sensitive and also takes `+json` types, so it is handed the
+// header as the contract reads it: `application/json`, or nothing, which it refuses with its 415.
+function contentTypeAsTheContractReadsIt(contentType: string | undefined): string | undefined {
+  return contentType !== undefined && contentType.split(';', 1)[0]?.trim().toLowerCase() === 'application/json' ? 'application/json' : undefined;
 }
 
-/** Reads the JSON body of routes that declare one; routes without a body schema never look at it. */
+const parserPackage = '@middy/http-json-body-parser';
+
+/**
+ * The parser answers 415 for a wrong content type and for malformed JSON alike, telling them apart by message; the
+ * contract makes the latter a 400. Anything else it might throw stays what it is (a logged 500).
+ */
+function contractError(err: unknown): unknown {
+  if (!(err instanceof Error) || (err.cause as { package?: unknown } | undefined)?.package !== parserPackage) return err;
+  // Neither the body nor the parser's message about it (which quotes the body) is kept: it may hold a password.
+  if (err.message === 'Unsupported Media Type') return new UnsupportedMediaTypeError('Content-Type must be application/json');
+  if (err.message === 'Invalid or malformed JSON was provided') return new ValidationError('Malformed JSON body');
+  return err;
+}
+
+/** Reads the JSON body of routes that declare one, with @middy/http-json-body-parser; routes without a body schema never look at it. */
 export function jsonBody(): HttpMiddleware {
+  const parse = httpJsonBodyParser<APIGatewayProxyEventV2>().before;
+  if (!parse) throw new Error(`${parserPackage} has no before step`);
   return {
-    before: (request) => {
+    before: async (request) => {
       const { event } = request;
       const state = requestState(event);
       const raw = event.body ?? '';
-      // The limit is on the bytes the client sent, so base64 is measured decoded and text as UTF-8.
+      // The limit is on the bytes the client sent, so base64 is measured decoded and text as UTF-8; checked
+      // before anything is parsed.
       const bytes = Buffer.byteLength(raw, event.isBase64Encoded ? 'base64' : 'utf8');
       if (bytes > maxBodyBytes) throw new PayloadTooLargeError('Request body exceeds 1 MiB');
       // Routes documented as "body empty or {}" get {} whatever the content type says.
@@ -114,14 +135,17 @@ export function jsonBody(): HttpMiddleware {
         state.body = {};
         return;
       }
-      if (!isJson(event.headers['content-type'])) {
-        throw new UnsupportedMediaTypeError('Content-Type must be application/json');
-      }
+      // The parser replaces the body it reads: it gets an event of its own, so the handler's event keeps the raw one.
+      const parsing: Parameters<typeof parse>[0] = {
+        ...request,
+        event: { ...event, headers: { 'content-type': contentTypeAsTheContractReadsIt(event.headers['content-type']) }, body: raw },
+      };
       try {
-        state.body = JSON.parse(event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw);
-      } catch {
-        throw new ValidationError('Malformed JSON body');
+        await parse(parsing);
+      } catch (err) {
+        throw contractError(err);
       }
+      state.body = parsing.event.body as unknown;
     },
   };
 }

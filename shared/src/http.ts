@@ -16,25 +16,21 @@ import {
 } from './http-middlewares';
 import type { HttpEvent } from './http-middlewares';
 import type { HttpResponse } from './http-response';
+import type { HttpRoute } from './http-route';
 import { createLogger } from './log';
 import type { Logger } from './log';
 
 export { created, json, noContent, ok, raw } from './http-response';
 export type { HttpResponse } from './http-response';
+export type { HttpRoute } from './http-route';
 export type { AuthContext } from './auth';
 
 type Schema = z.ZodMiniType;
 type Parsed<S> = S extends Schema ? z.output<S> : undefined;
 
-export interface HttpOptions<B, Q, P, A extends boolean> {
-  /** Names the service in every log line. */
-  service: string;
-  body?: B;
-  query?: Q;
-  path?: P;
-  /** Default true: a valid Cognito access token is required. */
-  auth?: A;
-  /** Replaces the verifier built from COGNITO_* env (tests, benchmarks). */
+/** What tests and benchmarks may replace; everything else comes from the route. */
+export interface HttpOptions {
+  /** Replaces the verifier built from COGNITO_* env. */
   verifier?: AccessTokenVerifier;
   logger?: Logger;
 }
@@ -54,23 +50,24 @@ export interface HttpRequest<B, Q, P, A extends boolean> {
 
 export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
+/** Serves `route` (src/routes/<name>.ts): `export const handler = http(route).handler(async ({ body, auth }) => ...)`. */
 export function http<
   B extends Schema | undefined = undefined,
   Q extends Schema | undefined = undefined,
   P extends Schema | undefined = undefined,
   A extends boolean = true,
->(options: HttpOptions<B, Q, P, A>) {
-  const log = options.logger ?? createLogger({ service: options.service });
+>(route: HttpRoute<B, Q, P, A>, options: HttpOptions = {}) {
+  const log = options.logger ?? createLogger({ service: route.service });
   // Resolved here, at cold start, so a missing COGNITO_* variable fails loudly before any request.
-  const verifier = options.auth === false ? undefined : (options.verifier ?? defaultVerifier());
+  const verifier = route.auth === false ? undefined : (options.verifier ?? defaultVerifier());
   return {
     handler(fn: (request: HttpRequest<B, Q, P, A>) => Promise<HttpResponse>): HttpHandler {
       const chain = middy<HttpEvent, APIGatewayProxyStructuredResultV2, Error, Context>();
       chain.use(requestContext(log));
       if (verifier) chain.use(authenticate(verifier));
-      if (options.body) chain.use(jsonBody());
-      if (options.body || options.query || options.path) {
-        chain.use(validateInput({ body: options.body, query: options.query, path: options.path }));
+      if (route.body) chain.use(jsonBody());
+      if (route.body || route.query || route.params) {
+        chain.use(validateInput({ body: route.body, query: route.query, path: route.params }));
       }
       chain.use(errorHandler(log));
       return chain.handler(async (event, context) => {

@@ -258,7 +258,7 @@ describe('defaultVerifier', () => {
 describe('http() with the real verifier', () => {
   function route() {
     const { logger, lines } = captureLogger();
-    const handler = http({ service: 'test', verifier, logger }).handler(async ({ auth }) => ok({ userId: auth.userId }));
+    const handler = http({ service: 'test' }, { verifier, logger }).handler(async ({ auth }) => ok({ userId: auth.userId }));
     return { handler, lines };
   }
 

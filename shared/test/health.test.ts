@@ -1,4 +1,5 @@
 import { runHealthChecks, healthHandler } from '../src/health';
+import { serviceHealthRoute } from '../src/health-route';
 import { apiEvent, lambdaContext } from '../src/testing/api-event';
 
 describe('runHealthChecks', () => {
@@ -36,7 +37,7 @@ describe('healthHandler', () => {
   });
 
   it('answers 200 without a token when healthy', async () => {
-    const handler = healthHandler('svc', { table: async () => undefined });
+    const handler = healthHandler(serviceHealthRoute('svc'), { table: async () => undefined });
     const result = await handler(apiEvent({ method: 'GET', path: '/health/svc' }), lambdaContext());
     expect(result.statusCode).toBe(200);
     expect(JSON.parse(result.body ?? '')).toEqual({ status: 'ok', checks: { table: 'ok' } });
@@ -44,7 +45,7 @@ describe('healthHandler', () => {
   });
 
   it('answers 503 when a check fails, without leaking the error', async () => {
-    const handler = healthHandler('svc', { table: async () => Promise.reject(new Error('ResourceNotFoundException: secret detail')) });
+    const handler = healthHandler(serviceHealthRoute('svc'), { table: async () => Promise.reject(new Error('ResourceNotFoundException: secret detail')) });
     const result = await handler(apiEvent({ method: 'GET', path: '/health/svc' }), lambdaContext());
     expect(result.statusCode).toBe(503);
     expect(result.body).not.toContain('secret detail');

@@ -2,7 +2,8 @@ import * as z from 'zod/mini';
 import type { AccessTokenVerifier } from '../src/auth';
 import { ConflictError, ServiceUnavailableError } from '../src/errors';
 import { created, http, json, noContent, ok } from '../src/http';
-import type { HttpOptions, HttpRequest, HttpResponse } from '../src/http';
+import { defineRoute } from '../src/http-route';
+import type { HttpRequest, HttpResponse, HttpRoute } from '../src/http';
 import { paginationQuery } from '../src/validation';
 import { apiEvent, lambdaContext } from '../src/testing/api-event';
 import type { ApiEventInput } from '../src/testing/api-event';
@@ -22,13 +23,14 @@ const NoteParams = z.object({ id: z.string().check(z.minLength(3)) });
 
 type Schema = z.ZodMiniType | undefined;
 
-/** Builds a route on fakes and returns its handler plus what it logged. */
+/** Serves a route of the test service on fakes (a verifier may replace the fake one) and returns its handler plus what it logged. */
 function route<B extends Schema = undefined, Q extends Schema = undefined, P extends Schema = undefined, A extends boolean = true>(
-  options: Omit<HttpOptions<B, Q, P, A>, 'service' | 'logger'>,
+  spec: Omit<HttpRoute<B, Q, P, A>, 'service'> & { verifier?: AccessTokenVerifier },
   fn: (request: HttpRequest<B, Q, P, A>) => Promise<HttpResponse>,
 ) {
   const captured = captureLogger();
-  const handler = http<B, Q, P, A>({ verifier, ...options, service: 'test', logger: captured.logger }).handler(fn);
+  const { verifier: replacement, ...declared } = spec;
+  const handler = http<B, Q, P, A>({ ...declared, service: 'test' }, { verifier: replacement ?? verifier, logger: captured.logger }).handler(fn);
   const call = (input: ApiEventInput = {}) => handler(apiEvent({ token, ...input }), lambdaContext());
   return { call, ...captured };
 }
@@ -36,6 +38,59 @@ function route<B extends Schema = undefined, Q extends Schema = undefined, P ext
 function errorOf(res: { body?: string }): { code: string; message: string; details?: unknown[]; requestId: string } {
   return JSON.parse(res.body ?? '{}').error;
 }
+
+describe('route modules', () => {
+  const NoteParamsOfRoute = z.object({ id: z.string().check(z.minLength(3)) });
+  const getThing = defineRoute({
+    service: 'things',
+    method: 'GET',
+    path: '/things/{id}',
+    operationId: 'getThing',
+    summary: 'A thing',
+    tags: [],
+    auth: false,
+    params: NoteParamsOfRoute,
+    responses: { 200: { description: 'The thing' } },
+  });
+
+  test('http(route) validates with the schemas the route declares and types the handler from them', async () => {
+    // Prepare
+    const handler = http(getThing, { logger: captureLogger().logger }).handler(async ({ path, auth }) => {
+      const id: string = path.id;
+      const anonymous: null = auth;
+      return ok({ id, auth: anonymous });
+    });
+
+    // Act
+    const valid = await handler(apiEvent({ pathParameters: { id: 'thing-1' } }), lambdaContext());
+    const invalid = await handler(apiEvent({ pathParameters: { id: 'x' } }), lambdaContext());
+
+    // Assess
+    expect(JSON.parse(valid.body ?? '')).toEqual({ id: 'thing-1', auth: null });
+    expect(invalid.statusCode).toBe(400);
+    expect(errorOf(invalid).details).toEqual([expect.objectContaining({ location: 'path', path: 'id' })]);
+  });
+
+  test('its log lines name the service the route belongs to', async () => {
+    // Prepare
+    const written: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((line: string | Uint8Array) => written.push(String(line)) > 0);
+    try {
+      const handler = http(getThing).handler(async ({ log }) => {
+        log.warn('served');
+        return noContent();
+      });
+
+      // Act
+      await handler(apiEvent({ pathParameters: { id: 'thing-1' } }), lambdaContext());
+    } finally {
+      write.mockRestore();
+    }
+
+    // Assess
+    expect(written.map((line) => JSON.parse(line) as Record<string, unknown>)).toContainEqual(expect.objectContaining({ message: 'served', service: 'things' }));
+  });
+});
 
 describe('responses', () => {
   test('ok() is a 200 JSON response with x-request-id', async () => {
@@ -393,6 +448,54 @@ describe('JSON body', () => {
     expect(errorOf(res)).toMatchObject({ code: 'VALIDATION_FAILED', message: 'Malformed JSON body' });
   });
 
+  test('malformed base64-encoded JSON is a 400 too', async () => {
+    // Prepare
+    const { call } = route({ body: CreateNote }, async () => ok({}));
+
+    // Act
+    const res = await call({ body: Buffer.from('{"title": "a",').toString('base64'), isBase64Encoded: true, headers: { 'content-type': 'application/json' } });
+
+    // Assess
+    expect(res.statusCode).toBe(400);
+    expect(errorOf(res)).toMatchObject({ code: 'VALIDATION_FAILED', message: 'Malformed JSON body' });
+  });
+
+  test('a malformed body is not written to the logs', async () => {
+    // Prepare
+    const { call, entries } = route({ body: AnyText }, async () => ok({}));
+
+    // Act
+    const res = await call({ body: '{"text": "hunter2-secret"', headers: { 'content-type': 'application/json' } });
+
+    // Assess
+    expect(res.statusCode).toBe(400);
+    expect(entries().length).toBeGreaterThan(0);
+    expect(JSON.stringify(entries())).not.toContain('hunter2-secret');
+  });
+
+  test.each([['application/vnd.api+json'], ['application/merge-patch+json']])('content-type %s is a 415: the API takes application/json', async (contentType) => {
+    // Prepare
+    const { call } = route({ body: CreateNote }, async () => ok({}));
+
+    // Act
+    const res = await call({ body: '{"title":"a"}', headers: { 'content-type': contentType } });
+
+    // Assess
+    expect(res.statusCode).toBe(415);
+    expect(errorOf(res)).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Content-Type must be application/json' });
+  });
+
+  test('the handler gets the parsed body while its event keeps the body as sent', async () => {
+    // Prepare
+    const { call } = route({ body: CreateNote }, async ({ body, event }) => ok({ parsed: body, sent: event.body }));
+
+    // Act
+    const res = await call({ body: '{"title":"Hello"}', headers: { 'content-type': 'application/json' } });
+
+    // Assess
+    expect(JSON.parse(res.body ?? '')).toEqual({ parsed: { title: 'Hello' }, sent: '{"title":"Hello"}' });
+  });
+
   test('routes without a body schema ignore the body entirely', async () => {
     // Prepare
     const { call } = route({}, async ({ body }) => ok({ body: body ?? 'none' }));
@@ -465,7 +568,7 @@ describe('validation', () => {
 
   test('invalid query and path parameters are reported together', async () => {
     // Prepare
-    const { call } = route({ query: paginationQuery, path: NoteParams }, async () => ok({}));
+    const { call } = route({ query: paginationQuery, params: NoteParams }, async () => ok({}));
 
     // Act
     const res = await call({ query: { limit: '101' }, pathParameters: { id: 'x' } });
@@ -480,7 +583,7 @@ describe('validation', () => {
 
   test('path parameters reach the handler typed', async () => {
     // Prepare
-    const { call } = route({ path: NoteParams }, async ({ path }) => ok({ id: path.id }));
+    const { call } = route({ params: NoteParams }, async ({ path }) => ok({ id: path.id }));
 
     // Act
     const res = await call({ pathParameters: { id: 'note-1' } });

@@ -1,8 +1,9 @@
-// The route-description helpers (src/openapi.ts) and raw, non-JSON answers of the HTTP chain (docs page, assets).
+// The route-description helpers (src/openapi.ts, src/health-route.ts) and raw, non-JSON answers of the HTTP chain
+// (docs page, assets).
 import * as z from 'zod/mini';
+import { serviceHealthRoute } from '../src/health-route';
 import { http, raw } from '../src/http';
-import { apiSchemas, describes, ErrorBodySchema, healthRoute, named } from '../src/openapi';
-import type { ErrorBody } from '../src/errors';
+import { apiSchemas, describes, named } from '../src/openapi';
 import { apiEvent, lambdaContext } from '../src/testing/api-event';
 import { captureLogger } from './support/log-capture';
 
@@ -24,14 +25,6 @@ describe('describes', () => {
     // Assess
     expect(z.parse(schema, { id: 'a', count: 1 })).toEqual({ id: 'a', count: 1 });
   });
-
-  test('the error body schema accepts what errors.ts writes', () => {
-    // Prepare
-    const body: ErrorBody = { error: { code: 'NOT_FOUND', message: 'Note not found', requestId: 'r1' } };
-
-    // Assess
-    expect(z.safeParse(ErrorBodySchema, body).success).toBe(true);
-  });
 });
 
 describe('named', () => {
@@ -49,18 +42,18 @@ describe('named', () => {
   });
 });
 
-test('healthRoute describes a public per-service probe', () => {
+test('serviceHealthRoute describes a public per-service probe', () => {
   // Act
-  const route = healthRoute('core-api');
+  const route = serviceHealthRoute('core-api');
 
   // Assess
-  expect(route).toMatchObject({ method: 'GET', path: '/health/core-api', operationId: 'healthCoreApi', auth: false });
+  expect(route).toMatchObject({ service: 'core-api', method: 'GET', path: '/health/core-api', operationId: 'healthCoreApi', auth: false });
   expect(Object.keys(route.responses)).toEqual(['200', '503']);
 });
 
 describe('raw answers', () => {
   const handlerFor = (body: string | Uint8Array, contentType: string) =>
-    http({ service: 'test', auth: false, logger: captureLogger().logger }).handler(async () => raw(200, body, contentType, { 'cache-control': 'no-cache' }));
+    http({ service: 'test', auth: false }, { logger: captureLogger().logger }).handler(async () => raw(200, body, contentType, { 'cache-control': 'no-cache' }));
 
   test('text goes out as it is, with its content type and the request id', async () => {
     // Act

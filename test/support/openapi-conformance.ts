@@ -1,10 +1,10 @@
 // Holds real answers to the document: a fetch wrapper records every call the client makes, and `problems()` checks
-// each answer against the response schema its route declares in src/api.ts (the schemas docs/openapi.json is
+// each answer against the response schema its route module declares (src/routes; the schemas docs/openapi.json is
 // generated from). A field the API sends but the document does not name is a problem too: the document must not
 // drift from what the handlers return.
-import type { RouteSpec } from '@photonotes/shared/openapi';
-import { ErrorBodySchema } from '@photonotes/shared/openapi';
+import type { RouteSpec } from '@photonotes/shared/http-route';
 import * as z from 'zod/mini';
+import { ErrorBodySchema } from '../../scripts/openapi/error-body';
 import { loadServiceRoutes } from '../../scripts/openapi/generate';
 
 interface Exchange {

@@ -1,4 +1,4 @@
-// Test-only access token verifier for `http({ verifier })`: known tokens map to callers, anything else is a 401.
+// Test-only access token verifier for `http(route, { verifier })`: known tokens map to callers, anything else is a 401.
 import type { AccessTokenVerifier, AuthContext } from '../auth';
 import { UnauthorizedError } from '../errors';
 

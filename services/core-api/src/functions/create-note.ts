@@ -3,11 +3,11 @@ import { created, http, ok } from '@photonotes/shared/http';
 import { notesDeps } from '../adapters/dependencies';
 import { createNote } from '../domain/create-note';
 import { etag } from '../domain/if-match';
-import { createNoteBody } from '../domain/note-input';
+import { createNoteRoute } from '../routes/create-note';
 
 const deps = notesDeps();
 
-export const handler = http({ service: 'core-api', body: createNoteBody }).handler(async ({ body, auth }) => {
+export const handler = http(createNoteRoute).handler(async ({ body, auth }) => {
   const result = await createNote(body, auth, deps);
   const headers = { etag: etag(result.note.version), location: `/notes/${result.note.id}` };
   return result.created ? created(result.note, headers) : ok(result.note, headers);

@@ -2,12 +2,12 @@
 import { http, ok } from '@photonotes/shared/http';
 import { notesDeps } from '../adapters/dependencies';
 import { etag } from '../domain/if-match';
-import { noteIdPath } from '../domain/note-input';
+import { getNoteRoute } from '../routes/get-note';
 import { getNote } from '../domain/read-notes';
 
 const deps = notesDeps();
 
-export const handler = http({ service: 'core-api', path: noteIdPath }).handler(async ({ path, auth }) => {
+export const handler = http(getNoteRoute).handler(async ({ path, auth }) => {
   const note = await getNote(path.id, auth, deps);
   return ok(note, { etag: etag(note.version) });
 });

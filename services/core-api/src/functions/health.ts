@@ -2,7 +2,8 @@
 import { healthHandler } from '@photonotes/shared/health';
 import { tableIsReachable } from '@photonotes/shared/health-checks';
 import { notesTableName } from '../adapters/dependencies';
+import { healthRoute } from '../routes/health';
 
-export const handler = healthHandler('core-api', {
+export const handler = healthHandler(healthRoute, {
   notesTable: tableIsReachable(notesTableName),
 });

@@ -1,5 +1,7 @@
 import * as z from 'zod/mini';
-import { createNoteBody, listNotesQuery, updateNoteBody } from '../../src/domain/note-input';
+import { createNoteBody } from '../../src/routes/create-note';
+import { listNotesQuery } from '../../src/routes/list-notes';
+import { updateNoteBody } from '../../src/routes/update-note';
 
 function issuesOf(schema: z.ZodMiniType, value: unknown): string[] {
   const result = z.safeParse(schema, value);

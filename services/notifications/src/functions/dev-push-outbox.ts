@@ -2,8 +2,8 @@
 import { dependencies } from '@photonotes/shared/dependencies';
 import { http, ok } from '@photonotes/shared/http';
 import { pushOutboxFromEnv } from '../adapters/dependencies';
-import { listQuery } from '../domain/input';
+import { devPushOutboxRoute } from '../routes/dev-push-outbox';
 
 const deps = dependencies({ outbox: pushOutboxFromEnv });
 
-export const handler = http({ service: 'notifications', query: listQuery }).handler(async ({ query, auth }) => ok(await deps.outbox.list(auth.userId, query)));
+export const handler = http(devPushOutboxRoute).handler(async ({ query, auth }) => ok(await deps.outbox.list(auth.userId, query)));

@@ -2,8 +2,9 @@
 import { healthHandler } from '@photonotes/shared/health';
 import { tableIsReachable } from '@photonotes/shared/health-checks';
 import { devicesTableName, inboxTableName } from '../adapters/dependencies';
+import { healthRoute } from '../routes/health';
 
-export const handler = healthHandler('notifications', {
+export const handler = healthHandler(healthRoute, {
   devicesTable: tableIsReachable(devicesTableName),
   inboxTable: tableIsReachable(inboxTableName),
 });

@@ -3,8 +3,8 @@ import { dependencies } from '@photonotes/shared/dependencies';
 import { http, ok } from '@photonotes/shared/http';
 import { devicesStoreFromEnv } from '../adapters/dependencies';
 import { listDevices } from '../domain/devices';
-import { listQuery } from '../domain/input';
+import { listDevicesRoute } from '../routes/list-devices';
 
 const deps = dependencies({ devices: devicesStoreFromEnv });
 
-export const handler = http({ service: 'notifications', query: listQuery }).handler(async ({ query, auth }) => ok(await listDevices(auth, query, deps)));
+export const handler = http(listDevicesRoute).handler(async ({ query, auth }) => ok(await listDevices(auth, query, deps)));

@@ -3,8 +3,8 @@ import { dependencies } from '@photonotes/shared/dependencies';
 import { http, ok } from '@photonotes/shared/http';
 import { inboxStoreFromEnv } from '../adapters/dependencies';
 import { listInbox } from '../domain/inbox';
-import { listQuery } from '../domain/input';
+import { listNotificationsRoute } from '../routes/list-notifications';
 
 const deps = dependencies({ inbox: inboxStoreFromEnv });
 
-export const handler = http({ service: 'notifications', query: listQuery }).handler(async ({ query, auth }) => ok(await listInbox(auth, query, deps)));
+export const handler = http(listNotificationsRoute).handler(async ({ query, auth }) => ok(await listInbox(auth, query, deps)));

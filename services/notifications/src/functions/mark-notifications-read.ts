@@ -4,11 +4,11 @@ import { dependencies } from '@photonotes/shared/dependencies';
 import { http, noContent } from '@photonotes/shared/http';
 import { inboxStoreFromEnv } from '../adapters/dependencies';
 import { markRead } from '../domain/inbox';
-import { markReadBody } from '../domain/input';
+import { markNotificationsReadRoute } from '../routes/mark-notifications-read';
 
 const deps = dependencies({ inbox: inboxStoreFromEnv, clock: () => systemClock });
 
-export const handler = http({ service: 'notifications', body: markReadBody }).handler(async ({ body, auth }) => {
+export const handler = http(markNotificationsReadRoute).handler(async ({ body, auth }) => {
   await markRead(body.ids, auth, deps);
   return noContent();
 });

@@ -3,11 +3,11 @@
 import { created, http, ok } from '@photonotes/shared/http';
 import { notificationsDeps } from '../adapters/dependencies';
 import { registerDevice } from '../domain/devices';
-import { registerDeviceBody } from '../domain/input';
+import { registerDeviceRoute } from '../routes/register-device';
 
 const deps = notificationsDeps();
 
-export const handler = http({ service: 'notifications', body: registerDeviceBody }).handler(async ({ body, auth }) => {
+export const handler = http(registerDeviceRoute).handler(async ({ body, auth }) => {
   const { device, created: isNew } = await registerDevice(body, auth, deps);
   const view = { deviceId: device.deviceId, platform: device.platform, createdAt: device.createdAt };
   return isNew ? created(view) : ok(view);

@@ -2,11 +2,11 @@
 import { http, noContent } from '@photonotes/shared/http';
 import { notificationsDeps } from '../adapters/dependencies';
 import { unregisterDevice } from '../domain/devices';
-import { deviceIdPath } from '../domain/input';
+import { unregisterDeviceRoute } from '../routes/unregister-device';
 
 const deps = notificationsDeps();
 
-export const handler = http({ service: 'notifications', path: deviceIdPath }).handler(async ({ path, auth, log }) => {
+export const handler = http(unregisterDeviceRoute).handler(async ({ path, auth, log }) => {
   await unregisterDevice(path.deviceId, auth, deps, log);
   return noContent();
 });

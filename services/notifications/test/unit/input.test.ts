@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { normaliseToken } from '../../src/domain/device';
-import { markReadBody, registerDeviceBody } from '../../src/domain/input';
+import { markReadBody } from '../../src/routes/mark-notifications-read';
+import { registerDeviceBody } from '../../src/routes/register-device';
 import { notificationId } from '../../src/domain/notification';
 import { androidToken, iosToken } from './support/fakes';
 

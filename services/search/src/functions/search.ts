@@ -2,9 +2,9 @@
 import { dependencies } from '@photonotes/shared/dependencies';
 import { http, ok } from '@photonotes/shared/http';
 import { searchIndexFromEnv } from '../adapters/dependencies';
-import { searchQuery } from '../domain/search-input';
 import { searchNotes } from '../domain/search-notes';
+import { searchRoute } from '../routes/search';
 
 const deps = dependencies({ index: searchIndexFromEnv });
 
-export const handler = http({ service: 'search', query: searchQuery }).handler(async ({ query, auth }) => ok(await searchNotes(query, auth.userId, deps)));
+export const handler = http(searchRoute).handler(async ({ query, auth }) => ok(await searchNotes(query, auth.userId, deps)));

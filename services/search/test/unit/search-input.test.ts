@@ -1,6 +1,6 @@
 import { parseInput } from '@photonotes/shared/validation';
 import { ValidationError } from '@photonotes/shared/errors';
-import { maxQueryLength, searchQuery } from '../../src/domain/search-input';
+import { maxQueryLength, searchQuery } from '../../src/routes/search';
 
 describe('GET /search query string', () => {
   it.each([

@@ -3,11 +3,11 @@ import { systemClock } from '@photonotes/shared/clock';
 import { dependencies } from '@photonotes/shared/dependencies';
 import { created, http } from '@photonotes/shared/http';
 import { mediaRepositoryFromEnv, mediaUrlsFromEnv } from '../adapters/dependencies';
-import { createUploadBody } from '../domain/media-input';
 import { createUpload } from '../domain/uploads';
+import { createUploadRoute } from '../routes/create-upload';
 
 const deps = dependencies({ media: mediaRepositoryFromEnv, urls: mediaUrlsFromEnv, clock: () => systemClock });
 
-export const handler = http({ service: 'thumbnails', body: createUploadBody }).handler(async ({ body, auth }) =>
+export const handler = http(createUploadRoute).handler(async ({ body, auth }) =>
   created(await createUpload(body, auth.userId, deps)),
 );

@@ -8,8 +8,6 @@ import type { UserEvents } from '../domain/account-deletion';
 import type { IdentityProvider } from '../domain/identity-provider';
 import type { SessionsRepository, UsersRepository } from '../domain/users-store';
 import { cognitoClient, cognitoIdentityProvider } from './cognito-identity-provider';
-import { docsAssetStore } from './docs-assets';
-import type { DocsAssetStore } from './docs-assets';
 import { userEventsOnTopic } from './user-events';
 import { sessionsRepository, usersRepository } from './users-table';
 
@@ -51,17 +49,6 @@ export function identityKeysUrl(): string {
 let events: UserEvents | undefined;
 export function userEventsFromEnv(): UserEvents {
   return (events ??= userEventsOnTopic(requireEnv('USER_EVENTS_TOPIC_ARN')));
-}
-
-let docsAssets: DocsAssetStore | undefined;
-/** The Swagger UI files: the users service's Lambda layer when deployed, node_modules locally (DOCS_ASSETS_DIR). */
-export function docsAssetsFromEnv(): DocsAssetStore {
-  return (docsAssets ??= docsAssetStore(requireEnv('DOCS_ASSETS_DIR')));
-}
-
-/** The API's public base URL when configured (locally the gateway's); deployed, the request's own domain. */
-export function publicBaseUrl(): string | undefined {
-  return optionalEnv('PUBLIC_BASE_URL');
 }
 
 /** Local stage only: sign-ups are confirmed and their email verified at once. */

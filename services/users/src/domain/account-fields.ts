@@ -1,5 +1,5 @@
-// The rules for what a user may type: one set of schemas for the HTTP routes and the Cognito triggers,
-// so a sign-up that reaches Cognito some other way is held to the same limits.
+// The rules for what a user may type: one set of field schemas for the HTTP routes (src/routes) and the Cognito
+// triggers, so a sign-up that reaches Cognito some other way is held to the same limits.
 import * as z from 'zod/mini';
 
 // A name is one line of visible text: control characters (C0, DEL, C1) are invisible in it and harmful in logs.
@@ -21,28 +21,26 @@ export const displayName = z.string().check(z.trim(), z.minLength(1), z.maxLengt
 
 export const bio = z.string().check(z.maxLength(500));
 
-/** Cognito subs are UUIDs; anything outside this shape is refused before it reaches a key. */
-export const userId = z.string().check(z.regex(/^[A-Za-z0-9-]{1,64}$/, 'must be a user id'));
+// The inputs of the account rules, after validation (emails trimmed and lower-cased, names trimmed). The routes'
+// request schemas (src/routes) are checked against these types at compile time.
 
-export const signUpBody = z.object({ email, password, displayName });
-export type SignUpInput = z.output<typeof signUpBody>;
+export interface SignUpInput {
+  email: string;
+  password: string;
+  displayName: string;
+}
 
-export const confirmSignUpBody = z.object({ email, code: z.string().check(z.regex(/^[0-9]{4,10}$/, 'must be the code from the email')) });
-export type ConfirmSignUpInput = z.output<typeof confirmSignUpBody>;
+export interface ConfirmSignUpInput {
+  email: string;
+  code: string;
+}
 
-// Login does not apply the password rules: a stored password predating them must still work, and the
-// answer to any bad pair is the same 401.
-export const logInBody = z.object({ email, password: z.string().check(z.minLength(1), z.maxLength(256)) });
-export type LogInInput = z.output<typeof logInBody>;
+export interface LogInInput {
+  email: string;
+  password: string;
+}
 
-export const refreshBody = z.object({ refreshToken: z.string().check(z.minLength(1), z.maxLength(8192)) });
-export type RefreshInput = z.output<typeof refreshBody>;
-
-/** "body empty or {}": extra fields are tolerated, as on every route but PATCH. */
-export const logOutBody = z.object({});
-
-// Strict: a PATCH with a misspelt or read-only field (email) must not answer 200 with nothing changed.
-export const updateProfileBody = z.strictObject({ displayName: z.optional(displayName), bio: z.optional(bio) });
-export type ProfileChanges = z.output<typeof updateProfileBody>;
-
-export const userIdPath = z.object({ userId });
+export interface ProfileChanges {
+  displayName?: string;
+  bio?: string;
+}

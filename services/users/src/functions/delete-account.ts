@@ -4,10 +4,11 @@ import { dependencies } from '@photonotes/shared/dependencies';
 import { http, noContent } from '@photonotes/shared/http';
 import { identityProviderFromEnv, userEventsFromEnv, usersRepositoryFromEnv } from '../adapters/dependencies';
 import { deleteAccount } from '../domain/account-deletion';
+import { deleteAccountRoute } from '../routes/delete-account';
 
 const deps = dependencies({ identity: identityProviderFromEnv, users: usersRepositoryFromEnv, events: userEventsFromEnv, clock: () => systemClock });
 
-export const handler = http({ service: 'users' }).handler(async ({ auth }) => {
+export const handler = http(deleteAccountRoute).handler(async ({ auth }) => {
   await deleteAccount(auth.userId, deps);
   return noContent();
 });

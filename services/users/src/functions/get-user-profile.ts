@@ -2,9 +2,9 @@
 import { dependencies } from '@photonotes/shared/dependencies';
 import { http, ok } from '@photonotes/shared/http';
 import { usersRepositoryFromEnv } from '../adapters/dependencies';
-import { userIdPath } from '../domain/account-fields';
 import { getPublicProfile } from '../domain/profile';
+import { getUserProfileRoute } from '../routes/get-user-profile';
 
 const deps = dependencies({ users: usersRepositoryFromEnv });
 
-export const handler = http({ service: 'users', path: userIdPath }).handler(async ({ path }) => ok(await getPublicProfile(path.userId, deps)));
+export const handler = http(getUserProfileRoute).handler(async ({ path }) => ok(await getPublicProfile(path.userId, deps)));

@@ -3,9 +3,9 @@ import { systemClock } from '@photonotes/shared/clock';
 import { dependencies } from '@photonotes/shared/dependencies';
 import { http, ok } from '@photonotes/shared/http';
 import { identityProviderFromEnv, sessionsRepositoryFromEnv, usersRepositoryFromEnv } from '../adapters/dependencies';
-import { logInBody } from '../domain/account-fields';
 import { logIn } from '../domain/sessions';
+import { logInRoute } from '../routes/log-in';
 
 const deps = dependencies({ identity: identityProviderFromEnv, users: usersRepositoryFromEnv, sessions: sessionsRepositoryFromEnv, clock: () => systemClock });
 
-export const handler = http({ service: 'users', auth: false, body: logInBody }).handler(async ({ body }) => ok(await logIn(body, deps), { 'cache-control': 'no-store' }));
+export const handler = http(logInRoute).handler(async ({ body }) => ok(await logIn(body, deps), { 'cache-control': 'no-store' }));

@@ -1,7 +1,9 @@
 import type * as z from 'zod/mini';
 import { parseInput } from '@photonotes/shared/validation';
 import { ValidationError } from '@photonotes/shared/errors';
-import { signUpBody, updateProfileBody, userIdPath } from '../../src/domain/account-fields';
+import { userIdPath } from '../../src/routes/get-user-profile';
+import { signUpBody } from '../../src/routes/sign-up';
+import { updateProfileBody } from '../../src/routes/update-own-profile';
 
 function issuesOf(schema: z.ZodMiniType, value: unknown): Array<{ path: string; message: string }> {
   try {

@@ -1,9 +1,0 @@
-// GET /openapi.json: the OpenAPI 3.1 document of the whole API, generated from every service's zod schemas
-// (npm run openapi) and bundled into this function.
-import { http, raw } from '@photonotes/shared/http';
-import document from '../../../../docs/openapi.json';
-
-// Serialised once per container; the document only changes with a deploy.
-const body = JSON.stringify(document);
-
-export const handler = http({ service: 'users', auth: false }).handler(async () => raw(200, body, 'application/json; charset=utf-8', { 'cache-control': 'no-cache' }));
