@@ -5,6 +5,8 @@
 // numbers grow in commit order, so a reader that saw seq N can never later find a new entry below N.
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { NoteItemImage } from '@photonotes/shared/contracts/notes-stream';
+import { correlationId } from '@photonotes/shared/correlation';
 import { decodeCursor, encodeCursor } from '@photonotes/shared/cursor';
 import { ConditionFailedError, documentClient, tableClient } from '@photonotes/shared/dynamodb';
 import type { AttributeMap, TransactWriteItem } from '@photonotes/shared/dynamodb';
@@ -90,15 +92,18 @@ export function notesRepository({ tableName, client = documentClient(), now = Da
     };
   }
 
-  const noteItem = (note: StoredNote, seq: number) => ({
-    ...keys.note(note.id),
-    entity: entities.note,
-    gsi1pk: keys.ownNotes(note.ownerId),
-    gsi1sk: keys.newestFirst(note),
-    ...toNote(note),
-    createHash: note.createHash,
-    changeSeq: seq,
-  });
+  const noteItem = (note: StoredNote, seq: number) => {
+    // What search and the note-events publisher read from the stream: the compiler holds it to their contract.
+    const image = { entity: entities.note, ...toNote(note), ...correlation() } satisfies NoteItemImage;
+    return {
+      ...keys.note(note.id),
+      gsi1pk: keys.ownNotes(note.ownerId),
+      gsi1sk: keys.newestFirst(note),
+      ...image,
+      createHash: note.createHash,
+      changeSeq: seq,
+    };
+  };
 
   const shareItem = (note: StoredNote, userId: string) => ({
     ...keys.share(note.id, userId),
@@ -430,6 +435,12 @@ function isTransactionConflict(err: unknown): boolean {
 function backoff(attempt: number): Promise<void> {
   const ms = Math.min(100, 5 * 2 ** attempt) * Math.random();
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The request (or event) this write serves, stored on the note so the note.changed it leads to names it. */
+function correlation(): { correlationId?: string } {
+  const id = correlationId();
+  return id === undefined ? {} : { correlationId: id };
 }
 
 function fromNoteItem(item: NoteItem | AttributeMap): StoredNote {
