@@ -43,16 +43,17 @@ function parseRecord<I>(contract: StreamContract<I>, record: DynamoDBRecord): Pa
   if (!record.eventName || !stream?.SequenceNumber) return invalid(['(root): a stream record without eventName or SequenceNumber']);
   const change = parseStreamChange(contract, { eventName: record.eventName, newImage: fromImage(stream.NewImage), oldImage: fromImage(stream.OldImage) });
   if (change.kind !== 'parsed') return change;
-  const created = stream.ApproximateCreationDateTime;
   return {
     kind: 'parsed',
-    value: {
-      ...change.value,
-      eventId: record.eventID ?? '',
-      sequenceNumber: stream.SequenceNumber,
-      approximateCreatedAt: created === undefined ? undefined : new Date(created * 1000).toISOString(),
-    },
+    value: { ...change.value, eventId: record.eventID ?? '', sequenceNumber: stream.SequenceNumber, approximateCreatedAt: isoTime(stream.ApproximateCreationDateTime) },
   };
+}
+
+/** AWS sends epoch seconds; the local streams plugin hands over the SDK's Date. */
+function isoTime(value: unknown): string | undefined {
+  const ms = value instanceof Date ? value.getTime() : typeof value === 'number' ? value * 1000 : typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  // Within years 2000..2999, so a unit mix-up yields nothing rather than a date nobody can read.
+  return ms >= 946_684_800_000 && ms < 32_503_680_000_000 ? new Date(ms).toISOString() : undefined;
 }
 
 /**

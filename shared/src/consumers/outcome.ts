@@ -81,7 +81,8 @@ export function consumerRunner<C, D>(options: ConsumerOptions<C, D>): Runner<D> 
           outcome = await withCorrelationId(correlationId, () => record.handle(result.value, { deps: deps(), log: handlerLog, context }));
         }
       } catch (err) {
-        outcome = { status: 'failed', reason: err instanceof Error ? err.message : String(err), error: err };
+        // The first line is enough for the reason; the error itself is logged whole.
+        outcome = { status: 'failed', reason: (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).split('\n')[0]?.slice(0, 200) ?? '', error: err };
       }
       if (outcome.status === 'failed') {
         log.error('Record failed; it will be delivered again, then dead-lettered', { reason: outcome.reason, issues: outcome.issues, err: outcome.error });

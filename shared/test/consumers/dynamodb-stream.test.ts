@@ -43,6 +43,24 @@ describe('streamConsumer', () => {
     ]);
   });
 
+  test('reads the record’s creation time as AWS sends it (epoch seconds) and as the local streams plugin does (a Date)', async () => {
+    // Prepare
+    const times: Array<string | undefined> = [];
+    const { logger } = captureLogger();
+    const handler = streamConsumer({ service: 'tests', contract: itemStream, deps: () => ({}), logger }, async (record) => {
+      times.push(record.approximateCreatedAt);
+      return applied();
+    });
+    const local = itemRecord('200');
+    (local.dynamodb as { ApproximateCreationDateTime: unknown }).ApproximateCreationDateTime = new Date('2026-11-28T09:00:01.500Z');
+
+    // Act
+    await handler({ Records: [itemRecord('100'), local] }, lambdaContext());
+
+    // Assess
+    expect(times).toEqual(['2026-11-28T09:00:00.000Z', '2026-11-28T09:00:01.500Z']);
+  });
+
   test('stops at the first failure and reports it, so the batch resumes from there in order', async () => {
     // Prepare
     const processed: string[] = [];
@@ -59,7 +77,7 @@ describe('streamConsumer', () => {
     // Assess
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '200' }] });
     expect(processed).toEqual(['100']);
-    expect(entries()).toContainEqual(expect.objectContaining({ level: 'error', sequenceNumber: '200', eventId: 'event-200', reason: 'index write failed' }));
+    expect(entries()).toContainEqual(expect.objectContaining({ level: 'error', sequenceNumber: '200', eventId: 'event-200', reason: 'Error: index write failed' }));
   });
 
   test('a record the contract cannot read fails with its sequence number and a log line; it is never skipped', async () => {
