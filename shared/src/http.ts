@@ -4,7 +4,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import { defaultVerifier } from './auth';
-import { withCorrelationId } from './correlation';
+import { withInvocationCorrelationId } from './correlation';
 import type { AccessTokenVerifier, AuthContext } from './auth';
 import {
   authenticate,
@@ -78,7 +78,7 @@ export function http<
         const state = requestState(event);
         // The middlewares above validated these against the very schemas that type them. Events the handler
         // causes carry its request id as their correlation id (shared/src/correlation.ts).
-        const response = await withCorrelationId(state.requestId, () => fn({
+        const response = await withInvocationCorrelationId(state.requestId, () => fn({
           body: state.body as Parsed<B>,
           query: state.query as Parsed<Q>,
           path: state.path as Parsed<P>,
