@@ -1,5 +1,6 @@
 // Notification fan-out end to end on the local platform: from the PATCH that shares a note (core-api) through
-// the notes stream and the notifications consumer to the last push recorded in the local outbox.
+// the notes stream, core-api's note-events publisher and the notifications consumer to the last push recorded in
+// the local outbox.
 //   single   one share event to a user with one device (the baseline)
 //   fan-out  one share event to a user with 10 devices
 //   burst    100 share events in a burst (100 notes of 10 owners shared with a one-device user, 20 PATCHes in flight)

@@ -27,7 +27,7 @@ export interface ServiceDefinition {
   cognitoTriggers: Record<string, string>;
   /** SNS topic names the service declares, as they are named in the local stage. */
   topics: string[];
-  /** True when a function reads a DynamoDB stream: it can start only once the tables exist. */
+  /** True when a function reads another service's DynamoDB stream: it can start only once that table exists. */
   consumesStreams: boolean;
 }
 
@@ -115,6 +115,18 @@ export function localName(template: string, serviceName: string): string {
   return name;
 }
 
+/**
+ * A stream event on another service's table: its ARN arrives as a param (an import from the owner's stack) or a
+ * literal ARN. A service reading its own table's stream (`!GetAtt Table.StreamArn`) needs no one else to start
+ * first: serverless-dynamodb creates the table before the streams plugin looks for it.
+ */
+function readsAnotherServicesStream(event: Record<string, unknown>): boolean {
+  if (!('stream' in event)) return false;
+  const stream = event.stream as { arn?: unknown } | string;
+  const arn = typeof stream === 'string' ? stream : stream.arn;
+  return typeof arn !== 'string' || arn.includes('${') || arn.startsWith('arn:');
+}
+
 /** What a service's serverless.yml must say for a port, so that it and the platform agree. */
 export function portReference(service: string, port: 'http' | 'lambda' | 'websocket' | 'alb'): string {
   return `\${file(../../scripts/config/ports.cjs):${service}.${port}}`;
@@ -145,7 +157,7 @@ export function loadServiceDefinitions(root = repoRoot, offset = portOffset()): 
       topics: Object.values(raw.resources?.Resources ?? {})
         .filter((resource) => resource.Type === 'AWS::SNS::Topic')
         .map((resource) => localName(String(resource.Properties?.TopicName), raw.service)),
-      consumesStreams: Object.values(functions).some((fn) => (fn.events ?? []).some((event) => 'stream' in event)),
+      consumesStreams: Object.values(functions).some((fn) => (fn.events ?? []).some(readsAnotherServicesStream)),
     };
   });
 }

@@ -4,6 +4,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import { defaultVerifier } from './auth';
+import { withInvocationCorrelationId } from './correlation';
 import type { AccessTokenVerifier, AuthContext } from './auth';
 import {
   authenticate,
@@ -72,8 +73,9 @@ export function http<
       chain.use(errorHandler(log));
       return chain.handler(async (event, context) => {
         const state = requestState(event);
-        // The middlewares above validated these against the very schemas that type them.
-        const response = await fn({
+        // The middlewares above validated these against the very schemas that type them. Events the handler
+        // causes carry its request id as their correlation id (shared/src/correlation.ts).
+        const response = await withInvocationCorrelationId(state.requestId, () => fn({
           body: state.body as Parsed<B>,
           query: state.query as Parsed<Q>,
           path: state.path as Parsed<P>,
@@ -83,7 +85,7 @@ export function http<
           log: state.log,
           event,
           context,
-        });
+        }));
         return toResult(response, state.requestId);
       });
     },

@@ -1,7 +1,15 @@
+// Publishing through a contract: the envelope, the attributes subscriptions filter on, the ids consumers
+// deduplicate on, the correlation id carried from the HTTP request, and the payload checks.
 import { PublishCommand } from '@aws-sdk/client-sns';
-import * as z from 'zod/mini';
-import { createEventPublisher, domainEventEnvelope } from '../src/sns';
+import { parseEvent } from '../src/contracts/event';
+import { mediaProcessed } from '../src/contracts/media-events';
+import { userDeleted } from '../src/contracts/user-events';
+import { withCorrelationId } from '../src/correlation';
+import { http, noContent } from '../src/http';
+import { eventPublisher } from '../src/sns';
 import type { SnsSender } from '../src/sns';
+import { apiEvent, lambdaContext } from '../src/testing/api-event';
+import { captureLogger } from './support/log-capture';
 
 function fakeSns() {
   const sent: PublishCommand[] = [];
@@ -11,94 +19,116 @@ function fakeSns() {
       return { MessageId: 'm1' };
     },
   };
-  return { client, sent };
+  return { client, sent, messages: () => sent.map((command) => JSON.parse(command.input.Message ?? '') as Record<string, unknown>) };
 }
 
-const topicArn = 'arn:aws:sns:us-east-1:123456789012:media-events';
+const topicArn = 'arn:aws:sns:us-east-1:123456789012:user-events';
 
-describe('createEventPublisher', () => {
-  test('publishes the envelope as JSON with the type as a message attribute', async () => {
+describe('eventPublisher', () => {
+  test('publishes the contract’s envelope as JSON, with type and version as message attributes', async () => {
     // Prepare
-    const { client, sent } = fakeSns();
-    const publisher = createEventPublisher({ topicArn, source: 'thumbnails', client });
+    const { client, sent, messages } = fakeSns();
+    const publisher = eventPublisher(userDeleted, { topicArn, client });
 
     // Act
-    const event = await publisher.publish('media.ready', { key: 'uploads/u1/a.jpg' });
+    const event = await publisher.publish({ userId: 'u1' });
 
     // Assess
     expect(sent).toHaveLength(1);
     expect(sent[0]).toBeInstanceOf(PublishCommand);
     expect(sent[0]?.input.TopicArn).toBe(topicArn);
-    expect(sent[0]?.input.MessageAttributes).toEqual({ type: { DataType: 'String', StringValue: 'media.ready' } });
-    expect(JSON.parse(sent[0]?.input.Message ?? '')).toEqual(event);
+    expect(sent[0]?.input.MessageAttributes).toEqual({ type: { DataType: 'String', StringValue: 'user.deleted' }, version: { DataType: 'String', StringValue: '1' } });
+    expect(messages()[0]).toEqual(event);
     expect(event).toEqual({
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
-      type: 'media.ready',
-      source: 'thumbnails',
+      type: 'user.deleted',
+      version: 1,
+      source: 'users',
       occurredAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
-      data: { key: 'uploads/u1/a.jpg' },
+      // Published outside any request or event: a correlation of its own.
+      correlationId: event.id,
+      data: { userId: 'u1' },
     });
   });
 
-  test('uses the given id, so a retried publish keeps the id consumers deduplicate on', async () => {
+  test('what it publishes is what the consumers’ contract reads', async () => {
     // Prepare
     const { client, sent } = fakeSns();
-    const publisher = createEventPublisher({ topicArn, source: 'core-api', client });
+    await eventPublisher(userDeleted, { topicArn, client }).publish({ userId: 'u1' }, { id: 'user.deleted:u1', correlationId: 'req-12345678' });
 
     // Act
-    await publisher.publish('note.shared', { noteId: 'n1' }, { id: 'note.shared:n1:u2' });
+    const result = parseEvent(userDeleted, sent[0]?.input.Message ?? '');
 
     // Assess
-    expect(JSON.parse(sent[0]?.input.Message ?? '').id).toBe('note.shared:n1:u2');
+    expect(result).toMatchObject({ kind: 'parsed', value: { id: 'user.deleted:u1', correlationId: 'req-12345678', data: { userId: 'u1' } } });
   });
 
-  test('each event gets its own id by default', async () => {
+  test('each event gets its own id by default; a given id is kept, so a retried publish is a recognisable repeat', async () => {
     // Prepare
     const { client } = fakeSns();
-    const publisher = createEventPublisher({ topicArn, source: 'core-api', client });
+    const publisher = eventPublisher(userDeleted, { topicArn, client });
 
     // Act
-    const [a, b] = await Promise.all([publisher.publish('x', {}), publisher.publish('x', {})]);
+    const [a, b, c] = await Promise.all([publisher.publish({ userId: 'u1' }), publisher.publish({ userId: 'u1' }), publisher.publish({ userId: 'u1' }, { id: 'user.deleted:u1' })]);
 
     // Assess
     expect(a.id).not.toBe(b.id);
+    expect(c.id).toBe('user.deleted:u1');
   });
 
-  test('a published event validates against its envelope schema', async () => {
+  test('carries the current correlation id', async () => {
+    // Prepare
+    const { client } = fakeSns();
+    const publisher = eventPublisher(userDeleted, { topicArn, client });
+
+    // Act
+    const event = await withCorrelationId('req-from-upstream', () => publisher.publish({ userId: 'u1' }));
+
+    // Assess
+    expect(event.correlationId).toBe('req-from-upstream');
+  });
+
+  test('an event published while handling an HTTP request carries its x-request-id', async () => {
+    // Prepare
+    const { client, messages } = fakeSns();
+    const publisher = eventPublisher(userDeleted, { topicArn, client });
+    const handler = http({ service: 'users', auth: false }, { logger: captureLogger().logger }).handler(async () => {
+      await publisher.publish({ userId: 'u1' });
+      return noContent();
+    });
+
+    // Act
+    const response = await handler(apiEvent({ method: 'DELETE', path: '/users/me', headers: { 'x-request-id': 'client-request-42' } }), lambdaContext());
+
+    // Assess
+    expect(response.headers?.['x-request-id']).toBe('client-request-42');
+    expect(messages()[0]).toMatchObject({ correlationId: 'client-request-42' });
+  });
+
+  test('refuses a payload its schema refuses, before anything is sent', async () => {
     // Prepare
     const { client, sent } = fakeSns();
-    const schema = domainEventEnvelope(z.object({ key: z.string() }), 'media.ready');
-    await createEventPublisher({ topicArn, source: 'thumbnails', client }).publish('media.ready', { key: 'k' });
+    const publisher = eventPublisher(mediaProcessed, { topicArn, client });
 
     // Act
-    const result = schema.safeParse(JSON.parse(sent[0]?.input.Message ?? ''));
+    const outcome = publisher.publish({ key: '', ownerId: 'u1', status: 'ready', thumbnails: null });
 
     // Assess
-    expect(result.success).toBe(true);
-  });
-});
-
-describe('domainEventEnvelope', () => {
-  const data = z.object({ key: z.string() });
-
-  test.each([
-    ['a different type', { id: 'e1', type: 'media.failed', occurredAt: '2026-11-28T09:00:00.000Z', data: { key: 'k' } }],
-    ['no id', { type: 'media.ready', occurredAt: '2026-11-28T09:00:00.000Z', data: { key: 'k' } }],
-    ['a non-ISO occurredAt', { id: 'e1', type: 'media.ready', occurredAt: 'yesterday', data: { key: 'k' } }],
-    ['invalid data', { id: 'e1', type: 'media.ready', occurredAt: '2026-11-28T09:00:00.000Z', data: { key: 1 } }],
-  ])('rejects %s', (_case, message) => {
-    // Act
-    const result = domainEventEnvelope(data, 'media.ready').safeParse(message);
-
-    // Assess
-    expect(result.success).toBe(false);
+    await expect(outcome).rejects.toThrow(/key/);
+    expect(sent).toHaveLength(0);
   });
 
-  test('without a type literal, any non-empty type is accepted', () => {
+  test('does not compile with a payload of another shape', async () => {
+    // Prepare
+    const { client, sent } = fakeSns();
+    const publisher = eventPublisher(userDeleted, { topicArn, client });
+
     // Act
-    const result = domainEventEnvelope(data).safeParse({ id: 'e1', type: 'anything', occurredAt: '2026-11-28T09:00:00.000Z', data: { key: 'k' } });
+    // @ts-expect-error user.deleted carries userId
+    const outcome = publisher.publish({ accountId: 'u1' });
 
     // Assess
-    expect(result.success).toBe(true);
+    await expect(outcome).rejects.toThrow(/userId/);
+    expect(sent).toHaveLength(0);
   });
 });

@@ -11,7 +11,8 @@ import { redriveLocal } from '../../scripts/platform/delivery/redrive-local';
 import { loadServiceDefinitions } from '../../scripts/platform/service-definitions';
 import { solidPng } from '../../services/thumbnails/test/support/images';
 import { api } from '../support/api';
-import { publishEvent } from '../support/events';
+import { randomUUID } from 'node:crypto';
+import { publishRawEvent } from '../support/events';
 import { eventually } from '../support/eventually';
 import { createTestUser } from '../support/users';
 
@@ -90,11 +91,13 @@ describe('an S3-triggered consumer that keeps failing', () => {
 
 describe('an SNS consumer that keeps failing', () => {
   it('gets the SNS event through its filter policy, is retried twice and dead-lettered; a failed redrive leaves it pending', async () => {
-    // Prepare: an upload key no table accepts as a key (DynamoDB refuses partition keys over 2048 bytes).
+    // Prepare: an event the media.processed contract refuses (a key over its 1024 characters, as a broken producer
+    // might send): the consumer fails it rather than drop it.
     const key = `uploads/${'x'.repeat(3000)}.png`;
+    const envelope = { id: randomUUID(), type: 'media.processed', version: 1, source: 'tests', occurredAt: new Date().toISOString(), data: { key, ownerId: 'nobody', status: 'failed', thumbnails: null } };
 
     // Act
-    const messageId = await publishEvent('media-events', 'media.processed', { key, ownerId: 'nobody', status: 'failed', thumbnails: null });
+    const messageId = await publishRawEvent('media-events', 'media.processed', envelope);
     const letter = await letterOf('core-api.mediaEvents', (l) => JSON.stringify(l.event).includes(messageId));
 
     // Assess: the event is the one SNS gives a subscribed function, and it failed three times.

@@ -80,6 +80,7 @@ interface RawResource {
 interface RawServiceFile {
   service: string;
   functions?: Record<string, unknown>;
+  custom?: Record<string, unknown>;
   resources?: { Resources?: Record<string, RawResource> };
 }
 
@@ -163,6 +164,27 @@ function bucketNameOf(bucket: unknown, resources: Record<string, RawResource>, s
   return resolved;
 }
 
+/**
+ * The table whose stream an event reads: a literal or param ARN (another service's table), or `!GetAtt
+ * <Table>.StreamArn` (the service's own table, read as the plain value `<Table>.StreamArn`).
+ */
+function streamTableName(arn: unknown, resources: Record<string, RawResource>, serviceName: string, custom: unknown): string {
+  const ownTable = typeof arn === 'string' ? /^(\w+)\.StreamArn$/.exec(arn) : null;
+  const resource = ownTable?.[1] ? resources[ownTable[1]] : undefined;
+  if (resource?.Type === 'AWS::DynamoDB::Table') {
+    // Table names are usually `${self:custom.tableNames.<table>}`: look that up in the service's own custom block.
+    const declared = String(resource.Properties?.TableName).replace(/\$\{self:custom\.([\w.-]+)\}/g, (expression: string, keyPath: string) => {
+      let node: unknown = custom;
+      for (const key of keyPath.split('.')) node = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[key] : undefined;
+      return typeof node === 'string' ? node : expression;
+    });
+    const name = resolveLocal(declared, serviceName);
+    if (typeof name !== 'string') throw new Error(`Cannot resolve the name of table ${ownTable?.[1]}`);
+    return name;
+  }
+  return tableNameOfStreamArn(String(resolveLocal(arn, serviceName)));
+}
+
 /** Every stream, SNS and S3 consumer of one service, in the local stage. */
 export function serviceConsumers(service: ServiceDefinition): AsyncConsumer[] {
   const raw = readYaml<RawServiceFile>(path.join(service.dir, 'serverless.yml'));
@@ -180,7 +202,7 @@ export function serviceConsumers(service: ServiceDefinition): AsyncConsumer[] {
           ...base,
           source: 'stream',
           failureQueue: failureQueueOf(onFailure?.arn, resources),
-          tableName: tableNameOfStreamArn(String(resolveLocal(stream.arn, service.serviceName))),
+          tableName: streamTableName(stream.arn, resources, service.serviceName, raw.custom),
           batchSize: numberOr(stream.batchSize, 100),
           startingPosition: stream.startingPosition === 'LATEST' ? 'LATEST' : 'TRIM_HORIZON',
           maximumRetryAttempts: numberOr(stream.maximumRetryAttempts, -1),

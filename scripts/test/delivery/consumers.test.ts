@@ -13,9 +13,10 @@ describe('the asynchronous consumers the services declare', () => {
       'sns core-api.mediaEvents',
       'sns core-api.userEvents',
       'sns notifications.mediaEvents',
+      'sns notifications.noteEvents',
       'sns notifications.userEvents',
       'sns thumbnails.deleteUserMedia',
-      'stream notifications.notesStream',
+      'stream core-api.publishNoteEvents',
       'stream search.indexNotes',
     ]);
   });

@@ -1,4 +1,6 @@
 // The notes table's items as stored (keys and layout: keys.ts) and their mapping to the domain's types.
+import type { NoteItemImage } from '@photonotes/shared/contracts/notes-stream';
+import { correlationId } from '@photonotes/shared/correlation';
 import type { AttributeMap } from '@photonotes/shared/dynamodb';
 import { toNote } from '../domain/note';
 import type { Note, ProcessedMedia, StoredNote } from '../domain/note';
@@ -27,15 +29,22 @@ export interface ChangeItem {
 
 /** The note as stored, listed in its owner's gsi1 partition, with the sequence number of its feed entry. */
 export function noteItem(note: StoredNote, seq: number) {
+  // What search and the note-events publisher read from the stream: the compiler holds it to their contract.
+  const image = { entity: entities.note, ...toNote(note), ...correlation() } satisfies NoteItemImage;
   return {
     ...keys.note(note.id),
-    entity: entities.note,
     gsi1pk: keys.ownNotes(note.ownerId),
     gsi1sk: keys.newestFirst(note),
-    ...toNote(note),
+    ...image,
     createHash: note.createHash,
     changeSeq: seq,
   };
+}
+
+/** The request (or event) this write serves, stored on the note so the note.changed it leads to names it. */
+function correlation(): { correlationId?: string } {
+  const id = correlationId();
+  return id === undefined ? {} : { correlationId: id };
 }
 
 /** A copy of the note under one sharee's gsi1 partition, so their shared list is one Query. */

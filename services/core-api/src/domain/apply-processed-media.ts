@@ -1,10 +1,17 @@
 // media.processed: the upload's final state is stored under its key (so notes created later show it at
 // once), then every note that references the key takes it on as a change of its own (version + 1, in /sync).
+import type { EventData } from '@photonotes/shared/contracts/event';
+import type { mediaProcessed } from '@photonotes/shared/contracts/media-events';
 import type { NotesDeps } from './deps';
 import { photoFor, sameData } from './note';
 import type { ProcessedMedia } from './note';
 import { NoteChangedError, WriteConflictError } from './ports';
 import { writeAttempts } from './write-attempts';
+
+/** What media.processed says about the upload; a failed upload has no thumbnails, whatever the event says. */
+export function processedMediaOf(data: EventData<typeof mediaProcessed>): ProcessedMedia {
+  return { key: data.key, ownerId: data.ownerId, status: data.status, thumbnails: data.status === 'ready' ? data.thumbnails : null };
+}
 
 export async function applyProcessedMedia(media: ProcessedMedia, deps: NotesDeps): Promise<void> {
   const noteIds = await deps.notes.recordProcessedMedia(media);

@@ -1,9 +1,14 @@
-// The SNS consumers, through the local SNS emulator: media.processed shows photo state on notes, and
-// user.deleted removes an account's notes and its place in others' notes.
+// Events through the local SNS emulator: media.processed shows photo state on notes, user.deleted removes an
+// account's notes and its place in others' notes, and every note change reaches note-events from the stream.
+import { randomUUID } from 'node:crypto';
+import { parseEvent } from '@photonotes/shared/contracts/event';
+import { mediaProcessed } from '@photonotes/shared/contracts/media-events';
+import { noteChanged } from '@photonotes/shared/contracts/note-events';
+import { userDeleted } from '@photonotes/shared/contracts/user-events';
 import { api } from '../../../../test/support/api';
 import { createTestUser } from '../../../../test/support/users';
 import type { TestUser } from '../../../../test/support/users';
-import { eventually, getNote, listAll, newNote, publishEvent, syncAll, syncPage, uploadKeyFor } from '../support/notes-api';
+import { eventually, getNote, listAll, listenToTopic, newNote, publishEvent, syncAll, syncPage, uploadKeyFor } from '../support/notes-api';
 import type { Note } from '../support/notes-api';
 
 jest.setTimeout(60_000);
@@ -32,7 +37,7 @@ describe('media.processed', () => {
     const thumbnails = thumbnailsOf(key);
 
     // Act
-    await publishEvent('media-events', 'media.processed', { key, ownerId: alice.userId, status: 'ready', thumbnails });
+    await publishEvent(mediaProcessed, { key, ownerId: alice.userId, status: 'ready', thumbnails });
 
     // Assess
     const shown = await eventually(
@@ -52,7 +57,7 @@ describe('media.processed', () => {
     // Prepare
     const key = uploadKeyFor(alice);
     const probe = await newNote(alice, { title: 'Probe', photoKey: key });
-    await publishEvent('media-events', 'media.processed', { key, ownerId: alice.userId, status: 'ready', thumbnails: thumbnailsOf(key) });
+    await publishEvent(mediaProcessed, { key, ownerId: alice.userId, status: 'ready', thumbnails: thumbnailsOf(key) });
     await eventually(() => getNote(alice, probe.id), (res) => res.body.photo?.status === 'ready');
 
     // Act
@@ -70,7 +75,7 @@ describe('media.processed', () => {
     const note = await newNote(alice, { photoKey: key });
 
     // Act
-    await publishEvent('media-events', 'media.processed', { key, ownerId: alice.userId, status: 'failed', thumbnails: null });
+    await publishEvent(mediaProcessed, { key, ownerId: alice.userId, status: 'failed', thumbnails: null });
 
     // Assess
     const res = await eventually(() => getNote(alice, note.id), (r) => r.body.photo?.status !== 'pending');
@@ -81,14 +86,14 @@ describe('media.processed', () => {
     // Prepare
     const key = uploadKeyFor(alice);
     const note = await newNote(alice, { photoKey: key });
-    const event = { key, ownerId: alice.userId, status: 'ready', thumbnails: thumbnailsOf(key) };
-    await publishEvent('media-events', 'media.processed', event);
+    const event = { key, ownerId: alice.userId, status: 'ready' as const, thumbnails: thumbnailsOf(key) };
+    await publishEvent(mediaProcessed, event);
     await eventually(() => getNote(alice, note.id), (res) => res.body.version === 2);
     const marker = await newNote(alice, { title: 'marker', photoKey: uploadKeyFor(alice) });
 
     // Act: the repeat, then an event that can only be seen once the repeat was handled before it or after.
-    await publishEvent('media-events', 'media.processed', event);
-    await publishEvent('media-events', 'media.processed', { ...event, key: marker.photo?.key });
+    await publishEvent(mediaProcessed, event);
+    await publishEvent(mediaProcessed, { ...event, key: marker.photo?.key ?? 'a marker without its photo' });
     await eventually(() => getNote(alice, marker.id), (res) => res.body.version === 2);
 
     // Assess
@@ -106,7 +111,7 @@ describe('user.deleted', () => {
     const stayingCursor = (await syncAll(staying)).cursor;
 
     // Act
-    await publishEvent('user-events', 'user.deleted', { userId: leaving.userId });
+    await publishEvent(userDeleted, { userId: leaving.userId });
 
     // Assess
     const gone = await eventually(() => getNote(staying, sharedByLeaving.id), (res) => res.status === 404);
@@ -136,5 +141,43 @@ describe('user.deleted', () => {
     const gone = await eventually(() => getNote(staying, shared.id), (r) => r.status === 404);
     expect(gone.status).toBe(404);
     expect((await listAll(staying, { scope: 'shared' })).items).toEqual([]);
+  });
+});
+
+describe('note.changed', () => {
+  it('announces each change of a note on note-events, correlated with the request that made it', async () => {
+    // Prepare
+    const listener = await listenToTopic('note-events');
+    const requestIds = [`create-${randomUUID()}`, `share-${randomUUID()}`, `delete-${randomUUID()}`];
+    const of = (noteId: string) => listener.events.filter((event) => (event.data as { noteId?: string }).noteId === noteId);
+
+    try {
+      // Act
+      const created = await api<Note>('/notes', { method: 'POST', token: alice.accessToken, body: { title: 'Lighthouse', tags: ['sea'] }, headers: { 'x-request-id': requestIds[0] as string } });
+      const id = created.body.id;
+      await api<Note>(`/notes/${id}`, { method: 'PATCH', token: alice.accessToken, body: { sharedWith: [bob.userId] }, headers: { 'x-request-id': requestIds[1] as string } });
+      await api(`/notes/${id}`, { method: 'DELETE', token: alice.accessToken, headers: { 'x-request-id': requestIds[2] as string } });
+      const events = await eventually(async () => of(id), (all) => all.length >= 3);
+
+      // Assess
+      expect(created.status).toBe(201);
+      const byId = new Map(events.map((event) => [event.id, event]));
+      expect(byId.get(`note.changed:${id}:1`)).toMatchObject({
+        type: 'note.changed',
+        version: 1,
+        source: 'core-api',
+        correlationId: requestIds[0],
+        data: { noteId: id, ownerId: alice.userId, version: 1, change: 'created', title: 'Lighthouse', tags: ['sea'], sharedWith: [], previous: null },
+      });
+      expect(byId.get(`note.changed:${id}:2`)).toMatchObject({
+        correlationId: requestIds[1],
+        data: { version: 2, change: 'updated', sharedWith: [bob.userId], previous: { version: 1, visibility: 'private', sharedWith: [] } },
+      });
+      expect(byId.get(`note.changed:${id}:2:deleted`)).toMatchObject({ data: { version: 2, change: 'deleted' } });
+      expect(events.every((event) => parseEvent(noteChanged, JSON.stringify(event)).kind === 'parsed')).toBe(true);
+      expect(events.some((event) => 'body' in (event.data as object))).toBe(false);
+    } finally {
+      await listener.close();
+    }
   });
 });

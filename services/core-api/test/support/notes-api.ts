@@ -4,8 +4,6 @@ import { signMediaKey } from '@photonotes/shared/media-keys';
 import { api } from '../../../../test/support/api';
 import type { ApiResponse } from '../../../../test/support/api';
 import type { TestUser } from '../../../../test/support/users';
-import { publishEvent as publishLocalEvent } from '../../../../test/support/events';
-import type { LocalTopic } from '../../../../test/support/events';
 
 export interface Thumbnail {
   url: string;
@@ -117,9 +115,5 @@ export function uploadKeyFor(user: TestUser, contentType = 'image/jpeg'): string
   return signMediaKey(user.userId, contentType);
 }
 
-/** Publishes a domain event envelope to a topic of the local SNS emulator, as the owning service would. */
-export async function publishEvent(topic: LocalTopic, type: string, data: unknown): Promise<void> {
-  await publishLocalEvent(topic, type, data, { source: 'core-api-tests' });
-}
-
+export { listenToTopic, publishEvent } from '../../../../test/support/events';
 export { eventually } from '../../../../test/support/eventually';

@@ -1,6 +1,24 @@
-import { applyProcessedMedia } from '../../src/domain/apply-processed-media';
+import { applyProcessedMedia, processedMediaOf } from '../../src/domain/apply-processed-media';
 import { createNote } from '../../src/domain/create-note';
 import { owner, photoKeyOf, testDeps, thumbnails } from './support/notes-deps';
+
+describe('processedMediaOf', () => {
+  it('reads a ready upload with its thumbnails and uploader', () => {
+    // Act
+    const media = processedMediaOf({ key: 'uploads/u1/k.jpg', ownerId: 'u1', status: 'ready', thumbnails });
+
+    // Assess
+    expect(media).toEqual({ key: 'uploads/u1/k.jpg', ownerId: 'u1', status: 'ready', thumbnails });
+  });
+
+  it('drops the thumbnails of a failed upload, whatever the event says', () => {
+    // Act
+    const media = processedMediaOf({ key: 'uploads/u1/k.jpg', ownerId: 'u1', status: 'failed', thumbnails });
+
+    // Assess
+    expect(media).toEqual({ key: 'uploads/u1/k.jpg', ownerId: 'u1', status: 'failed', thumbnails: null });
+  });
+});
 
 describe('applyProcessedMedia', () => {
   it('shows the status and thumbnails on every note using the key, as a change of each', async () => {

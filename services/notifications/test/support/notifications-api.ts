@@ -4,6 +4,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { api } from '../../../../test/support/api';
 import type { ApiResponse } from '../../../../test/support/api';
 import type { TestUser } from '../../../../test/support/users';
+import { mediaProcessed } from '@photonotes/shared/contracts/media-events';
 import { publishEvent } from '../../../../test/support/events';
 
 export interface DeviceView {
@@ -102,7 +103,7 @@ export async function patchNote(owner: TestUser, id: string, body: unknown): Pro
 
 /** Publishes a media.processed envelope to the local SNS emulator, as thumbnails does; returns its id. */
 export function publishMediaProcessed(data: { key: string; ownerId: string; status: 'ready' | 'failed' }, id: string = randomUUID()): Promise<string> {
-  return publishEvent('media-events', 'media.processed', { ...data, thumbnails: null }, { id, source: 'notifications-tests' });
+  return publishEvent(mediaProcessed, { ...data, thumbnails: null }, { id }).then((event) => event.id);
 }
 
 export { eventually } from '../../../../test/support/eventually';

@@ -1,46 +1,18 @@
-// Reads the notes table's stream records: the notes (entity 'note') become index changes; every other item
-// of that table (share copies, change feed, media, tombstones) is none of search's business.
-import * as z from 'zod/mini';
-import type { StreamChange } from '@photonotes/shared/events';
+// What a note stream record (shared/src/contracts/notes-stream.ts) means for the index: the note to index at its
+// version, or the version that deleted it.
+import type { NoteStreamChange } from '@photonotes/shared/contracts/notes-stream';
 import type { NoteSnapshot } from './index-entry';
 
 export type NoteChange = { kind: 'upsert'; note: NoteSnapshot } | { kind: 'delete'; noteId: string; version: number };
 
-export type StreamOutcome = { kind: 'change'; change: NoteChange } | { kind: 'ignore' } | { kind: 'invalid'; issues: string[] };
-
-const noteEntity = 'note';
-
-const noteImage = z.object({
-  id: z.string().check(z.minLength(1)),
-  ownerId: z.string().check(z.minLength(1)),
-  title: z.string(),
-  body: z._default(z.string(), ''),
-  tags: z._default(z.array(z.string()), []),
-  visibility: z.enum(['private', 'public']),
-  sharedWith: z._default(z.array(z.string()), []),
-  version: z.number().check(z.int(), z.minimum(1)),
-  updatedAt: z.string(),
-});
-
-const removedNote = z.object({ id: z.string().check(z.minLength(1)), version: z.number().check(z.int(), z.minimum(1)) });
-
-type Image = Record<string, unknown> | undefined;
-
-const isNote = (image: Image): image is Record<string, unknown> => image?.entity === noteEntity;
-
-function issuesOf(error: z.core.$ZodError): string[] {
-  return error.issues.map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`);
-}
-
-export function noteChangeFrom(change: StreamChange<Record<string, unknown>>): StreamOutcome {
+/** Undefined only for a record without the image its kind needs, which NEW_AND_OLD_IMAGES never sends. */
+export function noteChangeFrom(change: NoteStreamChange): NoteChange | undefined {
   if (change.eventName === 'REMOVE') {
-    if (!isNote(change.oldImage)) return { kind: 'ignore' };
-    const parsed = z.safeParse(removedNote, change.oldImage);
-    if (!parsed.success) return { kind: 'invalid', issues: issuesOf(parsed.error) };
-    return { kind: 'change', change: { kind: 'delete', noteId: parsed.data.id, version: parsed.data.version } };
+    const removed = change.oldImage;
+    return removed && { kind: 'delete', noteId: removed.id, version: removed.version };
   }
-  if (!isNote(change.newImage)) return { kind: 'ignore' };
-  const parsed = z.safeParse(noteImage, change.newImage);
-  if (!parsed.success) return { kind: 'invalid', issues: issuesOf(parsed.error) };
-  return { kind: 'change', change: { kind: 'upsert', note: parsed.data } };
+  const note = change.newImage;
+  if (!note) return undefined;
+  const { id, ownerId, title, body, tags, visibility, sharedWith, version, updatedAt } = note;
+  return { kind: 'upsert', note: { id, ownerId, title, body, tags, visibility, sharedWith, version, updatedAt } };
 }

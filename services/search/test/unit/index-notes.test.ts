@@ -1,12 +1,19 @@
 // The stream consumer on a fake index: every change kind, re-delivered and reordered batches, crashes in
 // the middle of a write, and the records it must leave alone.
 import { createLogger } from '@photonotes/shared/log';
+import type { Logger } from '@photonotes/shared/log';
 import { lambdaContext } from '@photonotes/shared/testing/api-event';
 import { indexNotesHandler } from '../../src/functions/index-notes';
 import { FakeSearchIndex } from './support/fake-search-index';
 import { batch, expectedPostings, note, streamRecords } from './support/notes';
 
 const silent = createLogger({ service: 'search', level: 'silent' });
+
+function captureLogger(): { logger: Logger; entries: () => Record<string, unknown>[] } {
+  const lines: string[] = [];
+  const logger = createLogger({ service: 'search', level: 'debug', write: (line) => lines.push(line) });
+  return { logger, entries: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>) };
+}
 
 function setup() {
   const index = new FakeSearchIndex();
@@ -230,18 +237,35 @@ describe('indexing the notes stream', () => {
     expect(index.docs.has('n2')).toBe(false);
   });
 
-  it('ignores the other items of the notes table and skips malformed notes', async () => {
+  it('ignores the other items of the notes table', async () => {
     // Prepare
     const { index, deliver } = setup();
-    const malformed = streamRecords.other('note', { id: 'bad', title: 42 });
 
     // Act
-    const result = await deliver(batch(streamRecords.other('feed-change', { title: 'x' }), streamRecords.other('share', { note: v1 }), malformed));
+    const result = await deliver(batch(streamRecords.other('feed-change', { title: 'x' }), streamRecords.other('share', { note: v1 })));
 
     // Assess
     expect(result).toEqual({ batchItemFailures: [] });
     expect(index.docs.size).toBe(0);
     expect(index.postingCount()).toBe(0);
+  });
+
+  it('reports a note it cannot read as a failure, logged with its sequence number, and stops there', async () => {
+    // Prepare
+    const { logger, entries } = captureLogger();
+    const index = new FakeSearchIndex();
+    const handler = indexNotesHandler(() => index, logger);
+    const malformed = streamRecords.other('note', { id: 'bad', title: 42 });
+
+    // Act
+    const result = await handler(batch(malformed, streamRecords.insert(v1)), lambdaContext());
+
+    // Assess
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: malformed.dynamodb?.SequenceNumber }] });
+    expect(index.docs.size).toBe(0);
+    expect(entries()).toContainEqual(
+      expect.objectContaining({ level: 'error', sequenceNumber: malformed.dynamodb?.SequenceNumber, issues: expect.arrayContaining([expect.stringContaining('newImage.title')]) }),
+    );
   });
 
   it('indexes a private note under each sharee, and a public one only under its owner and the public', async () => {

@@ -1,10 +1,11 @@
-// media.processed on the media-events topic (envelope in shared/src/domain-event.ts).
-import { createEventPublisher } from '@photonotes/shared/sns';
+// media.processed on the media-events topic (shared/src/contracts/media-events.ts).
+import { mediaProcessed } from '@photonotes/shared/contracts/media-events';
+import { eventPublisher } from '@photonotes/shared/sns';
 import type { MediaEvents } from '../domain/ports';
 
 export function mediaEventsTopic(topicArn: string): MediaEvents {
-  const publisher = createEventPublisher({ topicArn, source: 'thumbnails' });
+  const publisher = eventPublisher(mediaProcessed, { topicArn });
   return {
-    mediaProcessed: (data, eventId) => publisher.publish('media.processed', data, { id: eventId }),
+    mediaProcessed: (data, eventId) => publisher.publish(data, { id: eventId }),
   };
 }

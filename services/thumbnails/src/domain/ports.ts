@@ -1,6 +1,7 @@
 // What the domain needs from the outside world; adapters implement these, unit tests fake them.
-import type { DomainEvent } from '@photonotes/shared/domain-event';
-import type { MediaRecord, StoredThumbnails, ThumbnailViews } from './media';
+import type { EventOf, EventPayload } from '@photonotes/shared/contracts/event';
+import type { mediaProcessed } from '@photonotes/shared/contracts/media-events';
+import type { MediaRecord, StoredThumbnails } from './media';
 import type { Dimensions, ThumbnailSize } from './thumbnail-sizes';
 
 export type ProcessingOutcome =
@@ -75,13 +76,9 @@ export interface ImageProcessor {
   render(bytes: Uint8Array, info: ImageInfo): Promise<RenderedThumbnail[]>;
 }
 
-export interface MediaProcessedData {
-  key: string;
-  ownerId: string;
-  status: 'ready' | 'failed';
-  thumbnails: ThumbnailViews | null;
-}
+/** media.processed as its contract defines it (shared/src/contracts/media-events.ts). */
+export type MediaProcessedData = EventPayload<typeof mediaProcessed>;
 
 export interface MediaEvents {
-  mediaProcessed(data: MediaProcessedData, eventId: string): Promise<DomainEvent<MediaProcessedData, 'media.processed'>>;
+  mediaProcessed(data: MediaProcessedData, eventId: string): Promise<EventOf<typeof mediaProcessed>>;
 }

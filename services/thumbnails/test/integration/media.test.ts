@@ -7,7 +7,9 @@ import { createTestUser } from '../../../../test/support/users';
 import type { TestUser } from '../../../../test/support/users';
 import { cameraJpeg, exifHasGps, hugeBlankPng, solidPng, topAndBottom } from '../support/images';
 import { eventually, listenToTopic, listKeys, localS3, publishEvent } from '../support/local-aws';
-import type { ReceivedEvent, TopicListener } from '../support/local-aws';
+import type { TopicListener } from '../support/local-aws';
+import type { EventEnvelope } from '@photonotes/shared/contracts/event';
+import { userDeleted } from '@photonotes/shared/contracts/user-events';
 
 jest.setTimeout(60_000);
 
@@ -80,10 +82,10 @@ async function processed(user: TestUser, key: string): Promise<MediaView> {
   return view;
 }
 
-async function eventFor(key: string): Promise<ReceivedEvent<MediaProcessed>> {
+async function eventFor(key: string): Promise<EventEnvelope<MediaProcessed>> {
   const event = await eventually(async () => mediaEvents.events.find((e) => e.type === 'media.processed' && (e.data as MediaProcessed).key === key));
   if (!event) throw new Error(`no media.processed for ${key}`);
-  return event as ReceivedEvent<MediaProcessed>;
+  return event as EventEnvelope<MediaProcessed>;
 }
 
 const sizesOf = (thumbnails: MediaView['thumbnails']) =>
@@ -262,7 +264,7 @@ describe('user.deleted', () => {
     expect(await listKeys(s3, `thumbs/${carol.userId}/`)).toHaveLength(3);
 
     // Act
-    await publishEvent('user-events', 'user.deleted', { userId: carol.userId });
+    await publishEvent(userDeleted, { userId: carol.userId });
 
     // Assess
     const gone = await eventually(async () => {

@@ -1,6 +1,7 @@
 // In-memory stand-ins for the thumbnails ports, for unit tests of the domain.
 import type { Clock } from '@photonotes/shared/clock';
-import type { DomainEvent } from '@photonotes/shared/domain-event';
+import type { EventOf } from '@photonotes/shared/contracts/event';
+import type { mediaProcessed } from '@photonotes/shared/contracts/media-events';
 import { createLogger } from '@photonotes/shared/log';
 import type { Logger } from '@photonotes/shared/log';
 import type { MediaRecord } from '../../src/domain/media';
@@ -161,15 +162,23 @@ export function fakeImage(description: { format: 'jpeg' | 'png' | 'webp'; width:
 }
 
 export class FakeMediaEvents implements MediaEvents {
-  readonly published: Array<DomainEvent<MediaProcessedData, 'media.processed'>> = [];
+  readonly published: Array<EventOf<typeof mediaProcessed>> = [];
   failNext = false;
 
-  async mediaProcessed(data: MediaProcessedData, eventId: string): Promise<DomainEvent<MediaProcessedData, 'media.processed'>> {
+  async mediaProcessed(data: MediaProcessedData, eventId: string): Promise<EventOf<typeof mediaProcessed>> {
     if (this.failNext) {
       this.failNext = false;
       throw new Error('SNS is down');
     }
-    const event = { id: eventId, type: 'media.processed' as const, source: 'thumbnails', occurredAt: new Date().toISOString(), data: structuredClone(data) };
+    const event = {
+      id: eventId,
+      type: 'media.processed' as const,
+      version: 1 as const,
+      source: 'thumbnails',
+      occurredAt: new Date().toISOString(),
+      correlationId: eventId,
+      data: structuredClone(data),
+    };
     this.published.push(event);
     return event;
   }

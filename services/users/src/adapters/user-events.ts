@@ -1,16 +1,18 @@
-// The `user-events` topic: what other services learn about accounts.
-import { createEventPublisher } from '@photonotes/shared/sns';
+// The `user-events` topic: what other services learn about accounts (shared/src/contracts/user-events.ts).
+import { userDeleted } from '@photonotes/shared/contracts/user-events';
+import { eventPublisher } from '@photonotes/shared/sns';
 import type { EventPublisher } from '@photonotes/shared/sns';
 import type { UserEvents } from '../domain/account-deletion';
 
-export function userEvents(publisher: EventPublisher): UserEvents {
+export function userEvents(publisher: EventPublisher<typeof userDeleted>): UserEvents {
   return {
     async userDeleted(userId) {
-      await publisher.publish('user.deleted', { userId }, { id: `user.deleted:${userId}` });
+      // The correlation id is the DELETE /users/me request's (set by the HTTP chain).
+      await publisher.publish({ userId }, { id: `user.deleted:${userId}` });
     },
   };
 }
 
 export function userEventsOnTopic(topicArn: string): UserEvents {
-  return userEvents(createEventPublisher({ topicArn, source: 'users' }));
+  return userEvents(eventPublisher(userDeleted, { topicArn }));
 }

@@ -1,4 +1,7 @@
 // Profiles and account deletion through the gateway.
+import { randomUUID } from 'node:crypto';
+import { parseEvent } from '@photonotes/shared/contracts/event';
+import { userDeleted } from '@photonotes/shared/contracts/user-events';
 import { api } from '../../../../test/support/api';
 import type { ErrorBody } from '../../../../test/support/api';
 import { createTestUser } from '../../../../test/support/users';
@@ -181,12 +184,13 @@ describe('DELETE /users/me', () => {
     await listener.close();
   });
 
-  test('removes the account and the profile at once and publishes user.deleted', async () => {
+  test('removes the account and the profile at once and publishes user.deleted, correlated with the request', async () => {
     // Prepare
     const [user, viewer] = await Promise.all([createTestUser('leaving'), createTestUser('viewer')]);
+    const requestId = `delete-${randomUUID()}`;
 
     // Act
-    const res = await api('/users/me', { method: 'DELETE', token: user.accessToken });
+    const res = await api('/users/me', { method: 'DELETE', token: user.accessToken, headers: { 'x-request-id': requestId } });
 
     // Assess
     expect(res.status).toBe(204);
@@ -198,7 +202,8 @@ describe('DELETE /users/me', () => {
     const event = await eventually(() =>
       listener.messages.find((message) => (message as { type?: string; data?: { userId?: string } }).data?.userId === user.userId),
     );
-    expect(event).toEqual({ id: expect.any(String), type: 'user.deleted', source: 'users', occurredAt: expect.any(String), data: { userId: user.userId } });
+    expect(event).toEqual({ id: expect.any(String), type: 'user.deleted', version: 1, source: 'users', occurredAt: expect.any(String), correlationId: requestId, data: { userId: user.userId } });
+    expect(parseEvent(userDeleted, JSON.stringify(event)).kind).toBe('parsed');
   });
 
   test('a repeated DELETE is harmless (204), and the email can sign up again as a new user', async () => {

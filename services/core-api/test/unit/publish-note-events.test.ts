@@ -1,0 +1,170 @@
+// The notes table's stream → note.changed: what each kind of record becomes on the topic, read back with the
+// consumers' contract; the records it leaves alone; and failures reported for redelivery.
+import type { PublishCommand } from '@aws-sdk/client-sns';
+import { parseEvent } from '@photonotes/shared/contracts/event';
+import { noteChanged } from '@photonotes/shared/contracts/note-events';
+import type { NoteItemImage } from '@photonotes/shared/contracts/notes-stream';
+import { createLogger } from '@photonotes/shared/log';
+import { lambdaContext } from '@photonotes/shared/testing/api-event';
+import { streamRecord } from '@photonotes/shared/testing/lambda-events';
+import { noteEventsTopic } from '../../src/adapters/note-events-topic';
+import { publishNoteEventsHandler } from '../../src/functions/publish-note-events';
+
+function setup() {
+  const sent: PublishCommand[] = [];
+  const sns = {
+    failNext: false,
+    send: async (command: PublishCommand) => {
+      if (sns.failNext) {
+        sns.failNext = false;
+        throw new Error('SNS is down');
+      }
+      sent.push(command);
+      return {};
+    },
+  };
+  const build = jest.fn(() => ({ events: noteEventsTopic('arn:aws:sns:us-east-1:123456789012:note-events', sns) }));
+  const handler = publishNoteEventsHandler(build, createLogger({ service: 'core-api', level: 'silent' }));
+  const published = () =>
+    sent.map((command) => {
+      const result = parseEvent(noteChanged, command.input.Message ?? '');
+      if (result.kind !== 'parsed') throw new Error(`published a message the contract refuses: ${JSON.stringify(result)}`);
+      return result.value;
+    });
+  return { handler, published, sns, build };
+}
+
+function noteItem(overrides: Partial<NoteItemImage> = {}): Record<string, unknown> {
+  const image = {
+    entity: 'note',
+    id: 'n1',
+    ownerId: 'alice',
+    title: 'Harbour',
+    body: 'A long private text that note.changed does not carry.',
+    tags: ['sea'],
+    visibility: 'private',
+    sharedWith: [],
+    photo: { key: 'uploads/alice/k.jpg', status: 'pending', thumbnails: null },
+    version: 1,
+    createdAt: '2026-11-28T09:00:00.000Z',
+    updatedAt: '2026-11-28T09:00:00.000Z',
+    correlationId: 'req-create-0001',
+    ...overrides,
+  } satisfies NoteItemImage;
+  return { pk: 'NOTE#n1', sk: 'NOTE', gsi1pk: 'OWNER#alice', gsi1sk: 'x', createHash: 'h', changeSeq: 7, ...image };
+}
+
+const keys = { pk: 'NOTE#n1', sk: 'NOTE' };
+const v1 = noteItem();
+const v2 = noteItem({ version: 2, sharedWith: ['bob'], updatedAt: '2026-11-28T09:05:00.000Z', correlationId: 'req-share-0002' });
+
+describe('publishing note changes', () => {
+  it('announces a created note, without its body, under the id of the request that wrote it', async () => {
+    // Prepare
+    const { handler, published } = setup();
+
+    // Act
+    const result = await handler({ Records: [streamRecord('100', 'INSERT', { keys, newItem: v1 })] }, lambdaContext());
+
+    // Assess
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(published()).toEqual([
+      {
+        id: 'note.changed:n1:1',
+        type: 'note.changed',
+        version: 1,
+        source: 'core-api',
+        occurredAt: '2026-11-28T09:00:00.000Z',
+        correlationId: 'req-create-0001',
+        data: {
+          noteId: 'n1',
+          ownerId: 'alice',
+          version: 1,
+          change: 'created',
+          title: 'Harbour',
+          tags: ['sea'],
+          visibility: 'private',
+          sharedWith: [],
+          photoStatus: 'pending',
+          createdAt: '2026-11-28T09:00:00.000Z',
+          updatedAt: '2026-11-28T09:00:00.000Z',
+          previous: null,
+        },
+      },
+    ]);
+  });
+
+  it('announces an update with who could see the note before it', async () => {
+    // Prepare
+    const { handler, published } = setup();
+
+    // Act
+    await handler({ Records: [streamRecord('200', 'MODIFY', { keys, newItem: v2, oldItem: v1 })] }, lambdaContext());
+
+    // Assess
+    expect(published()).toEqual([
+      expect.objectContaining({
+        id: 'note.changed:n1:2',
+        correlationId: 'req-share-0002',
+        data: expect.objectContaining({ version: 2, change: 'updated', sharedWith: ['bob'], previous: { version: 1, visibility: 'private', sharedWith: [] } }),
+      }),
+    ]);
+  });
+
+  it('announces a deletion with the note as it was, starting a correlation of its own', async () => {
+    // Prepare
+    const { handler, published } = setup();
+
+    // Act
+    await handler({ Records: [streamRecord('300', 'REMOVE', { keys, oldItem: v2 })] }, lambdaContext());
+
+    // Assess
+    const [event] = published();
+    expect(event).toMatchObject({ id: 'note.changed:n1:2:deleted', correlationId: 'note.changed:n1:2:deleted', data: { version: 2, change: 'deleted', sharedWith: ['bob'], previous: null } });
+  });
+
+  it('publishes a redelivered record again under the same id, so consumers see a repeat', async () => {
+    // Prepare
+    const { handler, published } = setup();
+    const record = streamRecord('100', 'INSERT', { keys, newItem: v1 });
+
+    // Act
+    await handler({ Records: [record] }, lambdaContext());
+    await handler({ Records: [record] }, lambdaContext());
+
+    // Assess
+    expect(published().map((event) => event.id)).toEqual(['note.changed:n1:1', 'note.changed:n1:1']);
+  });
+
+  it('leaves the table’s other items alone, and fails a note item it cannot read', async () => {
+    // Prepare
+    const { handler, published } = setup();
+    const share = streamRecord('100', 'INSERT', { keys: { pk: 'NOTE#n1', sk: 'SHARE#bob' }, newItem: { pk: 'NOTE#n1', sk: 'SHARE#bob', entity: 'share', note: v1 } });
+    const broken = streamRecord('200', 'INSERT', { keys, newItem: { ...v1, ownerId: undefined } });
+
+    // Act
+    const result = await handler({ Records: [share, broken] }, lambdaContext());
+
+    // Assess
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '200' }] });
+    expect(published()).toEqual([]);
+  });
+
+  it('reports a record it could not publish, for redelivery; builds the topic client once, at the first record', async () => {
+    // Prepare
+    const { handler, published, sns, build } = setup();
+    sns.failNext = true;
+    const builtBefore = build.mock.calls.length;
+
+    // Act
+    const failed = await handler({ Records: [streamRecord('100', 'INSERT', { keys, newItem: v1 })] }, lambdaContext());
+    const retried = await handler({ Records: [streamRecord('100', 'INSERT', { keys, newItem: v1 })] }, lambdaContext());
+
+    // Assess
+    expect(builtBefore).toBe(0);
+    expect(failed).toEqual({ batchItemFailures: [{ itemIdentifier: '100' }] });
+    expect(retried).toEqual({ batchItemFailures: [] });
+    expect(published()).toHaveLength(1);
+    expect(build).toHaveBeenCalledTimes(1);
+  });
+});

@@ -1,0 +1,225 @@
+import { correlationId } from '../../src/correlation';
+import { applied, ignored, streamConsumer } from '../../src/consumers/dynamodb-stream';
+import type { StreamRecord } from '../../src/consumers/dynamodb-stream';
+import { lambdaContext } from '../../src/testing/api-event';
+import { streamRecord } from '../../src/testing/lambda-events';
+import { captureLogger } from '../support/log-capture';
+import { itemRecord, itemStream } from './support';
+
+type Item = StreamRecord<{ entity: 'item'; id: string; title: string; version: number; correlationId?: string | undefined }>;
+
+describe('streamConsumer', () => {
+  test('hands over typed, unmarshalled records in order', async () => {
+    // Prepare
+    const seen: Item[] = [];
+    const { logger } = captureLogger();
+    const handler = streamConsumer({ service: 'tests', contract: itemStream, deps: () => ({}), logger }, async (record) => {
+      seen.push(record);
+      return applied();
+    });
+
+    // Act
+    const result = await handler({ Records: [itemRecord('100', 'INSERT', 'a'), itemRecord('200', 'REMOVE')] }, lambdaContext());
+
+    // Assess
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(seen).toEqual([
+      {
+        eventName: 'INSERT',
+        eventId: 'event-100',
+        sequenceNumber: '100',
+        approximateCreatedAt: '2026-11-28T09:00:00.000Z',
+        newImage: { entity: 'item', id: 'i100', title: 'a', version: 2 },
+        oldImage: undefined,
+      },
+      {
+        eventName: 'REMOVE',
+        eventId: 'event-200',
+        sequenceNumber: '200',
+        approximateCreatedAt: '2026-11-28T09:00:00.000Z',
+        newImage: undefined,
+        oldImage: { entity: 'item', id: 'i200', title: 'old', version: 1 },
+      },
+    ]);
+  });
+
+  test('reads the record’s creation time as AWS sends it (epoch seconds) and as the local streams plugin does (a Date)', async () => {
+    // Prepare
+    const times: Array<string | undefined> = [];
+    const { logger } = captureLogger();
+    const handler = streamConsumer({ service: 'tests', contract: itemStream, deps: () => ({}), logger }, async (record) => {
+      times.push(record.approximateCreatedAt);
+      return applied();
+    });
+    const local = itemRecord('200');
+    (local.dynamodb as { ApproximateCreationDateTime: unknown }).ApproximateCreationDateTime = new Date('2026-11-28T09:00:01.500Z');
+
+    // Act
+    await handler({ Records: [itemRecord('100'), local] }, lambdaContext());
+
+    // Assess
+    expect(times).toEqual(['2026-11-28T09:00:00.000Z', '2026-11-28T09:00:01.500Z']);
+  });
+
+  test('stops at the first failure and reports it, so the batch resumes from there in order', async () => {
+    // Prepare
+    const processed: string[] = [];
+    const { logger, entries } = captureLogger();
+    const handler = streamConsumer({ service: 'tests', contract: itemStream, deps: () => ({}), logger }, async (record) => {
+      if (record.sequenceNumber === '200') throw new Error('index write failed');
+      processed.push(record.sequenceNumber);
+      return applied();
+    });
+
+    // Act
+    const result = await handler({ Records: ['100', '200', '300'].map((seq) => itemRecord(seq)) }, lambdaContext());
+
+    // Assess
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '200' }] });
+    expect(processed).toEqual(['100']);
+    expect(entries()).toContainEqual(expect.objectContaining({ level: 'error', sequenceNumber: '200', eventId: 'event-200', reason: 'Error: index write failed' }));
+  });
+
+  test('a record the contract cannot read fails with its sequence number and a log line; it is never skipped', async () => {
+    // Prepare
+    const handled = jest.fn(async () => applied());
+    const { logger, entries } = captureLogger();
+    const handler = streamConsumer({ service: 'tests', contract: itemStream, deps: () => ({}), logger }, handled);
+    const malformed = streamRecord('150', 'INSERT', { newItem: { entity: 'item', id: 'bad', title: 42, version: 1 } });
+
+    // Act
+    const result = await handler({ Records: [itemRecord('100'), malformed, itemRecord('200')] }, lambdaContext());
+
+    // Assess
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '150' }] });
+    expect(handled).toHaveBeenCalledTimes(1);
+    const failure = entries().find((entry) => entry.level === 'error');
+    expect(failure).toMatchObject({ sequenceNumber: '150', eventId: 'event-150', issues: [expect.stringMatching(/^newImage\.title: /)] });
+  });
+
+  test('a record without a sequence number fails the whole batch', async () => {
+    // Prepare
+    const { logger } = captureLogger();
+    const handler = streamConsumer({ service: 'tests', contract: itemStream, deps: () => ({}), logger }, async () => applied());
+
+    // Act
+    const result = await handler({ Records: [{ eventName: 'INSERT', dynamodb: { NewImage: { entity: { S: 'item' } } } }] }, lambdaContext());
+
+    // Assess
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '' }] });
+  });
+
+  test('ignores the table’s other items and reports what the handler ignored, with its reason', async () => {
+    // Prepare
+    const handled: string[] = [];
+    const { logger, entries } = captureLogger();
+    const handler = streamConsumer({ service: 'tests', contract: itemStream, deps: () => ({}), logger }, async (record) => {
+      handled.push(record.sequenceNumber);
+      return ignored('stale version');
+    });
+    const other = streamRecord('100', 'INSERT', { newItem: { entity: 'counter', value: 1 } });
+
+    // Act
+    const result = await handler({ Records: [other, itemRecord('200')] }, lambdaContext());
+
+    // Assess
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(handled).toEqual(['200']);
+    expect(entries()).toContainEqual(expect.objectContaining({ level: 'info', sequenceNumber: '200', message: 'Record ignored', reason: 'stale version' }));
+  });
+
+  test('builds its dependencies at the first record, once, and again only after a build that threw', async () => {
+    // Prepare
+    const { logger } = captureLogger();
+    let builds = 0;
+    const deps = jest.fn(() => {
+      builds++;
+      if (builds === 1) throw new Error('NOTES_TABLE is not set');
+      return { built: builds };
+    });
+    const seen: number[] = [];
+    const handler = streamConsumer({ service: 'tests', contract: itemStream, deps, logger }, async (_record, ctx) => {
+      seen.push(ctx.deps.built);
+      return applied();
+    });
+    const before = deps.mock.calls.length;
+
+    // Act
+    const first = await handler({ Records: [itemRecord('100')] }, lambdaContext());
+    const second = await handler({ Records: [itemRecord('100'), itemRecord('200')] }, lambdaContext());
+    await handler({ Records: [itemRecord('300')] }, lambdaContext());
+
+    // Assess
+    expect(before).toBe(0);
+    expect(first).toEqual({ batchItemFailures: [{ itemIdentifier: '100' }] });
+    expect(second).toEqual({ batchItemFailures: [] });
+    expect(deps).toHaveBeenCalledTimes(2);
+    expect(seen).toEqual([2, 2, 2]);
+  });
+
+  test('runs each record under the correlation id it carries', async () => {
+    // Prepare
+    const seen: Array<string | undefined> = [];
+    const { logger, entries } = captureLogger();
+    const handler = streamConsumer(
+      { service: 'tests', contract: itemStream, deps: () => ({}), logger, correlationOf: (record) => record.newImage?.correlationId },
+      async () => {
+        seen.push(correlationId());
+        return applied();
+      },
+    );
+    const written = streamRecord('100', 'INSERT', { newItem: { entity: 'item', id: 'i1', title: 't', version: 1, correlationId: 'req-abcdefgh' } });
+
+    // Act
+    await handler({ Records: [written, itemRecord('200', 'REMOVE')] }, lambdaContext());
+
+    // Assess
+    expect(seen).toEqual(['req-abcdefgh', undefined]);
+    expect(entries()).toContainEqual(expect.objectContaining({ sequenceNumber: '100', correlationId: 'req-abcdefgh', message: 'Record applied' }));
+  });
+
+  test('with concurrency, handles records side by side', async () => {
+    // Prepare
+    let running = 0;
+    let mostAtOnce = 0;
+    const { logger } = captureLogger();
+    const handler = streamConsumer({ service: 'tests', contract: itemStream, deps: () => ({}), logger, concurrency: 3 }, async () => {
+      running++;
+      mostAtOnce = Math.max(mostAtOnce, running);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      running--;
+      return applied();
+    });
+
+    // Act
+    const result = await handler({ Records: ['100', '200', '300', '400', '500'].map((seq) => itemRecord(seq)) }, lambdaContext());
+
+    // Assess
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(mostAtOnce).toBe(3);
+  });
+
+  test('with concurrency, tries every record and reports the earliest failure in stream order', async () => {
+    // Prepare
+    const processed: string[] = [];
+    const { logger, entries } = captureLogger();
+    const handler = streamConsumer({ service: 'tests', contract: itemStream, deps: () => ({}), logger, concurrency: 4 }, async (record) => {
+      // The later failure finishes first: the report must still name the earlier one.
+      if (record.sequenceNumber === '200') {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        throw new Error('push failed');
+      }
+      if (record.sequenceNumber === '400') throw new Error('push failed too');
+      processed.push(record.sequenceNumber);
+      return applied();
+    });
+
+    // Act
+    const result = await handler({ Records: ['100', '200', '300', '400', '500'].map((seq) => itemRecord(seq)) }, lambdaContext());
+
+    // Assess
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '200' }] });
+    expect(processed.sort()).toEqual(['100', '300', '500']);
+    expect(entries().filter((entry) => entry.level === 'error').map((entry) => entry.sequenceNumber)).toEqual(['400', '200']);
+  });
+});

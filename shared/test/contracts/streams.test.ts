@@ -1,0 +1,127 @@
+// The notes table's stream contract and the S3 notification contract: which records they cover, and what they
+// make of covered ones.
+import { notesStream } from '../../src/contracts/notes-stream';
+import type { NoteItemImage } from '../../src/contracts/notes-stream';
+import { s3ObjectCreated } from '../../src/contracts/s3-object-created';
+import { parseStreamChange } from '../../src/contracts/stream';
+import { s3Event } from '../../src/testing/lambda-events';
+
+const noteItem = {
+  pk: 'NOTE#n1',
+  sk: 'NOTE',
+  entity: 'note',
+  gsi1pk: 'OWNER#u1',
+  gsi1sk: '2026-11-28T09:00:00.000Z#n1',
+  createHash: 'internal',
+  changeSeq: 1,
+  id: 'n1',
+  ownerId: 'u1',
+  title: 'T',
+  body: 'B',
+  tags: ['a'],
+  visibility: 'private',
+  sharedWith: ['u2'],
+  photo: null,
+  version: 2,
+  createdAt: '2026-11-28T09:00:00.000Z',
+  updatedAt: '2026-11-28T09:05:00.000Z',
+  correlationId: 'req-12345678',
+};
+
+const note = {
+  entity: 'note',
+  id: 'n1',
+  ownerId: 'u1',
+  title: 'T',
+  body: 'B',
+  tags: ['a'],
+  visibility: 'private',
+  sharedWith: ['u2'],
+  photo: null,
+  version: 2,
+  createdAt: '2026-11-28T09:00:00.000Z',
+  updatedAt: '2026-11-28T09:05:00.000Z',
+  correlationId: 'req-12345678',
+};
+
+describe('notes stream v1', () => {
+  it('gives the note fields of both images, without the table internals', () => {
+    // Act
+    const result = parseStreamChange(notesStream, { eventName: 'MODIFY', newImage: noteItem, oldImage: { ...noteItem, version: 1, sharedWith: [] } });
+
+    // Assess
+    expect(result).toEqual({ kind: 'parsed', value: { eventName: 'MODIFY', newImage: note, oldImage: { ...note, version: 1, sharedWith: [] } } });
+  });
+
+  it('reads a deletion from its old image, and sharedWith stored as a string set', () => {
+    // Act
+    const result = parseStreamChange(notesStream, { eventName: 'REMOVE', newImage: undefined, oldImage: { ...noteItem, sharedWith: new Set(['u2', 'u3']) } });
+
+    // Assess
+    expect(result).toEqual({ kind: 'parsed', value: { eventName: 'REMOVE', newImage: undefined, oldImage: { ...note, sharedWith: ['u2', 'u3'] } } });
+  });
+
+  it('calls the other items of the table foreign', () => {
+    // Act
+    const results = [
+      parseStreamChange(notesStream, { eventName: 'INSERT', newImage: { ...noteItem, sk: 'SHARE#u2', entity: 'share' }, oldImage: undefined }),
+      parseStreamChange(notesStream, { eventName: 'MODIFY', newImage: { pk: 'FEED#u1', sk: 'HEAD', entity: 'feed-head' }, oldImage: { pk: 'FEED#u1', sk: 'HEAD', entity: 'feed-head' } }),
+      parseStreamChange(notesStream, { eventName: 'REMOVE', newImage: undefined, oldImage: undefined }),
+    ];
+
+    // Assess
+    expect(results.map((result) => result.kind)).toEqual(['foreign', 'foreign', 'foreign']);
+  });
+
+  it('calls a note item it cannot read invalid, naming the image and the field', () => {
+    // Act
+    const result = parseStreamChange(notesStream, { eventName: 'MODIFY', newImage: { ...noteItem, version: 'two' }, oldImage: { ...noteItem, title: undefined } });
+
+    // Assess
+    expect(result).toEqual({ kind: 'invalid', issues: [expect.stringMatching(/^newImage\.version: /), expect.stringMatching(/^oldImage\.title: /)] });
+  });
+
+  it('holds the writer to the item shape at compile time', () => {
+    // Prepare: what core-api's repository does with `satisfies NoteItemImage`.
+    const { pk: _pk, sk: _sk, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, createHash: _hash, changeSeq: _seq, ...image } = { ...noteItem, entity: 'note' as const, visibility: 'private' as const };
+    const written = image satisfies NoteItemImage;
+    const { ownerId: _owner, ...withoutOwner } = written;
+    // @ts-expect-error a note item without ownerId is not one
+    const broken: NoteItemImage = withoutOwner;
+
+    // Act
+    const results = [parseStreamChange(notesStream, { eventName: 'INSERT', newImage: written, oldImage: undefined }), parseStreamChange(notesStream, { eventName: 'INSERT', newImage: broken, oldImage: undefined })];
+
+    // Assess
+    expect(results.map((result) => result.kind)).toEqual(['parsed', 'invalid']);
+  });
+});
+
+describe('s3:ObjectCreated v1', () => {
+  it('decodes keys the way S3 encodes them ("+" for space, %XX escapes) and names the S3 request', () => {
+    // Act
+    const result = s3ObjectCreated.parse(s3Event('uploads/u1/my+photo%C3%A9%2B1.jpg').Records[0]);
+
+    // Assess
+    expect(result).toEqual({
+      kind: 'parsed',
+      value: { eventName: 'ObjectCreated:Put', bucket: 'media', key: 'uploads/u1/my photoé+1.jpg', size: 1000, eTag: 'etag-0', requestId: 's3-request-0' },
+    });
+  });
+
+  it('calls other S3 notifications foreign and an unreadable created object invalid', () => {
+    // Prepare
+    const [record] = s3Event('uploads/a.jpg').Records;
+
+    // Act
+    const results = [
+      s3ObjectCreated.parse({ ...record, eventName: 'ObjectRemoved:Delete' }),
+      s3ObjectCreated.parse({ Event: 's3:TestEvent' }),
+      s3ObjectCreated.parse({ ...record, s3: { bucket: { name: 'media' }, object: {} } }),
+      s3ObjectCreated.parse({ ...record, s3: { bucket: { name: 'media' }, object: { key: 'uploads/%E0%A4%A.jpg' } } }),
+    ];
+
+    // Assess
+    expect(results.map((result) => result.kind)).toEqual(['foreign', 'foreign', 'invalid', 'invalid']);
+  });
+});
