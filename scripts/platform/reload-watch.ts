@@ -1,7 +1,8 @@
 // Tells the developer when an edit took effect. serverless-esbuild watches each service's sources and
 // shared/src (serverless.common.yml, esbuild.watch), rebuilds, and makes serverless-offline drop its loaded
 // handlers, so the next request or event runs the new code. This module only watches the sources and the
-// build output, and reports "<service> reloaded (<file>)" once a service's rebuilt handlers are written.
+// build output, and reports "<service> reloaded (<file>)" once serverless-offline has dropped the old handlers:
+// the services' esbuild-on-demand plugin (scripts/serverless/esbuild-on-demand.cjs) then writes a marker file.
 import { existsSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { repoRoot, type ServiceDefinition } from './service-definitions';
@@ -9,6 +10,9 @@ import { repoRoot, type ServiceDefinition } from './service-definitions';
 export interface ReloadWatcher {
   close(): void;
 }
+
+/** Written into the build directory once serverless-offline has dropped a service's old handlers. */
+export const reloadMarkerName = '.reloaded';
 
 /** Where serverless-esbuild writes a service's handlers while `sls offline` runs. */
 export function buildDirOf(service: ServiceDefinition): string {
@@ -45,10 +49,11 @@ export function watchForReloads(services: ServiceDefinition[], onReload: (servic
   for (const service of services) watchDir(path.join(service.dir, 'src'), sourceChanged);
 
   for (const service of services) {
-    watchDir(buildDirOf(service), () => {
+    watchDir(buildDirOf(service), (file) => {
+      if (path.basename(file) !== reloadMarkerName) return;
       const changed = pending.get(service.name);
       if (!changed) return;
-      // A rebuild writes many files: report once it has settled.
+      // An edit can start more than one rebuild (an editor's save is several events): report once.
       clearTimeout(timers.get(service.name));
       timers.set(
         service.name,

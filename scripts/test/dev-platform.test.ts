@@ -9,7 +9,7 @@ import { lanAddress } from '../platform/net';
 import { platformPorts } from '../platform';
 import { parseJavaMajor } from '../platform/java';
 import { formatForTerminal, showInTerminal } from '../platform/log-filter';
-import { affectedServices, watchForReloads } from '../platform/reload-watch';
+import { affectedServices, reloadMarkerName, watchForReloads } from '../platform/reload-watch';
 import { loadServiceDefinitions, repoRoot, type ServiceDefinition } from '../platform/service-definitions';
 import { findChromium } from '../../test/support/browser';
 
@@ -104,7 +104,7 @@ describe('hot reload', () => {
     expect(affectedServices(path.join(repoRoot, 'services', 'search', 'test', 'unit', 'x.test.ts'), services)).toEqual([]);
   });
 
-  it('reports a service once its rebuilt handlers are written after a source edit', async () => {
+  it('reports a service once serverless-offline has dropped its old handlers after a source edit', async () => {
     // Prepare: a service directory with sources and a build output, as serverless-esbuild leaves them.
     const dir = mkdtempSync(path.join(tmpdir(), 'photonotes-reload-'));
     const buildDir = path.join(dir, '.esbuild', '.build', 'src', 'functions');
@@ -114,16 +114,22 @@ describe('hot reload', () => {
     const reloads: string[] = [];
     const watcher = watchForReloads([service], (name, changed) => reloads.push(`${name} ${changed}`));
 
+    const marker = path.join(dir, '.esbuild', '.build', reloadMarkerName);
     try {
-      // Act: a build without a source edit is not a reload; an edit then a build is.
-      writeFileSync(path.join(buildDir, 'a.js'), '1');
+      // Act: a reload without a source edit is not reported; nor are an edit's rebuilt files before serverless-offline
+      // has dropped the old handlers (the marker); the marker after an edit is.
+      writeFileSync(marker, '1');
       await new Promise((resolve) => setTimeout(resolve, 600));
       writeFileSync(path.join(dir, 'src', 'functions', 'a.ts'), 'export {}');
       await new Promise((resolve) => setTimeout(resolve, 200));
       writeFileSync(path.join(buildDir, 'a.js'), '2');
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      const beforeMarker = [...reloads];
+      writeFileSync(marker, '2');
       await new Promise((resolve) => setTimeout(resolve, 900));
 
       // Assess
+      expect(beforeMarker).toEqual([]);
       expect(reloads).toEqual([`demo ${path.relative(repoRoot, path.join(dir, 'src', 'functions', 'a.ts'))}`]);
     } finally {
       watcher.close();
