@@ -7,10 +7,11 @@ export interface JsonObject {
   [key: string]: JsonValue;
 }
 
+/** A plain object (an object literal or JSON.parse's), from whichever realm made it. */
 export function isJsonObject(value: unknown): value is JsonObject {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const prototype: unknown = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
+  return prototype === null || Object.getPrototypeOf(prototype) === null;
 }
 
 /** An object or array counts one level, plus its deepest member: `{ a: 1 }` is 1, `{ a: { b: 1 } }` is 2. */
