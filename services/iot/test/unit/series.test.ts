@@ -7,7 +7,7 @@ import { decide, recordReading } from '../../src/domain/series';
 import type { IncomingReading } from '../../src/domain/series';
 import { aggregatesOf, deliveries as generate, expectedRaw, sortedEntries } from '../support/telemetry-model';
 import { seededRandom, shuffle, testDeps } from './support/iot-deps';
-import type { FakeTelemetry } from './support/fake-stores';
+import type { FakeTelemetry } from './support/fake-telemetry';
 
 const thingId = '00000000-0000-4000-8000-00000000aaaa';
 const noRules: RuleSet = { version: 0, rules: [] };

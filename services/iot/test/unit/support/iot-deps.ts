@@ -4,7 +4,8 @@ import type { FiredAlert } from '../../../src/domain/alerts';
 import type { IotDeps } from '../../../src/domain/deps';
 import type { DesiredMessage } from '../../../src/domain/state';
 import { defaultRetention } from '../../../src/domain/resolutions';
-import { FakeIot, FakeTelemetry } from './fake-stores';
+import { FakeTelemetry } from './fake-telemetry';
+import { FakeIot } from './fake-things';
 
 export const owner = { userId: 'owner-1' };
 export const stranger = { userId: 'stranger-1' };
