@@ -4,8 +4,9 @@ import { mkdirSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { createDeclaredTopics, startCognitoLocal, startDynamoDbLocal, startSnsServer, localCredentials, localRegion, quietSdkEnv, type CognitoLocal } from './emulators';
+import { createDeclaredTopics, startCognitoLocal, startDynamoDbLocal, startSnsServer, localAccountId, localCredentials, localRegion, quietSdkEnv, type CognitoLocal } from './emulators';
 import { startGateway } from './gateway';
+import { iotEnvironment, startIotTwin, type IotTwin } from './iot';
 import { assertPortsFree, canConnect, waitFor } from './net';
 import { emulatorPorts as portsAt } from '../config/ports.cjs';
 import { assertJavaAvailable } from './java';
@@ -43,6 +44,8 @@ export interface Platform {
   baseUrl: string;
   services: ServiceDefinition[];
   cognito: CognitoLocal;
+  /** The local AWS IoT Core broker devices connect to; null when no service declares IoT. */
+  mqttUrl: string | null;
   env: Record<string, string>;
   readyInMs: number;
   stop(): Promise<void>;
@@ -60,6 +63,8 @@ export function platformPorts(offset: number): Array<{ port: number; owner: stri
     { port: emulators.sns, owner: 'SNS emulator' },
     { port: emulators.s3, owner: 'S3 emulator' },
     { port: emulators.cognito, owner: 'cognito-local' },
+    { port: emulators.mqtt, owner: 'MQTT broker' },
+    { port: emulators.iotData, owner: 'IoT data plane' },
     ...loadServiceDefinitions(repoRoot, offset).flatMap((s) => [
       { port: s.httpPort, owner: `${s.name} http` },
       { port: s.lambdaPort, owner: `${s.name} lambda` },
@@ -82,6 +87,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     { port: emulatorPorts.sns, owner: 'SNS emulator' },
     { port: emulatorPorts.s3, owner: 'S3 emulator' },
     { port: emulatorPorts.cognito, owner: 'cognito-local' },
+    { port: portsAt(portOffset).mqtt, owner: 'MQTT broker' },
+    { port: portsAt(portOffset).iotData, owner: 'IoT data plane' },
     ...services.flatMap((s) => [
       { port: s.httpPort, owner: `${s.name} http` },
       { port: s.lambdaPort, owner: `${s.name} lambda` },
@@ -99,6 +106,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   let snsServer: Server | null = null;
   let gateway: Server | null = null;
   let reloads: ReloadWatcher | null = null;
+  let iot: IotTwin | null = null;
 
   const stop = async () => {
     reloads?.close();
@@ -106,6 +114,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     gateway?.close();
     snsServer?.closeAllConnections();
     snsServer?.close();
+    await iot?.stop();
     await group.stopAll();
     if (ephemeralDir) rmSync(ephemeralDir, { recursive: true, force: true });
     log.close();
@@ -134,6 +143,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const publicHost = options.publicHost ?? 'localhost';
     const baseUrl = `http://${publicHost}:${options.port}`;
     const lanMode = publicHost !== 'localhost' && publicHost !== '127.0.0.1';
+    // AWS IoT Core's local twin (scripts/platform/iot): broker, rules engine, data plane, in this process.
+    iot = await startIotTwin({ services, ports: portsAt(portOffset), host: options.host, publicHost, region: localRegion, accountId: localAccountId, dataDir: options.dataDir, log: (text) => log.line('iot', text) });
+    if (iot) ready('MQTT broker');
     const env: Record<string, string> = {
       ...(process.env as Record<string, string>),
       SLS_TELEMETRY_DISABLED: '1',
@@ -158,6 +170,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       COGNITO_USER_POOL_ID: cognito.userPoolId,
       COGNITO_CLIENT_ID: cognito.clientId,
       GATEWAY_URL: baseUrl,
+      ...iotEnvironment(portsAt(portOffset), publicHost),
       // LAN mode: the S3 emulator listens on every interface and presigned URLs name this machine's address.
       ...(lanMode ? { S3_BIND_ADDRESS: '0.0.0.0', S3_PUBLIC_HOST: publicHost } : {}),
     };
@@ -178,7 +191,11 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       port: options.port,
       host: options.host,
       services,
-      fallbackHealth: async () => ({ status: 503, body: await probeServices(services) }),
+      fallbackHealth: async () => {
+        const body = await probeServices(services);
+        if (iot) body.services.mqtt = iot.health();
+        return { status: 503, body };
+      },
     });
     ready('gateway');
     if (options.watch) {
@@ -187,7 +204,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         options.onReload?.(service, changed);
       });
     }
-    return { baseUrl, services, cognito, env, readyInMs: Date.now() - startedAt, stop };
+    return { baseUrl, services, cognito, mqttUrl: iot?.mqttUrl ?? null, env, readyInMs: Date.now() - startedAt, stop };
   } catch (error) {
     await stop();
     throw error;

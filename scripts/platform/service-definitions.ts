@@ -98,7 +98,7 @@ function localFunction(value: unknown, dir: string): RawFunction | undefined {
   return (node ?? undefined) as RawFunction | undefined;
 }
 
-function localFunctions(functions: Record<string, unknown>, dir: string): Record<string, RawFunction> {
+export function localFunctions(functions: Record<string, unknown>, dir: string): Record<string, RawFunction> {
   return Object.fromEntries(Object.entries(functions).flatMap(([name, value]) => {
     const fn = localFunction(value, dir);
     return fn ? [[name, fn]] : [];
