@@ -1,16 +1,12 @@
 // The local AWS IoT Core twin end to end, on loopback ports: the broker, rules engine and data plane from
 // scripts/platform/iot, a stand-in for serverless-offline's invoke API running the authorizer and the rule
 // targets, a real MQTT client and the real @aws-sdk/client-iot-data-plane.
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { DeleteConnectionCommand, GetRetainedMessageCommand, IoTDataPlaneClient, ListRetainedMessagesCommand, PublishCommand } from '@aws-sdk/client-iot-data-plane';
-import mqtt, { type MqttClient } from 'mqtt';
-import { startIotTwin, type IotTwin } from '../platform/iot';
+import type { MqttClient } from 'mqtt';
 import type { RuleFailure } from '../platform/iot/rules-engine';
-import type { ServiceDefinition } from '../platform/service-definitions';
-import { passwordAuthorizer, startFakeLambdaApi, type FakeLambdaApi } from './support/fake-lambda-api';
+import { passwordAuthorizer } from './support/fake-lambda-api';
+import { closed, eventually, fn, startTestTwin, type TestTwin } from './support/iot-twin';
 
 const serverlessYml = `
 service: photonotes-iot
@@ -48,35 +44,22 @@ resources:
         SigningDisabled: true
 `;
 
-const fn = (name: string) => `photonotes-iot-local-${name}`;
-let root: string;
-let lambda: FakeLambdaApi;
-let twin: IotTwin;
+let setup: TestTwin;
 let dataPlane: IoTDataPlaneClient;
 const deadLetters: RuleFailure[] = [];
-const log: string[] = [];
 const clients: MqttClient[] = [];
 let reportAttempts = 0;
+const twin = () => setup.twin;
+const lambda = () => setup.lambda;
 
-async function eventually<T>(read: () => T | undefined | null | false, what: string, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = read();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-async function connect(thingId: string, options: mqtt.IClientOptions = {}): Promise<MqttClient> {
-  const client = await mqtt.connectAsync(twin.mqttUrl.replace('localhost', '127.0.0.1'), { clientId: thingId, username: thingId, password: `pw-${thingId}`, reconnectPeriod: 0, ...options });
+async function connect(thingId: string, options: Parameters<TestTwin['connect']>[1] = {}): Promise<MqttClient> {
+  const client = await setup.connect(thingId, options);
   clients.push(client);
   return client;
 }
 
-const closed = (client: MqttClient) => new Promise<void>((resolve) => (client.connected ? client.once('close', () => resolve()) : resolve()));
 const presenceOf = (clientId: string, eventType: string) =>
-  lambda.eventsOf(fn('presence')).filter((e) => (e as { clientId?: string; eventType?: string }).clientId === clientId && (e as { eventType?: string }).eventType === eventType) as Array<Record<string, unknown>>;
+  lambda().eventsOf(fn('presence')).filter((e) => (e as { clientId?: string; eventType?: string }).clientId === clientId && (e as { eventType?: string }).eventType === eventType) as Array<Record<string, unknown>>;
 
 /** An MQTT 3.1.1 CONNECT (clean session, username, password) written by hand, to play a device that then falls silent. */
 function connectPacket(clientId: string, username: string, password: string, keepAliveSeconds: number): Buffer {
@@ -89,39 +72,24 @@ function connectPacket(clientId: string, username: string, password: string, kee
 }
 
 beforeAll(async () => {
-  root = mkdtempSync(path.join(tmpdir(), 'iot-twin-'));
-  const dir = path.join(root, 'services', 'iot');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'serverless.yml'), serverlessYml);
-  lambda = await startFakeLambdaApi({
-    [fn('iotAuthorizer')]: passwordAuthorizer,
-    [fn('ingestTelemetry')]: () => null,
-    [fn('reportState')]: () => {
-      reportAttempts += 1;
-      if (reportAttempts === 1) throw new Error('first attempt fails');
-      return null;
+  setup = await startTestTwin(
+    serverlessYml,
+    {
+      [fn('iotAuthorizer')]: passwordAuthorizer,
+      [fn('ingestTelemetry')]: () => null,
+      [fn('reportState')]: () => {
+        reportAttempts += 1;
+        if (reportAttempts === 1) throw new Error('first attempt fails');
+        return null;
+      },
+      [fn('presence')]: () => null,
+      [fn('broken')]: () => {
+        throw new Error('always broken');
+      },
     },
-    [fn('presence')]: () => null,
-    [fn('broken')]: () => {
-      throw new Error('always broken');
-    },
-  });
-  const service: ServiceDefinition = { name: 'iot', serviceName: 'photonotes-iot', dir, httpPort: 0, lambdaPort: lambda.port, routes: [], cognitoTriggers: {}, topics: [], consumesStreams: false };
-  const started = await startIotTwin({
-    services: [service],
-    ports: { mqtt: 0, iotData: 0 },
-    host: '127.0.0.1',
-    publicHost: 'localhost',
-    region: 'us-east-1',
-    accountId: '000000000000',
-    dataDir: null,
-    log: (text) => log.push(text),
-    retryDelaysMs: [50, 100],
-    onDeadLetter: (failure) => deadLetters.push(failure),
-  });
-  if (!started) throw new Error('the twin did not start');
-  twin = started;
-  dataPlane = new IoTDataPlaneClient({ endpoint: twin.dataPlaneUrl, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    { retryDelaysMs: [50, 100], onDeadLetter: (failure) => deadLetters.push(failure) },
+  );
+  dataPlane = new IoTDataPlaneClient({ endpoint: twin().dataPlaneUrl, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
 });
 
 afterEach(async () => {
@@ -130,9 +98,7 @@ afterEach(async () => {
 
 afterAll(async () => {
   dataPlane?.destroy();
-  await twin?.stop();
-  await lambda?.close();
-  rmSync(root, { recursive: true, force: true });
+  await setup?.stop();
 });
 
 describe('connecting', () => {
@@ -142,27 +108,27 @@ describe('connecting', () => {
 
     // Assess
     expect(client.connected).toBe(true);
-    const authorizations = lambda.eventsOf(fn('iotAuthorizer')) as Array<{ protocolData: { mqtt: { username: string; password: string; clientId: string } } }>;
+    const authorizations = lambda().eventsOf(fn('iotAuthorizer')) as Array<{ protocolData: { mqtt: { username: string; password: string; clientId: string } } }>;
     expect(authorizations.at(-1)).toEqual({
       signatureVerified: false,
       protocols: ['mqtt'],
       protocolData: { mqtt: { username: 'thing-a', password: Buffer.from('pw-thing-a').toString('base64'), clientId: 'thing-a' } },
       connectionMetadata: { id: expect.stringMatching(/^[0-9a-f-]{36}$/) },
     });
-    expect(twin.mqttUrl).toMatch(/^mqtt:\/\/localhost:\d+$/);
+    expect(twin().mqttUrl).toMatch(/^mqtt:\/\/localhost:\d+$/);
   });
 
   it('refuses a wrong password, and a client id the policy does not allow', async () => {
     await expect(connect('thing-a', { password: 'wrong' })).rejects.toMatchObject({ code: 5, message: 'Connection refused: Not authorized' });
     await expect(connect('thing-b', { username: 'thing-a', password: 'pw-thing-a' })).rejects.toMatchObject({ code: 5 });
-    expect(log.some((line) => line.includes('iot:Connect on client/thing-b'))).toBe(true);
+    expect(setup.log.some((line) => line.includes('iot:Connect on client/thing-b'))).toBe(true);
   });
 
   it('asks the authorizer on every connection (nothing cached)', async () => {
-    const before = lambda.eventsOf(fn('iotAuthorizer')).length;
+    const before = lambda().eventsOf(fn('iotAuthorizer')).length;
     await (await connect('thing-c')).endAsync();
     await connect('thing-c');
-    expect(lambda.eventsOf(fn('iotAuthorizer')).length).toBe(before + 2);
+    expect(lambda().eventsOf(fn('iotAuthorizer')).length).toBe(before + 2);
   });
 });
 
@@ -170,15 +136,15 @@ describe('authorisation on a live connection', () => {
   it("closes the connection of a thing publishing to another thing's topic, and delivers nothing", async () => {
     // Prepare
     const client = await connect('thing-d');
-    const telemetryBefore = lambda.eventsOf(fn('ingestTelemetry')).length;
+    const telemetryBefore = lambda().eventsOf(fn('ingestTelemetry')).length;
 
     // Act
     client.publish('things/thing-e/telemetry', JSON.stringify({ metrics: { temp: 1 } }), { qos: 1 });
 
     // Assess
     await closed(client);
-    await twin.rules.idle();
-    expect(lambda.eventsOf(fn('ingestTelemetry')).length).toBe(telemetryBefore);
+    await twin().rules.idle();
+    expect(lambda().eventsOf(fn('ingestTelemetry')).length).toBe(telemetryBefore);
     const disconnect = await eventually(() => presenceOf('thing-d', 'disconnected')[0], 'the disconnected event');
     expect(disconnect).toMatchObject({ disconnectReason: 'AUTH_ERROR', clientInitiatedDisconnect: false });
   });
@@ -200,17 +166,17 @@ describe('topic rules', () => {
     await client.publishAsync('things/thing-h/telemetry', JSON.stringify({ ts: 1700000000000, metrics: { temp: 21.5 } }), { qos: 1 });
 
     // Assess
-    const event = await eventually(() => lambda.eventsOf(fn('ingestTelemetry')).find((e) => (e as { thingId?: string }).thingId === 'thing-h'), 'the telemetry rule');
+    const event = await eventually(() => lambda().eventsOf(fn('ingestTelemetry')).find((e) => (e as { thingId?: string }).thingId === 'thing-h'), 'the telemetry rule');
     expect(event).toEqual({ ts: 1700000000000, metrics: { temp: 21.5 }, thingId: 'thing-h', clientId: 'thing-h', receivedAt: expect.any(Number) });
   });
 
   it('does not invoke for a payload that is not JSON, and counts it', async () => {
     const client = await connect('thing-i');
-    const before = twin.rules.stats().undeliverable;
+    const before = twin().rules.stats().undeliverable;
     await client.publishAsync('things/thing-i/telemetry', Buffer.from([0xde, 0xad]), { qos: 1 });
-    await eventually(() => twin.rules.stats().undeliverable === before + 1, 'the undeliverable count');
-    await twin.rules.idle();
-    expect(lambda.eventsOf(fn('ingestTelemetry')).some((e) => (e as { thingId?: string }).thingId === 'thing-i')).toBe(false);
+    await eventually(() => twin().rules.stats().undeliverable === before + 1, 'the undeliverable count');
+    await twin().rules.idle();
+    expect(lambda().eventsOf(fn('ingestTelemetry')).some((e) => (e as { thingId?: string }).thingId === 'thing-i')).toBe(false);
   });
 
   it('retries a function error like an asynchronous Lambda invocation, and gives up after its retries', async () => {
@@ -224,12 +190,12 @@ describe('topic rules', () => {
 
     // Assess
     await eventually(() => deadLetters.length === 1, 'the dead letter');
-    await twin.rules.idle();
-    expect(lambda.eventsOf(fn('reportState'))).toEqual([
+    await twin().rules.idle();
+    expect(lambda().eventsOf(fn('reportState'))).toEqual([
       { reported: { mode: 'eco' }, thingId: 'thing-j' },
       { reported: { mode: 'eco' }, thingId: 'thing-j' },
     ]);
-    expect(lambda.eventsOf(fn('broken'))).toHaveLength(2);
+    expect(lambda().eventsOf(fn('broken'))).toHaveLength(2);
     expect(deadLetters[0]).toMatchObject({ functionName: fn('broken'), condition: 'RetriesExhausted', attempts: 2, error: 'Error: always broken', event: { broken: true } });
   });
 });
@@ -258,7 +224,7 @@ describe('lifecycle events', () => {
 
   it('disconnects a silent client after 1.5 × its keep-alive, as MQTT_KEEP_ALIVE_TIMEOUT', async () => {
     // Prepare
-    const socket = net.connect(Number(new URL(twin.mqttUrl).port), '127.0.0.1');
+    const socket = net.connect(Number(new URL(twin().mqttUrl).port), '127.0.0.1');
     const ended = new Promise<number>((resolve) => socket.once('close', () => resolve(Date.now())));
     await new Promise((resolve) => socket.once('connect', resolve));
 
@@ -333,7 +299,7 @@ describe('the data plane, through @aws-sdk/client-iot-data-plane', () => {
     expect(await received).toBe('{"desired":{}}');
 
     await dataPlane.send(new PublishCommand({ topic: 'things/thing-p/telemetry', payload: Buffer.from('{"metrics":{"temp":3}}'), qos: 0 }));
-    const event = await eventually(() => lambda.eventsOf(fn('ingestTelemetry')).find((e) => (e as { thingId?: string }).thingId === 'thing-p'), 'the rule');
+    const event = await eventually(() => lambda().eventsOf(fn('ingestTelemetry')).find((e) => (e as { thingId?: string }).thingId === 'thing-p'), 'the rule');
     expect(event).toMatchObject({ clientId: 'n/a' });
   });
 

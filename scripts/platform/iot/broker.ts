@@ -33,6 +33,8 @@ export interface BrokerOptions {
   /** Every message that reaches the broker, from devices, the data plane and lifecycle events: the rules engine. */
   onMessage(message: IotMessage): void;
   log(text: string): void;
+  /** How long an authorizer's second lasts (tests shrink refreshAfterInSeconds and disconnectAfterInSeconds). */
+  msPerSecond?: number;
 }
 
 export interface DeleteConnectionOptions {
@@ -97,7 +99,7 @@ export async function createIotBroker(options: BrokerOptions): Promise<IotBroker
   function addTimer(client: Client, seconds: number, action: () => void): void {
     const connection = connections.get(client);
     if (!connection) return;
-    const timer = setTimeout(action, seconds * 1000);
+    const timer = setTimeout(action, seconds * (options.msPerSecond ?? 1000));
     timer.unref();
     connection.timers.push(timer);
   }

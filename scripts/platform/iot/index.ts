@@ -29,6 +29,7 @@ export interface IotTwinOptions {
   invoke?: Invoke;
   retryDelaysMs?: number[];
   onDeadLetter?(failure: RuleFailure): void;
+  msPerSecond?: number;
 }
 
 export interface IotTwin {
@@ -68,7 +69,7 @@ export async function startIotTwin(options: IotTwinOptions): Promise<IotTwin | n
     ...(options.retryDelaysMs ? { retryDelaysMs: options.retryDelaysMs } : {}),
     ...(options.onDeadLetter ? { onDeadLetter: options.onDeadLetter } : {}),
   });
-  const broker = await createIotBroker({ authorizer, invoke, region: options.region, accountId: options.accountId, retained, onMessage: rules.onMessage, log: options.log });
+  const broker = await createIotBroker({ authorizer, invoke, region: options.region, accountId: options.accountId, retained, onMessage: rules.onMessage, log: options.log, ...(options.msPerSecond ? { msPerSecond: options.msPerSecond } : {}) });
   let mqttServer: net.Server | null = null;
   let dataPlane: http.Server | null = null;
   const health = (): 'ok' | 'down' => (mqttServer?.listening && dataPlane?.listening ? 'ok' : 'down');
