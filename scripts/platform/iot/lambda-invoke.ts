@@ -32,10 +32,14 @@ function describeError(payload: unknown): string {
   return JSON.stringify(payload);
 }
 
-/** POST /2015-03-31/functions/<name>/invocations, RequestResponse, a fresh loopback connection each time. */
-export const invokeLambda: Invoke = (target, event, timeoutMs) =>
-  new Promise((resolve) => {
-    const body = Buffer.from(JSON.stringify(event));
+// Connections to the invoke API are reused: a new loopback connection per CONNECT would cost the broker more
+// than the authorizer itself. serverless-offline closes idle sockets on its own schedule, so a request written
+// to a reused socket it has just closed (ECONNRESET before any answer; it never read the request) is sent
+// once more on a fresh connection.
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+function post(target: LambdaTarget, body: Buffer, timeoutMs: number, fresh: boolean): Promise<InvokeOutcome> {
+  return new Promise((resolve) => {
     const req = http.request(
       {
         host: '127.0.0.1',
@@ -43,8 +47,7 @@ export const invokeLambda: Invoke = (target, event, timeoutMs) =>
         method: 'POST',
         path: `/2015-03-31/functions/${encodeURIComponent(target.functionName)}/invocations`,
         headers: { 'content-type': 'application/json', 'content-length': body.length, 'x-amz-invocation-type': 'RequestResponse' },
-        // serverless-offline closes idle sockets on its own schedule; a reused one can fail with ECONNRESET.
-        agent: false,
+        agent: fresh ? false : agent,
         timeout: timeoutMs,
       },
       (res) => {
@@ -65,6 +68,13 @@ export const invokeLambda: Invoke = (target, event, timeoutMs) =>
       resolve({ ok: false, reachedFunction: true, error: `no answer within ${timeoutMs} ms` });
       req.destroy();
     });
-    req.on('error', (error) => resolve({ ok: false, reachedFunction: false, error: error.message }));
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      if (!fresh && req.reusedSocket && error.code === 'ECONNRESET') resolve(post(target, body, timeoutMs, true));
+      else resolve({ ok: false, reachedFunction: false, error: error.message });
+    });
     req.end(body);
   });
+}
+
+/** POST /2015-03-31/functions/<name>/invocations, RequestResponse. */
+export const invokeLambda: Invoke = (target, event, timeoutMs) => post(target, Buffer.from(JSON.stringify(event)), timeoutMs, false);
