@@ -35,6 +35,12 @@ export interface BrokerOptions {
   log(text: string): void;
   /** How long an authorizer's second lasts (tests shrink refreshAfterInSeconds and disconnectAfterInSeconds). */
   msPerSecond?: number;
+  /**
+   * Authorizer invocations under way at once (default 8); further CONNECTs wait their turn. serverless-offline
+   * starts another worker thread (its own V8 heap) for each concurrent call, so a reconnect storm would otherwise
+   * cost the platform hundreds of MB.
+   */
+  authorizerConcurrency?: number;
 }
 
 export interface DeleteConnectionOptions {
@@ -60,6 +66,23 @@ const refusal = (returnCode: number, message: string): AuthenticateError => Obje
 /** CONNACK 5, "Connection refused: not authorized": what a device sees for any refused credentials. */
 const notAuthorized = () => refusal(5, 'not authorized');
 
+/** Runs at most `max` tasks at once; the others wait in arrival order (a finishing task hands its slot on). */
+export function limiter(max: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  return async (task) => {
+    if (active < max) active += 1;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else active -= 1;
+    }
+  };
+}
+
 /** `user?x-amz-customauthorizer-name=name&...`: the authorizer a username names, if any. */
 function namedAuthorizer(username: string | undefined): string | null {
   const query = username?.split('?')[1];
@@ -71,6 +94,7 @@ export async function createIotBroker(options: BrokerOptions): Promise<IotBroker
   const nextVersion = versionCounter();
   const arn = (resource: string) => iotArn(options.region, options.accountId, resource);
   let stopping = false;
+  const authorizerSlot = limiter(options.authorizerConcurrency ?? 8);
 
   const allowed = (client: Client, decision: AuthorizerDecision, action: IotAction, resource: string) => isAllowed(decision.policies, action, arn(resource), { clientId: client.id });
 
@@ -81,7 +105,7 @@ export async function createIotBroker(options: BrokerOptions): Promise<IotBroker
     const named = namedAuthorizer(username);
     if (named !== null && named !== authorizer.name) return { refused: `the username names authorizer "${named}"; the local one is "${authorizer.name}"` };
     const event = authorizerEvent({ username, password, clientId: client.id, connectionId });
-    const outcome = await options.invoke(authorizer.target, event, authorizerTimeoutMs);
+    const outcome = await authorizerSlot(() => options.invoke(authorizer.target, event, authorizerTimeoutMs));
     if (!outcome.ok) return { refused: `authorizer ${authorizer.target.functionName} failed: ${outcome.error}` };
     const answer = readAuthorizerAnswer(outcome.payload);
     if (!answer.authenticated) return { refused: answer.reason };

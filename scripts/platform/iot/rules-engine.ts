@@ -27,8 +27,12 @@ export interface RulesEngineOptions {
   /** Delay before retry n (1-based); the last one repeats. */
   retryDelaysMs?: number[];
   unreachableDelayMs?: number;
-  /** Invocations under way at once (serverless-offline runs each in a worker thread). */
-  concurrency?: number;
+  /**
+   * Invocations of one function under way at once. serverless-offline starts another worker thread (its own
+   * V8 heap) for each concurrent invocation of a function, so this bounds the platform's memory under a flood.
+   */
+  concurrencyPerFunction?: number;
+  /** Events waiting per function; more are dropped and counted. */
   maxQueued?: number;
   /** serverless-offline enforces each function's own timeout; this only guards against a hung call. */
   invokeTimeoutMs?: number;
@@ -65,19 +69,22 @@ interface Job {
 export function createRulesEngine(options: RulesEngineOptions): RulesEngine {
   const retryDelaysMs = options.retryDelaysMs ?? [1000, 2000];
   const unreachableDelayMs = options.unreachableDelayMs ?? 1000;
-  const concurrency = options.concurrency ?? 8;
+  const concurrency = options.concurrencyPerFunction ?? 4;
   const maxQueued = options.maxQueued ?? 10_000;
   const invokeTimeoutMs = options.invokeTimeoutMs ?? 60_000;
   const now = options.now ?? Date.now;
   const stats: RulesStats = { matched: 0, delivered: 0, retries: 0, deadLettered: 0, undeliverable: 0, dropped: 0 };
-  const queue: Job[] = [];
+  /** Per function: its waiting events and how many invocations are under way. */
+  const lanes = new Map<string, { queue: Job[]; running: number }>();
   const waiting = new Set<NodeJS.Timeout>();
+  let queued = 0;
   let running = 0;
+  let undeliverableLogged = 0;
   let stopped = false;
   let idleWaiters: Array<() => void> = [];
 
   const settleIdle = () => {
-    if (queue.length > 0 || running > 0 || waiting.size > 0) return;
+    if (queued > 0 || running > 0 || waiting.size > 0) return;
     const waiters = idleWaiters;
     idleWaiters = [];
     for (const resolve of waiters) resolve();
@@ -116,15 +123,18 @@ export function createRulesEngine(options: RulesEngineOptions): RulesEngine {
     later(job, retryDelaysMs[Math.min(job.failures - 1, retryDelaysMs.length - 1)] ?? 0);
   }
 
-  function pump(): void {
-    while (!stopped && running < concurrency && queue.length > 0) {
-      const job = queue.shift() as Job;
+  function pump(lane: { queue: Job[]; running: number }): void {
+    while (!stopped && lane.running < concurrency && lane.queue.length > 0) {
+      const job = lane.queue.shift() as Job;
+      queued -= 1;
+      lane.running += 1;
       running += 1;
       attempt(job)
         .catch((error: unknown) => options.log(`IoT rule ${job.rule.ruleId}: ${error instanceof Error ? error.message : String(error)}`))
         .finally(() => {
+          lane.running -= 1;
           running -= 1;
-          pump();
+          pump(lane);
           settleIdle();
         });
     }
@@ -133,13 +143,17 @@ export function createRulesEngine(options: RulesEngineOptions): RulesEngine {
 
   function enqueue(job: Job): void {
     if (stopped) return;
-    if (queue.length >= maxQueued) {
+    const name = job.rule.target.functionName;
+    const lane = lanes.get(name) ?? { queue: [], running: 0 };
+    lanes.set(name, lane);
+    if (lane.queue.length >= maxQueued) {
       stats.dropped += 1;
-      if (stats.dropped === 1 || stats.dropped % 1000 === 0) options.log(`IoT rules: queue full (${maxQueued}), ${stats.dropped} event(s) dropped so far`);
+      if (stats.dropped === 1 || stats.dropped % 1000 === 0) options.log(`IoT rules: ${name} has ${maxQueued} events waiting; ${stats.dropped} event(s) dropped so far`);
       return;
     }
-    queue.push(job);
-    pump();
+    lane.queue.push(job);
+    queued += 1;
+    pump(lane);
   }
 
   return {
@@ -152,7 +166,9 @@ export function createRulesEngine(options: RulesEngineOptions): RulesEngine {
         stats.matched += 1;
         if (outcome.kind === 'undeliverable') {
           stats.undeliverable += 1;
-          options.log(`IoT rule ${rule.ruleId} → ${rule.target.functionName}: message on ${message.topic} not delivered: ${outcome.reason}`);
+          // One line per message would flood the terminal when a device sends garbage: the first few, then every 100th.
+          undeliverableLogged += 1;
+          if (undeliverableLogged <= 5 || undeliverableLogged % 100 === 0) options.log(`IoT rule ${rule.ruleId} → ${rule.target.functionName}: message on ${message.topic} not delivered: ${outcome.reason} (${stats.undeliverable} so far)`);
           continue;
         }
         enqueue({ rule, event: outcome.event, queuedAt: at, failures: 0, lastError: '' });
@@ -167,7 +183,8 @@ export function createRulesEngine(options: RulesEngineOptions): RulesEngine {
     },
     stop() {
       stopped = true;
-      queue.length = 0;
+      lanes.clear();
+      queued = 0;
       for (const timer of waiting) clearTimeout(timer);
       waiting.clear();
       settleIdle();
