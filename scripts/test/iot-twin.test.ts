@@ -267,6 +267,29 @@ describe('the data plane, through @aws-sdk/client-iot-data-plane', () => {
     await expect(dataPlane.send(new DeleteConnectionCommand({ clientId: 'thing-n' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
   });
 
+  it("publishes a device's will when its connection is lost, unless DeleteConnection prevents it", async () => {
+    // Prepare
+    const will = (thingId: string) => ({ topic: `things/${thingId}/telemetry`, payload: Buffer.from(JSON.stringify({ will: thingId })), qos: 1 as const, retain: false });
+    const prevented = await connect('thing-r', { will: will('thing-r') });
+    const lost = await connect('thing-s', { will: will('thing-s') });
+    const wills = () => lambda().eventsOf(fn('ingestTelemetry')).filter((e) => (e as { will?: string }).will !== undefined);
+
+    // Act
+    const goneR = closed(prevented);
+    await dataPlane.send(new DeleteConnectionCommand({ clientId: 'thing-r', preventWillMessage: true }));
+    await goneR;
+    const goneS = closed(lost);
+    lost.stream.destroy();
+    await goneS;
+
+    // Assess
+    await eventually(() => wills().length > 0, 'the will');
+    await eventually(() => presenceOf('thing-s', 'disconnected')[0], 'the disconnected event');
+    await twin().rules.idle();
+    expect(wills()).toEqual([{ will: 'thing-s', thingId: 'thing-s', clientId: 'thing-s', receivedAt: expect.any(Number) }]);
+    expect(presenceOf('thing-s', 'disconnected')[0]?.disconnectReason).toBe('CONNECTION_LOST');
+  });
+
   it('Publish with retain stores the desired state a device gets as soon as it subscribes; an empty one clears it', async () => {
     // Prepare
     const desired = JSON.stringify({ version: 3, desired: { target: 21 } });

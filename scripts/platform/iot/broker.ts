@@ -151,6 +151,8 @@ export async function createIotBroker(options: BrokerOptions): Promise<IotBroker
     maxClientsIdLength: 128,
     preConnect(client, _packet, callback) {
       connections.open(client, randomUUID());
+      // A connection that ends before it is registered never gets 'clientDisconnect': its timers go here.
+      client.conn.once('close', () => connections.clearTimers(client));
       callback(null, true);
     },
     authenticate(client, username, password, done) {
@@ -187,8 +189,10 @@ export async function createIotBroker(options: BrokerOptions): Promise<IotBroker
       if (!client) return callback(null);
       const decision = connections.get(client)?.decision;
       const fail = (reason: DisconnectReason, why: string) => {
+        // A closed client's publish is its will, published as the connection ends: refused, nothing more.
+        if (client.closed) options.log(`MQTT client ${client.id}: will message not published: ${why}`);
+        else options.log(`MQTT client ${client.id}: ${why}; connection closed`);
         connections.endWith(client, reason);
-        options.log(`MQTT client ${client.id}: ${why}; connection closed`);
         callback(new Error(why));
       };
       if (packet.qos === 2) return fail('CLIENT_ERROR', 'AWS IoT Core does not support QoS 2');

@@ -36,7 +36,7 @@ export interface IotTwin {
   /** What devices connect to: `mqtt://<publicHost>:<port>`. */
   mqttUrl: string;
   dataPlaneUrl: string;
-  /** For the services: where the data plane and the broker are (see the report in README). */
+  /** For the services: where the data plane and the broker are (README.md here). */
   env: Record<string, string>;
   definitions: IotDefinitions;
   broker: IotBroker;
