@@ -1,6 +1,6 @@
 // The alert-rules record of the things table behind the domain's AlertRulesStore. Every replacement takes
 // the next version, which resets the judging state kept with each series.
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DocumentSender } from '@photonotes/shared/dynamodb';
 import { documentClient, tableClient } from '@photonotes/shared/dynamodb';
 import type { AlertRule, RuleSet } from '../domain/alerts';
 import type { AlertRulesStore } from '../domain/ports';
@@ -8,7 +8,7 @@ import { entities, keys } from './keys';
 
 export interface AlertRulesStoreOptions {
   tableName: string;
-  client?: DynamoDBDocumentClient;
+  client?: DocumentSender;
 }
 
 const toRule = (rule: AlertRule): AlertRule => ({ id: rule.id, metric: rule.metric, op: rule.op, threshold: rule.threshold, forSeconds: rule.forSeconds });

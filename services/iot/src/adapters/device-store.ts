@@ -1,7 +1,7 @@
 // The device record of the things table behind the domain's DevicesStore: the credential the authorizer
 // checks, the per-second rate window every message passes, the arrival of the last admitted message and
 // the presence folded from lifecycle events. One small item, so the per-message write stays one unit.
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DocumentSender } from '@photonotes/shared/dynamodb';
 import { ConditionFailedError, documentClient, tableClient } from '@photonotes/shared/dynamodb';
 import type { ConditionalOutcome, DevicesStore } from '../domain/ports';
 import { noPresence } from '../domain/presence';
@@ -11,7 +11,7 @@ import { activityOf, credentialOf } from './thing-items';
 
 export interface DeviceStoreOptions {
   tableName: string;
-  client?: DynamoDBDocumentClient;
+  client?: DocumentSender;
 }
 
 const maxAdmitRounds = 4;

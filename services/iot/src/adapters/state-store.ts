@@ -1,6 +1,6 @@
 // The state record of the things table behind the domain's StateStore: both documents as JSON text and the
 // version every write is conditional on.
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DocumentSender } from '@photonotes/shared/dynamodb';
 import { ConditionFailedError, documentClient, tableClient } from '@photonotes/shared/dynamodb';
 import type { JsonObject } from '../domain/json-document';
 import type { StateStore } from '../domain/ports';
@@ -15,7 +15,7 @@ interface StateItem {
 
 export interface StateStoreOptions {
   tableName: string;
-  client?: DynamoDBDocumentClient;
+  client?: DocumentSender;
 }
 
 export function stateStore({ tableName, client = documentClient() }: StateStoreOptions): StateStore {

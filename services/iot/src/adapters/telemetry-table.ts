@@ -2,23 +2,36 @@
 // per thing, metric and level, sorted by time), and each series' head in the things table (beside the
 // thing, so `latest` is one query of the thing's partition). A series write is one transaction: the head,
 // conditional on its revision, with the reading and buckets it was computed with (domain/series.ts).
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ConditionFailedError, documentClient, tableClient } from '@photonotes/shared/dynamodb';
-import type { AttributeMap, TransactWriteItem } from '@photonotes/shared/dynamodb';
+import { ConditionFailedError, documentClient, tableClient, TransactionConflictError } from '@photonotes/shared/dynamodb';
+import type { AttributeMap, DocumentSender, Transaction } from '@photonotes/shared/dynamodb';
 import type { AlertState, FiredAlert } from '../domain/alerts';
 import type { SeriesHead, SeriesKey, SeriesWrite, TelemetryStore, TimedBucket } from '../domain/ports';
 import type { Resolution, Rollup } from '../domain/resolutions';
 import { bucketStart, resolutions } from '../domain/resolutions';
 import type { Bucket } from '../domain/rollups';
-import { batchDelete, collect, isTransactionConflict, queryAll } from './dynamodb-commands';
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const result: T[] = [];
+  for await (const item of items) result.push(item);
+  return result;
+}
 import { entities, keys } from './keys';
 
 export interface TelemetryTableOptions {
   /** Holds the series heads. */
   thingsTableName: string;
   telemetryTableName: string;
-  client?: DynamoDBDocumentClient;
+  client?: DocumentSender;
 }
+
+/**
+ * Caps of the key ranges read whole: a minute holds at most 10 readings a second, an hour 60 minutes, a day 24
+ * hours; a thing at most 1000 series heads. A purge deletes up to `maxPurgeItems` per level and run (a repeated
+ * run resumes: what it deleted stays deleted).
+ */
+const maxRangeItems = 10_000;
+const maxHeads = 1000;
+const maxPurgeItems = 100_000;
 
 interface HeadItem {
   pk: string;
@@ -66,7 +79,7 @@ export function telemetryTable({ thingsTableName, telemetryTableName, client = d
     return { rev: stored.rev, latest: stored.latest ?? null, alerts: stored.alerts, pending: Object.values(stored.pending ?? {}) };
   }
 
-  function headWrite(series: SeriesKey, expectedRev: number, write: SeriesWrite): TransactWriteItem {
+  function headWrite(tx: Transaction, series: SeriesKey, expectedRev: number, write: SeriesWrite): Transaction {
     const key = keys.seriesHead(series.thingId, series.metric);
     if (expectedRev === 0) {
       const created: HeadItem = {
@@ -80,7 +93,7 @@ export function telemetryTable({ thingsTableName, telemetryTableName, client = d
         pending: Object.fromEntries(write.fired.map((fired) => [fired.id, fired])),
         expiresAt: write.headExpiresAt,
       };
-      return { Put: { TableName: thingsTableName, Item: created, ConditionExpression: 'attribute_not_exists(pk)' } };
+      return tx.put(created, { table: thingsTableName, tag: 'head', condition: 'attribute_not_exists(pk)' });
     }
     // Pending firings are added one path each, never rewritten whole: an acknowledgement that removed one
     // meanwhile is not undone by this write.
@@ -93,16 +106,13 @@ export function telemetryTable({ thingsTableName, telemetryTableName, client = d
       values[`:p${index}`] = fired;
       return `#pending.#p${index} = :p${index}`;
     });
-    return {
-      Update: {
-        TableName: thingsTableName,
-        Key: key,
-        UpdateExpression: `SET ${['#rev = :next', '#latest = :latest', '#alerts = :alerts', '#expiresAt = :expiresAt', ...added].join(', ')}`,
-        ConditionExpression: '#rev = :expected',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      },
-    };
+    return tx.update(key, `SET ${['#rev = :next', '#latest = :latest', '#alerts = :alerts', '#expiresAt = :expiresAt', ...added].join(', ')}`, {
+      table: thingsTableName,
+      tag: 'head',
+      condition: '#rev = :expected',
+      names,
+      values,
+    });
   }
 
   return {
@@ -124,30 +134,30 @@ export function telemetryTable({ thingsTableName, telemetryTableName, client = d
     },
 
     async readings(series, from, to) {
-      const items = await collect(queryAll<ReadingItem>(client, { tableName: telemetryTableName, ...range(series, 'raw', from, to), consistent: true }));
+      const items = await collect(telemetry.queryAll<ReadingItem>({ ...range(series, 'raw', from, to), consistentRead: true, maxItems: maxRangeItems }));
       return items.map((stored) => ({ ts: stored.sk, value: stored.value }));
     },
 
     async buckets(series, rollup, from, to) {
-      const items = await collect(queryAll<BucketItem>(client, { tableName: telemetryTableName, ...range(series, rollup, from, to), consistent: true }));
+      const items = await collect(telemetry.queryAll<BucketItem>({ ...range(series, rollup, from, to), consistentRead: true, maxItems: maxRangeItems }));
       return items.map((stored): TimedBucket => ({ start: stored.sk, bucket: toBucket(stored) }));
     },
 
     async commit(series, expectedRev, write) {
-      const items: TransactWriteItem[] = [headWrite(series, expectedRev, write)];
+      const tx = headWrite(telemetry.transaction(), series, expectedRev, write);
       if (write.reading) {
         const { ts, value, receivedAt, expiresAt } = write.reading;
-        items.push({ Put: { TableName: telemetryTableName, Item: { ...item(series, 'raw', ts), value, receivedAt, expiresAt } } });
+        tx.put({ ...item(series, 'raw', ts), value, receivedAt, expiresAt });
       }
       for (const bucket of write.buckets) {
-        items.push({ Put: { TableName: telemetryTableName, Item: { ...item(series, bucket.rollup, bucket.start), ...toBucket(bucket.bucket), expiresAt: bucket.expiresAt } } });
+        tx.put({ ...item(series, bucket.rollup, bucket.start), ...toBucket(bucket.bucket), expiresAt: bucket.expiresAt });
       }
       try {
-        await telemetry.transactWrite(items);
+        await tx.commit();
         return true;
       } catch (err) {
         // A moved revision, or a concurrent transaction on one of the items: either way, read again.
-        if (err instanceof ConditionFailedError || isTransactionConflict(err)) return false;
+        if (err instanceof ConditionFailedError || err instanceof TransactionConflictError) return false;
         throw err;
       }
     },
@@ -190,8 +200,8 @@ export function telemetryTable({ thingsTableName, telemetryTableName, client = d
 
     async latest(thingId) {
       const found = await collect(
-        queryAll<Pick<HeadItem, 'metric' | 'latest'>>(client, {
-          tableName: thingsTableName,
+        heads.queryAll<Pick<HeadItem, 'metric' | 'latest'>>({
+          maxItems: maxHeads,
           keyCondition: 'pk = :pk AND begins_with(sk, :prefix)',
           values: { ':pk': keys.thingPartition(thingId), ':prefix': keys.seriesHeadPrefix },
           names: { '#metric': 'metric', '#latest': 'latest' },
@@ -203,31 +213,28 @@ export function telemetryTable({ thingsTableName, telemetryTableName, client = d
 
     async purge(thingId) {
       const headKeys = await collect(
-        queryAll<{ pk: string; sk: string; metric: string }>(client, {
-          tableName: thingsTableName,
+        heads.queryAll<{ pk: string; sk: string; metric: string }>({
+          maxItems: maxHeads,
           keyCondition: 'pk = :pk AND begins_with(sk, :prefix)',
           values: { ':pk': keys.thingPartition(thingId), ':prefix': keys.seriesHeadPrefix },
           names: { '#metric': 'metric' },
           projection: 'pk, sk, #metric',
-          consistent: true,
+          consistentRead: true,
         }),
       );
       let deleted = 0;
       for (const head of headKeys) {
         for (const level of resolutions) {
-          const stored = await collect(
-            queryAll<{ pk: string; sk: number }>(client, {
-              tableName: telemetryTableName,
-              keyCondition: 'pk = :pk',
-              values: { ':pk': keys.seriesPartition(thingId, head.metric, level) },
-              projection: 'pk, sk',
-            }),
-          );
-          await batchDelete(client, telemetryTableName, stored.map(({ pk, sk }) => ({ pk, sk })));
-          deleted += stored.length;
+          const stored = telemetry.queryAll<{ pk: string; sk: number }>({
+            keyCondition: 'pk = :pk',
+            values: { ':pk': keys.seriesPartition(thingId, head.metric, level) },
+            projection: 'pk, sk',
+            maxItems: maxPurgeItems,
+          });
+          deleted += await telemetry.deleteAll(stored);
         }
         // The head goes last, so a purge that stops half-way can be run again and find the series.
-        await batchDelete(client, thingsTableName, [{ pk: head.pk, sk: head.sk }]);
+        await heads.deleteItem({ pk: head.pk, sk: head.sk });
         deleted++;
       }
       return deleted;

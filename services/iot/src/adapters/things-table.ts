@@ -1,45 +1,45 @@
 // The registry side of the things table behind the domain's ThingsStore. Creation and removal are single
 // transactions over the thing, its device record (the credential) and the owner's count, so the 50-thing
 // limit holds under concurrent requests and a removed thing's credential is gone in the same write.
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConditionFailedError, documentClient, tableClient } from '@photonotes/shared/dynamodb';
-import type { TransactWriteItem } from '@photonotes/shared/dynamodb';
+import type { DocumentSender, Transaction } from '@photonotes/shared/dynamodb';
 import { ThingLimitError } from '../domain/ports';
 import type { ThingsStore } from '../domain/ports';
-import { batchDelete, batchGet, collect, queryAll } from './dynamodb-commands';
 import { entities, keys, ownerIndex } from './keys';
 import type { DeviceItem, ThingItem } from './thing-items';
 import { activityOf, deviceItem, fromThingItem, thingItem } from './thing-items';
 
 export interface ThingsTableOptions {
   tableName: string;
-  client?: DynamoDBDocumentClient;
+  client?: DocumentSender;
 }
+
+/** The most items one thing's partition may hold (the thing, its records and a head per metric). */
+export const maxThingPartitionItems = 1000;
+
+type Part = 'thing' | 'device' | 'count';
 
 export function thingsTable({ tableName, client = documentClient() }: ThingsTableOptions): ThingsStore {
   const table = tableClient({ tableName, client });
 
-  const countBy = (ownerId: string, delta: 1 | -1, limit?: number): TransactWriteItem => ({
-    Update: {
-      TableName: tableName,
-      Key: keys.ownerCount(ownerId),
-      UpdateExpression: 'SET #entity = :entity ADD #count :delta',
-      ExpressionAttributeNames: { '#entity': 'entity', '#count': 'thingCount' },
-      ExpressionAttributeValues: { ':entity': entities.ownerCount, ':delta': delta, ...(limit === undefined ? {} : { ':limit': limit }) },
-      ...(limit === undefined ? {} : { ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit' }),
-    },
-  });
+  const countBy = (tx: Transaction<Part>, ownerId: string, delta: 1 | -1, limit?: number): Transaction<Part> =>
+    tx.update(keys.ownerCount(ownerId), 'SET #entity = :entity ADD #count :delta', {
+      tag: 'count',
+      names: { '#entity': 'entity', '#count': 'thingCount' },
+      values: { ':entity': entities.ownerCount, ':delta': delta, ...(limit === undefined ? {} : { ':limit': limit }) },
+      ...(limit === undefined ? {} : { condition: 'attribute_not_exists(#count) OR #count < :limit' }),
+    });
 
   return {
     async create(thing, credential, limit) {
       try {
-        await table.transactWrite([
-          { Put: { TableName: tableName, Item: thingItem(thing), ConditionExpression: 'attribute_not_exists(pk)' } },
-          { Put: { TableName: tableName, Item: deviceItem(thing, credential), ConditionExpression: 'attribute_not_exists(pk)' } },
-          countBy(thing.ownerId, 1, limit),
-        ]);
+        const tx = table
+          .transaction<Part>()
+          .put(thingItem(thing), { tag: 'thing', condition: 'attribute_not_exists(pk)' })
+          .put(deviceItem(thing, credential), { tag: 'device', condition: 'attribute_not_exists(pk)' });
+        await countBy(tx, thing.ownerId, 1, limit).commit();
       } catch (err) {
-        if (err instanceof ConditionFailedError && err.failedIndexes.includes(2)) throw new ThingLimitError();
+        if (err instanceof ConditionFailedError && err.failures.some((failure) => failure.tag === 'count')) throw new ThingLimitError();
         throw err;
       }
     },
@@ -59,7 +59,7 @@ export function thingsTable({ tableName, client = documentClient() }: ThingsTabl
         cursorScope: `things:${ownerId}`,
         scanForward: false,
       });
-      const devices = await batchGet<DeviceItem>(client, tableName, result.items.map((item) => keys.device(item.thingId)));
+      const devices = await table.batchGet<DeviceItem>(result.items.map((item) => keys.device(item.thingId)));
       const byId = new Map(devices.map((device) => [device.thingId, device]));
       return {
         items: result.items.map((item) => ({ thing: fromThingItem(item), activity: activityOf(byId.get(item.thingId)) })),
@@ -85,23 +85,14 @@ export function thingsTable({ tableName, client = documentClient() }: ThingsTabl
     },
 
     async remove(thing) {
-      const del = (key: { pk: string; sk: string }): TransactWriteItem => ({ Delete: { TableName: tableName, Key: key } });
       try {
-        await table.transactWrite([
-          {
-            Delete: {
-              TableName: tableName,
-              Key: keys.thing(thing.thingId),
-              ConditionExpression: 'attribute_exists(pk) AND #owner = :owner',
-              ExpressionAttributeNames: { '#owner': 'ownerId' },
-              ExpressionAttributeValues: { ':owner': thing.ownerId },
-            },
-          },
-          del(keys.device(thing.thingId)),
-          del(keys.state(thing.thingId)),
-          del(keys.alertRules(thing.thingId)),
-          countBy(thing.ownerId, -1),
-        ]);
+        const tx = table
+          .transaction<Part>()
+          .delete(keys.thing(thing.thingId), { tag: 'thing', condition: 'attribute_exists(pk) AND #owner = :owner', names: { '#owner': 'ownerId' }, values: { ':owner': thing.ownerId } })
+          .delete(keys.device(thing.thingId))
+          .delete(keys.state(thing.thingId))
+          .delete(keys.alertRules(thing.thingId));
+        await countBy(tx, thing.ownerId, -1).commit();
         return true;
       } catch (err) {
         if (err instanceof ConditionFailedError) return false;
@@ -110,11 +101,14 @@ export function thingsTable({ tableName, client = documentClient() }: ThingsTabl
     },
 
     async purgeRemains(thingId) {
-      const items = await collect(
-        queryAll<{ pk: string; sk: string }>(client, { tableName, keyCondition: 'pk = :pk', values: { ':pk': keys.thingPartition(thingId) }, projection: 'pk, sk', consistent: true }),
-      );
-      await batchDelete(client, tableName, items.map(({ pk, sk }) => ({ pk, sk })));
-      return items.length;
+      const remains = table.queryAll<{ pk: string; sk: string }>({
+        keyCondition: 'pk = :pk',
+        values: { ':pk': keys.thingPartition(thingId) },
+        projection: 'pk, sk',
+        consistentRead: true,
+        maxItems: maxThingPartitionItems,
+      });
+      return table.deleteAll(remains);
     },
   };
 }
