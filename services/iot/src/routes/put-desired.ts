@@ -1,7 +1,7 @@
 // PUT /things/{thingId}/state/desired { desired } (If-Match optional) → the state; the device gets it retained.
 import { defineRoute } from '@photonotes/shared/http-route';
 import { putDesiredBody } from '../domain/state-input';
-import { ownedThingErrors, StateSchema, stateIfMatch, thingIdPath } from './thing-resource';
+import { documentedBody, ownedThingErrors, StateSchema, stateIfMatch, thingIdPath } from './thing-resource';
 
 export const putDesiredRoute = defineRoute({
   service: 'iot',
@@ -13,7 +13,7 @@ export const putDesiredRoute = defineRoute({
   tags: ['things'],
   params: thingIdPath,
   headers: [stateIfMatch],
-  body: putDesiredBody,
+  body: documentedBody({ type: 'object', additionalProperties: false, required: ['desired'], properties: { desired: { type: 'object', description: 'Merged key by key, recursively; null removes a key; at most 8 KB of JSON, depth 4' } } }, putDesiredBody),
   bodyExample: { desired: { targetTemp: 21 } },
   responses: { 200: { description: 'The state after the change', schema: StateSchema } },
   errors: {

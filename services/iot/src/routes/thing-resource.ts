@@ -58,3 +58,25 @@ export const stateIfMatch: HeaderParameter = {
 };
 
 export const ownedThingErrors = { 404: 'No such thing, or another user’s' } as const;
+
+
+/**
+ * A request body checked by the domain's schema (whose hand-written checks JSON Schema cannot express),
+ * documented by `jsonSchema`: clients see the JSON Schema, the domain schema decides.
+ */
+export function documentedBody<S extends z.ZodMiniType>(jsonSchema: Record<string, unknown>, schema: S) {
+  return z.pipe(annotate(z.unknown(), jsonSchema), schema);
+}
+
+const attributesJson = {
+  type: 'object',
+  maxProperties: 20,
+  propertyNames: { pattern: '^[A-Za-z0-9_.-]{1,40}$' },
+  additionalProperties: { type: 'string', maxLength: 200 },
+};
+export const thingBodyJson = (required: string[]) => ({
+  type: 'object',
+  additionalProperties: false,
+  properties: { name: { type: 'string', minLength: 1, maxLength: 80 }, attributes: attributesJson },
+  ...(required.length > 0 ? { required } : { minProperties: 1 }),
+});

@@ -1,7 +1,7 @@
 // PATCH /things/{thingId} { name?, attributes? } → the thing.
 import { defineRoute } from '@photonotes/shared/http-route';
 import { updateThingBody } from '../domain/thing-input';
-import { ownedThingErrors, ThingSchema, thingIdPath } from './thing-resource';
+import { documentedBody, ownedThingErrors, ThingSchema, thingBodyJson, thingIdPath } from './thing-resource';
 
 export const updateThingRoute = defineRoute({
   service: 'iot',
@@ -11,7 +11,7 @@ export const updateThingRoute = defineRoute({
   summary: 'Rename a thing or replace its attributes',
   tags: ['things'],
   params: thingIdPath,
-  body: updateThingBody,
+  body: documentedBody(thingBodyJson([]), updateThingBody),
   bodyExample: { name: 'Kitchen thermostat' },
   responses: { 200: { description: 'The updated thing', schema: ThingSchema } },
   errors: { 400: 'Invalid fields, or neither name nor attributes', ...ownedThingErrors },
