@@ -37,6 +37,8 @@ interface LoadResult {
   latencies: number[];
   failures: number;
   seconds: number;
+  /** CPU time of the devices' process (ms): when it nears `seconds`, the devices are the bottleneck. */
+  cpuMs: number;
 }
 
 /** The devices: in a child process, so that the clients' own work does not count against the broker. */
@@ -45,6 +47,7 @@ async function generateLoad(url: string, forMs: number): Promise<LoadResult> {
   let failures = 0;
   const deadline = Date.now() + forMs;
   const started = Date.now();
+  const cpuBefore = process.cpuUsage();
   const device = async (index: number) => {
     const thingId = `bench-${index}`;
     while (Date.now() < deadline) {
@@ -59,7 +62,8 @@ async function generateLoad(url: string, forMs: number): Promise<LoadResult> {
     }
   };
   await Promise.all(Array.from({ length: concurrency }, (_, i) => device(i)));
-  return { latencies, failures, seconds: (Date.now() - started) / 1000 };
+  const cpu = process.cpuUsage(cpuBefore);
+  return { latencies, failures, seconds: (Date.now() - started) / 1000, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
 function loadFromChild(url: string, forMs: number): Promise<LoadResult> {
@@ -74,7 +78,7 @@ async function measure(withPresenceRule: boolean, forMs = durationMs) {
   const setup = await startTestTwin(serverlessYml(withPresenceRule), { [fn('iotAuthorizer')]: passwordAuthorizer, [fn('presence')]: () => null });
   const url = setup.twin.mqttUrl.replace('localhost', '127.0.0.1');
   const cpuBefore = process.cpuUsage();
-  const { latencies, failures, seconds } = await loadFromChild(url, forMs);
+  const { latencies, failures, seconds, cpuMs: deviceCpuMs } = await loadFromChild(url, forMs);
   // Lifecycle events of the last disconnects are still on their way to the rules engine.
   await new Promise((resolve) => setTimeout(resolve, 500));
   await setup.twin.rules.idle();
@@ -90,6 +94,7 @@ async function measure(withPresenceRule: boolean, forMs = durationMs) {
     // CPU time of the broker + authorizer process per connect: what a busy shared machine does not distort.
     brokerCpuMsPerConnect: round(cpuMsPerConnect, 2),
     connectsPerCpuSecond: Math.round(1000 / cpuMsPerConnect),
+    devicesCpuShare: round(deviceCpuMs / 1000 / seconds, 2),
     authorizerInvocations: setup.lambda.eventsOf(fn('iotAuthorizer')).length,
     presenceInvocations: setup.lambda.eventsOf(fn('presence')).length,
     rules: setup.twin.rules.stats(),
