@@ -63,10 +63,24 @@ export function showInTerminal(mode: TerminalMode, source: string, text: string)
   if (mode === 'verbose') return true;
   if (emulatorSources.has(source)) return /\bERROR\b|\bFATAL\b|Exception in thread|OutOfMemoryError/.test(trimmed);
   if (source === 'platform') return !platformProgress.some((pattern) => pattern.test(trimmed));
-  return !startupChatter.some((pattern) => pattern.test(trimmed)) && !invocationChatter.some((pattern) => pattern.test(trimmed));
+  return !startupChatter.some((pattern) => pattern.test(trimmed)) && !invocationChatter.some((pattern) => pattern.test(trimmed)) && !isRoutineEntry(trimmed);
 }
 
 const maxTerminalLine = 400;
+
+/** Per-record outcomes of event consumers: one per record delivered, too many for a terminal (kept in the log file). */
+const quietEntries = new Set(['Record applied', 'Record ignored']);
+
+/** True for a JSON log entry the quiet terminal leaves out: a consumer's routine per-record outcome. */
+export function isRoutineEntry(text: string): boolean {
+  if (!text.startsWith('{')) return false;
+  try {
+    const entry = JSON.parse(text) as { level?: unknown; message?: unknown };
+    return (entry.level === 'info' || entry.level === 'debug') && typeof entry.message === 'string' && quietEntries.has(entry.message);
+  } catch {
+    return false;
+  }
+}
 
 /** Our services log one JSON object per line; in the terminal that reads better as `LEVEL message {fields}`. */
 export function formatForTerminal(text: string): string {

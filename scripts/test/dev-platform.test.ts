@@ -53,6 +53,9 @@ describe('the dev terminal', () => {
     ];
     for (const [source, text] of hidden) expect([source, showInTerminal('quiet', source as string, text as string)]).toEqual([source, false]);
     expect(showInTerminal('quiet', 'core-api', '{"level":"error","message":"Unhandled error"}')).toBe(true);
+    expect(showInTerminal('quiet', 'search', '{"level":"info","message":"Record ignored","reason":"stale version"}')).toBe(false);
+    expect(showInTerminal('quiet', 'search', '{"level":"error","message":"Record failed"}')).toBe(true);
+    expect(showInTerminal('verbose', 'search', '{"level":"info","message":"Record applied"}')).toBe(true);
     expect(showInTerminal('quiet', 'platform', 'search exited unexpectedly (code 1)')).toBe(true);
     expect(showInTerminal('quiet', 'dynamodb', 'Exception in thread "main" java.lang.OutOfMemoryError')).toBe(true);
   });

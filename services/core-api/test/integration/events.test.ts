@@ -40,12 +40,13 @@ describe('media.processed', () => {
     await publishEvent(mediaProcessed, { key, ownerId: alice.userId, status: 'ready', thumbnails });
 
     // Assess
-    const shown = await eventually(
-      () => getNote(alice, first.id),
-      (res) => res.body.photo?.status === 'ready',
+    // The consumer updates the notes using the key one after the other: wait for both.
+    const [shown, shownSecond] = await eventually(
+      () => Promise.all([getNote(alice, first.id), getNote(alice, second.id)]),
+      (notes) => notes.every((res) => res.body.photo?.status === 'ready'),
     );
     expect(shown.body).toMatchObject({ photo: { key, status: 'ready', thumbnails }, version: 2, title: 'Photo' });
-    expect((await getNote(alice, second.id)).body).toMatchObject({ photo: { key, status: 'ready', thumbnails }, version: 2 });
+    expect(shownSecond.body).toMatchObject({ photo: { key, status: 'ready', thumbnails }, version: 2 });
     expect((await getNote(alice, untouched.id)).body).toEqual(untouched);
     const changes = (await eventually(() => syncAll(alice, cursor), (page) => page.changes.length === 2)).changes;
     expect(changes.map((change) => change.op === 'upsert' && change.note.id).sort()).toEqual([first.id, second.id].sort());

@@ -1,5 +1,9 @@
 // Media uploads end to end: the gateway, the thumbnails service under serverless-offline, DynamoDB Local,
 // s3rver (whose ObjectCreated events drive the processor) and the SNS emulator.
+import { parseEvent } from '@photonotes/shared/contracts/event';
+import type { EventOf } from '@photonotes/shared/contracts/event';
+import { mediaProcessed } from '@photonotes/shared/contracts/media-events';
+import { userDeleted } from '@photonotes/shared/contracts/user-events';
 import sharp from 'sharp';
 import { api } from '../../../../test/support/api';
 import type { ErrorBody } from '../../../../test/support/api';
@@ -8,8 +12,6 @@ import type { TestUser } from '../../../../test/support/users';
 import { cameraJpeg, exifHasGps, hugeBlankPng, solidPng, topAndBottom } from '../support/images';
 import { eventually, listenToTopic, listKeys, localS3, publishEvent } from '../support/local-aws';
 import type { TopicListener } from '../support/local-aws';
-import type { EventEnvelope } from '@photonotes/shared/contracts/event';
-import { userDeleted } from '@photonotes/shared/contracts/user-events';
 
 jest.setTimeout(60_000);
 
@@ -34,13 +36,6 @@ interface MediaView {
   width: number | null;
   height: number | null;
   thumbnails: { small: Thumbnail; medium: Thumbnail; large: Thumbnail } | null;
-}
-
-interface MediaProcessed {
-  key: string;
-  ownerId: string;
-  status: 'ready' | 'failed';
-  thumbnails: MediaView['thumbnails'];
 }
 
 let alice: TestUser;
@@ -82,10 +77,13 @@ async function processed(user: TestUser, key: string): Promise<MediaView> {
   return view;
 }
 
-async function eventFor(key: string): Promise<EventEnvelope<MediaProcessed>> {
-  const event = await eventually(async () => mediaEvents.events.find((e) => e.type === 'media.processed' && (e.data as MediaProcessed).key === key));
+/** The media.processed of `key`, read with the contract its consumers use. */
+async function eventFor(key: string): Promise<EventOf<typeof mediaProcessed>> {
+  const event = await eventually(async () => mediaEvents.events.find((e) => e.type === 'media.processed' && (e.data as { key?: string }).key === key));
   if (!event) throw new Error(`no media.processed for ${key}`);
-  return event as EventEnvelope<MediaProcessed>;
+  const result = parseEvent(mediaProcessed, JSON.stringify(event));
+  if (result.kind !== 'parsed') throw new Error(`media.processed for ${key} breaks its contract: ${JSON.stringify(result)}`);
+  return result.value;
 }
 
 const sizesOf = (thumbnails: MediaView['thumbnails']) =>
@@ -249,7 +247,7 @@ describe('processing an upload', () => {
     await eventFor(later.key);
 
     // Assess
-    expect(mediaEvents.events.filter((e) => (e.data as MediaProcessed).key === ticket.key)).toHaveLength(1);
+    expect(mediaEvents.events.filter((e) => (e.data as { key?: string }).key === ticket.key)).toHaveLength(1);
     expect((await api<MediaView>(mediaPath(ticket.key), { token: alice.accessToken })).body.status).toBe('ready');
   });
 });
