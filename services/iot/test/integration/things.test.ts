@@ -74,11 +74,14 @@ describe('things over the IoT twin', () => {
     const second = await register(alice, 'Second');
     const device = await connect(first.credentials);
 
-    // Act
-    const granted = await device.subscribeAsync(second.credentials.topics.desired, { qos: 1 });
+    // Act: mqtt.js rejects a subscription whose SUBACK carries the failure code.
+    const refusal = await device.subscribeAsync(second.credentials.topics.desired, { qos: 1 }).then(
+      (granted) => granted.map((grant) => grant.qos),
+      (error: { packet?: { granted?: number[] } }) => error.packet?.granted ?? [],
+    );
 
     // Assess
-    expect(granted[0]?.qos).toBe(128);
+    expect(refusal).toEqual([128]);
   });
 
   test('telemetry under QoS 1 is stored once; a malformed message does not stall later ones', async () => {
