@@ -10,8 +10,8 @@ const transform: Config['transform'] = {
   '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
 };
 
-// @middy/core and jose ship only as ES modules: let swc transform them too.
-const transformIgnorePatterns = ['/node_modules/(?!(@middy|jose)/)'];
+// @middy/core, jose and aedes ship only as ES modules: let swc transform them too.
+const transformIgnorePatterns = ['/node_modules/(?!(@middy|jose|aedes)/)'];
 
 const config: Config = {
   testTimeout: 30_000,

@@ -32,6 +32,7 @@ function banner(platform: Platform, options: { lan: string | null; port: number;
     `  Docs      ${api}/docs`,
     `  Health    ${api}/health`,
   ];
+  if (platform.mqttUrl) lines.push(`  MQTT      ${platform.mqttUrl}   ${dim('(devices: the credentials POST /things returns)')}`);
   if (options.lan) {
     lines.push(`  LAN       http://${options.lan}:${options.port}   (phones on this network; Android emulator: http://10.0.2.2:${options.port})`);
   } else {

@@ -11,6 +11,8 @@ export interface EmulatorPorts {
   sns: number;
   s3: number;
   cognito: number;
+  mqtt: number;
+  iotData: number;
 }
 export declare const serviceSlots: Readonly<Record<string, number>>;
 export declare function portOffset(env?: NodeJS.ProcessEnv): number;

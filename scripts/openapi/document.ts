@@ -29,6 +29,7 @@ export const tags = [
   { name: 'media', description: 'Photo uploads and thumbnails (service `thumbnails`)' },
   { name: 'search', description: 'Full-text search over the notes you may see (service `search`)' },
   { name: 'notifications', description: 'Devices, push and the inbox (service `notifications`)' },
+  { name: 'things', description: 'IoT things: registration, device credentials, telemetry, state and alerts (service `iot`)' },
   { name: 'health', description: 'Liveness of the API and of each service' },
   { name: 'docs', description: 'This document and the page that renders it' },
 ];

@@ -4,9 +4,10 @@ import { mkdirSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { createDeclaredTopics, startCognitoLocal, startDynamoDbLocal, startSnsServer, localCredentials, localRegion, quietSdkEnv, type CognitoLocal } from './emulators';
+import { createDeclaredTopics, startCognitoLocal, startDynamoDbLocal, startSnsServer, localAccountId, localCredentials, localRegion, quietSdkEnv, type CognitoLocal } from './emulators';
 import { createDelivery, type DeliveryLayer } from './delivery';
 import { startGateway } from './gateway';
+import { iotEnvironment, startIotTwin, type IotTwin } from './iot';
 import { assertPortsFree, canConnect, waitFor } from './net';
 import { emulatorPorts as portsAt } from '../config/ports.cjs';
 import { assertJavaAvailable } from './java';
@@ -47,6 +48,8 @@ export interface Platform {
   /** Where emulator data, stream checkpoints and dead letters live (a temp dir when `dataDir` is null). */
   dataDir: string;
   delivery: DeliveryLayer;
+  /** The local AWS IoT Core broker devices connect to; null when no service declares IoT. */
+  mqttUrl: string | null;
   env: Record<string, string>;
   readyInMs: number;
   stop(): Promise<void>;
@@ -64,6 +67,8 @@ export function platformPorts(offset: number): Array<{ port: number; owner: stri
     { port: emulators.sns, owner: 'SNS emulator' },
     { port: emulators.s3, owner: 'S3 emulator' },
     { port: emulators.cognito, owner: 'cognito-local' },
+    { port: emulators.mqtt, owner: 'MQTT broker' },
+    { port: emulators.iotData, owner: 'IoT data plane' },
     ...loadServiceDefinitions(repoRoot, offset).flatMap((s) => [
       { port: s.httpPort, owner: `${s.name} http` },
       { port: s.lambdaPort, owner: `${s.name} lambda` },
@@ -86,6 +91,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     { port: emulatorPorts.sns, owner: 'SNS emulator' },
     { port: emulatorPorts.s3, owner: 'S3 emulator' },
     { port: emulatorPorts.cognito, owner: 'cognito-local' },
+    { port: portsAt(portOffset).mqtt, owner: 'MQTT broker' },
+    { port: portsAt(portOffset).iotData, owner: 'IoT data plane' },
     ...services.flatMap((s) => [
       { port: s.httpPort, owner: `${s.name} http` },
       { port: s.lambdaPort, owner: `${s.name} lambda` },
@@ -107,6 +114,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const lanMode = publicHost !== 'localhost' && publicHost !== '127.0.0.1';
   // LAN mode: the S3 emulator listens on every interface, so a phone can use the presigned URLs.
   const delivery = createDelivery({ services, dataDir, ports: emulatorPorts, s3Address: lanMode ? '0.0.0.0' : process.env.S3_BIND_ADDRESS, log: (text) => log.line('delivery', text) });
+  let iot: IotTwin | null = null;
 
   const stop = async () => {
     reloads?.close();
@@ -115,6 +123,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     gateway?.close();
     snsServer?.closeAllConnections();
     snsServer?.close();
+    await iot?.stop();
     await group.stopAll();
     if (ephemeralDir) rmSync(ephemeralDir, { recursive: true, force: true });
     log.close();
@@ -142,6 +151,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     log.line('platform', `emulators ready in ${Date.now() - startedAt} ms`);
 
     const baseUrl = `http://${publicHost}:${options.port}`;
+    // AWS IoT Core's local twin (scripts/platform/iot): broker, rules engine, data plane, in this process.
+    iot = await startIotTwin({ services, ports: portsAt(portOffset), host: options.host, publicHost, region: localRegion, accountId: localAccountId, dataDir: options.dataDir, log: (text) => log.line('iot', text) });
+    if (iot) ready('MQTT broker');
     const env: Record<string, string> = {
       ...(process.env as Record<string, string>),
       SLS_TELEMETRY_DISABLED: '1',
@@ -164,6 +176,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       COGNITO_USER_POOL_ID: cognito.userPoolId,
       COGNITO_CLIENT_ID: cognito.clientId,
       GATEWAY_URL: baseUrl,
+      ...iotEnvironment(portsAt(portOffset), publicHost),
       // LAN mode: presigned URLs name this machine's address.
       ...(lanMode ? { S3_PUBLIC_HOST: publicHost } : {}),
     };
@@ -185,7 +198,11 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       port: options.port,
       host: options.host,
       services,
-      fallbackHealth: async () => ({ status: 503, body: await probeServices(services) }),
+      fallbackHealth: async () => {
+        const body = await probeServices(services);
+        if (iot) body.services.mqtt = iot.health();
+        return { status: 503, body };
+      },
     });
     ready('gateway');
     if (options.watch) {
@@ -194,7 +211,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         options.onReload?.(service, changed);
       });
     }
-    return { baseUrl, services, cognito, dataDir, delivery, env, readyInMs: Date.now() - startedAt, stop };
+    return { baseUrl, services, cognito, dataDir, delivery, mqttUrl: iot?.mqttUrl ?? null, env, readyInMs: Date.now() - startedAt, stop };
   } catch (error) {
     await stop();
     throw error;

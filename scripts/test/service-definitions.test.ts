@@ -3,8 +3,8 @@ import { loadServiceDefinitions, localName, startWaves } from '../platform/servi
 describe('service definitions read from the repo', () => {
   const services = loadServiceDefinitions();
 
-  it('lists the five services of serverless-compose.yml with unique ports', () => {
-    expect(services.map((s) => s.name).sort()).toEqual(['core-api', 'notifications', 'search', 'thumbnails', 'users']);
+  it('lists the six services of serverless-compose.yml with unique ports', () => {
+    expect(services.map((s) => s.name).sort()).toEqual(['core-api', 'iot', 'notifications', 'search', 'thumbnails', 'users']);
     const ports = services.flatMap((s) => [s.httpPort, s.lambdaPort]);
     expect(new Set(ports).size).toBe(ports.length);
   });

@@ -43,6 +43,26 @@ describe('transaction', () => {
     });
   });
 
+  test('an item may name another table, so one write spans two tables', async () => {
+    // Prepare
+    const { client, sent } = fakeDynamo();
+
+    // Act
+    await tableClient({ tableName: 'telemetry', client })
+      .transaction()
+      .put({ pk: 'SERIES#t1', sk: 1 })
+      .update({ pk: 'THING#t1', sk: 'HEAD' }, 'SET rev = :rev', { table: 'things', values: { ':rev': 2 } })
+      .commit();
+
+    // Assess
+    expect(sent[0]?.input).toEqual({
+      TransactItems: [
+        { Put: { TableName: 'telemetry', Item: { pk: 'SERIES#t1', sk: 1 } } },
+        { Update: { TableName: 'things', Key: { pk: 'THING#t1', sk: 'HEAD' }, UpdateExpression: 'SET rev = :rev', ExpressionAttributeValues: { ':rev': 2 } } },
+      ],
+    });
+  });
+
   test('an empty transaction sends nothing', async () => {
     // Prepare
     const { client, sent } = fakeDynamo();

@@ -66,6 +66,9 @@ export default async function globalSetup(): Promise<void> {
   process.env.S3_PORT = String(ports.s3);
   process.env.SNS_PORT = String(ports.sns);
   process.env.COGNITO_PORT = String(ports.cognito);
+  // The IoT twin's broker (devices) and data plane.
+  process.env.MQTT_PORT = String(ports.mqtt);
+  process.env.IOT_DATA_PORT = String(ports.iotData);
   process.env.PHOTONOTES_PORT_OFFSET = String(offset);
   process.env.TEST_PLATFORM_DATA_DIR = platform.dataDir;
 }

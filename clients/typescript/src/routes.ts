@@ -15,4 +15,5 @@ export const publicRoutes: ReadonlySet<string> = new Set([
   'GET /health/core-api',
   'GET /health/search',
   'GET /health/notifications',
+  'GET /health/iot',
 ]);

@@ -526,6 +526,156 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/health/iot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Health of the iot service
+         * @description The probe behind `GET /health`: checks what the iot service owns. Meant for operators and the aggregate health route, not for apps.
+         */
+        get: operations["healthIot"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/things": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List your things
+         * @description Newest first.
+         */
+        get: operations["listThings"];
+        put?: never;
+        /**
+         * Register a thing
+         * @description Returns the device credentials once. A user may own 50 things.
+         */
+        post: operations["createThing"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/things/{thingId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a thing
+         * @description With `state` (reported, desired, delta, version) and the latest value of each metric.
+         */
+        get: operations["getThing"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a thing
+         * @description Its credentials stop working at once, a connected device is disconnected, its telemetry is deleted asynchronously.
+         */
+        delete: operations["deleteThing"];
+        options?: never;
+        head?: never;
+        /** Rename a thing or replace its attributes */
+        patch: operations["updateThing"];
+        trace?: never;
+    };
+    "/things/{thingId}/credentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue new device credentials
+         * @description The old credentials stop working at once and a connected device is disconnected.
+         */
+        post: operations["rotateThingCredentials"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/things/{thingId}/telemetry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a thing’s telemetry
+         * @description Raw readings `{ at, value }` or UTC-aligned buckets `{ at, min, max, avg, count }`; the last 24 h by default. An unknown metric: no items.
+         */
+        get: operations["readThingTelemetry"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/things/{thingId}/state/desired": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change a thing’s desired state
+         * @description Merged key by key, recursively (`null` removes a key); at most 8 KB, depth 4. The device receives `{ version, desired }` retained on its desired topic.
+         */
+        put: operations["putThingDesiredState"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/things/{thingId}/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a thing’s alert rules */
+        get: operations["getThingAlerts"];
+        /**
+         * Replace a thing’s alert rules
+         * @description At most 10 rules. A rule fires one `thing.alert` notification when its condition has held for `forSeconds`, and re-arms once it no longer holds.
+         */
+        put: operations["putThingAlerts"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -631,12 +781,12 @@ export interface components {
         Notification: {
             id: string;
             /** @enum {string} */
-            type: "note.shared" | "media.ready" | "media.failed";
+            type: "note.shared" | "media.ready" | "media.failed" | "thing.alert";
             title: string;
             body: string;
-            /** @description `{ noteId }` for note.shared, `{ key }` (the media key) for media.ready and media.failed */
+            /** @description `{ noteId }` for note.shared, `{ key }` (the media key) for media.ready and media.failed, `{ thingId, ruleId, metric, value, at }` for thing.alert (value a number) */
             data: {
-                [key: string]: string;
+                [key: string]: string | number;
             };
             /**
              * Format: date-time
@@ -658,9 +808,9 @@ export interface components {
             token: string;
             title: string;
             body: string;
-            /** @description `{ noteId }` for note.shared, `{ key }` (the media key) for media.ready and media.failed */
+            /** @description `{ noteId }` for note.shared, `{ key }` (the media key) for media.ready and media.failed, `{ thingId, ruleId, metric, value, at }` for thing.alert (value a number) */
             data: {
-                [key: string]: string;
+                [key: string]: string | number;
             };
             /**
              * Format: date-time
@@ -769,7 +919,128 @@ export interface components {
                 notifications: "ok" | "down";
                 /** @enum {string} */
                 thumbnails: "ok" | "down";
+                /** @enum {string} */
+                iot: "ok" | "down";
             };
+        };
+        TelemetryPage: {
+            metric: string;
+            /** @enum {string} */
+            resolution: "raw" | "1m" | "1h" | "1d";
+            items: ({
+                at: string;
+                value: number;
+            } | {
+                at: string;
+                min: number;
+                max: number;
+                avg: number;
+                count: number;
+            })[];
+            nextCursor: string | null;
+        };
+        Thing: {
+            /** @description The MQTT client id of the device too */
+            thingId: string;
+            name: string;
+            attributes: {
+                [key: string]: string;
+            };
+            /** @description A device is connected now */
+            online: boolean;
+            lastSeenAt: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-28T09:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-28T09:00:00.000Z
+             */
+            updatedAt: string;
+        };
+        ThingAlertRules: {
+            rules: {
+                id: string;
+                metric: string;
+                /** @enum {string} */
+                op: "gt" | "gte" | "lt" | "lte";
+                threshold: number;
+                forSeconds: number;
+            }[];
+        };
+        ThingCredentials: {
+            /**
+             * @description `mqtt://<host>:1883` locally, `mqtts://<endpoint>:443` deployed
+             * @example mqtt://localhost:1883
+             */
+            mqttUrl: string;
+            clientId: string;
+            /** @description Used exactly as given */
+            username: string;
+            /** @description Shown this once; only an HMAC is kept */
+            password: string;
+            topics: {
+                telemetry: string;
+                reported: string;
+                desired: string;
+            };
+        };
+        ThingCredentialsIssued: {
+            credentials: components["schemas"]["ThingCredentials"];
+        };
+        ThingDetails: {
+            /** @description The MQTT client id of the device too */
+            thingId: string;
+            name: string;
+            attributes: {
+                [key: string]: string;
+            };
+            /** @description A device is connected now */
+            online: boolean;
+            lastSeenAt: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-28T09:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-28T09:00:00.000Z
+             */
+            updatedAt: string;
+            state: components["schemas"]["ThingState"];
+            latest: {
+                [key: string]: {
+                    value: number;
+                    at: string;
+                };
+            };
+        };
+        ThingPage: {
+            items: components["schemas"]["Thing"][];
+            nextCursor: string | null;
+        };
+        ThingRegistration: {
+            thing: components["schemas"]["Thing"];
+            credentials: components["schemas"]["ThingCredentials"];
+        };
+        ThingState: {
+            /** @description What the app asked for */
+            desired: {
+                [key: string]: unknown;
+            };
+            /** @description What the device reported */
+            reported: {
+                [key: string]: unknown;
+            };
+            /** @description The desired keys whose value differs from reported */
+            delta: {
+                [key: string]: unknown;
+            };
+            /** @description Grows with every change of desired or reported; send it as If-Match */
+            version: number;
         };
         Thumbnail: {
             /**
@@ -2887,6 +3158,772 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    healthIot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every check passed */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceHealth"];
+                };
+            };
+            500: components["responses"]["Internal"];
+            /** @description A check failed; the failing ones are marked `down` */
+            503: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceHealth"];
+                };
+            };
+        };
+    };
+    listThings: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of things */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThingPage"];
+                };
+            };
+            /** @description An invalid limit, or a cursor the server did not issue */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_FAILED",
+                     *         "message": "Request validation failed",
+                     *         "requestId": "5f0c6a52-3f0e-4a8e-9a55-0d2c7c2b8f41",
+                     *         "details": [
+                     *           {
+                     *             "location": "body",
+                     *             "path": "title",
+                     *             "message": "must be 1 to 200 characters",
+                     *             "code": "custom"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    createThing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Living room thermostat",
+                 *       "attributes": {
+                 *         "model": "T-1000"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    name: string;
+                    attributes?: {
+                        [key: string]: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The new thing and its credentials */
+            201: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThingRegistration"];
+                };
+            };
+            /** @description An invalid name or attributes */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_FAILED",
+                     *         "message": "Request validation failed",
+                     *         "requestId": "5f0c6a52-3f0e-4a8e-9a55-0d2c7c2b8f41",
+                     *         "details": [
+                     *           {
+                     *             "location": "body",
+                     *             "path": "title",
+                     *             "message": "must be 1 to 200 characters",
+                     *             "code": "custom"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The caller owns 50 things already */
+            409: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "CONFLICT",
+                     *         "message": "The caller owns 50 things already",
+                     *         "requestId": "5f0c6a52-3f0e-4a8e-9a55-0d2c7c2b8f41"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    getThing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                thingId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The thing */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThingDetails"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description No such thing, or another user’s */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "message": "No such thing, or another user’s",
+                     *         "requestId": "5f0c6a52-3f0e-4a8e-9a55-0d2c7c2b8f41"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            500: components["responses"]["Internal"];
+        };
+    };
+    deleteThing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                thingId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description No such thing, or another user’s */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "message": "No such thing, or another user’s",
+                     *         "requestId": "5f0c6a52-3f0e-4a8e-9a55-0d2c7c2b8f41"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            500: components["responses"]["Internal"];
+        };
+    };
+    updateThing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                thingId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Kitchen thermostat"
+                 *     }
+                 */
+                "application/json": {
+                    name?: string;
+                    attributes?: {
+                        [key: string]: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The updated thing */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Thing"];
+                };
+            };
+            /** @description Invalid fields, or neither name nor attributes */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_FAILED",
+                     *         "message": "Request validation failed",
+                     *         "requestId": "5f0c6a52-3f0e-4a8e-9a55-0d2c7c2b8f41",
+                     *         "details": [
+                     *           {
+                     *             "location": "body",
+                     *             "path": "title",
+                     *             "message": "must be 1 to 200 characters",
+                     *             "code": "custom"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description No such thing, or another user’s */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "message": "No such thing, or another user’s",
+                     *         "requestId": "5f0c6a52-3f0e-4a8e-9a55-0d2c7c2b8f41"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    rotateThingCredentials: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                thingId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new credentials */
+            201: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThingCredentialsIssued"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description No such thing, or another user’s */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "message": "No such thing, or another user’s",
+                     *         "requestId": "5f0c6a52-3f0e-4a8e-9a55-0d2c7c2b8f41"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The credentials are being rotated by other requests; try again */
+            409: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "CONFLICT",
+                     *         "message": "The credentials are being rotated by other requests; try again",
+                     *         "requestId": "5f0c6a52-3f0e-4a8e-9a55-0d2c7c2b8f41"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            500: components["responses"]["Internal"];
+        };
+    };
+    readThingTelemetry: {
+        parameters: {
+            query: {
+                metric: string;
+                from?: string;
+                to?: string;
+                resolution?: "raw" | "1m" | "1h" | "1d";
+                limit?: string;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                thingId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of readings or buckets */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TelemetryPage"];
+                };
+            };
+            /** @description An invalid metric, range, resolution, limit or cursor */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_FAILED",
+                     *         "message": "Request validation failed",
+                     *         "requestId": "5f0c6a52-3f0e-4a8e-9a55-0d2c7c2b8f41",
+                     *         "details": [
+                     *           {
+                     *             "location": "body",
+                     *             "path": "title",
+                     *             "message": "must be 1 to 200 characters",
+                     *             "code": "custom"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description No such thing, or another user’s */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "message": "No such thing, or another user’s",
+                     *         "requestId": "5f0c6a52-3f0e-4a8e-9a55-0d2c7c2b8f41"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            500: components["responses"]["Internal"];
+        };
+    };
+    putThingDesiredState: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The state version the change was computed from; a stale one is a 412 whose `details[0].current` is the current state.
+                 * @example 3
+                 */
+                "If-Match"?: string;
+            };
+            path: {
+                thingId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "desired": {
+                 *         "targetTemp": 21
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description Merged key by key, recursively; null removes a key; at most 8 KB of JSON, depth 4 */
+                    desired: Record<string, never>;
+                };
+            };
+        };
+        responses: {
+            /** @description The state after the change */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThingState"];
+                };
+            };
+            /** @description Not an object, too large or too deep, or a malformed If-Match */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_FAILED",
+                     *         "message": "Request validation failed",
+                     *         "requestId": "5f0c6a52-3f0e-4a8e-9a55-0d2c7c2b8f41",
+                     *         "details": [
+                     *           {
+                     *             "location": "body",
+                     *             "path": "title",
+                     *             "message": "must be 1 to 200 characters",
+                     *             "code": "custom"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description No such thing, or another user’s */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "message": "No such thing, or another user’s",
+                     *         "requestId": "5f0c6a52-3f0e-4a8e-9a55-0d2c7c2b8f41"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The state is being changed by other requests; try again */
+            409: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "CONFLICT",
+                     *         "message": "The state is being changed by other requests; try again",
+                     *         "requestId": "5f0c6a52-3f0e-4a8e-9a55-0d2c7c2b8f41"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description If-Match names an older version: `details[0].current` is the current state */
+            412: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PRECONDITION_FAILED",
+                     *         "message": "If-Match names an older version: `details[0].current` is the current state",
+                     *         "requestId": "5f0c6a52-3f0e-4a8e-9a55-0d2c7c2b8f41"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    getThingAlerts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                thingId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rules */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThingAlertRules"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description No such thing, or another user’s */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "message": "No such thing, or another user’s",
+                     *         "requestId": "5f0c6a52-3f0e-4a8e-9a55-0d2c7c2b8f41"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            500: components["responses"]["Internal"];
+        };
+    };
+    putThingAlerts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                thingId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "rules": [
+                 *         {
+                 *           "metric": "temp",
+                 *           "op": "gt",
+                 *           "threshold": 30,
+                 *           "forSeconds": 0
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    rules: {
+                        id?: string;
+                        metric: string;
+                        /** @enum {string} */
+                        op: "gt" | "gte" | "lt" | "lte";
+                        threshold: number;
+                        /** @default 0 */
+                        forSeconds?: number;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description The rules as stored */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThingAlertRules"];
+                };
+            };
+            /** @description Invalid rules, more than 10, or duplicate ids */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_FAILED",
+                     *         "message": "Request validation failed",
+                     *         "requestId": "5f0c6a52-3f0e-4a8e-9a55-0d2c7c2b8f41",
+                     *         "details": [
+                     *           {
+                     *             "location": "body",
+                     *             "path": "title",
+                     *             "message": "must be 1 to 200 characters",
+                     *             "code": "custom"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description No such thing, or another user’s */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "message": "No such thing, or another user’s",
+                     *         "requestId": "5f0c6a52-3f0e-4a8e-9a55-0d2c7c2b8f41"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["Internal"];
         };
     };

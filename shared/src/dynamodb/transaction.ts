@@ -16,6 +16,8 @@ type TransactWriteItem = NonNullable<TransactWriteCommandInput['TransactItems']>
 
 export interface TransactionItemOptions<Tag extends string> {
   tag?: Tag;
+  /** Another table of the same account for this item (a write that spans two tables); the transaction's own by default. */
+  table?: string;
   condition?: string;
   /** Names and values of the item's expressions (update and condition share them). */
   names?: Record<string, string>;
@@ -60,10 +62,10 @@ export function transaction<Tag extends string = string>(client: DocumentSender,
   };
 
   const tx: Transaction<Tag> = {
-    put: (item, options = {}) => add({ Put: { TableName: tableName, Item: item as AttributeMap, ...expressionFields(options) } }, options.tag),
-    update: (key, update, options = {}) => add({ Update: { TableName: tableName, Key: key, UpdateExpression: update, ...expressionFields(options) } }, options.tag),
-    delete: (key, options = {}) => add({ Delete: { TableName: tableName, Key: key, ...expressionFields(options) } }, options.tag),
-    check: (key, condition, options = {}) => add({ ConditionCheck: { TableName: tableName, Key: key, ConditionExpression: condition, ...expressionFields({ ...options, condition }) } }, options.tag),
+    put: (item, options = {}) => add({ Put: { TableName: options.table ?? tableName, Item: item as AttributeMap, ...expressionFields(options) } }, options.tag),
+    update: (key, update, options = {}) => add({ Update: { TableName: options.table ?? tableName, Key: key, UpdateExpression: update, ...expressionFields(options) } }, options.tag),
+    delete: (key, options = {}) => add({ Delete: { TableName: options.table ?? tableName, Key: key, ...expressionFields(options) } }, options.tag),
+    check: (key, condition, options = {}) => add({ ConditionCheck: { TableName: options.table ?? tableName, Key: key, ConditionExpression: condition, ...expressionFields({ ...options, condition }) } }, options.tag),
     get size() {
       return items.length;
     },

@@ -22,7 +22,7 @@ export interface OutboxEntry {
   token: string;
   title: string;
   body: string;
-  data: Record<string, string>;
+  data: Record<string, string | number>;
   sentAt: string;
 }
 

@@ -39,7 +39,7 @@ const existingEndpoint = /Endpoint (arn:[^\s]+) already exists with the same [Tt
 /** APNs and FCM payloads; custom keys travel next to `aps` (APNs) and in `data` (FCM, strings only). */
 export function platformPayloads(message: PushMessage): string {
   const apns = JSON.stringify({ aps: { alert: { title: message.title, body: message.body }, sound: 'default' }, ...message.data });
-  const gcm = JSON.stringify({ fcmV1Message: { message: { notification: { title: message.title, body: message.body }, data: message.data } } });
+  const gcm = JSON.stringify({ fcmV1Message: { message: { notification: { title: message.title, body: message.body }, data: Object.fromEntries(Object.entries(message.data).map(([key, value]) => [key, String(value)])) } } });
   return JSON.stringify({ default: message.body, APNS: apns, APNS_SANDBOX: apns, GCM: gcm });
 }
 

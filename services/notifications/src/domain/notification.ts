@@ -1,13 +1,13 @@
 // An inbox entry, what each event type says to the user, and the ids that keep the inbox in time order.
 
-export type NotificationType = 'note.shared' | 'media.ready' | 'media.failed';
+export type NotificationType = 'note.shared' | 'media.ready' | 'media.failed' | 'thing.alert';
 
 /** What an event tells one user: the inbox entry and the push carry the same text and data. */
 export interface NotificationContent {
   type: NotificationType;
   title: string;
   body: string;
-  data: Record<string, string>;
+  data: Record<string, string | number>;
 }
 
 export interface Notification extends NotificationContent {
@@ -23,7 +23,7 @@ export interface NotificationView {
   type: NotificationType;
   title: string;
   body: string;
-  data: Record<string, string>;
+  data: Record<string, string | number>;
   createdAt: string;
   readAt: string | null;
 }
@@ -56,4 +56,14 @@ export function mediaProcessedContent(key: string, status: 'ready' | 'failed'): 
   return status === 'ready'
     ? { type: 'media.ready', title: 'Your photo is ready', body: 'The photo you uploaded has been processed.', data: { key } }
     : { type: 'media.failed', title: 'Your photo could not be processed', body: 'The file is not a photo we can read. Try uploading it again.', data: { key } };
+}
+
+/** A thing's alert rule fired: its reading, to the thing's owner. */
+export function thingAlertContent(alert: { thingId: string; ruleId: string; metric: string; value: number; at: string }): NotificationContent {
+  return {
+    type: 'thing.alert',
+    title: 'A thing raised an alert',
+    body: `${alert.metric} is ${alert.value}`,
+    data: { thingId: alert.thingId, ruleId: alert.ruleId, metric: alert.metric, value: alert.value, at: alert.at },
+  };
 }

@@ -1,11 +1,13 @@
 // The events that notify, turned into notification requests (the contracts: shared/src/contracts):
 //   note-events    note.changed where a user is newly in the note's sharedWith → note.shared { noteId }
 //   media-events   media.processed → media.ready / media.failed { key } to the uploader
+//   thing-events   thing.alert → thing.alert { thingId, ruleId, metric, value, at } to the thing's owner
 import type { EventOf } from '@photonotes/shared/contracts/event';
 import type { mediaProcessed } from '@photonotes/shared/contracts/media-events';
 import type { noteChanged } from '@photonotes/shared/contracts/note-events';
+import type { thingAlert } from '@photonotes/shared/contracts/thing-events';
 import type { NotificationRequest } from './delivery';
-import { mediaProcessedContent, noteSharedContent } from './notification';
+import { mediaProcessedContent, noteSharedContent, thingAlertContent } from './notification';
 
 /** One note.shared per user who is in the note's sharedWith after the change and was not before it. */
 export function noteShareRequests(event: EventOf<typeof noteChanged>): NotificationRequest[] {
@@ -21,4 +23,10 @@ export function noteShareRequests(event: EventOf<typeof noteChanged>): Notificat
 export function mediaProcessedRequest(event: EventOf<typeof mediaProcessed>): NotificationRequest {
   const { key, ownerId, status } = event.data;
   return { eventId: event.id, recipient: ownerId, content: mediaProcessedContent(key, status) };
+}
+
+/** The firing's id is the event id: a republished firing is delivered once. */
+export function thingAlertRequest(event: EventOf<typeof thingAlert>): NotificationRequest {
+  const { ownerId, ...alert } = event.data;
+  return { eventId: event.id, recipient: ownerId, content: thingAlertContent(alert) };
 }

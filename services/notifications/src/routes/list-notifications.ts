@@ -12,7 +12,7 @@ const NotificationSchema = named(
   describes<NotificationView>()(
     z.object({
       id: z.string(),
-      type: z.enum(['note.shared', 'media.ready', 'media.failed']),
+      type: z.enum(['note.shared', 'media.ready', 'media.failed', 'thing.alert']),
       title: z.string(),
       body: z.string(),
       data: notificationData,

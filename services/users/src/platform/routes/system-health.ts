@@ -16,6 +16,7 @@ const SystemHealthSchema = named(
         search: serviceStatus,
         notifications: serviceStatus,
         thumbnails: serviceStatus,
+        iot: serviceStatus,
       }),
     }),
   ),

@@ -1,0 +1,160 @@
+// The rules engine's delivery on a fake invoke: Lambda's asynchronous retry rules (function errors count,
+// an unreachable service does not, event age), per-function concurrency, the bounded queue; and the limiter
+// that bounds authorizer invocations.
+import { limiter } from '../platform/iot/broker';
+import type { IotRuleDefinition } from '../platform/iot/definitions';
+import { parseIotSql } from '../platform/iot/iot-sql';
+import type { Invoke, InvokeOutcome } from '../platform/iot/lambda-invoke';
+import { createRulesEngine, type RuleFailure } from '../platform/iot/rules-engine';
+
+function rule(functionName: string, retry = { maximumRetryAttempts: 2, maximumEventAgeSeconds: 21_600 }): IotRuleDefinition {
+  const sql = "SELECT *, topic(2) AS thingId FROM 'things/+/telemetry'";
+  return { service: 'iot', functionKey: functionName, ruleId: `${functionName}Rule1`, sql, statement: parseIotSql(sql), target: { lambdaPort: 1, functionName }, retry };
+}
+
+const telemetry = (thingId: string) => ({ topic: `things/${thingId}/telemetry`, payload: Buffer.from('{"metrics":{"t":1}}'), clientId: thingId });
+
+/** An invoke whose outcomes are scripted per call; records what it was called with. */
+function scriptedInvoke(outcomes: InvokeOutcome[]): Invoke & { calls: Array<{ functionName: string; event: unknown }> } {
+  const calls: Array<{ functionName: string; event: unknown }> = [];
+  const invoke: Invoke = async (target, event) => {
+    calls.push({ functionName: target.functionName, event });
+    return outcomes.shift() ?? { ok: true, payload: null };
+  };
+  return Object.assign(invoke, { calls });
+}
+
+describe('rule delivery', () => {
+  it('retries function errors up to maximumRetryAttempts, then gives the event up', async () => {
+    // Prepare
+    const failure: InvokeOutcome = { ok: false, reachedFunction: true, error: 'Error: boom' };
+    const invoke = scriptedInvoke([failure, failure, failure, failure]);
+    const dead: RuleFailure[] = [];
+    const engine = createRulesEngine({ rules: [rule('ingest')], invoke, log: () => undefined, retryDelaysMs: [1, 2], onDeadLetter: (f) => dead.push(f) });
+
+    // Act
+    engine.onMessage(telemetry('t1'));
+    await engine.idle();
+
+    // Assess
+    expect(invoke.calls).toHaveLength(3);
+    expect(dead).toEqual([{ ruleId: 'ingestRule1', functionName: 'ingest', event: { metrics: { t: 1 }, thingId: 't1' }, condition: 'RetriesExhausted', attempts: 3, error: 'Error: boom' }]);
+    expect(engine.stats()).toMatchObject({ matched: 1, delivered: 0, retries: 2, deadLettered: 1 });
+  });
+
+  it('does not count calls that never reached the function, and delivers once the service is back', async () => {
+    const unreachable: InvokeOutcome = { ok: false, reachedFunction: false, error: 'connect ECONNREFUSED' };
+    const invoke = scriptedInvoke([unreachable, unreachable, unreachable, { ok: false, reachedFunction: true, error: 'x' }]);
+    const engine = createRulesEngine({ rules: [rule('ingest', { maximumRetryAttempts: 1, maximumEventAgeSeconds: 60 })], invoke, log: () => undefined, retryDelaysMs: [1], unreachableDelayMs: 1 });
+
+    engine.onMessage(telemetry('t1'));
+    await engine.idle();
+
+    expect(invoke.calls).toHaveLength(5);
+    expect(engine.stats()).toMatchObject({ delivered: 1, retries: 1, deadLettered: 0 });
+  });
+
+  it('gives an event up once it is older than maximumEventAge', async () => {
+    let now = 0;
+    const invoke = scriptedInvoke([{ ok: false, reachedFunction: false, error: 'down' }]);
+    const dead: RuleFailure[] = [];
+    const engine = createRulesEngine({
+      rules: [rule('ingest', { maximumRetryAttempts: 2, maximumEventAgeSeconds: 60 })],
+      invoke: async (target, event, timeout) => {
+        now += 61_000;
+        return invoke(target, event, timeout);
+      },
+      log: () => undefined,
+      unreachableDelayMs: 1,
+      now: () => now,
+      onDeadLetter: (f) => dead.push(f),
+    });
+
+    engine.onMessage(telemetry('t1'));
+    await engine.idle();
+
+    expect(invoke.calls).toHaveLength(1);
+    expect(dead.map((f) => f.condition)).toEqual(['EventAgeExceeded']);
+  });
+
+  it('runs at most concurrencyPerFunction invocations of one function at once, and others alongside', async () => {
+    // Prepare
+    const active = new Map<string, number>();
+    const peak = new Map<string, number>();
+    const invoke: Invoke = async (target) => {
+      const name = target.functionName;
+      active.set(name, (active.get(name) ?? 0) + 1);
+      peak.set(name, Math.max(peak.get(name) ?? 0, active.get(name) ?? 0));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      active.set(name, (active.get(name) ?? 0) - 1);
+      return { ok: true, payload: null };
+    };
+    const engine = createRulesEngine({ rules: [rule('ingest'), rule('alerts')], invoke, log: () => undefined, concurrencyPerFunction: 2 });
+
+    // Act
+    for (let i = 0; i < 20; i += 1) engine.onMessage(telemetry(`t${i}`));
+    await engine.idle();
+
+    // Assess
+    expect(Object.fromEntries(peak)).toEqual({ ingest: 2, alerts: 2 });
+    expect(engine.stats().delivered).toBe(40);
+  });
+
+  it('drops and counts what does not fit the queue, without failing the publisher', async () => {
+    const invoke: Invoke = () => new Promise<InvokeOutcome>((resolve) => setTimeout(() => resolve({ ok: true, payload: null }), 5));
+    const lines: string[] = [];
+    const engine = createRulesEngine({ rules: [rule('ingest')], invoke, log: (line) => lines.push(line), concurrencyPerFunction: 1, maxQueued: 3 });
+
+    for (let i = 0; i < 10; i += 1) engine.onMessage(telemetry('t1'));
+    await engine.idle();
+
+    expect(engine.stats()).toMatchObject({ matched: 10, delivered: 4, dropped: 6 });
+    expect(lines[0]).toMatch(/ingest has 3 events waiting/);
+  });
+
+  it('stops without delivering what is still queued', async () => {
+    const invoke = scriptedInvoke([{ ok: false, reachedFunction: true, error: 'x' }]);
+    const engine = createRulesEngine({ rules: [rule('ingest')], invoke, log: () => undefined, retryDelaysMs: [10_000] });
+    engine.onMessage(telemetry('t1'));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    engine.stop();
+    await engine.idle();
+    expect(invoke.calls).toHaveLength(1);
+  });
+});
+
+describe('the limiter', () => {
+  it('never runs more than its maximum, and serves waiters in order', async () => {
+    // Prepare
+    const run = limiter(2);
+    let active = 0;
+    let peak = 0;
+    const order: number[] = [];
+    const task = (id: number) => async () => {
+      active += 1;
+      peak = Math.max(peak, active);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      order.push(id);
+      active -= 1;
+      return id;
+    };
+
+    // Act
+    const first = [1, 2, 3, 4, 5, 6].map((id) => run(task(id)));
+    // Arrivals while every slot is taken and others wait: they queue behind the waiters.
+    await new Promise((resolve) => setTimeout(resolve, 3));
+    const late = [7, 8].map((id) => run(task(id)));
+    const results = await Promise.all([...first, ...late]);
+
+    // Assess
+    expect(results).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(peak).toBe(2);
+    expect(order.slice(-2).sort()).toEqual([7, 8]);
+  });
+
+  it('frees the slot when a task fails', async () => {
+    const run = limiter(1);
+    await expect(run(() => Promise.reject(new Error('no')))).rejects.toThrow('no');
+    await expect(run(async () => 'yes')).resolves.toBe('yes');
+  });
+});

@@ -1,0 +1,243 @@
+// The domain's TelemetryStore over two tables: readings and buckets in the telemetry table (one partition
+// per thing, metric and level, sorted by time), and each series' head in the things table (beside the
+// thing, so `latest` is one query of the thing's partition). A series write is one transaction: the head,
+// conditional on its revision, with the reading and buckets it was computed with (domain/series.ts).
+import { ConditionFailedError, documentClient, tableClient, TransactionConflictError } from '@photonotes/shared/dynamodb';
+import type { AttributeMap, DocumentSender, Transaction } from '@photonotes/shared/dynamodb';
+import type { AlertState, FiredAlert } from '../domain/alerts';
+import type { SeriesHead, SeriesKey, SeriesWrite, TelemetryStore, TimedBucket } from '../domain/ports';
+import type { Resolution, Rollup } from '../domain/resolutions';
+import { bucketStart, resolutions } from '../domain/resolutions';
+import type { Bucket } from '../domain/rollups';
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const result: T[] = [];
+  for await (const item of items) result.push(item);
+  return result;
+}
+import { entities, keys } from './keys';
+
+export interface TelemetryTableOptions {
+  /** Holds the series heads. */
+  thingsTableName: string;
+  telemetryTableName: string;
+  client?: DocumentSender;
+}
+
+/**
+ * Caps of the key ranges read whole: a minute holds at most 10 readings a second, an hour 60 minutes, a day 24
+ * hours; a thing at most 1000 series heads. A purge deletes up to `maxPurgeItems` per level and run (a repeated
+ * run resumes: what it deleted stays deleted).
+ */
+const maxRangeItems = 10_000;
+const maxHeads = 1000;
+const maxPurgeItems = 100_000;
+
+interface HeadItem {
+  pk: string;
+  sk: string;
+  entity: typeof entities.series;
+  thingId: string;
+  metric: string;
+  rev: number;
+  latest: { value: number; at: number } | null;
+  alerts: AlertState;
+  pending: Record<string, FiredAlert>;
+  expiresAt: number;
+}
+
+interface ReadingItem {
+  pk: string;
+  sk: number;
+  value: number;
+  receivedAt: number;
+  expiresAt: number;
+}
+
+interface BucketItem extends Bucket {
+  pk: string;
+  sk: number;
+  expiresAt: number;
+}
+
+const toBucket = (item: Bucket): Bucket => ({ min: item.min, max: item.max, sum: item.sum, count: item.count });
+
+export function telemetryTable({ thingsTableName, telemetryTableName, client = documentClient() }: TelemetryTableOptions): TelemetryStore {
+  const heads = tableClient({ tableName: thingsTableName, client });
+  const telemetry = tableClient({ tableName: telemetryTableName, client });
+
+  const item = (series: SeriesKey, level: Resolution, at: number) => keys.telemetryItem(series.thingId, series.metric, level, at);
+
+  /** sk in [from, to): timestamps and bucket starts are whole milliseconds. */
+  const range = (series: SeriesKey, level: Resolution, from: number, to: number) => ({
+    keyCondition: 'pk = :pk AND sk BETWEEN :from AND :last',
+    values: { ':pk': keys.seriesPartition(series.thingId, series.metric, level), ':from': from, ':last': to - 1 },
+  });
+
+  function headOf(stored: HeadItem | undefined): SeriesHead {
+    if (!stored) return { rev: 0, latest: null, alerts: { rulesVersion: 0, rules: {} }, pending: [] };
+    return { rev: stored.rev, latest: stored.latest ?? null, alerts: stored.alerts, pending: Object.values(stored.pending ?? {}) };
+  }
+
+  function headWrite(tx: Transaction, series: SeriesKey, expectedRev: number, write: SeriesWrite): Transaction {
+    const key = keys.seriesHead(series.thingId, series.metric);
+    if (expectedRev === 0) {
+      const created: HeadItem = {
+        ...key,
+        entity: entities.series,
+        thingId: series.thingId,
+        metric: series.metric,
+        rev: 1,
+        latest: write.latest,
+        alerts: write.alerts,
+        pending: Object.fromEntries(write.fired.map((fired) => [fired.id, fired])),
+        expiresAt: write.headExpiresAt,
+      };
+      return tx.put(created, { table: thingsTableName, tag: 'head', condition: 'attribute_not_exists(pk)' });
+    }
+    // Pending firings are added one path each, never rewritten whole: an acknowledgement that removed one
+    // meanwhile is not undone by this write.
+    // Every name aliased: several everyday words (RULES, VALUE, COUNT...) are DynamoDB reserved words.
+    const names: Record<string, string> = { '#rev': 'rev', '#latest': 'latest', '#alerts': 'alerts', '#expiresAt': 'expiresAt' };
+    const values: AttributeMap = { ':next': expectedRev + 1, ':expected': expectedRev, ':latest': write.latest, ':alerts': write.alerts, ':expiresAt': write.headExpiresAt };
+    const added = write.fired.map((fired, index) => {
+      names['#pending'] = 'pending';
+      names[`#p${index}`] = fired.id;
+      values[`:p${index}`] = fired;
+      return `#pending.#p${index} = :p${index}`;
+    });
+    return tx.update(key, `SET ${['#rev = :next', '#latest = :latest', '#alerts = :alerts', '#expiresAt = :expiresAt', ...added].join(', ')}`, {
+      table: thingsTableName,
+      tag: 'head',
+      condition: '#rev = :expected',
+      names,
+      values,
+    });
+  }
+
+  return {
+    async load(series, ts) {
+      // The head first: whatever is read after it is at least as new as its revision.
+      const head = await heads.getItem<HeadItem>(keys.seriesHead(series.thingId, series.metric), { consistentRead: true });
+      const rollups: Rollup[] = ['1m', '1h', '1d'];
+      const [reading, ...found] = await Promise.all([
+        telemetry.getItem<ReadingItem>(item(series, 'raw', ts), { consistentRead: true }),
+        ...rollups.map((rollup) => telemetry.getItem<BucketItem>(item(series, rollup, bucketStart(ts, rollup)), { consistentRead: true })),
+      ]);
+      const buckets: Partial<Record<Rollup, Bucket>> = {};
+      rollups.forEach((rollup, index) => {
+        const bucket = found[index] as BucketItem | undefined;
+        if (bucket) buckets[rollup] = toBucket(bucket);
+      });
+      const stored = reading as ReadingItem | undefined;
+      return { head: headOf(head), reading: stored ? { ts, value: stored.value, receivedAt: stored.receivedAt } : undefined, buckets };
+    },
+
+    async readings(series, from, to) {
+      const items = await collect(telemetry.queryAll<ReadingItem>({ ...range(series, 'raw', from, to), consistentRead: true, maxItems: maxRangeItems }));
+      return items.map((stored) => ({ ts: stored.sk, value: stored.value }));
+    },
+
+    async buckets(series, rollup, from, to) {
+      const items = await collect(telemetry.queryAll<BucketItem>({ ...range(series, rollup, from, to), consistentRead: true, maxItems: maxRangeItems }));
+      return items.map((stored): TimedBucket => ({ start: stored.sk, bucket: toBucket(stored) }));
+    },
+
+    async commit(series, expectedRev, write) {
+      const tx = headWrite(telemetry.transaction(), series, expectedRev, write);
+      if (write.reading) {
+        const { ts, value, receivedAt, expiresAt } = write.reading;
+        tx.put({ ...item(series, 'raw', ts), value, receivedAt, expiresAt });
+      }
+      for (const bucket of write.buckets) {
+        tx.put({ ...item(series, bucket.rollup, bucket.start), ...toBucket(bucket.bucket), expiresAt: bucket.expiresAt });
+      }
+      try {
+        await tx.commit();
+        return true;
+      } catch (err) {
+        // A moved revision, or a concurrent transaction on one of the items: either way, read again.
+        if (err instanceof ConditionFailedError || err instanceof TransactionConflictError) return false;
+        throw err;
+      }
+    },
+
+    async acknowledge(series, alertIds) {
+      if (alertIds.length === 0) return;
+      const names = { '#pending': 'pending', ...Object.fromEntries(alertIds.map((id, index) => [`#p${index}`, id])) };
+      try {
+        await heads.updateItem({
+          key: keys.seriesHead(series.thingId, series.metric),
+          update: `REMOVE ${alertIds.map((_, index) => `#pending.#p${index}`).join(', ')}`,
+          condition: 'attribute_exists(pk)',
+          names,
+        });
+      } catch (err) {
+        // The series was purged meanwhile: nothing left to acknowledge.
+        if (!(err instanceof ConditionFailedError)) throw err;
+      }
+    },
+
+    async queryReadings(series, from, to, page) {
+      const result = await telemetry.queryPage<ReadingItem>({
+        ...range(series, 'raw', from, to),
+        limit: page.limit,
+        cursor: page.cursor,
+        cursorScope: `telemetry:${series.thingId}:${series.metric}:raw:${from}:${to}`,
+      });
+      return { items: result.items.map((stored) => ({ ts: stored.sk, value: stored.value })), nextCursor: result.nextCursor };
+    },
+
+    async queryBuckets(series, rollup, from, to, page) {
+      const result = await telemetry.queryPage<BucketItem>({
+        ...range(series, rollup, from, to),
+        limit: page.limit,
+        cursor: page.cursor,
+        cursorScope: `telemetry:${series.thingId}:${series.metric}:${rollup}:${from}:${to}`,
+      });
+      return { items: result.items.map((stored) => ({ start: stored.sk, bucket: toBucket(stored) })), nextCursor: result.nextCursor };
+    },
+
+    async latest(thingId) {
+      const found = await collect(
+        heads.queryAll<Pick<HeadItem, 'metric' | 'latest'>>({
+          maxItems: maxHeads,
+          keyCondition: 'pk = :pk AND begins_with(sk, :prefix)',
+          values: { ':pk': keys.thingPartition(thingId), ':prefix': keys.seriesHeadPrefix },
+          names: { '#metric': 'metric', '#latest': 'latest' },
+          projection: '#metric, #latest',
+        }),
+      );
+      return found.flatMap((head) => (head.latest ? [{ metric: head.metric, value: head.latest.value, at: head.latest.at }] : []));
+    },
+
+    async purge(thingId) {
+      const headKeys = await collect(
+        heads.queryAll<{ pk: string; sk: string; metric: string }>({
+          maxItems: maxHeads,
+          keyCondition: 'pk = :pk AND begins_with(sk, :prefix)',
+          values: { ':pk': keys.thingPartition(thingId), ':prefix': keys.seriesHeadPrefix },
+          names: { '#metric': 'metric' },
+          projection: 'pk, sk, #metric',
+          consistentRead: true,
+        }),
+      );
+      let deleted = 0;
+      for (const head of headKeys) {
+        for (const level of resolutions) {
+          const stored = telemetry.queryAll<{ pk: string; sk: number }>({
+            keyCondition: 'pk = :pk',
+            values: { ':pk': keys.seriesPartition(thingId, head.metric, level) },
+            projection: 'pk, sk',
+            maxItems: maxPurgeItems,
+          });
+          deleted += await telemetry.deleteAll(stored);
+        }
+        // The head goes last, so a purge that stops half-way can be run again and find the series.
+        await heads.deleteItem({ pk: head.pk, sk: head.sk });
+        deleted++;
+      }
+      return deleted;
+    },
+  };
+}

@@ -1,0 +1,60 @@
+// A telemetry message from a device: parsed, admitted by the thing's rate window, then every metric stored
+// as its own series write (series.ts), and the firings of alert rules published. Whatever is wrong with a
+// message drops it with a reason (counted and logged by the caller); it never throws for bad input, so a
+// malformed message cannot stall the ones behind it. It throws only when storage or publishing fails, and
+// then the redelivery stores nothing twice and publishes what is still pending.
+import type { FiredAlert } from './alerts';
+import type { IotDeps } from './deps';
+import type { DropReason } from './device-message';
+import { maxMessagesPerSecond } from './rate-limit';
+import type { ReadingOutcome } from './series';
+import { recordReading } from './series';
+import { parseTelemetryMessage } from './telemetry-message';
+import { normaliseThingId } from './thing';
+
+export interface DeviceMessage {
+  /** From the topic (`things/{thingId}/...`). */
+  thingId: string;
+  payload: string | Uint8Array;
+  /** Epoch ms at the broker. */
+  receivedAt: number;
+}
+
+export type Dropped = { status: 'dropped'; reason: DropReason; detail?: string };
+
+export type IngestOutcome = Dropped | { status: 'stored'; readings: Record<ReadingOutcome, number>; published: number };
+
+type IngestDeps = Pick<IotDeps, 'devices' | 'alertRules' | 'telemetry' | 'alerts' | 'config' | 'pause'>;
+
+export async function ingestTelemetry(message: DeviceMessage, deps: IngestDeps): Promise<IngestOutcome> {
+  const thingId = normaliseThingId(message.thingId);
+  if (thingId === undefined) return { status: 'dropped', reason: 'unknown_thing' };
+  const parsed = parseTelemetryMessage(message.payload, { receivedAt: message.receivedAt, retention: deps.config.retention });
+  if (!parsed.ok) return { status: 'dropped', reason: parsed.reason, ...(parsed.detail === undefined ? {} : { detail: parsed.detail }) };
+  const admission = await deps.devices.admit(thingId, message.receivedAt, maxMessagesPerSecond);
+  if (!admission.admitted) return { status: 'dropped', reason: admission.reason };
+
+  const ruleSet = await deps.alertRules.get(thingId);
+  const { ts, metrics } = parsed.value;
+  const recorded = await Promise.all(
+    metrics.map(async ({ name, value }) => ({
+      metric: name,
+      ...(await recordReading({ thingId, ownerId: admission.ownerId, metric: name, ts, value, receivedAt: message.receivedAt }, ruleSet, deps)),
+    })),
+  );
+
+  const readings: Record<ReadingOutcome, number> = { inserted: 0, replaced: 0, unchanged: 0 };
+  let published = 0;
+  for (const { metric, outcome, toPublish } of recorded) {
+    readings[outcome]++;
+    if (toPublish.length === 0) continue;
+    await publishAll(toPublish, deps);
+    await deps.telemetry.acknowledge({ thingId, metric }, toPublish.map((fired) => fired.id));
+    published += toPublish.length;
+  }
+  return { status: 'stored', readings, published };
+}
+
+async function publishAll(alerts: FiredAlert[], deps: Pick<IotDeps, 'alerts'>): Promise<void> {
+  for (const alert of alerts) await deps.alerts.publish(alert);
+}

@@ -1,0 +1,18 @@
+// IoT rule on `things/+/telemetry` → readings, rollups and alerts. A malformed or unwanted message is dropped
+// (counted in the log), never thrown: the rule's retries are kept for storage failures.
+import { createLogger } from '@photonotes/shared/log';
+import { iotDeps } from '../adapters/dependencies';
+import { ingestTelemetry } from '../domain/ingest';
+import { deviceMessageFrom } from './rule-event';
+import type { RuleEvent } from './rule-event';
+
+const deps = iotDeps();
+const log = createLogger({ service: 'iot' });
+
+export async function handler(event: RuleEvent) {
+  const message = deviceMessageFrom(event);
+  const outcome = await ingestTelemetry(message, deps);
+  if (outcome.status === 'dropped') log.warn('telemetry dropped', { thingId: message.thingId, reason: outcome.reason, detail: outcome.detail });
+  else log.info('telemetry stored', { thingId: message.thingId, ...outcome.readings, published: outcome.published });
+  return outcome.status;
+}

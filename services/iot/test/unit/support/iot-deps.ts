@@ -1,0 +1,103 @@
+// Domain dependencies for unit tests: in-memory stores, a recording device plane and alert publisher, a
+// clock that moves only when told, predictable ids, a fixed credential secret, and no retry pauses.
+import type { FiredAlert } from '../../../src/domain/alerts';
+import type { IotDeps } from '../../../src/domain/deps';
+import type { DesiredMessage } from '../../../src/domain/state';
+import { defaultRetention } from '../../../src/domain/resolutions';
+import { FakeTelemetry } from './fake-telemetry';
+import { FakeIot } from './fake-things';
+
+export const owner = { userId: 'owner-1' };
+export const stranger = { userId: 'stranger-1' };
+
+export class RecordingPlane {
+  readonly retained = new Map<string, DesiredMessage>();
+  readonly published: Array<{ thingId: string; message: DesiredMessage }> = [];
+  readonly disconnected: string[] = [];
+  readonly cleared: string[] = [];
+  failDisconnect = false;
+
+  async publishDesired(thingId: string, message: DesiredMessage): Promise<void> {
+    this.published.push({ thingId, message: structuredClone(message) });
+    this.retained.set(thingId, structuredClone(message));
+  }
+
+  async clearDesired(thingId: string): Promise<void> {
+    this.cleared.push(thingId);
+    this.retained.delete(thingId);
+  }
+
+  async disconnect(thingId: string): Promise<void> {
+    if (this.failDisconnect) throw new Error('data plane unreachable');
+    this.disconnected.push(thingId);
+  }
+}
+
+export class RecordingPublisher {
+  readonly published: FiredAlert[] = [];
+  /** Publishing fails this many more times. */
+  failures = 0;
+
+  async publish(alert: FiredAlert): Promise<void> {
+    if (this.failures > 0) {
+      this.failures--;
+      throw new Error('topic unreachable');
+    }
+    this.published.push(structuredClone(alert));
+  }
+}
+
+export const testSecret = 'unit-test-device-credential-secret';
+
+export interface TestDeps {
+  deps: IotDeps;
+  store: FakeIot;
+  telemetry: FakeTelemetry;
+  plane: RecordingPlane;
+  publisher: RecordingPublisher;
+  clock: { now: Date; advance(ms: number): void };
+}
+
+export function testDeps(start = '2026-11-28T09:00:00.000Z'): TestDeps {
+  const store = new FakeIot();
+  const telemetry = new FakeTelemetry();
+  const plane = new RecordingPlane();
+  const publisher = new RecordingPublisher();
+  const clock = {
+    now: new Date(start),
+    advance(ms: number) {
+      clock.now = new Date(clock.now.getTime() + ms);
+    },
+  };
+  let ids = 0;
+  let random = 0;
+  const deps: IotDeps = {
+    things: store.things,
+    devices: store.devices,
+    states: store.states,
+    alertRules: store.alertRules,
+    telemetry,
+    plane,
+    alerts: publisher,
+    config: {
+      retention: defaultRetention,
+      endpoint: { mqttUrl: 'mqtt://localhost:1883', usernameFormat: '{thingId}' },
+      credentialKeys: { secret: testSecret, random: (size) => Buffer.alloc(size, ++random) },
+    },
+    now: () => clock.now,
+    newId: () => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}`,
+    pause: async () => {},
+  };
+  return { deps, store, telemetry, plane, publisher, clock };
+}
+
+export { seededRandom, shuffle } from '../../support/random';
+
+export async function thrownBy(action: () => Promise<unknown>): Promise<unknown> {
+  try {
+    await action();
+  } catch (err) {
+    return err;
+  }
+  throw new Error('expected the action to throw');
+}
