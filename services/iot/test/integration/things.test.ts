@@ -132,9 +132,12 @@ describe('things over the IoT twin', () => {
     const device = await connect(credentials);
     const base = Date.now() - 30_000;
 
-    // Act
+    // Act: the second reading goes out once the first is stored (rule invocations run concurrently, as on AWS,
+    // so two messages sent back to back may be judged in either order).
     await device.publishAsync(credentials.topics.telemetry, JSON.stringify({ ts: base, metrics: { temp: 31 } }), { qos: 1 });
+    await eventually(() => getThing(alice, thingId), (response) => response.body.latest?.temp?.value === 31, 20_000);
     await device.publishAsync(credentials.topics.telemetry, JSON.stringify({ ts: base + 1000, metrics: { temp: 32 } }), { qos: 1 });
+    await eventually(() => getThing(alice, thingId), (response) => response.body.latest?.temp?.value === 32, 20_000);
 
     // Assess
     type Inbox = { items: Array<{ type: string; data: Record<string, unknown> }> };
