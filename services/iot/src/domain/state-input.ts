@@ -1,8 +1,8 @@
 // State documents from apps (PUT desired) and devices (state/reported): plain JSON objects within the
 // contract's size and depth limits. Checked as a whole rather than with z.record, which would rebuild the
 // object and lose keys such as "__proto__".
+import { parseIfMatchVersion } from '@photonotes/shared/if-match';
 import * as z from 'zod/mini';
-import { ValidationError } from '@photonotes/shared/errors';
 import type { Decoded } from './device-message';
 import { decodePayload, dropped } from './device-message';
 import type { JsonObject } from './json-document';
@@ -38,22 +38,10 @@ export function parseReportedMessage(payload: string | Uint8Array): Decoded<Json
   return { ok: true, value: result.data.reported };
 }
 
-const versionTag = /^(?:"(0|[1-9][0-9]{0,14})"|(0|[1-9][0-9]{0,14}))$/;
-
 /**
  * `If-Match: <version>` on PUT desired: the state version (0 before any state), bare or as an entity tag;
  * `*` or no header asks for nothing. A malformed header is a 400.
  */
 export function parseStateIfMatch(header: string | undefined): number | undefined {
-  if (header === undefined) return undefined;
-  const value = header.trim();
-  if (value === '*') return undefined;
-  const match = versionTag.exec(value);
-  const version = match?.[1] ?? match?.[2];
-  if (version === undefined) {
-    throw new ValidationError('If-Match must be a state version', [
-      { location: 'header', path: 'if-match', message: 'must be a state version, e.g. 3', code: 'invalid_if_match' },
-    ]);
-  }
-  return Number(version);
+  return parseIfMatchVersion(header, { subject: 'a state version', hint: 'a state version, e.g. 3', allowZero: true });
 }
