@@ -59,7 +59,7 @@ async function main(): Promise<void> {
     for (const fn of packagedFunctions()) {
       const dir = path.join(work, fn.service, fn.name);
       execFileSync('python3', ['-c', 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])', fn.zip, dir]);
-      const handlerJs = fn.entries.find((entry) => entry.endsWith('.js') && /^src/(?:platform/)?functions//.test(entry));
+      const handlerJs = fn.entries.find((entry) => entry.endsWith('.js') && /^src\/(?:platform\/)?functions\//.test(entry));
       if (!handlerJs) throw new Error(`${fn.zip} has no handler file`);
       const file = path.join(dir, handlerJs);
       // Baseline and function measured back to back, so drift on the machine hits both.
