@@ -41,7 +41,12 @@ function fromImage(image: Image | undefined): Record<string, unknown> | undefine
 function parseRecord<I>(contract: StreamContract<I>, record: DynamoDBRecord): ParseResult<StreamRecord<I>> {
   const stream = record.dynamodb;
   if (!record.eventName || !stream?.SequenceNumber) return invalid(['(root): a stream record without eventName or SequenceNumber']);
-  const change = parseStreamChange(contract, { eventName: record.eventName, newImage: fromImage(stream.NewImage), oldImage: fromImage(stream.OldImage) });
+  const change = parseStreamChange(contract, {
+    eventName: record.eventName,
+    newImage: fromImage(stream.NewImage),
+    oldImage: fromImage(stream.OldImage),
+    keys: fromImage(stream.Keys),
+  });
   if (change.kind !== 'parsed') return change;
   return {
     kind: 'parsed',

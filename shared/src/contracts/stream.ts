@@ -11,9 +11,18 @@ export interface RawStreamChange {
   eventName: StreamEventName;
   newImage: Record<string, unknown> | undefined;
   oldImage: Record<string, unknown> | undefined;
+  /** The item's key attributes (every view type carries them). */
+  keys?: Record<string, unknown> | undefined;
 }
 
-/** A record the contract covers, with typed images (NEW_AND_OLD_IMAGES: INSERT has no old, REMOVE no new one). */
+/**
+ * What the table's stream records carry (its StreamViewType). NEW_AND_OLD_IMAGES: both images. KEYS_ONLY: the
+ * item's key alone, which the contract then reads as the image(s) the change has: the new one for INSERT and
+ * MODIFY, the old one for MODIFY and REMOVE (so a reader of deletions reads `oldImage` in both views).
+ */
+export type StreamView = 'NEW_AND_OLD_IMAGES' | 'KEYS_ONLY';
+
+/** A record the contract covers, with typed images (INSERT has no old image, REMOVE no new one). */
 export interface StreamChange<Image> {
   eventName: StreamEventName;
   newImage: Image | undefined;
@@ -25,6 +34,8 @@ export interface StreamContract<Image = unknown> {
   readonly name: string;
   readonly version: number;
   readonly owner: string;
+  /** Default NEW_AND_OLD_IMAGES; with KEYS_ONLY, `covers` and `image` read the item's key. */
+  readonly view?: StreamView;
   /** True for the items this contract describes; the table's other items are foreign to it. */
   covers(image: Record<string, unknown>): boolean;
   readonly image: z.ZodMiniType<Image>;
@@ -34,6 +45,7 @@ export function defineStream<S extends z.ZodMiniType>(definition: {
   name: string;
   version: number;
   owner: string;
+  view?: StreamView;
   covers(image: Record<string, unknown>): boolean;
   image: S;
 }): StreamContract<z.output<S>> & { image: S } {
@@ -43,9 +55,17 @@ export function defineStream<S extends z.ZodMiniType>(definition: {
 
 export type StreamImage<C extends StreamContract> = C extends StreamContract<infer Image> ? Image : never;
 
+/** What a KEYS_ONLY contract reads as a record's images: its key, in place of each image the change has. */
+function keysAsImages(change: RawStreamChange): Pick<RawStreamChange, 'newImage' | 'oldImage'> {
+  return {
+    newImage: change.eventName === 'REMOVE' ? undefined : change.keys,
+    oldImage: change.eventName === 'INSERT' ? undefined : change.keys,
+  };
+}
+
 /** Reads both images of a record; a record neither of whose images the contract covers is foreign. */
 export function parseStreamChange<Image>(contract: StreamContract<Image>, change: RawStreamChange): ParseResult<StreamChange<Image>> {
-  const { newImage, oldImage } = change;
+  const { newImage, oldImage } = contract.view === 'KEYS_ONLY' ? keysAsImages(change) : change;
   const covered = (image: Record<string, unknown> | undefined) => image !== undefined && contract.covers(image);
   if (!covered(newImage) && !covered(oldImage)) return foreign(`not an item of ${contract.name}`);
   const issues: string[] = [];

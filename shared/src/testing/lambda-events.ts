@@ -28,7 +28,7 @@ export function snsEvent(...messages: string[]): SNSEvent {
 
 const image = (item: Record<string, unknown>) => marshall(item, { removeUndefinedValues: true }) as Record<string, AttributeValue>;
 
-/** A NEW_AND_OLD_IMAGES record of `newItem` / `oldItem` (plain objects, marshalled here). */
+/** A NEW_AND_OLD_IMAGES record of `newItem` / `oldItem` (plain objects, marshalled here); with neither, a KEYS_ONLY one. */
 export function streamRecord(
   sequenceNumber: string,
   eventName: 'INSERT' | 'MODIFY' | 'REMOVE',
@@ -44,7 +44,7 @@ export function streamRecord(
       Keys: image(items.keys ?? {}),
       ...(items.newItem ? { NewImage: image(items.newItem) } : {}),
       ...(items.oldItem ? { OldImage: image(items.oldItem) } : {}),
-      StreamViewType: 'NEW_AND_OLD_IMAGES',
+      StreamViewType: items.newItem || items.oldItem ? 'NEW_AND_OLD_IMAGES' : 'KEYS_ONLY',
     },
   };
 }

@@ -4,7 +4,7 @@ import type { StreamRecord } from '../../src/consumers/dynamodb-stream';
 import { lambdaContext } from '../../src/testing/api-event';
 import { streamRecord } from '../../src/testing/lambda-events';
 import { captureLogger } from '../support/log-capture';
-import { itemRecord, itemStream } from './support';
+import { itemKeyStream, itemRecord, itemStream } from './support';
 
 type Item = StreamRecord<{ entity: 'item'; id: string; title: string; version: number; correlationId?: string | undefined }>;
 
@@ -95,6 +95,31 @@ describe('streamConsumer', () => {
     expect(handled).toHaveBeenCalledTimes(1);
     const failure = entries().find((entry) => entry.level === 'error');
     expect(failure).toMatchObject({ sequenceNumber: '150', eventId: 'event-150', issues: [expect.stringMatching(/^newImage\.title: /)] });
+  });
+
+  test('on a KEYS_ONLY stream hands over the key as the images the change has, and fails a key it cannot read', async () => {
+    // Prepare
+    const seen: Array<Pick<StreamRecord<{ pk: string }>, 'eventName' | 'newImage' | 'oldImage'>> = [];
+    const { logger } = captureLogger();
+    const handler = streamConsumer({ service: 'tests', contract: itemKeyStream, deps: () => ({}), logger }, async ({ eventName, newImage, oldImage }) => {
+      seen.push({ eventName, newImage, oldImage });
+      return applied();
+    });
+    const keysOnly = (seq: string, eventName: 'INSERT' | 'MODIFY' | 'REMOVE', pk: string) => streamRecord(seq, eventName, { keys: { pk } });
+
+    // Act
+    const result = await handler(
+      { Records: [keysOnly('100', 'INSERT', 'ITEM#a'), keysOnly('200', 'MODIFY', 'ITEM#a'), keysOnly('300', 'REMOVE', 'ITEM#a'), keysOnly('400', 'REMOVE', 'COUNTER#a'), keysOnly('500', 'REMOVE', 'ITEM#a-b')] },
+      lambdaContext(),
+    );
+
+    // Assess
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '500' }] });
+    expect(seen).toEqual([
+      { eventName: 'INSERT', newImage: { pk: 'ITEM#a' }, oldImage: undefined },
+      { eventName: 'MODIFY', newImage: { pk: 'ITEM#a' }, oldImage: { pk: 'ITEM#a' } },
+      { eventName: 'REMOVE', newImage: undefined, oldImage: { pk: 'ITEM#a' } },
+    ]);
   });
 
   test('a record without a sequence number fails the whole batch', async () => {

@@ -12,6 +12,16 @@ export const itemStream = defineStream({
   image: z.object({ entity: z.literal('item'), id: z.string(), title: z.string(), version: z.number(), correlationId: z.optional(z.string()) }),
 });
 
+/** The same items on a KEYS_ONLY stream: the contract reads the key. */
+export const itemKeyStream = defineStream({
+  name: 'test table keys',
+  version: 1,
+  owner: 'tests',
+  view: 'KEYS_ONLY',
+  covers: (key) => typeof key.pk === 'string' && key.pk.startsWith('ITEM#'),
+  image: z.object({ pk: z.string().check(z.regex(/^ITEM#\w+$/)) }),
+});
+
 export function itemRecord(seq: string, eventName: 'INSERT' | 'MODIFY' | 'REMOVE' = 'MODIFY', title = seq) {
   const item = { entity: 'item', id: `i${seq}`, title, version: 2 };
   return streamRecord(seq, eventName, {

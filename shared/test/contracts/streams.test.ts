@@ -1,9 +1,10 @@
-// The notes table's stream contract and the S3 notification contract: which records they cover, and what they
+// The notes and things tables' stream contracts and the S3 notification contract: which records they cover, and what they
 // make of covered ones.
 import { notesStream } from '../../src/contracts/notes-stream';
 import type { NoteItemImage } from '../../src/contracts/notes-stream';
 import { s3ObjectCreated } from '../../src/contracts/s3-object-created';
 import { parseStreamChange } from '../../src/contracts/stream';
+import { thingsStream } from '../../src/contracts/things-stream';
 import { s3Event } from '../../src/testing/lambda-events';
 
 const noteItem = {
@@ -94,6 +95,37 @@ describe('notes stream v1', () => {
 
     // Assess
     expect(results.map((result) => result.kind)).toEqual(['parsed', 'invalid']);
+  });
+});
+
+describe('things stream v1 (KEYS_ONLY)', () => {
+  const thingKey = { pk: 'THING#3f0c5a1e-8d2b-4c1a-9e7f-0a1b2c3d4e5f', sk: 'THING' };
+
+  it("gives a thing record's id, from the key, as the images its change has", () => {
+    // Act
+    const results = (['INSERT', 'MODIFY', 'REMOVE'] as const).map((eventName) => parseStreamChange(thingsStream, { eventName, newImage: undefined, oldImage: undefined, keys: thingKey }));
+
+    // Assess
+    const thing = { thingId: '3f0c5a1e-8d2b-4c1a-9e7f-0a1b2c3d4e5f' };
+    expect(results).toEqual([
+      { kind: 'parsed', value: { eventName: 'INSERT', newImage: thing, oldImage: undefined } },
+      { kind: 'parsed', value: { eventName: 'MODIFY', newImage: thing, oldImage: thing } },
+      { kind: 'parsed', value: { eventName: 'REMOVE', newImage: undefined, oldImage: thing } },
+    ]);
+  });
+
+  it("calls the thing's other records and the owner counts foreign, and a thing key it cannot read invalid", () => {
+    // Act
+    const remove = (keys: Record<string, unknown>) => parseStreamChange(thingsStream, { eventName: 'REMOVE', newImage: undefined, oldImage: undefined, keys });
+    const results = [
+      remove({ ...thingKey, sk: 'DEVICE' }),
+      remove({ ...thingKey, sk: 'SERIES#temp' }),
+      remove({ pk: 'OWNER#u1', sk: 'THINGS' }),
+      remove({ pk: 'THING#a#b', sk: 'THING' }),
+    ];
+
+    // Assess
+    expect(results.map((result) => result.kind)).toEqual(['foreign', 'foreign', 'foreign', 'invalid']);
   });
 });
 
