@@ -19,6 +19,7 @@ describe('the asynchronous consumers the services declare', () => {
       'sns notifications.userEvents',
       'sns thumbnails.deleteUserMedia',
       'stream core-api.publishNoteEvents',
+      'stream iot.purgeDeletedThings',
       'stream search.indexNotes',
     ]);
   });
@@ -36,12 +37,26 @@ describe('the asynchronous consumers the services declare', () => {
   it('chooses every stream consumer retries, record age, bisect and partial batch responses deliberately', () => {
     for (const consumer of consumers) {
       if (consumer.source !== 'stream') continue;
-      expect(consumer).toMatchObject({ bisectBatchOnFunctionError: true, reportBatchItemFailures: true, tableName: 'photonotes-core-api-local-notes' });
+      expect(consumer).toMatchObject({ bisectBatchOnFunctionError: true, reportBatchItemFailures: true });
       expect(consumer.maximumRetryAttempts).toBeGreaterThanOrEqual(0);
       // A parked record must still be in the stream (24 h) when someone redrives it.
       expect(consumer.maximumRecordAgeInSeconds).toBeGreaterThanOrEqual(60);
       expect(consumer.maximumRecordAgeInSeconds).toBeLessThanOrEqual(12 * 3600);
     }
+  });
+
+  it("reads another service's stream through its ARN param and a service's own table's stream through the table", () => {
+    const tables = Object.fromEntries(consumers.flatMap((c) => (c.source === 'stream' ? [[c.id, c.tableName]] : [])));
+    expect(tables).toEqual({
+      'core-api.publishNoteEvents': 'photonotes-core-api-local-notes',
+      'search.indexNotes': 'photonotes-core-api-local-notes',
+      'iot.purgeDeletedThings': 'photonotes-iot-local-things',
+    });
+  });
+
+  it("passes iot's purge only the removals of thing records", () => {
+    const purge = consumers.find((c) => c.id === 'iot.purgeDeletedThings');
+    expect(purge).toMatchObject({ source: 'stream', filterPatterns: [{ eventName: ['REMOVE'], dynamodb: { Keys: { sk: { S: ['THING'] } } } }] });
   });
 
   it('subscribes SNS consumers with their filter policy to the local topic names', () => {

@@ -81,6 +81,14 @@ export function registryDeps() {
   });
 }
 
+/** The telemetry purge of a removed thing: its registry record (is it really gone?) and its series. */
+export function purgeDeps() {
+  return dependencies({
+    things: thingsStoreFromEnv,
+    telemetry: telemetryStoreFromEnv,
+  });
+}
+
 /** Everything, for the routes and consumers that touch devices (the data plane) or publish alerts. */
 export function iotDeps(): IotDeps {
   return dependencies({

@@ -65,7 +65,10 @@ export async function updateThing(thingIdText: string, patch: UpdateThingInput, 
   return toThing(next, device?.activity ?? neverActive);
 }
 
-/** Removes the thing at once (credentials included) and cuts its connection; its telemetry goes later (purgeThingData). */
+/**
+ * Removes the thing at once (credentials included) and cuts its connection; its telemetry goes later: the removal
+ * of its record reaches purgeThingData through the things table's stream.
+ */
 export async function deleteThing(thingIdText: string, caller: Caller, deps: Pick<IotDeps, 'things' | 'plane'>): Promise<void> {
   const thing = await ownedThing(thingIdText, caller, deps);
   if (!(await deps.things.remove(thing))) throw thingNotFound();
@@ -114,7 +117,10 @@ export async function deleteOwnerThings(ownerId: string, deps: Pick<IotDeps, 'th
   return removed;
 }
 
-/** After a thing is removed: its series (readings, rollups, heads) and anything that raced the removal. */
+/**
+ * After a thing is removed: its series (readings, rollups, heads) and anything that raced the removal. Safe to repeat
+ * and to run twice at once (account deletion purges its things, and the stream purges each removed record too).
+ */
 export async function purgeThingData(thingId: string, deps: Pick<IotDeps, 'things' | 'telemetry'>): Promise<number> {
   if (await deps.things.get(thingId)) return 0;
   const items = await deps.telemetry.purge(thingId);

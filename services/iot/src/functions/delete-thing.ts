@@ -1,4 +1,5 @@
-// DELETE /things/{thingId} → 204; the device is cut off, its telemetry purged right after.
+// DELETE /things/{thingId} → 204; the device is cut off, its telemetry purged right after from the things table's
+// stream (purge-deleted-things.ts).
 import { http, noContent } from '@photonotes/shared/http';
 import { iotDeps } from '../adapters/dependencies';
 import { deleteThing } from '../domain/registry';

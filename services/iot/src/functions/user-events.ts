@@ -1,5 +1,6 @@
 // user-events topic: user.deleted removes every thing of the account (credentials first, devices cut off), then
-// their telemetry. Safe to repeat: a retry resumes where the last run stopped.
+// their telemetry. Safe to repeat: a retry resumes where the last run stopped. Each removal also reaches the things
+// stream's purge (purge-deleted-things.ts); both purges delete what they find, so either may finish first.
 import { userDeleted } from '@photonotes/shared/contracts/user-events';
 import { applied, snsConsumer } from '@photonotes/shared/consumers/sns';
 import { iotDeps } from '../adapters/dependencies';
