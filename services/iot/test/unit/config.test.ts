@@ -1,4 +1,7 @@
+import path from 'node:path';
+import { readYaml, repoRoot } from '../../../../scripts/platform/service-definitions';
 import { configEnv, iotConfigFromEnv } from '../../src/adapters/config';
+import { defaultRetention, resolutions } from '../../src/domain/resolutions';
 
 const names = [configEnv.credentialSecret, configEnv.mqttUrl, configEnv.usernameFormat, ...Object.values(configEnv.retention)];
 const saved = Object.fromEntries(names.map((name) => [name, process.env[name]]));
@@ -62,5 +65,27 @@ describe('iotConfigFromEnv', () => {
 
     // Assess
     expect(act).toThrow();
+  });
+});
+
+describe('the retention stage params', () => {
+  const common = readYaml<{ params: Record<string, Record<string, unknown>> }>(path.join(repoRoot, 'serverless.common.yml'));
+  const service = readYaml<{ custom: { env: { all: Record<string, unknown> } } }>(path.join(repoRoot, 'services', 'iot', 'serverless.yml'));
+  const paramOf = { raw: 'telemetryRetentionRawDays', '1m': 'telemetryRetention1mDays', '1h': 'telemetryRetention1hDays', '1d': 'telemetryRetention1dDays' } as const;
+
+  it.each(['default', 'local'])('in %s are the domain default retention, as text config.ts accepts', (stage) => {
+    // Act
+    const given = Object.fromEntries(resolutions.map((level) => [level, common.params[stage]?.[paramOf[level]]]));
+
+    // Assess
+    expect(given).toEqual(Object.fromEntries(resolutions.map((level) => [level, String(defaultRetention[level])])));
+  });
+
+  it('reach the iot functions under the names config.ts reads', () => {
+    // Act
+    const passed = Object.fromEntries(resolutions.map((level) => [configEnv.retention[level], service.custom.env.all[configEnv.retention[level]]]));
+
+    // Assess
+    expect(passed).toEqual(Object.fromEntries(resolutions.map((level) => [configEnv.retention[level], `\${param:${paramOf[level]}}`])));
   });
 });
