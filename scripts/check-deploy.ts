@@ -2,7 +2,8 @@
 // dummy credentials) and checks what would ship: every HTTP function's zip within the size budget,
 // sharp only in the thumbnails processor, templates free of cfn-lint errors, IAM without wildcards,
 // a role of its own for every function, encrypted private buckets, protected prod tables, no
-// local-only route in a deployed stage, and a failure destination for every asynchronous consumer.
+// local-only route in a deployed stage, and a failure queue for every asynchronous consumer (stream mappings,
+// SNS and S3 notifications, IoT topic rules).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -156,12 +157,47 @@ function logicalIdOf(reference: unknown): string | undefined {
   return Array.isArray(getAtt) && typeof getAtt[0] === 'string' ? getAtt[0] : undefined;
 }
 
+const onFailureOf = (props: Record<string, unknown> | undefined): unknown =>
+  (props?.DestinationConfig as { OnFailure?: { Destination?: unknown } } | undefined)?.OnFailure?.Destination;
+
+const listOf = (value: unknown): unknown[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]);
+
+/** Whether the function's own role may send to the queue: Lambda sends a consumer's failures with it. */
+function maySendTo(template: Template, functionId: string, queueId: string): boolean {
+  const roleId = logicalIdOf(template.Resources[functionId]?.Properties?.Role);
+  const policies = (template.Resources[roleId ?? '']?.Properties?.Policies as Array<{ PolicyDocument?: { Statement?: Statement[] } }> | undefined) ?? [];
+  return policies
+    .flatMap((policy) => policy.PolicyDocument?.Statement ?? [])
+    .some((statement) => statement.Effect === 'Allow' && listOf(statement.Action).includes('sqs:SendMessage') && listOf(statement.Resource).some((resource) => logicalIdOf(resource) === queueId));
+}
+
+/** Where a consumer's failures go: an SQS queue of the stack that its function's role may send to. */
+function destinationProblems(template: Template, label: string, functionId: string | undefined, destination: unknown): string[] {
+  if (!destination) return [];
+  const queueId = logicalIdOf(destination);
+  if (!queueId || template.Resources[queueId]?.Type !== 'AWS::SQS::Queue') return [`${label}: on-failure destination ${JSON.stringify(destination)} is not an SQS queue of the stack`];
+  if (functionId && !maySendTo(template, functionId, queueId)) return [`${label}: the role of ${functionId} may not send to its on-failure queue ${queueId} (sqs:SendMessage)`];
+  return [];
+}
+
+/** A function Lambda invokes asynchronously for `invoker`: a chosen retry count and an on-failure queue. */
+function asyncInvokeProblems(template: Template, invokeConfigs: Map<string, Resource>, functionId: string | undefined, invoker: string, fallback: string): string[] {
+  const label = functionId ?? fallback;
+  const config = functionId ? invokeConfigs.get(functionId) : undefined;
+  const destination = onFailureOf(config?.Properties);
+  const problems: string[] = [];
+  if (!destination) problems.push(`${label}: invoked asynchronously by ${invoker} without an on-failure destination`);
+  if (config && typeof config.Properties?.MaximumRetryAttempts !== 'number') problems.push(`${label}: asynchronous invocation without a chosen MaximumRetryAttempts`);
+  return [...problems, ...destinationProblems(template, label, functionId, destination)];
+}
+
 /**
  * Every asynchronous consumer keeps its failures (README, "Failures and redrive"): stream mappings retry a
  * bounded number of times, bisect, report partial failures, drop records past a maximum age and send what
- * fails to an on-failure destination; SNS subscriptions have a dead-letter queue; functions that SNS or S3
- * invoke asynchronously have an on-failure destination and a chosen retry count; queues are encrypted and
- * keep messages 14 days.
+ * fails to an on-failure destination; SNS subscriptions have a dead-letter queue; functions that SNS, S3 or an
+ * IoT topic rule invoke asynchronously have an on-failure destination and a chosen retry count; every on-failure
+ * destination is an SQS queue of the stack that the function's role may send to; queues are encrypted and keep
+ * messages 14 days.
  */
 export function failureHandlingProblems(template: Template): string[] {
   const problems: string[] = [];
@@ -174,8 +210,9 @@ export function failureHandlingProblems(template: Template): string[] {
   for (const [name, resource] of resources) {
     const props = resource.Properties ?? {};
     if (resource.Type === 'AWS::Lambda::EventSourceMapping' && props.StartingPosition !== undefined) {
-      const onFailure = (props.DestinationConfig as { OnFailure?: { Destination?: unknown } } | undefined)?.OnFailure?.Destination;
+      const onFailure = onFailureOf(props);
       if (!onFailure) problems.push(`${name}: stream mapping without an on-failure destination`);
+      problems.push(...destinationProblems(template, name, logicalIdOf(props.FunctionName), onFailure));
       if (typeof props.MaximumRetryAttempts !== 'number' || props.MaximumRetryAttempts < 0) problems.push(`${name}: stream mapping without a bounded MaximumRetryAttempts`);
       if (typeof props.MaximumRecordAgeInSeconds !== 'number' || props.MaximumRecordAgeInSeconds < 60) problems.push(`${name}: stream mapping without a MaximumRecordAgeInSeconds`);
       if (props.BisectBatchOnFunctionError !== true) problems.push(`${name}: stream mapping without BisectBatchOnFunctionError`);
@@ -185,11 +222,15 @@ export function failureHandlingProblems(template: Template): string[] {
       if (!(props.RedrivePolicy as { deadLetterTargetArn?: unknown } | undefined)?.deadLetterTargetArn) problems.push(`${name}: SNS subscription without a dead-letter queue (RedrivePolicy)`);
     }
     if (resource.Type === 'AWS::Lambda::Permission' && ['sns.amazonaws.com', 's3.amazonaws.com'].includes(String(props.Principal))) {
-      const fn = logicalIdOf(props.FunctionName);
-      const config = fn ? invokeConfigs.get(fn) : undefined;
-      const onFailure = (config?.Properties?.DestinationConfig as { OnFailure?: { Destination?: unknown } } | undefined)?.OnFailure?.Destination;
-      if (!onFailure) problems.push(`${fn ?? name}: invoked asynchronously by ${String(props.Principal)} without an on-failure destination`);
-      if (config && typeof config.Properties?.MaximumRetryAttempts !== 'number') problems.push(`${fn ?? name}: asynchronous invocation without a chosen MaximumRetryAttempts`);
+      problems.push(...asyncInvokeProblems(template, invokeConfigs, logicalIdOf(props.FunctionName), String(props.Principal), name));
+    }
+    // A topic rule's Lambda action invokes asynchronously. (IoT Core also invokes the custom authorizer, but
+    // synchronously: its permission names iot.amazonaws.com too, so rules are found by their actions instead.)
+    if (resource.Type === 'AWS::IoT::TopicRule') {
+      const actions = ((props.TopicRulePayload as { Actions?: Array<{ Lambda?: { FunctionArn?: unknown } }> } | undefined)?.Actions ?? []).filter((action) => action.Lambda);
+      for (const action of actions) {
+        problems.push(...asyncInvokeProblems(template, invokeConfigs, logicalIdOf(action.Lambda?.FunctionArn), `the IoT topic rule ${name}`, name));
+      }
     }
     if (resource.Type === 'AWS::SQS::Queue') {
       if (props.SqsManagedSseEnabled !== true && !props.KmsMasterKeyId) problems.push(`${name}: queue without encryption`);

@@ -93,7 +93,12 @@ describe('dataProtectionProblems', () => {
 });
 
 describe('failureHandlingProblems', () => {
-  const fn = { Type: 'AWS::Lambda::Function', Properties: {} };
+  const fn = { Type: 'AWS::Lambda::Function', Properties: { Role: { 'Fn::GetAtt': ['ConsumerRole', 'Arn'] } } };
+  /** The function's own role, allowed to send to its failure queue (Lambda sends failures with it). */
+  const role = (queueId = 'Queue') => ({
+    Type: 'AWS::IAM::Role',
+    Properties: { Policies: [{ PolicyDocument: { Statement: [{ Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: { 'Fn::GetAtt': [queueId, 'Arn'] } }] } }] },
+  });
   const queue = { Type: 'AWS::SQS::Queue', Properties: { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1209600 } };
   const mapping = (overrides: Record<string, unknown> = {}) => ({
     Type: 'AWS::Lambda::EventSourceMapping',
@@ -115,6 +120,7 @@ describe('failureHandlingProblems', () => {
     const template = {
       Resources: {
         ConsumerLambdaFunction: fn,
+        ConsumerRole: role(),
         Queue: queue,
         Mapping: mapping(),
         Subscription: { Type: 'AWS::SNS::Subscription', Properties: { Protocol: 'lambda', RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': ['Queue', 'Arn'] } } } },
@@ -155,6 +161,7 @@ describe('failureHandlingProblems', () => {
     const template = {
       Resources: {
         ConsumerLambdaFunction: fn,
+        ConsumerRole: role(),
         Permission: permission('sns.amazonaws.com'),
         Config: invokeConfig(onFailure),
         Queue: { Type: 'AWS::SQS::Queue', Properties: { MessageRetentionPeriod: 345600 } },
@@ -165,5 +172,107 @@ describe('failureHandlingProblems', () => {
       'Queue: queue without encryption',
       'Queue: queue does not keep messages 14 days (MessageRetentionPeriod 1209600)',
     ]);
+  });
+  it('flags an on-failure destination that is not a queue of the stack, or a queue the function may not send to', () => {
+    const template = {
+      Resources: {
+        ConsumerLambdaFunction: fn,
+        ConsumerRole: role('OtherQueue'),
+        Queue: queue,
+        OtherQueue: queue,
+        Topic: { Type: 'AWS::SNS::Topic', Properties: {} },
+        Mapping: mapping({ FunctionName: { 'Fn::GetAtt': ['ConsumerLambdaFunction', 'Arn'] } }),
+        Permission: permission('s3.amazonaws.com'),
+        Config: invokeConfig({ DestinationConfig: { OnFailure: { Destination: { Ref: 'Topic' } } }, MaximumRetryAttempts: 2 }),
+      },
+    };
+    expect(failureHandlingProblems(template)).toEqual([
+      'Mapping: the role of ConsumerLambdaFunction may not send to its on-failure queue Queue (sqs:SendMessage)',
+      'ConsumerLambdaFunction: on-failure destination {"Ref":"Topic"} is not an SQS queue of the stack',
+    ]);
+  });
+
+  describe('IoT topic rule targets', () => {
+    const rule = (functionId: string) => ({
+      Type: 'AWS::IoT::TopicRule',
+      Properties: { TopicRulePayload: { Sql: "SELECT * FROM 'things/+/telemetry'", Actions: [{ Lambda: { FunctionArn: { 'Fn::GetAtt': [functionId, 'Arn'] } } }] } },
+    });
+    // The framework's permission for a rule, and the custom authorizer's: both name iot.amazonaws.com.
+    const iotPermission = (functionId: string) => ({ Type: 'AWS::Lambda::Permission', Properties: { FunctionName: { 'Fn::GetAtt': [functionId, 'Arn'] }, Principal: 'iot.amazonaws.com' } });
+
+    it('accepts a rule target with a chosen retry count and an on-failure queue its role may send to, and leaves the authorizer alone', () => {
+      const template = {
+        Resources: {
+          ConsumerLambdaFunction: fn,
+          ConsumerRole: role(),
+          Queue: queue,
+          Rule: rule('ConsumerLambdaFunction'),
+          RulePermission: iotPermission('ConsumerLambdaFunction'),
+          Config: invokeConfig({ ...onFailure, MaximumRetryAttempts: 2 }),
+          AuthorizerLambdaFunction: { Type: 'AWS::Lambda::Function', Properties: {} },
+          AuthorizerPermission: iotPermission('AuthorizerLambdaFunction'),
+        },
+      };
+      expect(failureHandlingProblems(template)).toEqual([]);
+    });
+
+    it('flags a rule target without an invoke config, without a destination, or without a chosen retry count', () => {
+      const template = {
+        Resources: {
+          ConsumerLambdaFunction: fn,
+          ConsumerRole: role(),
+          Queue: queue,
+          Rule: rule('ConsumerLambdaFunction'),
+          Config: invokeConfig(onFailure),
+          BareLambdaFunction: { Type: 'AWS::Lambda::Function', Properties: {} },
+          BareRule: rule('BareLambdaFunction'),
+          RetryOnlyLambdaFunction: { Type: 'AWS::Lambda::Function', Properties: {} },
+          RetryOnlyRule: rule('RetryOnlyLambdaFunction'),
+          RetryOnlyConfig: { Type: 'AWS::Lambda::EventInvokeConfig', Properties: { FunctionName: { Ref: 'RetryOnlyLambdaFunction' }, MaximumRetryAttempts: 2 } },
+        },
+      };
+      expect(failureHandlingProblems(template)).toEqual([
+        'ConsumerLambdaFunction: asynchronous invocation without a chosen MaximumRetryAttempts',
+        'BareLambdaFunction: invoked asynchronously by the IoT topic rule BareRule without an on-failure destination',
+        'RetryOnlyLambdaFunction: invoked asynchronously by the IoT topic rule RetryOnlyRule without an on-failure destination',
+      ]);
+    });
+
+    it('flags a rule target whose failures go elsewhere than a queue it may send to', () => {
+      const template = {
+        Resources: {
+          ConsumerLambdaFunction: fn,
+          ConsumerRole: role('OtherQueue'),
+          Queue: queue,
+          OtherQueue: queue,
+          Rule: rule('ConsumerLambdaFunction'),
+          Config: invokeConfig({ ...onFailure, MaximumRetryAttempts: 2 }),
+          ArnLambdaFunction: { Type: 'AWS::Lambda::Function', Properties: {} },
+          ArnRule: rule('ArnLambdaFunction'),
+          ArnConfig: {
+            Type: 'AWS::Lambda::EventInvokeConfig',
+            Properties: { FunctionName: { Ref: 'ArnLambdaFunction' }, MaximumRetryAttempts: 0, DestinationConfig: { OnFailure: { Destination: 'arn:aws:sns:us-east-1:000000000000:elsewhere' } } },
+          },
+        },
+      };
+      expect(failureHandlingProblems(template)).toEqual([
+        'ConsumerLambdaFunction: the role of ConsumerLambdaFunction may not send to its on-failure queue Queue (sqs:SendMessage)',
+        'ArnLambdaFunction: on-failure destination "arn:aws:sns:us-east-1:000000000000:elsewhere" is not an SQS queue of the stack',
+      ]);
+    });
+
+    it('flags the rule the framework writes for an iot event whose function declares no destinations', () => {
+      // The framework's shape, as `sls package` writes it for `ingestTelemetry` (services/iot/serverless.yml).
+      const template = {
+        Resources: {
+          IngestTelemetryLambdaFunction: { Type: 'AWS::Lambda::Function', Properties: { Role: { 'Fn::GetAtt': ['IngestTelemetryIamRoleLambdaExecution', 'Arn'] } } },
+          IngestTelemetryIamRoleLambdaExecution: role('DeviceMessagesFailuresQueue'),
+          DeviceMessagesFailuresQueue: queue,
+          IngestTelemetryIotTopicRule1: rule('IngestTelemetryLambdaFunction'),
+          IngestTelemetryLambdaPermissionIotTopicRule1: iotPermission('IngestTelemetryLambdaFunction'),
+        },
+      };
+      expect(failureHandlingProblems(template)).toEqual(['IngestTelemetryLambdaFunction: invoked asynchronously by the IoT topic rule IngestTelemetryIotTopicRule1 without an on-failure destination']);
+    });
   });
 });
