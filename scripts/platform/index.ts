@@ -14,7 +14,7 @@ import { assertJavaAvailable } from './java';
 import type { TerminalMode } from './log-filter';
 import { createLogSink, ProcessGroup } from './processes';
 import { watchForReloads, type ReloadWatcher } from './reload-watch';
-import { loadServiceDefinitions, repoRoot, startWaves, type ServiceDefinition } from './service-definitions';
+import { loadServiceDefinitions, repoRoot, type ServiceDefinition } from './service-definitions';
 
 export interface PlatformOptions {
   /** Gateway port; `PORT` in `npm run dev`. */
@@ -183,15 +183,15 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     mkdirSync(env.S3_DIR as string, { recursive: true });
 
     const slsBin = path.join(repoRoot, 'node_modules', 'serverless', 'bin', 'serverless.js');
-    for (const wave of startWaves(services)) {
-      await Promise.all(
-        wave.map(async (service) => {
-          const proc = group.start(service.name, process.execPath, [slsBin, 'offline', 'start', '--stage', 'local'], { cwd: service.dir, env });
-          await waitFor(`${service.name} (serverless-offline on ${service.httpPort})`, () => canConnect(service.httpPort), 120_000, () => failure !== null || proc.child.exitCode !== null);
-          ready(service.name);
-        }),
-      );
-    }
+    // Every service at once: none needs another to be up (the platform delivers stream, SNS and S3 events itself,
+    // and starts delivering only once every service is ready).
+    await Promise.all(
+      services.map(async (service) => {
+        const proc = group.start(service.name, process.execPath, [slsBin, 'offline', 'start', '--stage', 'local'], { cwd: service.dir, env });
+        await waitFor(`${service.name} (serverless-offline on ${service.httpPort})`, () => canConnect(service.httpPort), 120_000, () => failure !== null || proc.child.exitCode !== null);
+        ready(service.name);
+      }),
+    );
 
     await delivery.start();
     gateway = await startGateway({
