@@ -39,6 +39,9 @@ export interface PlatformOptions {
   watch?: boolean;
   /** Called when a service picked up an edit. */
   onReload?: (service: string, changed: string) => void;
+  /** Aborting it while the platform starts stops what has started; then `onAborted` is called. */
+  signal?: AbortSignal;
+  onAborted?: () => void;
 }
 
 export interface Platform {
@@ -116,7 +119,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const delivery = createDelivery({ services, dataDir, ports: emulatorPorts, s3Address: lanMode ? '0.0.0.0' : process.env.S3_BIND_ADDRESS, log: (text) => log.line('delivery', text) });
   let iot: IotTwin | null = null;
 
-  const stop = async () => {
+  let stopped: Promise<void> | null = null;
+  const stop = () => (stopped ??= stopEverything());
+  const stopEverything = async () => {
     reloads?.close();
     await delivery.stop();
     gateway?.closeAllConnections();
@@ -130,6 +135,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   };
   const killOnExit = () => group.killAllNow();
   process.once('exit', killOnExit);
+  const abort = () => void stop().then(() => options.onAborted?.());
+  options.signal?.addEventListener('abort', abort, { once: true });
 
   try {
     const users = services.find((s) => s.name === 'users');
@@ -215,6 +222,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         options.onReload?.(service, changed);
       });
     }
+    options.signal?.removeEventListener('abort', abort);
+    if (options.signal?.aborted) throw new Error('stopped while starting');
     return { baseUrl, services, cognito, dataDir, delivery, mqttUrl: iot?.mqttUrl ?? null, env, readyInMs: Date.now() - startedAt, stop };
   } catch (error) {
     await stop();
