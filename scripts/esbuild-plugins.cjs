@@ -1,11 +1,6 @@
 // esbuild plugins for every Lambda bundle (serverless-esbuild `plugins`): swaps the AWS SDK's
 // default credential chain for the environment-only provider that Lambda actually uses, and marks the
 // DynamoDB document client side-effect free, as the rest of the SDK marks itself.
-// The `local` stage (`sls offline` under `npm run dev` and the tests) also leaves npm packages out of its
-// builds: Node loads them from the repo's node_modules when a handler first runs. Bundling the AWS SDK from
-// its ES modules is nearly all of a build's work (17 iot functions: ~15 s of esbuild on 2 cores bundled,
-// under 1 s with packages left out), and every service builds all its functions when it starts.
-// Deployed stages bundle everything, minified and tree-shaken (the zip budgets are checked on those).
 const path = require('node:path');
 
 const envCredentials = path.join(__dirname, '..', 'shared', 'src', 'runtime', 'env-credentials.ts');
@@ -34,18 +29,4 @@ const pureDocumentClient = {
   },
 };
 
-/** Every bare import but the workspace's own packages (TypeScript sources, which Node cannot load) stays external. */
-const npmPackagesExternal = {
-  name: 'npm-packages-external',
-  setup(build) {
-    build.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@photonotes/') ? undefined : { path: args.path, external: true }));
-  },
-};
-
-/** What deployed bundles are built with. */
-const lambdaPlugins = [lambdaCredentials, pureDocumentClient];
-
-/** @param {import('serverless')} serverless */
-module.exports = (serverless) => (serverless.getProvider('aws').getStage() === 'local' ? [npmPackagesExternal, ...lambdaPlugins] : lambdaPlugins);
-module.exports.lambdaPlugins = lambdaPlugins;
-module.exports.npmPackagesExternal = npmPackagesExternal;
+module.exports = [lambdaCredentials, pureDocumentClient];

@@ -9,7 +9,7 @@ import { loadServiceRoutes } from '../openapi/generate';
 import { readYaml, repoRoot } from '../platform/service-definitions';
 import { httpFunctions, isRouteModule, servedRoute } from './support/http-functions';
 
-const { lambdaPlugins } = jest.requireActual<{ lambdaPlugins: Plugin[] }>('../esbuild-plugins.cjs');
+const lambdaPlugins = jest.requireActual<Plugin[]>('../esbuild-plugins.cjs');
 const { esbuild: settings } = readYaml<{ esbuild: { minify: boolean; target: string; mainFields: string[] } }>(path.join(repoRoot, 'serverless.common.yml'));
 
 interface Bundle {
