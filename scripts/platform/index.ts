@@ -174,6 +174,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       // esbuild (Go) keeps its service process alive for rebuilds and would hold ~600 MB per service;
       // a soft memory limit makes its garbage collector hand memory back.
       GOMEMLIMIT: '256MiB',
+      // Services build in turns, two at a time (scripts/serverless/esbuild-on-demand.cjs).
+      PHOTONOTES_BUILD_SLOTS_DIR: path.join(dataDir, 'build-slots'),
       // Each service's process and every handler's worker thread in it: V8's young generation may grow to 3 x 16 MB
       // per isolate by default, and a service runs one isolate per function it has invoked. 2 MB semi-spaces cost a
       // few more scavenges and save ~350 MB over six services after \`npm run seed\` (bench/dev-startup.ts).
@@ -192,6 +194,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       ...(lanMode ? { S3_PUBLIC_HOST: publicHost } : {}),
     };
     mkdirSync(env.S3_DIR as string, { recursive: true });
+    rmSync(env.PHOTONOTES_BUILD_SLOTS_DIR as string, { recursive: true, force: true });
 
     const slsBin = path.join(repoRoot, 'node_modules', 'serverless', 'bin', 'serverless.js');
     // Every service at once: none needs another to be up (the platform delivers stream, SNS and S3 events itself,
