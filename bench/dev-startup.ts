@@ -33,7 +33,7 @@ const clockTicks = 100;
  * seconds the tree has used (its live processes' own time plus that of children they have reaped, such as
  * esbuild's service processes). CPU time hardly depends on what else the machine runs, unlike wall time.
  */
-function treeRss(rootPid: number): { totalMb: number; cpuSeconds: number; processes: Array<{ kind: string; rssMb: number }> } {
+function treeRss(rootPid: number): { totalMb: number; cpuSeconds: number; processes: Array<{ kind: string; rssMb: number; cpuSeconds: number }> } {
   const children = new Map<number, number[]>();
   const rss = new Map<number, number>();
   const cpu = new Map<number, number>();
@@ -76,13 +76,20 @@ function treeRss(rootPid: number): { totalMb: number; cpuSeconds: number; proces
           } catch {
             // not ours to read
           }
-          return [{ kind: kindOf(args, cwd), rssMb: round(rss.get(pid) ?? 0, 0) }];
+          return [{ kind: kindOf(args, cwd), rssMb: round(rss.get(pid) ?? 0, 0), cpuSeconds: cpu.get(pid) ?? 0 }];
         } catch {
           return [];
         }
       });
     },
   };
+}
+
+/** CPU seconds per kind of process, largest first. */
+function cpuBreakdown(processes: Array<{ kind: string; cpuSeconds: number }>): Record<string, number> {
+  const byKind = new Map<string, number>();
+  for (const p of processes) byKind.set(p.kind, (byKind.get(p.kind) ?? 0) + p.cpuSeconds);
+  return Object.fromEntries([...byKind.entries()].filter(([, seconds]) => seconds >= 0.05).sort((a, b) => b[1] - a[1]).map(([kind, seconds]) => [kind, round(seconds, 1)]));
 }
 
 /** MB per kind of process, largest first. */
@@ -105,6 +112,8 @@ interface RunResult {
   readyMs: number;
   /** CPU seconds the whole tree used until ready: the cost of a start, much less noisy than its wall time. */
   cpuSecondsAtReady: number;
+  /** The same per kind of process (a service's includes the esbuild builds it ran). */
+  cpuAtReady: Record<string, number>;
   rssAtReadyMb: number;
   peakRssMb: number;
   /** Each kind of process's RSS (MB) at the peak sample. */
@@ -145,7 +154,9 @@ async function oneRun(): Promise<RunResult> {
     await new Promise((r) => setTimeout(r, 100));
   }
   const readyMs = Date.now() - started;
-  const cpuSecondsAtReady = treeRss(pid).cpuSeconds;
+  const atReady = treeRss(pid);
+  const cpuSecondsAtReady = atReady.cpuSeconds;
+  const cpuAtReady = cpuBreakdown(atReady.processes);
   const rssAtReadyMb = sample();
   // Keep sampling a few seconds: workers and esbuild watchers settle after the first requests.
   await new Promise((r) => setTimeout(r, 3000));
@@ -169,6 +180,7 @@ async function oneRun(): Promise<RunResult> {
   return {
     readyMs,
     cpuSecondsAtReady: round(cpuSecondsAtReady, 1),
+    cpuAtReady,
     rssAtReadyMb: round(rssAtReadyMb, 0),
     peakRssMb: round(startupPeak, 0),
     atPeak: startupAtPeak,
@@ -186,6 +198,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < runs; i += 1) {
     const result = await oneRun();
     console.log(`run ${i + 1}: ready in ${(result.readyMs / 1000).toFixed(1)} s (${result.cpuSecondsAtReady} CPU s), RSS ${result.rssAtReadyMb} MB (peak ${result.peakRssMb} MB), stopped in ${result.stoppedMs} ms${result.leftovers.length ? `, LEFT OVER: ${result.leftovers.join(', ')}` : ''}`);
+    console.log(`  CPU s at ready: ${Object.entries(result.cpuAtReady).map(([kind, seconds]) => `${kind} ${seconds}`).join(', ')}`);
     console.log(`  at peak: ${Object.entries(result.atPeak).map(([kind, mb]) => `${kind} ${mb}`).join(', ')}`);
     console.log(`  seed in ${(result.seedMs / 1000).toFixed(1)} s, RSS after ${result.rssAfterSeedMb} MB (peak ${result.peakRssWithSeedMb} MB): ${Object.entries(result.atPeakWithSeed).map(([kind, mb]) => `${kind} ${mb}`).join(', ')}`);
     results.push(result);
