@@ -25,10 +25,18 @@ function kindOf(args: string, cwd: string): string {
   return path.basename(args.split(' ')[0] ?? 'other');
 }
 
-/** Resident memory (MB) of a process and all its descendants, from /proc, with each process's share. */
-function treeRss(rootPid: number): { totalMb: number; processes: Array<{ kind: string; rssMb: number }> } {
+/** Kernel clock ticks per second (/proc/<pid>/stat times); 100 on Linux. */
+const clockTicks = 100;
+
+/**
+ * Resident memory (MB) of a process and all its descendants, from /proc, with each process's share; and the CPU
+ * seconds the tree has used (its live processes' own time plus that of children they have reaped, such as
+ * esbuild's service processes). CPU time hardly depends on what else the machine runs, unlike wall time.
+ */
+function treeRss(rootPid: number): { totalMb: number; cpuSeconds: number; processes: Array<{ kind: string; rssMb: number; cpuSeconds: number }> } {
   const children = new Map<number, number[]>();
   const rss = new Map<number, number>();
+  const cpu = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
@@ -38,21 +46,26 @@ function treeRss(rootPid: number): { totalMb: number; processes: Array<{ kind: s
       const pages = Number(fields[21]);
       children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
       rss.set(Number(entry), (pages * 4096) / 1024 / 1024);
+      // utime, stime, cutime, cstime
+      cpu.set(Number(entry), (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / clockTicks);
     } catch {
       // the process ended while we looked
     }
   }
   let totalMb = 0;
+  let cpuSeconds = 0;
   const pids: number[] = [];
   const stack = [rootPid];
   while (stack.length > 0) {
     const pid = stack.pop() as number;
     totalMb += rss.get(pid) ?? 0;
+    cpuSeconds += cpu.get(pid) ?? 0;
     pids.push(pid);
     stack.push(...(children.get(pid) ?? []));
   }
   return {
     totalMb,
+    cpuSeconds,
     get processes() {
       return pids.flatMap((pid) => {
         try {
@@ -63,13 +76,20 @@ function treeRss(rootPid: number): { totalMb: number; processes: Array<{ kind: s
           } catch {
             // not ours to read
           }
-          return [{ kind: kindOf(args, cwd), rssMb: round(rss.get(pid) ?? 0, 0) }];
+          return [{ kind: kindOf(args, cwd), rssMb: round(rss.get(pid) ?? 0, 0), cpuSeconds: cpu.get(pid) ?? 0 }];
         } catch {
           return [];
         }
       });
     },
   };
+}
+
+/** CPU seconds per kind of process, largest first. */
+function cpuBreakdown(processes: Array<{ kind: string; cpuSeconds: number }>): Record<string, number> {
+  const byKind = new Map<string, number>();
+  for (const p of processes) byKind.set(p.kind, (byKind.get(p.kind) ?? 0) + p.cpuSeconds);
+  return Object.fromEntries([...byKind.entries()].filter(([, seconds]) => seconds >= 0.05).sort((a, b) => b[1] - a[1]).map(([kind, seconds]) => [kind, round(seconds, 1)]));
 }
 
 /** MB per kind of process, largest first. */
@@ -90,6 +110,10 @@ async function healthy(url: string): Promise<boolean> {
 
 interface RunResult {
   readyMs: number;
+  /** CPU seconds the whole tree used until ready: the cost of a start, much less noisy than its wall time. */
+  cpuSecondsAtReady: number;
+  /** The same per kind of process (a service's includes the esbuild builds it ran). */
+  cpuAtReady: Record<string, number>;
   rssAtReadyMb: number;
   peakRssMb: number;
   /** Each kind of process's RSS (MB) at the peak sample. */
@@ -106,7 +130,7 @@ interface RunResult {
 async function oneRun(): Promise<RunResult> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'photonotes-bench-dev-'));
   const started = Date.now();
-  const child = spawn(path.join(repoRoot, 'node_modules', '.bin', 'tsx'), ['scripts/dev.ts'], { cwd: repoRoot, env: { ...process.env, DEV_DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, stdio: 'ignore' });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/dev.ts'], { cwd: repoRoot, env: { ...process.env, DEV_DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, stdio: 'ignore' });
   const pid = child.pid as number;
   let peak = 0;
   let atPeak: Record<string, number> = {};
@@ -130,6 +154,9 @@ async function oneRun(): Promise<RunResult> {
     await new Promise((r) => setTimeout(r, 100));
   }
   const readyMs = Date.now() - started;
+  const atReady = treeRss(pid);
+  const cpuSecondsAtReady = atReady.cpuSeconds;
+  const cpuAtReady = cpuBreakdown(atReady.processes);
   const rssAtReadyMb = sample();
   // Keep sampling a few seconds: workers and esbuild watchers settle after the first requests.
   await new Promise((r) => setTimeout(r, 3000));
@@ -152,6 +179,8 @@ async function oneRun(): Promise<RunResult> {
   rmSync(dataDir, { recursive: true, force: true });
   return {
     readyMs,
+    cpuSecondsAtReady: round(cpuSecondsAtReady, 1),
+    cpuAtReady,
     rssAtReadyMb: round(rssAtReadyMb, 0),
     peakRssMb: round(startupPeak, 0),
     atPeak: startupAtPeak,
@@ -168,7 +197,8 @@ async function main(): Promise<void> {
   const results = [];
   for (let i = 0; i < runs; i += 1) {
     const result = await oneRun();
-    console.log(`run ${i + 1}: ready in ${(result.readyMs / 1000).toFixed(1)} s, RSS ${result.rssAtReadyMb} MB (peak ${result.peakRssMb} MB), stopped in ${result.stoppedMs} ms${result.leftovers.length ? `, LEFT OVER: ${result.leftovers.join(', ')}` : ''}`);
+    console.log(`run ${i + 1}: ready in ${(result.readyMs / 1000).toFixed(1)} s (${result.cpuSecondsAtReady} CPU s), RSS ${result.rssAtReadyMb} MB (peak ${result.peakRssMb} MB), stopped in ${result.stoppedMs} ms${result.leftovers.length ? `, LEFT OVER: ${result.leftovers.join(', ')}` : ''}`);
+    console.log(`  CPU s at ready: ${Object.entries(result.cpuAtReady).map(([kind, seconds]) => `${kind} ${seconds}`).join(', ')}`);
     console.log(`  at peak: ${Object.entries(result.atPeak).map(([kind, mb]) => `${kind} ${mb}`).join(', ')}`);
     console.log(`  seed in ${(result.seedMs / 1000).toFixed(1)} s, RSS after ${result.rssAfterSeedMb} MB (peak ${result.peakRssWithSeedMb} MB): ${Object.entries(result.atPeakWithSeed).map(([kind, mb]) => `${kind} ${mb}`).join(', ')}`);
     results.push(result);
@@ -180,6 +210,7 @@ async function main(): Promise<void> {
     description: `npm run dev on an empty data dir until GET /health answers 200 (all services and emulators), then \`npm run seed\` against it; ${runs} runs; RSS = the whole process tree`,
     runs: results,
     readySecondsMedian: readySeconds,
+    cpuSecondsAtReadyMedian: round(median(results.map((r) => r.cpuSecondsAtReady)), 1),
     peakRssMb,
     peakRssWithSeedMb,
     seedSecondsMedian: round(median(results.map((r) => r.seedMs)) / 1000, 1),

@@ -71,7 +71,23 @@ async function main(): Promise<void> {
   const logFile = path.join(dataDir, 'logs', 'dev.log');
   console.log(`  Starting PhotoNotes backend ${dim(`(logs: ${path.relative(process.cwd(), logFile)})`)}`);
 
-  const platform = await startPlatform({
+  // Ctrl-C (or SIGTERM) at any time, start-up included, stops whatever has started and frees its ports.
+  const starting = new AbortController();
+  let platform: Platform | null = null;
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping every service and emulator...`);
+    if (platform) void platform.stop().then(() => process.exit(0));
+    else starting.abort();
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+
+  platform = await startPlatform({
+    signal: starting.signal,
+    onAborted: () => process.exit(130),
     port,
     host,
     ...(lan ? { publicHost: lan } : {}),
@@ -91,15 +107,6 @@ async function main(): Promise<void> {
     onReload: (service, changed) => console.log(`  ↻ ${service} reloaded ${dim(`(${changed})`)}`),
   });
 
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n${signal}: stopping every service and emulator...`);
-    void platform.stop().then(() => process.exit(0));
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
 
   let seeded = false;
   if (args.has('--seed')) {

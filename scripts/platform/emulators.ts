@@ -16,6 +16,9 @@ import type { ProcessGroup } from './processes';
 import { canConnect, waitFor } from './net';
 import { readYaml, repoRoot, type ServiceDefinition } from './service-definitions';
 
+
+/** How long an emulator may take to listen: generous, since a start is CPU-bound and shared machines are slow. It fails early if the process exits. */
+const startTimeoutMs = 120_000;
 export const localAccountId = '000000000000';
 export const localRegion = 'us-east-1';
 // s3rver only accepts its own key pair; the other emulators accept any, so everything local uses it.
@@ -35,7 +38,7 @@ export async function startDynamoDbLocal(group: ProcessGroup, options: { port: n
   const dir = dynamoDbLocalDir();
   const storage = options.dataDir ? ['-dbPath', ensureDir(options.dataDir)] : ['-inMemory'];
   const proc = group.start('dynamodb', 'java', ['-Xms64m', '-Xmx512m', '-XX:+UseSerialGC', '-Djava.library.path=./DynamoDBLocal_lib', '-jar', 'DynamoDBLocal.jar', '-sharedDb', '-port', String(options.port), ...storage], { cwd: dir });
-  await waitFor('DynamoDB Local', () => canConnect(options.port), 30_000, () => proc.child.exitCode !== null);
+  await waitFor('DynamoDB Local', () => canConnect(options.port), startTimeoutMs, () => proc.child.exitCode !== null);
 }
 
 /** Runs the SNS API of serverless-offline-sns in this process; the services subscribe to it. */
@@ -109,7 +112,7 @@ export async function startCognitoLocal(group: ProcessGroup, options: { port: nu
   );
   const bin = path.join(repoRoot, 'node_modules', 'cognito-local', 'lib', 'bin', 'start.js');
   const proc = group.start('cognito', process.execPath, [bin], { cwd, env: { ...process.env, ...quietSdkEnv, PORT: String(options.port), HOST: '127.0.0.1' } });
-  await waitFor('cognito-local', () => canConnect(options.port), 30_000, () => proc.child.exitCode !== null);
+  await waitFor('cognito-local', () => canConnect(options.port), startTimeoutMs, () => proc.child.exitCode !== null);
 
   const endpoint = `http://127.0.0.1:${options.port}`;
   const client = new CognitoIdentityProviderClient({ endpoint, region: localRegion, credentials: localCredentials });

@@ -14,7 +14,7 @@ import { assertJavaAvailable } from './java';
 import type { TerminalMode } from './log-filter';
 import { createLogSink, ProcessGroup } from './processes';
 import { watchForReloads, type ReloadWatcher } from './reload-watch';
-import { loadServiceDefinitions, repoRoot, startWaves, type ServiceDefinition } from './service-definitions';
+import { loadServiceDefinitions, repoRoot, type ServiceDefinition } from './service-definitions';
 
 export interface PlatformOptions {
   /** Gateway port; `PORT` in `npm run dev`. */
@@ -39,6 +39,9 @@ export interface PlatformOptions {
   watch?: boolean;
   /** Called when a service picked up an edit. */
   onReload?: (service: string, changed: string) => void;
+  /** Aborting it while the platform starts stops what has started; then `onAborted` is called. */
+  signal?: AbortSignal;
+  onAborted?: () => void;
 }
 
 export interface Platform {
@@ -116,7 +119,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const delivery = createDelivery({ services, dataDir, ports: emulatorPorts, s3Address: lanMode ? '0.0.0.0' : process.env.S3_BIND_ADDRESS, log: (text) => log.line('delivery', text) });
   let iot: IotTwin | null = null;
 
-  const stop = async () => {
+  let stopped: Promise<void> | null = null;
+  const stop = () => (stopped ??= stopEverything());
+  const stopEverything = async () => {
     reloads?.close();
     await delivery.stop();
     gateway?.closeAllConnections();
@@ -130,6 +135,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   };
   const killOnExit = () => group.killAllNow();
   process.once('exit', killOnExit);
+  const abort = () => void stop().then(() => options.onAborted?.());
+  options.signal?.addEventListener('abort', abort, { once: true });
 
   try {
     const users = services.find((s) => s.name === 'users');
@@ -167,6 +174,12 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       // esbuild (Go) keeps its service process alive for rebuilds and would hold ~600 MB per service;
       // a soft memory limit makes its garbage collector hand memory back.
       GOMEMLIMIT: '256MiB',
+      // Services build in turns, two at a time (scripts/serverless/esbuild-on-demand.cjs).
+      PHOTONOTES_BUILD_SLOTS_DIR: path.join(dataDir, 'build-slots'),
+      // Each service's process and every handler's worker thread in it: V8's young generation may grow to 3 x 16 MB
+      // per isolate by default, and a service runs one isolate per function it has invoked. 2 MB semi-spaces cost a
+      // few more scavenges and save ~350 MB over six services after \`npm run seed\` (bench/dev-startup.ts).
+      NODE_OPTIONS: [process.env.NODE_OPTIONS, '--max-semi-space-size=2'].filter(Boolean).join(' '),
       LOG_LEVEL: options.logLevel,
       DYNAMODB_PORT: String(emulatorPorts.dynamodb),
       SNS_PORT: String(emulatorPorts.sns),
@@ -181,17 +194,18 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       ...(lanMode ? { S3_PUBLIC_HOST: publicHost } : {}),
     };
     mkdirSync(env.S3_DIR as string, { recursive: true });
+    rmSync(env.PHOTONOTES_BUILD_SLOTS_DIR as string, { recursive: true, force: true });
 
     const slsBin = path.join(repoRoot, 'node_modules', 'serverless', 'bin', 'serverless.js');
-    for (const wave of startWaves(services)) {
-      await Promise.all(
-        wave.map(async (service) => {
-          const proc = group.start(service.name, process.execPath, [slsBin, 'offline', 'start', '--stage', 'local'], { cwd: service.dir, env });
-          await waitFor(`${service.name} (serverless-offline on ${service.httpPort})`, () => canConnect(service.httpPort), 120_000, () => failure !== null || proc.child.exitCode !== null);
-          ready(service.name);
-        }),
-      );
-    }
+    // Every service at once: none needs another to be up (the platform delivers stream, SNS and S3 events itself,
+    // and starts delivering only once every service is ready).
+    await Promise.all(
+      services.map(async (service) => {
+        const proc = group.start(service.name, process.execPath, [slsBin, 'offline', 'start', '--stage', 'local'], { cwd: service.dir, env });
+        await waitFor(`${service.name} (serverless-offline on ${service.httpPort})`, () => canConnect(service.httpPort), 120_000, () => failure !== null || proc.child.exitCode !== null);
+        ready(service.name);
+      }),
+    );
 
     await delivery.start();
     gateway = await startGateway({
@@ -211,6 +225,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         options.onReload?.(service, changed);
       });
     }
+    options.signal?.removeEventListener('abort', abort);
+    if (options.signal?.aborted) throw new Error('stopped while starting');
     return { baseUrl, services, cognito, dataDir, delivery, mqttUrl: iot?.mqttUrl ?? null, env, readyInMs: Date.now() - startedAt, stop };
   } catch (error) {
     await stop();

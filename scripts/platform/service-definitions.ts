@@ -27,8 +27,6 @@ export interface ServiceDefinition {
   cognitoTriggers: Record<string, string>;
   /** SNS topic names the service declares, as they are named in the local stage. */
   topics: string[];
-  /** True when a function reads another service's DynamoDB stream: it can start only once that table exists. */
-  consumesStreams: boolean;
 }
 
 export interface RawFunction {
@@ -115,18 +113,6 @@ export function localName(template: string, serviceName: string): string {
   return name;
 }
 
-/**
- * A stream event on another service's table: its ARN arrives as a param (an import from the owner's stack) or a
- * literal ARN. A service reading its own table's stream (`!GetAtt Table.StreamArn`) needs no one else to start
- * first: serverless-dynamodb creates the table before the streams plugin looks for it.
- */
-function readsAnotherServicesStream(event: Record<string, unknown>): boolean {
-  if (!('stream' in event)) return false;
-  const stream = event.stream as { arn?: unknown } | string;
-  const arn = typeof stream === 'string' ? stream : stream.arn;
-  return typeof arn !== 'string' || arn.includes('${') || arn.startsWith('arn:');
-}
-
 /** What a service's serverless.yml must say for a port, so that it and the platform agree. */
 export function portReference(service: string, port: 'http' | 'lambda' | 'websocket' | 'alb'): string {
   return `\${file(../../scripts/config/ports.cjs):${service}.${port}}`;
@@ -157,17 +143,6 @@ export function loadServiceDefinitions(root = repoRoot, offset = portOffset()): 
       topics: Object.values(raw.resources?.Resources ?? {})
         .filter((resource) => resource.Type === 'AWS::SNS::Topic')
         .map((resource) => localName(String(resource.Properties?.TopicName), raw.service)),
-      consumesStreams: Object.values(functions).some((fn) => (fn.events ?? []).some(readsAnotherServicesStream)),
     };
   });
-}
-
-/**
- * Start order: services that read DynamoDB streams start after the others, because the tables they
- * read are created by their owners at start and the streams plugin stalls on a missing table.
- */
-export function startWaves(services: ServiceDefinition[]): ServiceDefinition[][] {
-  const producers = services.filter((service) => !service.consumesStreams);
-  const consumers = services.filter((service) => service.consumesStreams);
-  return consumers.length > 0 ? [producers, consumers] : [producers];
 }

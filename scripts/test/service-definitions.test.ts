@@ -1,4 +1,4 @@
-import { loadServiceDefinitions, localName, startWaves } from '../platform/service-definitions';
+import { loadServiceDefinitions, localName } from '../platform/service-definitions';
 
 describe('service definitions read from the repo', () => {
   const services = loadServiceDefinitions();
@@ -22,23 +22,6 @@ describe('service definitions read from the repo', () => {
   it('names the topics as the local stage does', () => {
     const topics = services.flatMap((s) => s.topics);
     expect(topics).toEqual(expect.arrayContaining(['photonotes-local-user-events', 'photonotes-local-media-events', 'photonotes-local-note-events']));
-  });
-
-  it('counts as a stream consumer only a service that reads another service’s table', () => {
-    // core-api reads its own notes table's stream (note-events publisher); search reads it from outside.
-    const consumers = services.filter((s) => s.consumesStreams).map((s) => s.name);
-    expect(consumers).toEqual(['search']);
-  });
-
-  it('starts stream consumers in a later wave than the services that own tables', () => {
-    const waves = startWaves(services);
-    const consumers = services.filter((s) => s.consumesStreams).map((s) => s.name);
-    if (consumers.length > 0) {
-      expect(waves).toHaveLength(2);
-      expect(waves[1]?.map((s) => s.name).sort()).toEqual(consumers.sort());
-    } else {
-      expect(waves).toHaveLength(1);
-    }
   });
 });
 
