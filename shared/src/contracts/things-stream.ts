@@ -1,5 +1,5 @@
 // The things table's stream (iot owns the table; KEYS_ONLY). Its reader: iot's own telemetry purge
-// (services/iot/src/functions/things-stream.ts); nothing outside iot reads it. The table holds several items per
+// (services/iot/src/functions/purge-deleted-things.ts); nothing outside iot reads it. The table holds several items per
 // thing (registry record, device record, state, alert rules, series heads) and an owner count per user; only the
 // registry record (`pk THING#<thingId>`, `sk THING`) is in this contract:
 //   INSERT = a thing was registered, REMOVE = it was deleted (DELETE /things/{thingId}, or its owner's account
