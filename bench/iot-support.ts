@@ -1,7 +1,7 @@
 // What the iot benchmarks share: the whole local platform on a free port range of its own (so a benchmark runs
 // beside `npm run dev` and the integration tests, as the test platform does), a DynamoDB client on its
 // DynamoDB Local, things registered through the API, MQTT devices, and polling.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -28,6 +28,8 @@ export interface BenchPlatform {
   /** A document client on the platform's DynamoDB Local. */
   dynamo: DynamoDBDocumentClient;
   tables: { things: string; telemetry: string };
+  /** Every child's output: serverless-offline logs each invocation's `Duration: <ms> ms` there. */
+  logFile: string;
   stop(): Promise<void>;
 }
 
@@ -54,12 +56,13 @@ export async function startBenchPlatform(name: string): Promise<BenchPlatform> {
   const logDir = path.join(repoRoot, '.local', 'logs');
   mkdirSync(logDir, { recursive: true });
   const started = Date.now();
+  const logFile = path.join(logDir, `bench-${name}.log`);
   const platform = await startPlatform({
     port: ports.gateway,
     host: '127.0.0.1',
     portOffset: offset,
     dataDir: null,
-    logFile: path.join(logDir, `bench-${name}.log`),
+    logFile,
     logLevel: process.env.BENCH_LOG_LEVEL ?? 'warn',
     emulatorPorts: ports,
   });
@@ -74,6 +77,7 @@ export async function startBenchPlatform(name: string): Promise<BenchPlatform> {
     offset,
     dynamo,
     tables: { things: 'photonotes-iot-local-things', telemetry: 'photonotes-iot-local-telemetry' },
+    logFile,
     async stop() {
       dynamo.destroy();
       await platform.stop();
@@ -124,6 +128,16 @@ export async function pollUntil<T>(fn: () => Promise<T>, done: (value: T) => boo
     if (Date.now() > deadline) throw new Error(`${options.what}: not seen within ${options.timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs));
   }
+}
+
+/** Where the platform's log is now: invocationDurations(from) reads what was logged after it. */
+export const logPosition = (bench: BenchPlatform): number => (existsSync(bench.logFile) ? statSync(bench.logFile).size : 0);
+
+/** The `Duration: <ms> ms` serverless-offline logged for each invocation of `fn` after byte `from` of the log. */
+export function invocationDurations(bench: BenchPlatform, fn: string, from: number): number[] {
+  const text = readFileSync(bench.logFile).subarray(from).toString('utf8');
+  const pattern = new RegExp(`\\(λ: ${fn}\\) RequestId: \\S+\\s+Duration: ([0-9.]+) ms`, 'g');
+  return [...text.matchAll(pattern)].map((match) => Number(match[1]));
 }
 
 /** A seeded random source (mulberry32), so a run can be repeated. */
