@@ -56,9 +56,10 @@ const prices = {
   lambdaArmGbSecond: 0.0000133334,
   dynamoWruPerMillion: 0.625,
   dynamoRruPerMillion: 0.125,
-  /** Per GB ingested; START/END/REPORT and one info line per invocation, about 0.45 KB (an assumption). */
+  /** CloudWatch Logs, per GB ingested. Sizes are assumptions: Lambda's START/END/REPORT lines per invocation, the function's info line per message. */
   logsPerGb: 0.5,
-  logKbPerInvocation: 0.45,
+  logKbPerInvocation: 0.3,
+  logKbPerMessage: 0.15,
   sqsRequestPerMillion: 0.4,
   kinesisShardHour: 0.015,
   /** Per million 25 KB PUT payload units (each small record is one). */
@@ -210,6 +211,9 @@ async function measure(deps: IotDeps, meter: Meter, thingId: string, scenario: S
 
 type Measured = Awaited<ReturnType<typeof measure>>;
 
+/** Dollars per million invocations for Lambda's own log lines (what a batch consumer logs once per batch). */
+const invocationLogs = () => (prices.logKbPerInvocation / 1024 / 1024) * prices.logsPerGb * 1e6;
+
 type CostPart = 'iotMessages' | 'iotRule' | 'lambdaRequests' | 'lambdaDuration' | 'logs' | 'dynamodbWrites' | 'dynamodbReads';
 
 /** Dollars per million messages on the chosen path, by part. */
@@ -219,7 +223,7 @@ function perMillion(run: Measured, durationMs: number) {
     iotRule: prices.iotRuleTriggeredPerMillion + prices.iotActionPerMillion,
     lambdaRequests: prices.lambdaRequestPerMillion,
     lambdaDuration: (durationMs / 1000) * (memoryMb / 1024) * prices.lambdaArmGbSecond * 1e6,
-    logs: (prices.logKbPerInvocation / 1024 / 1024) * prices.logsPerGb * 1e6,
+    logs: ((prices.logKbPerInvocation + prices.logKbPerMessage) / 1024 / 1024) * prices.logsPerGb * 1e6,
     dynamodbWrites: run.wruPerMessage * prices.dynamoWruPerMillion,
     dynamodbReads: run.rruPerMessage * prices.dynamoRruPerMillion,
   };
@@ -231,10 +235,10 @@ function perMillion(run: Measured, durationMs: number) {
 /**
  * The batch paths keep the messages, the rule and DynamoDB's work per reading; they replace the per-message
  * Lambda request, most of its duration (a batch's readings are written concurrently, so a batch takes about
- * one message's time) and its log lines by the queue's own charges.
+ * one message's time: an assumption) and Lambda's own log lines per invocation by the queue's own charges.
  */
 function batchPaths(chosen: ReturnType<typeof perMillion>) {
-  const perMessageLambda = chosen.parts.lambdaRequests + chosen.parts.lambdaDuration + chosen.parts.logs;
+  const perMessageLambda = chosen.parts.lambdaRequests + chosen.parts.lambdaDuration + invocationLogs();
   const sqsAdded = prices.sqsRequestPerMillion * (1 + 2 / sqsBatch);
   const sqsSaved = perMessageLambda * (1 - 1 / sqsBatch);
   const kinesisSaved = perMessageLambda * (1 - 1 / kinesisBatch) - prices.kinesisPutUnitPerMillion;
@@ -258,7 +262,7 @@ function batchPaths(chosen: ReturnType<typeof perMillion>) {
 /** The per-message function duration above which an SQS batch path is cheaper per message. */
 function sqsThresholdMs(): number {
   const sqsAdded = prices.sqsRequestPerMillion * (1 + 2 / sqsBatch);
-  const logs = (prices.logKbPerInvocation / 1024 / 1024) * prices.logsPerGb * 1e6;
+  const logs = invocationLogs();
   const dollarsPerMs = (1 / 1000) * (memoryMb / 1024) * prices.lambdaArmGbSecond * 1e6;
   return round((sqsAdded / (1 - 1 / sqsBatch) - prices.lambdaRequestPerMillion - logs) / dollarsPerMs, 0);
 }
