@@ -60,9 +60,12 @@ function history(thingId: string, start: number, sessions: number, endsOnline: b
   const principalIdentifier = thingId.replaceAll('-', '');
   let clock = start;
   let lastConnectedAt = start;
+  /** When the previous session was kicked: the time this one connects. */
+  let kickedBy: number | null = null;
   for (let index = 0; index < sessions; index++) {
     const session = { clientId: thingId, sessionIdentifier: randomUUID(), principalIdentifier };
-    clock += 1 + Math.floor(random() * 120_000);
+    clock = kickedBy ?? clock + 1 + Math.floor(random() * 120_000);
+    kickedBy = null;
     const connectedAt = clock;
     lastConnectedAt = connectedAt;
     const versionNumber = connectedAt;
@@ -72,10 +75,9 @@ function history(thingId: string, start: number, sessions: number, endsOnline: b
     const disconnect = (timestamp: number, disconnectReason: DisconnectReason) =>
       events.push({ ...session, timestamp, eventType: 'disconnected', clientInitiatedDisconnect: disconnectReason === 'CLIENT_INITIATED_DISCONNECT', disconnectReason, versionNumber });
     if (!last && random() < 0.25) {
-      // Kicked: the next session connects within 3 s and this one's disconnect follows within 50 ms.
-      const nextConnect = clock + 1 + Math.floor(random() * 3000);
-      disconnect(nextConnect + Math.floor(random() * 50), 'DUPLICATE_CLIENTID');
-      clock = nextConnect - 1;
+      // Kicked: the next session connects within 3 s and this one's disconnect is stamped up to 50 ms after that.
+      kickedBy = clock + 1 + Math.floor(random() * 3000);
+      disconnect(kickedBy + Math.floor(random() * 50), 'DUPLICATE_CLIENTID');
     } else {
       clock += 1 + Math.floor(random() * 600_000);
       const fate = random();
