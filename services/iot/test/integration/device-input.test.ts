@@ -154,4 +154,29 @@ describe('bad input from devices', () => {
     await publishStored(alice, device, credentials, Date.now() - 1_000, 'temp', 100);
     expect((await rawOf(thingId)).body.items).toHaveLength(11);
   });
+  test('a sustained flood: in no second of arrival are more than 10 messages stored, however the deliveries interleave', async () => {
+    // Prepare: each message a metric of its own without a ts, so each stored reading is one admitted message
+    // and its time is the broker's arrival time (the time the rate window counts by).
+    const { thingId, credentials } = await register(alice, 'Sustained flood');
+    const device = await connect(credentials);
+    const total = 120;
+
+    // Act: about 40 messages a second for 3 seconds, so deliveries of neighbouring seconds overlap.
+    for (let index = 0; index < total; index++) {
+      await device.publishAsync(credentials.topics.telemetry, JSON.stringify({ metrics: { [`m${index}`]: index } }), { qos: 0 });
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+
+    // Assess
+    const latest = (response: ApiResponse<ThingBody>) => Object.values(response.body.latest ?? {});
+    const thing = await eventually(() => getThing(alice, thingId), (response) => latest(response).length + telemetryDrops(thingId).length >= total, 60_000);
+    const perSecond = new Map<number, number>();
+    for (const { at } of latest(thing)) perSecond.set(Math.floor(Date.parse(at) / 1000), (perSecond.get(Math.floor(Date.parse(at) / 1000)) ?? 0) + 1);
+    const seconds = [...perSecond.keys()].sort((a, b) => a - b);
+    const interior = seconds.slice(1, -1).map((second) => perSecond.get(second));
+    expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(10);
+    expect(interior.length).toBeGreaterThanOrEqual(1);
+    expect(interior).toEqual(interior.map(() => 10));
+    expect(telemetryDrops(thingId)).toEqual(Array.from({ length: total - latest(thing).length }, () => 'rate_limited'));
+  });
 });
