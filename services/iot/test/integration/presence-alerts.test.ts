@@ -11,8 +11,8 @@ import type { TestUser } from '../../../../test/support/users';
 import { consistently } from '../support/consistently';
 import { connectSilently } from '../support/silent-device';
 import type { SilentDevice } from '../support/silent-device';
-import type { InboxItem } from '../support/things-client';
-import { alertsOf, brokerUrl, closeDevices, closed, connect, deviceTimeoutMs, getThing, publishStored, register } from '../support/things-client';
+import type { InboxItem, RawItem } from '../support/things-client';
+import { alertsOf, brokerUrl, closeDevices, closed, connect, deviceTimeoutMs, getThing, publishStored, readTelemetry, register, telemetryPayload } from '../support/things-client';
 
 jest.setTimeout(120_000);
 
@@ -158,6 +158,12 @@ describe('alerts over the IoT twin', () => {
 
     // Act
     for (const [offset, value] of readings) await publishStored(alice, device, credentials, t0 + offset * 1000, 'temp', value);
+    // A redelivery of the re-arming reading and a late reading under the threshold: readings are judged in ts
+    // order and once, so neither re-arms the rule, and the next reading over it does not fire a third time.
+    await device.publishAsync(credentials.topics.telemetry, telemetryPayload(t0 + 30_000, { temp: 30 }), { qos: 1 });
+    await device.publishAsync(credentials.topics.telemetry, telemetryPayload(t0 + 45_000, { temp: 20 }), { qos: 1 });
+    await eventually(() => readTelemetry<RawItem>(alice, thingId, { metric: 'temp', resolution: 'raw', from: t0 + 45_000, to: t0 + 45_001 }), (page) => page.body.items?.length === 1, deviceTimeoutMs);
+    await publishStored(alice, device, credentials, t0 + 60_000, 'temp', 36);
 
     // Assess
     const alerts = await settledAlerts(thingId, 2);
