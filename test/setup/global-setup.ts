@@ -71,4 +71,6 @@ export default async function globalSetup(): Promise<void> {
   process.env.IOT_DATA_PORT = String(ports.iotData);
   process.env.PHOTONOTES_PORT_OFFSET = String(offset);
   process.env.TEST_PLATFORM_DATA_DIR = platform.dataDir;
+  // Every service's log lines: tests that check what a service counts only in its log read them here.
+  process.env.TEST_PLATFORM_LOG_FILE = logFile;
 }

@@ -5,6 +5,8 @@ import type { DocumentSender } from '@photonotes/shared/dynamodb';
 import { ConditionFailedError, documentClient, tableClient } from '@photonotes/shared/dynamodb';
 import type { ConditionalOutcome, DevicesStore } from '../domain/ports';
 import { noPresence } from '../domain/presence';
+import type { RateSlot } from '../domain/rate-limit';
+import { rateSlotOf } from '../domain/rate-limit';
 import { keys } from './keys';
 import type { DeviceItem } from './thing-items';
 import { activityOf, credentialOf } from './thing-items';
@@ -15,8 +17,10 @@ export interface DeviceStoreOptions {
 }
 
 const maxAdmitRounds = 4;
-// Expressions alias every attribute: DynamoDB reserves many everyday words.
-const rateNames = { '#second': 'rateSecond', '#count': 'rateCount', '#last': 'lastMessageAt' };
+const rateAttributes = {
+  even: { second: 'rateEvenSecond', count: 'rateEvenCount' },
+  odd: { second: 'rateOddSecond', count: 'rateOddCount' },
+} as const satisfies Record<RateSlot, { second: keyof DeviceItem; count: keyof DeviceItem }>;
 
 export function deviceStore({ tableName, client = documentClient() }: DeviceStoreOptions): DevicesStore {
   const table = tableClient({ tableName, client });
@@ -54,10 +58,13 @@ export function deviceStore({ tableName, client = documentClient() }: DeviceStor
       });
     },
 
-    // The fixed window of rate-limit.ts as two conditional updates: count within the current second, or
-    // start a new second. A message from a second the window has left is admitted without counting.
+    // The windows of rate-limit.ts as two conditional updates of the second's slot: count within its second,
+    // or start its second. A message whose slot holds a newer second is admitted without counting.
     async admit(thingId, receivedAt, limit) {
       const second = Math.floor(receivedAt / 1000);
+      const attributes = rateAttributes[rateSlotOf(second)];
+      // Expressions alias every attribute: DynamoDB reserves many everyday words.
+      const rateNames = { '#second': attributes.second, '#count': attributes.count, '#last': 'lastMessageAt' };
       for (let round = 0; round < maxAdmitRounds; round++) {
         try {
           const item = await table.updateItem<DeviceItem>({
@@ -72,8 +79,9 @@ export function deviceStore({ tableName, client = documentClient() }: DeviceStor
           if (!(err instanceof ConditionFailedError)) throw err;
           const current = await failedItem(err, thingId);
           if (!current) return { admitted: false, reason: 'unknown_thing' };
-          if (current.rateSecond === second) return { admitted: false, reason: 'rate_limited' };
-          if (current.rateSecond !== undefined && current.rateSecond > second) return { admitted: true, ownerId: current.ownerId };
+          const windowSecond = current[attributes.second];
+          if (windowSecond === second) return { admitted: false, reason: 'rate_limited' };
+          if (windowSecond !== undefined && windowSecond > second) return { admitted: true, ownerId: current.ownerId };
         }
         try {
           const item = await table.updateItem<DeviceItem>({

@@ -29,9 +29,11 @@ export interface DeviceItem {
   ownerId: string;
   credGeneration: number;
   credVerifier: string;
-  /** The rate window: epoch second and messages admitted in it. */
-  rateSecond?: number;
-  rateCount?: number;
+  /** The rate windows (domain/rate-limit.ts): epoch second and messages admitted in it, for an even and an odd second. */
+  rateEvenSecond?: number;
+  rateEvenCount?: number;
+  rateOddSecond?: number;
+  rateOddCount?: number;
   lastMessageAt?: number;
   presence?: PresenceState;
   presenceRev?: number;

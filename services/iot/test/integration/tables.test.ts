@@ -166,7 +166,7 @@ describe('registry on DynamoDB', () => {
 });
 
 describe('device record on DynamoDB', () => {
-  it('admits 10 messages a second and drops the rest, per thing', async () => {
+  it('admits 10 messages a second and drops the rest, per thing, also when the next second has begun', async () => {
     // Prepare
     const { deps } = realDeps();
     const { thing } = await createThing({ name: 'x' }, caller(), deps);
@@ -175,14 +175,18 @@ describe('device record on DynamoDB', () => {
     // Act
     const burst = await Promise.all(Array.from({ length: 15 }, (_, index) => deps.devices.admit(thing.thingId, second + index, 10)));
     const next = await deps.devices.admit(thing.thingId, second + 1000, 10);
+    // Processed after the next second began: still counted in its own (full) second.
     const late = await deps.devices.admit(thing.thingId, second + 5, 10);
+    // Two seconds behind, its window long replaced (a retried delivery): admitted, uncounted.
+    const stale = await deps.devices.admit(thing.thingId, second - 2000, 10);
     const unknown = await deps.devices.admit(randomUUID(), second, 10);
 
     // Assess
     expect(burst.filter((admission) => admission.admitted)).toHaveLength(10);
     expect(burst.filter((admission) => !admission.admitted)).toEqual(Array(5).fill({ admitted: false, reason: 'rate_limited' }));
     expect(next).toEqual({ admitted: true, ownerId: expect.any(String) });
-    expect(late.admitted).toBe(true);
+    expect(late).toEqual({ admitted: false, reason: 'rate_limited' });
+    expect(stale.admitted).toBe(true);
     expect(unknown).toEqual({ admitted: false, reason: 'unknown_thing' });
   });
 

@@ -6,8 +6,8 @@ import type { Admission, AlertRulesStore, ConditionalOutcome, DeviceRecord, Devi
 import { ThingLimitError } from '../../../src/domain/ports';
 import type { PresenceState } from '../../../src/domain/presence';
 import { noPresence } from '../../../src/domain/presence';
-import type { RateWindow } from '../../../src/domain/rate-limit';
-import { admitMessage } from '../../../src/domain/rate-limit';
+import type { RateWindows } from '../../../src/domain/rate-limit';
+import { admitMessage, noRateWindows } from '../../../src/domain/rate-limit';
 import type { StoredState } from '../../../src/domain/state';
 import { emptyState } from '../../../src/domain/state';
 import type { StoredThing } from '../../../src/domain/thing';
@@ -18,7 +18,7 @@ interface DeviceItem {
   credential: CredentialRecord;
   presence: PresenceState;
   presenceRev: number;
-  rate: RateWindow | null;
+  rate: RateWindows;
   lastMessageAt: number | null;
 }
 
@@ -39,7 +39,7 @@ export class FakeIot {
       if (this.thingItems.has(thing.thingId)) throw new Error(`duplicate thing id ${thing.thingId}`);
       this.ownerCounts.set(thing.ownerId, count + 1);
       this.thingItems.set(thing.thingId, clone(thing));
-      this.deviceItems.set(thing.thingId, { ownerId: thing.ownerId, credential: clone(credential), presence: noPresence(), presenceRev: 0, rate: null, lastMessageAt: null });
+      this.deviceItems.set(thing.thingId, { ownerId: thing.ownerId, credential: clone(credential), presence: noPresence(), presenceRev: 0, rate: noRateWindows(), lastMessageAt: null });
     },
     get: async (thingId) => {
       await tick();
@@ -104,7 +104,7 @@ export class FakeIot {
       if (!item) return { admitted: false, reason: 'unknown_thing' };
       const decision = admitMessage(item.rate, receivedAt, limit);
       if (!decision.admitted) return { admitted: false, reason: 'rate_limited' };
-      item.rate = decision.window;
+      item.rate = decision.windows;
       item.lastMessageAt = receivedAt;
       return { admitted: true, ownerId: item.ownerId };
     },
@@ -163,7 +163,7 @@ export class FakeIot {
   seedThing(thing: StoredThing, credential: CredentialRecord): void {
     this.thingItems.set(thing.thingId, clone(thing));
     this.ownerCounts.set(thing.ownerId, (this.ownerCounts.get(thing.ownerId) ?? 0) + 1);
-    this.deviceItems.set(thing.thingId, { ownerId: thing.ownerId, credential: clone(credential), presence: noPresence(), presenceRev: 0, rate: null, lastMessageAt: null });
+    this.deviceItems.set(thing.thingId, { ownerId: thing.ownerId, credential: clone(credential), presence: noPresence(), presenceRev: 0, rate: noRateWindows(), lastMessageAt: null });
   }
 }
 
