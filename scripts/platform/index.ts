@@ -159,7 +159,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
 
     const baseUrl = `http://${publicHost}:${options.port}`;
     // AWS IoT Core's local twin (scripts/platform/iot): broker, rules engine, data plane, in this process.
-    iot = await startIotTwin({ services, ports: portsAt(portOffset), host: options.host, publicHost, region: localRegion, accountId: localAccountId, dataDir: options.dataDir, log: (text) => log.line('iot', text) });
+    // Rule targets' failures go to the delivery layer's dead-letter store, where `npm run redrive` finds them.
+    iot = await startIotTwin({ services, ports: portsAt(portOffset), host: options.host, publicHost, region: localRegion, accountId: localAccountId, dataDir: options.dataDir, deadLetters: delivery.deadLetters, log: (text) => log.line('iot', text) });
     if (iot) ready('MQTT broker');
     const env: Record<string, string> = {
       ...(process.env as Record<string, string>),

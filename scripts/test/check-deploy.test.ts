@@ -266,8 +266,8 @@ describe('failureHandlingProblems', () => {
       const template = {
         Resources: {
           IngestTelemetryLambdaFunction: { Type: 'AWS::Lambda::Function', Properties: { Role: { 'Fn::GetAtt': ['IngestTelemetryIamRoleLambdaExecution', 'Arn'] } } },
-          IngestTelemetryIamRoleLambdaExecution: role('DeviceMessagesFailuresQueue'),
-          DeviceMessagesFailuresQueue: queue,
+          IngestTelemetryIamRoleLambdaExecution: role('IngestTelemetryFailuresQueue'),
+          IngestTelemetryFailuresQueue: queue,
           IngestTelemetryIotTopicRule1: rule('IngestTelemetryLambdaFunction'),
           IngestTelemetryLambdaPermissionIotTopicRule1: iotPermission('IngestTelemetryLambdaFunction'),
         },

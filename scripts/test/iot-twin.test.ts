@@ -1,10 +1,17 @@
 // The local AWS IoT Core twin end to end, on loopback ports: the broker, rules engine and data plane from
 // scripts/platform/iot, a stand-in for serverless-offline's invoke API running the authorizer and the rule
-// targets, a real MQTT client and the real @aws-sdk/client-iot-data-plane.
+// targets, a real MQTT client and the real @aws-sdk/client-iot-data-plane; given-up events in a real
+// dead-letter store, replayed by the redrive.
+import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { DeleteConnectionCommand, GetRetainedMessageCommand, IoTDataPlaneClient, ListRetainedMessagesCommand, PublishCommand } from '@aws-sdk/client-iot-data-plane';
 import type { MqttClient } from 'mqtt';
-import type { RuleFailure } from '../platform/iot/rules-engine';
+import { loadConsumers } from '../platform/delivery/consumers';
+import { DeadLetterStore } from '../platform/delivery/dead-letters';
+import { localLambdaInvoker } from '../platform/delivery/lambda-invoke';
+import { redriveLocal } from '../platform/delivery/redrive-local';
 import { passwordAuthorizer } from './support/fake-lambda-api';
 import { closed, eventually, fn, startTestTwin, type TestTwin } from './support/iot-twin';
 
@@ -46,9 +53,11 @@ resources:
 
 let setup: TestTwin;
 let dataPlane: IoTDataPlaneClient;
-const deadLetters: RuleFailure[] = [];
+const deadLetterDir = mkdtempSync(path.join(os.tmpdir(), 'iot-dead-letters-'));
+const deadLetters = new DeadLetterStore(deadLetterDir);
 const clients: MqttClient[] = [];
 let reportAttempts = 0;
+let brokenFixed = false;
 const twin = () => setup.twin;
 const lambda = () => setup.lambda;
 
@@ -84,10 +93,11 @@ beforeAll(async () => {
       },
       [fn('presence')]: () => null,
       [fn('broken')]: () => {
-        throw new Error('always broken');
+        if (!brokenFixed) throw new Error('always broken');
+        return null;
       },
     },
-    { retryDelaysMs: [50, 100], onDeadLetter: (failure) => deadLetters.push(failure) },
+    { retryDelaysMs: [50, 100], deadLetters },
   );
   dataPlane = new IoTDataPlaneClient({ endpoint: twin().dataPlaneUrl, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
 });
@@ -99,6 +109,7 @@ afterEach(async () => {
 afterAll(async () => {
   dataPlane?.destroy();
   await setup?.stop();
+  rmSync(deadLetterDir, { recursive: true, force: true });
 });
 
 describe('connecting', () => {
@@ -179,7 +190,7 @@ describe('topic rules', () => {
     expect(lambda().eventsOf(fn('ingestTelemetry')).some((e) => (e as { thingId?: string }).thingId === 'thing-i')).toBe(false);
   });
 
-  it('retries a function error like an asynchronous Lambda invocation, and gives up after its retries', async () => {
+  it('retries a function error like an asynchronous Lambda invocation, and dead-letters the event after its retries', async () => {
     // reportState fails its first attempt; broken always fails (maximumRetryAttempts: 1).
     // Prepare
     const client = await connect('thing-j');
@@ -189,14 +200,58 @@ describe('topic rules', () => {
     await client.publishAsync('things/thing-j/state/reported', JSON.stringify({ broken: true }), { qos: 1 });
 
     // Assess
-    await eventually(() => deadLetters.length === 1, 'the dead letter');
+    await eventually(() => twin().rules.stats().deadLettered === 1, 'the given-up event');
     await twin().rules.idle();
     expect(lambda().eventsOf(fn('reportState'))).toEqual([
       { reported: { mode: 'eco' }, thingId: 'thing-j' },
       { reported: { mode: 'eco' }, thingId: 'thing-j' },
     ]);
     expect(lambda().eventsOf(fn('broken'))).toHaveLength(2);
-    expect(deadLetters[0]).toMatchObject({ functionName: fn('broken'), condition: 'RetriesExhausted', attempts: 2, error: 'Error: always broken', event: { broken: true } });
+    const letters = await deadLetters.list();
+    expect(letters).toEqual([
+      expect.objectContaining({
+        id: expect.stringMatching(/^iot-[0-9a-f]{16}$/),
+        source: 'iot',
+        consumer: 'iot.broken',
+        functionName: fn('broken'),
+        status: 'pending',
+        condition: 'RetriesExhausted',
+        attempts: 2,
+        error: { type: 'Error', message: 'always broken' },
+        event: { broken: true },
+        summary: 'message on things/thing-j/state/reported (topic rule BrokenIotTopicRule1)',
+      }),
+    ]);
+  });
+
+  it("replays a rule target's dead letter to the function through the redrive, once", async () => {
+    // Prepare: a message broken gives up on, then broken is fixed.
+    brokenFixed = false;
+    const client = await connect('thing-z');
+    const given = twin().rules.stats().deadLettered;
+    await client.publishAsync('things/thing-z/state/reported', JSON.stringify({ broken: true, thing: 'z' }), { qos: 1 });
+    await eventually(() => twin().rules.stats().deadLettered === given + 1, 'the given-up event');
+    await twin().rules.idle();
+    const letter = (await deadLetters.list()).find((l) => (l.event as { thing?: string }).thing === 'z');
+    expect(letter).toMatchObject({ consumer: 'iot.broken', status: 'pending' });
+    brokenFixed = true;
+    const invoker = localLambdaInvoker([setup.service]);
+    const consumers = loadConsumers([setup.service]);
+    const before = lambda().eventsOf(fn('broken')).length;
+
+    try {
+      // Act
+      const [result] = await redriveLocal({ store: deadLetters, invoke: invoker.invoke, consumers, ids: [letter?.id as string] });
+      const [again] = await redriveLocal({ store: deadLetters, invoke: invoker.invoke, consumers, ids: [letter?.id as string] });
+
+      // Assess: the event as the function first received it, once; the letter is done.
+      expect(result).toEqual({ id: letter?.id, consumer: 'iot.broken', summary: 'message on things/thing-z/state/reported (topic rule BrokenIotTopicRule1)', outcome: 'redriven' });
+      expect(again).toMatchObject({ outcome: 'skipped' });
+      expect(lambda().eventsOf(fn('broken')).slice(before)).toEqual([{ broken: true, thing: 'z' }]);
+      expect(await deadLetters.get(letter?.id as string)).toMatchObject({ status: 'redriven', redrives: [{ ok: true }] });
+    } finally {
+      invoker.destroy();
+    }
   });
 });
 

@@ -102,6 +102,34 @@ describe('redriveDeployed', () => {
     expect(await visibleMessages('core-api.userEvents')).toBe(0);
   });
 
+  it("finds each IoT rule target's own queue and replays Lambda's on-failure record (requestPayload) to that function", async () => {
+    // Prepare: the record Lambda's on-failure destination sends for a topic rule's asynchronous invocation of presence.
+    const lifecycleEvent = { clientId: 't1', timestamp: 1_767_225_600_000, eventType: 'connected', sessionIdentifier: 's-1', principalIdentifier: 't1', versionNumber: 3 };
+    await send('iot.presence', {
+      version: '1.0',
+      timestamp: '2026-01-01T00:00:10.000Z',
+      requestContext: { requestId: 'r-1', functionArn: 'arn:aws:lambda:us-east-1:1:function:photonotes-iot-moto-presence:$LATEST', condition: 'RetriesExhausted', approximateInvokeCount: 3 },
+      requestPayload: lifecycleEvent,
+      responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+      responsePayload: { errorType: 'Error', errorMessage: 'Presence of t1 kept changing' },
+    });
+    const lambda = fakeLambda(() => ({ ok: true, payload: 'applied' }));
+    const iotTargets = consumers.filter((c) => c.source === 'iot');
+
+    // Act
+    const reports = await redriveDeployed({ stage, consumers: iotTargets, sqs, invoke: lambda.invoke, streams: reader, list: false });
+
+    // Assess: the three queues are read; the record goes to presence alone, with the event the rule gave it.
+    expect(reports.map((r) => [r.consumer, r.queue, r.messages.length, r.missing ?? false])).toEqual([
+      ['iot.ingestTelemetry', 'photonotes-iot-moto-ingestTelemetry-failures', 0, false],
+      ['iot.reportState', 'photonotes-iot-moto-reportState-failures', 0, false],
+      ['iot.presence', 'photonotes-iot-moto-presence-failures', 1, false],
+    ]);
+    expect(reports[2]?.messages[0]).toMatchObject({ description: 'invocation record (RetriesExhausted: Presence of t1 kept changing)', outcome: 'redriven' });
+    expect(lambda.calls).toEqual([{ functionName: 'photonotes-iot-moto-presence', event: lifecycleEvent }]);
+    expect(await visibleMessages('iot.presence')).toBe(0);
+  });
+
   it('keeps a message whose replay fails, visible for the next run, and lists without replaying', async () => {
     // Prepare
     await send('thumbnails.processUpload', { requestContext: { condition: 'RetriesExhausted' }, requestPayload: { Records: [{ s3: {} }] } });

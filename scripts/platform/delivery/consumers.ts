@@ -1,6 +1,7 @@
-// The asynchronous consumers every service declares in its serverless.yml (stream, SNS and S3 events),
-// with the retry and failure settings AWS applies to them, as the local platform and `npm run redrive`
-// need them. serverless.yml stays the only place these settings are written.
+// The asynchronous consumers every service declares in its serverless.yml (stream, SNS, S3 and IoT topic rule
+// events), with the retry and failure settings AWS applies to them, as the local platform and `npm run redrive`
+// need them. serverless.yml stays the only place these settings are written. (The IoT twin reads the rules'
+// SQL itself, scripts/platform/iot/definitions.ts; here a rule target is a consumer with a failure queue.)
 import path from 'node:path';
 import { localFunctions, readYaml, repoRoot, type RawFunction, type ServiceDefinition } from '../service-definitions';
 
@@ -65,7 +66,13 @@ export interface S3Consumer extends ConsumerBase {
   retry: AsyncRetryPolicy;
 }
 
-export type AsyncConsumer = StreamConsumer | SnsConsumer | S3Consumer;
+/** A function that AWS IoT topic rules invoke (their Lambda action is an asynchronous invocation). */
+export interface IotRuleConsumer extends ConsumerBase {
+  source: 'iot';
+  retry: AsyncRetryPolicy;
+}
+
+export type AsyncConsumer = StreamConsumer | SnsConsumer | S3Consumer | IotRuleConsumer;
 
 /** The function's name in a stage, as the framework names it (`<service>-<stage>-<function>`). */
 export function lambdaName(consumer: Pick<ConsumerBase, 'serviceName' | 'functionName'>, stage: string): string {
@@ -185,7 +192,7 @@ function streamTableName(arn: unknown, resources: Record<string, RawResource>, s
   return tableNameOfStreamArn(String(resolveLocal(arn, serviceName)));
 }
 
-/** Every stream, SNS and S3 consumer of one service, in the local stage. */
+/** Every stream, SNS, S3 and IoT topic rule consumer of one service, in the local stage. */
 export function serviceConsumers(service: ServiceDefinition): AsyncConsumer[] {
   const raw = readYaml<RawServiceFile>(path.join(service.dir, 'serverless.yml'));
   const resources = raw.resources?.Resources ?? {};
@@ -234,6 +241,10 @@ export function serviceConsumers(service: ServiceDefinition): AsyncConsumer[] {
           retry: asyncRetry(fn),
         });
       }
+    }
+    // However many rules a function is the target of, Lambda has one invoke config for it: one consumer.
+    if ((fn.events ?? []).some((event) => 'iot' in event)) {
+      consumers.push({ ...base, source: 'iot', failureQueue: functionQueue, retry: asyncRetry(fn) });
     }
   }
   return consumers;

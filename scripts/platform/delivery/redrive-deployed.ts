@@ -1,6 +1,7 @@
 // Lists and replays a deployed stage's failure queues (one per asynchronous consumer, declared in its
 // serverless.yml). Three kinds of message arrive there, and each is replayed to the consumer's function:
-// - Lambda's asynchronous-invocation record (SNS or S3 events that failed every retry): its requestPayload;
+// - Lambda's asynchronous-invocation record (SNS, S3 or IoT topic rule events that failed every retry): its
+//   requestPayload;
 // - a stream consumer's on-failure record (shard and sequence range only): the records are read again from
 //   the stream, which keeps them 24 h, filtered as the event source mapping filters them;
 // - an SNS message the subscription could not deliver (its redrive policy): the SNS event built from it.

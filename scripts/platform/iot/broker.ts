@@ -13,7 +13,7 @@ import { authorizerEvent, readAuthorizerAnswer, type AuthorizerDecision } from '
 import { Connections } from './connections';
 import type { IotAuthorizerDefinition } from './definitions';
 import type { IotMessage } from './iot-sql-evaluate';
-import type { Invoke } from './lambda-invoke';
+import { describeFailure, type Invoke } from './lambda-invoke';
 import { iotArn, isAllowed, type IotAction } from './policy';
 import { connectedEvent, disconnectedEvent, hasLifecycleEvents, presenceTopic, versionCounter, type DisconnectReason } from './presence';
 import type { RetainedMessages } from './retained';
@@ -106,7 +106,7 @@ export async function createIotBroker(options: BrokerOptions): Promise<IotBroker
     if (named !== null && named !== authorizer.name) return { refused: `the username names authorizer "${named}"; the local one is "${authorizer.name}"` };
     const event = authorizerEvent({ username, password, clientId: client.id, connectionId });
     const outcome = await authorizerSlot(() => options.invoke(authorizer.target, event, authorizerTimeoutMs));
-    if (!outcome.ok) return { refused: `authorizer ${authorizer.target.functionName} failed: ${outcome.error}` };
+    if (!outcome.ok) return { refused: `authorizer ${authorizer.target.functionName} failed: ${describeFailure(outcome.error)}` };
     const answer = readAuthorizerAnswer(outcome.payload);
     if (!answer.authenticated) return { refused: answer.reason };
     if (!allowed(client, answer.decision, 'iot:Connect', `client/${client.id}`)) return { refused: `the policies do not allow iot:Connect on client/${client.id}` };

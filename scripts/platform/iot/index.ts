@@ -9,8 +9,9 @@ import { createIotBroker, type IotBroker } from './broker';
 import { startDataPlane } from './data-plane';
 import { loadIotDefinitions, type IotDefinitions } from './definitions';
 import { invokeLambda, type Invoke } from './lambda-invoke';
-import { createRulesEngine, type RuleFailure, type RulesEngine } from './rules-engine';
+import { createRulesEngine, type RulesEngine } from './rules-engine';
 import { RetainedMessages } from './retained';
+import type { DeadLetterStore } from '../delivery/dead-letters';
 import type { ServiceDefinition } from '../service-definitions';
 
 export interface IotTwinOptions {
@@ -25,10 +26,11 @@ export interface IotTwinOptions {
   /** Where retained messages survive restarts; null keeps them in memory. */
   dataDir: string | null;
   log(text: string): void;
+  /** Where rule targets' given-up events are kept: the delivery layer's dead-letter store (README: Failures and redrive). */
+  deadLetters?: Pick<DeadLetterStore, 'put'>;
   /** Tests: a stand-in for serverless-offline's invoke API, shorter retry delays. */
   invoke?: Invoke;
   retryDelaysMs?: number[];
-  onDeadLetter?(failure: RuleFailure): void;
   msPerSecond?: number;
 }
 
@@ -67,7 +69,7 @@ export async function startIotTwin(options: IotTwinOptions): Promise<IotTwin | n
     invoke,
     log: options.log,
     ...(options.retryDelaysMs ? { retryDelaysMs: options.retryDelaysMs } : {}),
-    ...(options.onDeadLetter ? { onDeadLetter: options.onDeadLetter } : {}),
+    ...(options.deadLetters ? { deadLetters: options.deadLetters } : {}),
   });
   const broker = await createIotBroker({ authorizer, invoke, region: options.region, accountId: options.accountId, retained, onMessage: rules.onMessage, log: options.log, ...(options.msPerSecond ? { msPerSecond: options.msPerSecond } : {}) });
   let mqttServer: net.Server | null = null;

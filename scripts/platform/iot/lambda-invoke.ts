@@ -1,11 +1,11 @@
 // Invokes a function through serverless-offline's Lambda invoke API (the AWS Lambda Invoke path), as AWS IoT
-// Core invokes an authorizer or a rule's target. Tells a function error apart from a call that never reached it.
+// Core invokes an authorizer or a rule's target. Tells a function error apart from a call that never reached it,
+// with the outcome the delivery layer's invoker gives (reachedFunction false: the invoke API itself failed).
 import http from 'node:http';
+import type { FailureDetail } from '../delivery/dead-letters';
+import type { InvokeOutcome } from '../delivery/lambda-invoke';
 
-export type InvokeOutcome =
-  | { ok: true; payload: unknown }
-  /** reachedFunction false: the invoke API itself failed (service down, restarting, unknown function). */
-  | { ok: false; reachedFunction: boolean; error: string };
+export type { InvokeOutcome };
 
 export type Invoke = (target: LambdaTarget, event: unknown, timeoutMs: number) => Promise<InvokeOutcome>;
 
@@ -25,11 +25,18 @@ function parse(text: string): unknown {
   }
 }
 
-function describeError(payload: unknown): string {
+/** The error as Lambda reports it: `{ errorType, errorMessage }` from a function, `{ Message }` from the API. */
+function describeError(payload: unknown, fallbackType: string): FailureDetail {
   const body = (payload ?? {}) as { errorType?: unknown; errorMessage?: unknown; Message?: unknown };
-  if (typeof body.errorMessage === 'string') return `${typeof body.errorType === 'string' ? body.errorType : 'Error'}: ${body.errorMessage}`;
-  if (typeof body.Message === 'string') return body.Message;
-  return JSON.stringify(payload);
+  const type = typeof body.errorType === 'string' ? body.errorType : fallbackType;
+  if (typeof body.errorMessage === 'string') return { type, message: body.errorMessage };
+  if (typeof body.Message === 'string') return { type, message: body.Message };
+  return { type, message: JSON.stringify(payload) };
+}
+
+/** One line for a log: `Type: message`. */
+export function describeFailure(error: FailureDetail): string {
+  return `${error.type}: ${error.message}`;
 }
 
 // Connections to the invoke API are reused: a new loopback connection per CONNECT would cost the broker more
@@ -53,24 +60,27 @@ function post(target: LambdaTarget, body: Buffer, timeoutMs: number, fresh: bool
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', (error) => resolve({ ok: false, reachedFunction: false, error: error.message }));
+        res.on('error', (error) => resolve({ ok: false, reachedFunction: false, error: { type: error.name, message: error.message } }));
         res.on('end', () => {
           const payload = parse(Buffer.concat(chunks).toString('utf8'));
           const status = res.statusCode ?? 500;
-          if (res.headers['x-amz-function-error']) resolve({ ok: false, reachedFunction: true, error: describeError(payload) });
-          else if (status >= 300) resolve({ ok: false, reachedFunction: false, error: `invoke API answered ${status}: ${describeError(payload)}` });
-          else resolve({ ok: true, payload });
+          const functionError = res.headers['x-amz-function-error'];
+          if (functionError) resolve({ ok: false, reachedFunction: true, error: describeError(payload, String(functionError)) });
+          else if (status >= 300) {
+            const apiError = describeError(payload, String(res.headers['x-amzn-errortype'] ?? `HTTP${status}`));
+            resolve({ ok: false, reachedFunction: false, error: { type: apiError.type, message: `invoke API answered ${status}: ${apiError.message}` } });
+          } else resolve({ ok: true, payload });
         });
       },
     );
     // The request reached the invoke API and the function is still running: that counts as an attempt.
     req.on('timeout', () => {
-      resolve({ ok: false, reachedFunction: true, error: `no answer within ${timeoutMs} ms` });
+      resolve({ ok: false, reachedFunction: true, error: { type: 'Timeout', message: `no answer within ${timeoutMs} ms` } });
       req.destroy();
     });
     req.on('error', (error: NodeJS.ErrnoException) => {
       if (!fresh && req.reusedSocket && error.code === 'ECONNRESET') resolve(post(target, body, timeoutMs, true));
-      else resolve({ ok: false, reachedFunction: false, error: error.message });
+      else resolve({ ok: false, reachedFunction: false, error: { type: error.code ?? error.name, message: error.message } });
     });
     req.end(body);
   });

@@ -4,26 +4,22 @@
 // the function's maximumRetryAttempts (default 2) and the event is given up after maximumEventAge (default 6 h);
 // AWS waits about 1 and 2 minutes between attempts, the twin 1 and 2 seconds (retryDelaysMs). A call that never
 // reached the function (its service restarting) is retried without counting, as Lambda's own queue would.
-// A given-up event is logged and handed to onDeadLetter. Nothing here throws into the broker: a failing or slow
-// function never blocks or crashes it; the queue is bounded and its overflow is dropped and counted.
+// A given-up event goes where Lambda would send it, the function's on-failure destination: locally the platform's
+// dead-letter store (delivery/dead-letters.ts), beside the SNS, S3 and stream consumers' letters, with the event as
+// the function received it, so `npm run redrive` replays it. Nothing here throws into the broker: a failing or
+// slow function never blocks or crashes it; the queue is bounded and its overflow is dropped and counted.
+import { randomUUID } from 'node:crypto';
+import type { DeadLetterStore, FailureCondition, FailureDetail } from '../delivery/dead-letters';
 import type { IotRuleDefinition } from './definitions';
 import { evaluateRule, type IotMessage } from './iot-sql-evaluate';
-import type { Invoke } from './lambda-invoke';
-
-export interface RuleFailure {
-  ruleId: string;
-  functionName: string;
-  event: unknown;
-  condition: 'RetriesExhausted' | 'EventAgeExceeded';
-  attempts: number;
-  error: string;
-}
+import { describeFailure, type Invoke } from './lambda-invoke';
 
 export interface RulesEngineOptions {
   rules: IotRuleDefinition[];
   invoke: Invoke;
   log(text: string): void;
-  onDeadLetter?(failure: RuleFailure): void;
+  /** Where given-up events are kept (the platform's dead-letter store); without one they are only logged. */
+  deadLetters?: Pick<DeadLetterStore, 'put'>;
   /** Delay before retry n (1-based); the last one repeats. */
   retryDelaysMs?: number[];
   unreachableDelayMs?: number;
@@ -61,9 +57,12 @@ export interface RulesEngine {
 interface Job {
   rule: IotRuleDefinition;
   event: unknown;
+  /** The message's id in the twin (one per message, whatever rules it matched): its dead letter's identity. */
+  messageId: string;
+  topic: string;
   queuedAt: number;
   failures: number;
-  lastError: string;
+  lastError: FailureDetail;
 }
 
 export function createRulesEngine(options: RulesEngineOptions): RulesEngine {
@@ -99,11 +98,26 @@ export function createRulesEngine(options: RulesEngineOptions): RulesEngine {
     waiting.add(timer);
   };
 
-  const giveUp = (job: Job, condition: RuleFailure['condition']) => {
+  /** Lambda's on-failure destination: the letter is written before the job counts as done (idle() waits for it). */
+  const giveUp = async (job: Job, condition: FailureCondition): Promise<void> => {
     stats.deadLettered += 1;
-    const failure: RuleFailure = { ruleId: job.rule.ruleId, functionName: job.rule.target.functionName, event: job.event, condition, attempts: job.failures, error: job.lastError };
-    options.log(`IoT rule ${job.rule.ruleId} → ${failure.functionName}: event given up (${condition} after ${job.failures} failed attempt(s)): ${job.lastError}`);
-    options.onDeadLetter?.(failure);
+    const { rule } = job;
+    const kept = options.deadLetters ? ' and dead-lettered' : '';
+    options.log(`IoT rule ${rule.ruleId} → ${rule.target.functionName}: message on ${job.topic} given up${kept} (${condition} after ${job.failures} failed attempt(s)): ${describeFailure(job.lastError)}`);
+    await options.deadLetters
+      ?.put({
+        source: 'iot',
+        consumer: `${rule.service}.${rule.functionKey}`,
+        functionName: rule.target.functionName,
+        condition,
+        event: job.event,
+        identity: job.messageId,
+        summary: `message on ${job.topic} (topic rule ${rule.ruleId})`,
+        error: job.lastError,
+        attempts: job.failures,
+        failedAt: new Date(now()).toISOString(),
+      })
+      .catch((error: unknown) => options.log(`IoT rule ${rule.ruleId}: the dead letter could not be written: ${error instanceof Error ? error.message : String(error)}`));
   };
 
   async function attempt(job: Job): Promise<void> {
@@ -119,7 +133,7 @@ export function createRulesEngine(options: RulesEngineOptions): RulesEngine {
     job.failures += 1;
     if (job.failures > job.rule.retry.maximumRetryAttempts) return giveUp(job, 'RetriesExhausted');
     stats.retries += 1;
-    options.log(`IoT rule ${job.rule.ruleId} → ${job.rule.target.functionName} failed (${outcome.error}); retry ${job.failures} of ${job.rule.retry.maximumRetryAttempts}`);
+    options.log(`IoT rule ${job.rule.ruleId} → ${job.rule.target.functionName} failed (${describeFailure(outcome.error)}); retry ${job.failures} of ${job.rule.retry.maximumRetryAttempts}`);
     later(job, retryDelaysMs[Math.min(job.failures - 1, retryDelaysMs.length - 1)] ?? 0);
   }
 
@@ -160,6 +174,7 @@ export function createRulesEngine(options: RulesEngineOptions): RulesEngine {
     onMessage(message) {
       if (stopped) return;
       const at = now();
+      const messageId = randomUUID();
       for (const rule of options.rules) {
         const outcome = evaluateRule(rule.statement, message, at);
         if (outcome.kind === 'skip') continue;
@@ -171,7 +186,7 @@ export function createRulesEngine(options: RulesEngineOptions): RulesEngine {
           if (undeliverableLogged <= 5 || undeliverableLogged % 100 === 0) options.log(`IoT rule ${rule.ruleId} → ${rule.target.functionName}: message on ${message.topic} not delivered: ${outcome.reason} (${stats.undeliverable} so far)`);
           continue;
         }
-        enqueue({ rule, event: outcome.event, queuedAt: at, failures: 0, lastError: '' });
+        enqueue({ rule, event: outcome.event, messageId, topic: message.topic, queuedAt: at, failures: 0, lastError: { type: 'None', message: 'not invoked' } });
       }
     },
     stats: () => ({ ...stats }),

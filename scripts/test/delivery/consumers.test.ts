@@ -1,14 +1,18 @@
 // Every asynchronous consumer keeps its failures: the settings below are what the local platform applies and
 // what the packaged stacks carry (check-deploy verifies the templates).
+import path from 'node:path';
 import { declaredBuckets, lambdaName, loadConsumers, resolveLocal } from '../../platform/delivery/consumers';
-import { loadServiceDefinitions } from '../../platform/service-definitions';
+import { loadServiceDefinitions, localFunctions, readYaml } from '../../platform/service-definitions';
 
 const services = loadServiceDefinitions();
 const consumers = loadConsumers(services);
 
 describe('the asynchronous consumers the services declare', () => {
-  it('finds every stream, SNS and S3 consumer', () => {
+  it('finds every stream, SNS, S3 and IoT topic rule consumer', () => {
     expect(consumers.map((c) => `${c.source} ${c.id}`).sort()).toEqual([
+      'iot iot.ingestTelemetry',
+      'iot iot.presence',
+      'iot iot.reportState',
       's3 thumbnails.processUpload',
       'sns core-api.mediaEvents',
       'sns core-api.userEvents',
@@ -62,6 +66,28 @@ describe('the asynchronous consumers the services declare', () => {
   it('subscribes SNS consumers with their filter policy to the local topic names', () => {
     const userEvents = consumers.find((c) => c.id === 'core-api.userEvents');
     expect(userEvents).toMatchObject({ source: 'sns', topicName: 'photonotes-local-user-events', filterPolicy: { type: ['user.deleted'] }, retry: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 21600 } });
+  });
+
+  it('reads the targets of IoT topic rules with their asynchronous retries and their own queues', () => {
+    const targets = consumers.filter((c) => c.source === 'iot').map((c) => ({ id: c.id, retry: c.source === 'iot' ? c.retry : null, queue: c.failureQueue }));
+    expect(targets).toEqual([
+      { id: 'iot.ingestTelemetry', retry: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 21600 }, queue: { logicalId: 'IngestTelemetryFailuresQueue', nameTemplate: '${self:service}-${sls:stage}-ingestTelemetry-failures' } },
+      { id: 'iot.reportState', retry: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 21600 }, queue: { logicalId: 'ReportStateFailuresQueue', nameTemplate: '${self:service}-${sls:stage}-reportState-failures' } },
+      { id: 'iot.presence', retry: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 21600 }, queue: { logicalId: 'PresenceFailuresQueue', nameTemplate: '${self:service}-${sls:stage}-presence-failures' } },
+    ]);
+  });
+
+  it.each(consumers.map((c) => [c.id, c] as const))("%s's function may send to its own failure queue and to no other", (_id, consumer) => {
+    // Prepare: the function's iamRoleStatements as serverless.yml writes them (anchors resolved).
+    const service = services.find((s) => s.name === consumer.service);
+    const raw = readYaml<{ functions: Record<string, unknown> }>(path.join(service?.dir ?? '', 'serverless.yml'));
+    const fn = localFunctions(raw.functions, service?.dir ?? '')[consumer.functionName] as { iamRoleStatements?: Array<{ Action: string[]; Resource: unknown }> };
+
+    // Act
+    const queues = (fn.iamRoleStatements ?? []).filter((statement) => statement.Action.includes('sqs:SendMessage')).flatMap((statement) => [statement.Resource].flat());
+
+    // Assess: `!GetAtt Queue.Arn` reads as `Queue.Arn`.
+    expect(queues).toEqual([`${consumer.failureQueue?.logicalId}.Arn`]);
   });
 
   it('reads the S3 consumer bucket, event and rules through the bucket resource', () => {

@@ -3,8 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { DeadLetterStore, deadLetterId, type NewDeadLetter } from '../../platform/delivery/dead-letters';
 import type { Invoke, InvokeOutcome } from '../../platform/delivery/lambda-invoke';
-import { classifyFailureMessage, describeFailureMessage } from '../../platform/delivery/redrive-deployed';
+import { loadConsumers } from '../../platform/delivery/consumers';
+import { classifyFailureMessage, describeFailureMessage, queueName } from '../../platform/delivery/redrive-deployed';
 import { redriveLocal } from '../../platform/delivery/redrive-local';
+import { loadServiceDefinitions } from '../../platform/service-definitions';
 import { functionError, ok, streamRecord } from './support';
 
 let dir: string;
@@ -14,6 +16,9 @@ beforeEach(() => {
   store = new DeadLetterStore(dir);
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The consumers the services' serverless.yml files declare. */
+const declaredConsumers = loadConsumers(loadServiceDefinitions());
 
 const snsFailure = (identity: string, failedAt = '2026-01-01T00:00:00.000Z'): NewDeadLetter => ({
   source: 'sns',
@@ -96,8 +101,34 @@ describe('redriveLocal', () => {
     expect((await store.get(letter.id))?.status).toBe('pending');
   });
 
+  it("replays an IoT rule target's letter (the IoT twin's) with the event the function received", async () => {
+    // Prepare: what the twin's rules engine writes for reportState.
+    const event = { payload: Buffer.from('{"reported":{"mode":"eco"}}').toString('base64'), thingId: 't1', receivedAt: 1_767_225_600_000 };
+    const letter = await store.put({ ...snsFailure('4f0c'), source: 'iot', consumer: 'iot.reportState', functionName: 'photonotes-iot-local-reportState', event, summary: 'message on things/t1/state/reported (topic rule ReportStateIotTopicRule1)' });
+    const lambda = recordingInvoke(() => ok('stored'));
+
+    // Act
+    const results = await redriveLocal({ store, invoke: lambda.invoke, consumers: declaredConsumers });
+
+    // Assess
+    expect(letter.id).toMatch(/^iot-[0-9a-f]{16}$/);
+    expect(results).toEqual([expect.objectContaining({ id: letter.id, consumer: 'iot.reportState', outcome: 'redriven' })]);
+    expect(lambda.calls).toEqual([{ functionName: 'photonotes-iot-local-reportState', event }]);
+  });
+
   it('says so for an id it does not know', async () => {
     expect(await redriveLocal({ store, invoke: recordingInvoke(() => ok()).invoke, consumers: [], ids: ['sns-0000000000000000'] })).toEqual([expect.objectContaining({ outcome: 'skipped', reason: 'no such dead letter' })]);
+  });
+});
+
+describe('the failure queues a deployed redrive reads', () => {
+  it("include each IoT topic rule target's own queue, named for the stage", () => {
+    const names = declaredConsumers.filter((c) => c.source === 'iot').map((c) => [c.id, queueName(c, 'prod')]);
+    expect(names).toEqual([
+      ['iot.ingestTelemetry', 'photonotes-iot-prod-ingestTelemetry-failures'],
+      ['iot.reportState', 'photonotes-iot-prod-reportState-failures'],
+      ['iot.presence', 'photonotes-iot-prod-presence-failures'],
+    ]);
   });
 });
 

@@ -11,6 +11,8 @@ import { startFakeLambdaApi, type FakeHandler, type FakeLambdaApi } from './fake
 export interface TestTwin {
   twin: IotTwin;
   lambda: FakeLambdaApi;
+  /** The test service, its serverless.yml in a temporary services/iot, its Lambda port the fake's. */
+  service: ServiceDefinition;
   log: string[];
   /** A device connected with the test authorizer's credentials (password `pw-<thingId>`) unless overridden. */
   connect(thingId: string, options?: mqtt.IClientOptions): Promise<MqttClient>;
@@ -44,6 +46,7 @@ export async function startTestTwin(serverlessYml: string, handlers: Record<stri
   return {
     twin,
     lambda,
+    service,
     log,
     async connect(thingId, clientOptions = {}) {
       const url = twin.mqttUrl.replace('localhost', '127.0.0.1');
