@@ -4,19 +4,10 @@
 // `seedSteps` below that uses `ctx.as(<account>)`.
 import sharp from 'sharp';
 import { createClient, createSession, isApiError, type Client, type Note } from '@photonotes/client';
+import { demoAccounts, type DemoAccount } from './demo-accounts';
 
-export interface DemoAccount {
-  key: 'alice' | 'bob';
-  email: string;
-  password: string;
-  displayName: string;
-}
+export { demoAccounts, type DemoAccount } from './demo-accounts';
 
-/** Printed by the dev banner: local-only accounts with well-known passwords. */
-export const demoAccounts: DemoAccount[] = [
-  { key: 'alice', email: 'alice@example.com', password: 'photonotes1', displayName: 'Alice (demo)' },
-  { key: 'bob', email: 'bob@example.com', password: 'photonotes2', displayName: 'Bob (demo)' },
-];
 
 interface SeedContext {
   baseUrl: string;
