@@ -110,6 +110,8 @@ export function createDevice(options: DeviceOptions): SimulatedDevice {
   const onMessage = (topic: string, payload: Buffer) => {
     if (topic !== credentials.topics.desired) return;
     stats.desired += 1;
+    // An empty retained message is how the desired document is removed (the thing was deleted): nothing to apply.
+    if (payload.length === 0) return;
     let message: unknown;
     try {
       message = JSON.parse(payload.toString('utf8'));
@@ -117,8 +119,7 @@ export function createDevice(options: DeviceOptions): SimulatedDevice {
       return fail('desired state that is not JSON');
     }
     const body = typeof message === 'object' && message !== null ? (message as { version?: unknown; desired?: unknown }) : {};
-    // An empty retained payload is how a desired document is removed: nothing to apply.
-    if (body.desired === undefined) return;
+    if (body.desired === undefined) return fail('desired state without a "desired" document');
     const outcome = thermostat.applyDesired(body.desired);
     if (outcome.ignored.length > 0) fail(`desired ${outcome.ignored.map((item) => `${item.key || 'state'}: ${item.reason}`).join('; ')}`);
     emit({ type: 'desired', thingId, version: typeof body.version === 'number' ? body.version : null, reported: outcome.reported, ignored: outcome.ignored.map((item) => item.key) });

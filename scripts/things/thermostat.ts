@@ -50,8 +50,8 @@ const humidityNoise = 0.1;
 const humidityAt21 = 45;
 /** Warmer air holds more water: relative humidity falls about 1.5 points per °C. */
 const humidityPerDegree = -1.5;
-/** A reading after a long pause does not simulate hours of drift. */
-const maxStepSeconds = 3600;
+/** Beyond a day the room has long settled; the cap keeps exp() away from denormals. */
+const maxStepSeconds = 86_400;
 
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 
@@ -71,11 +71,8 @@ export function createThermostat(options: ThermostatOptions = {}): Thermostat {
   let last = options.startedAt ?? null;
 
   const step = (seconds: number) => {
-    const towardsSetpoint = 1 - Math.exp(-seconds / tempTauSeconds);
-    temp += (setpoint - temp) * towardsSetpoint + tempNoise * Math.sqrt(seconds) * gaussian(random);
-    const towardsLevel = 1 - Math.exp(-seconds / humidityTauSeconds);
-    humidity += (humidityLevel(temp) - humidity) * towardsLevel + humidityNoise * Math.sqrt(seconds) * gaussian(random);
-    humidity = Math.min(100, Math.max(0, humidity));
+    temp = relax(temp, setpoint, seconds, tempTauSeconds, tempNoise, random);
+    humidity = Math.min(100, Math.max(0, relax(humidity, humidityLevel(temp), seconds, humidityTauSeconds, humidityNoise, random)));
   };
 
   return {
@@ -106,6 +103,16 @@ export function createThermostat(options: ThermostatOptions = {}): Thermostat {
       return { targetTemp: setpoint, ...thermostatModel };
     },
   };
+}
+
+/**
+ * One exact step of a mean-reverting random walk (Ornstein-Uhlenbeck): `value` moves towards `level` with time
+ * constant `tau` and jitters by `noise` per √second, so a long gap between readings gives the settled spread
+ * (noise·√(tau/2)), not hours of accumulated noise.
+ */
+function relax(value: number, level: number, seconds: number, tau: number, noise: number, random: () => number): number {
+  const decay = Math.exp(-seconds / tau);
+  return level + (value - level) * decay + noise * Math.sqrt((tau / 2) * (1 - decay * decay)) * gaussian(random);
 }
 
 function humidityLevel(temp: number): number {
