@@ -11,8 +11,10 @@ export interface LinkHandlers {
   message(topic: string, payload: Buffer): void;
   /** Connected again after a loss (the first connection is the `connect` promise). */
   reconnected(): void;
-  /** The connection dropped; the link retries by itself unless the broker refused the credentials. */
+  /** The connection dropped; the link retries by itself. */
   lost(reason: string): void;
+  /** The broker kept refusing the credentials on reconnect: the link gave up (rotated or deleted credentials). */
+  refused(reason: string): void;
 }
 
 /** The slice of an MQTT client a device needs. */
@@ -32,7 +34,7 @@ export type DeviceEvent =
   | { type: 'acked'; thingId: string; ts: number; ms: number }
   | { type: 'error'; thingId: string; message: string }
   | { type: 'desired'; thingId: string; version: number | null; reported: Record<string, unknown>; ignored: string[] }
-  | { type: 'connection'; thingId: string; state: 'connected' | 'lost' | 'reconnected'; reason?: string };
+  | { type: 'connection'; thingId: string; state: 'connected' | 'lost' | 'reconnected' | 'refused'; reason?: string };
 
 export interface DeviceStats {
   /** Readings published (handed to the client). */
@@ -66,6 +68,8 @@ export interface SimulatedDevice {
   readonly thingId: string;
   readonly thermostat: Thermostat;
   readonly connected: boolean;
+  /** The broker refused this device's credentials on reconnect until its link gave up; `connect` starts over. */
+  readonly refused: boolean;
   stats(): DeviceStats;
   /** Connects, subscribes to desired state and reports the device's state; rejects when refused. */
   connect(): Promise<void>;
@@ -86,6 +90,7 @@ export function createDevice(options: DeviceOptions): SimulatedDevice {
   const emit = options.onEvent ?? (() => undefined);
   const stats: DeviceStats = { sent: 0, acked: 0, errors: 0, skipped: 0, desired: 0, reported: 0 };
   let link: DeviceLink | null = null;
+  let refused = false;
   let timer: NodeJS.Timeout | null = null;
   let rate = options.rate;
   let lastTs = 0;
@@ -171,12 +176,21 @@ export function createDevice(options: DeviceOptions): SimulatedDevice {
     get connected() {
       return link?.connected ?? false;
     },
+    get refused() {
+      return refused;
+    },
     stats: () => ({ ...stats }),
     async connect() {
+      refused = false;
       link = await connect(credentials, {
         message: onMessage,
         reconnected: () => emit({ type: 'connection', thingId, state: 'reconnected' }),
         lost: (reason) => emit({ type: 'connection', thingId, state: 'lost', reason }),
+        refused: (reason) => {
+          refused = true;
+          stats.errors += 1;
+          emit({ type: 'connection', thingId, state: 'refused', reason });
+        },
       });
       emit({ type: 'connection', thingId, state: 'connected' });
       const granted = await link.subscribe(credentials.topics.desired, 1);
@@ -211,47 +225,82 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+export interface MqttLinkOptions {
+  /** Refused reconnects in a row before the link gives up (default 5). */
+  refusalsBeforeGivingUp?: number;
+  /** Between reconnects (default 2 s). */
+  reconnectPeriodMs?: number;
+}
+
+/** CONNACK codes of refused credentials: MQTT 3.1.1 (4, 5) and 5 (134, 135). */
+const refusalCodes = new Set([4, 5, 134, 135]);
+
 /**
- * The real link: mqtt.js with a clean session, reconnecting every 2 s after a loss. A refused CONNECT rejects
- * the first connection and ends the retries of later ones (mqtt.js suppresses reconnects after a CONNACK
- * refusal), so rotated or deleted credentials stop a device instead of hammering the broker.
+ * The real link: mqtt.js with a clean session, reconnecting every 2 s after a loss. A refused first CONNECT
+ * rejects at once (wrong credentials). A refused reconnect is tried again a few times, as an authorizer can time out
+ * under load, then the link gives up: rotated or deleted credentials stop a device instead of hammering the broker.
  */
-export const mqttLink: ConnectLink = async (credentials, handlers) => {
-  const client = await connectAsync(
-    credentials.mqttUrl,
-    { clientId: credentials.clientId, username: credentials.username, password: credentials.password, clean: true, keepalive: 30, reconnectPeriod: 2000, connectTimeout: 10_000 },
-    false,
-  );
-  let lostReason = 'connection closed';
-  client.on('error', (error) => {
-    lostReason = error.message;
-  });
-  client.on('close', () => {
-    handlers.lost(lostReason);
-    lostReason = 'connection closed';
-  });
-  client.on('connect', () => handlers.reconnected());
-  client.on('message', (topic, payload) => handlers.message(topic, payload));
-  return {
-    get connected() {
-      return client.connected;
-    },
-    async publish(topic, payload, qos) {
-      await client.publishAsync(topic, payload, { qos });
-    },
-    async subscribe(topic, qos) {
-      try {
-        const [grant] = await client.subscribeAsync(topic, { qos });
-        return grant?.qos ?? 128;
-      } catch (error) {
-        // mqtt.js rejects a subscription whose SUBACK carries the failure code.
-        const granted = (error as { packet?: { granted?: number[] } }).packet?.granted;
-        if (granted?.[0] === 128) return 128;
-        throw error;
-      }
-    },
-    async end(force) {
-      await client.endAsync(force);
-    },
+export function mqttLinkWith(options: MqttLinkOptions = {}): ConnectLink {
+  const refusalsBeforeGivingUp = options.refusalsBeforeGivingUp ?? 5;
+  const reconnectPeriod = options.reconnectPeriodMs ?? 2000;
+  return async (credentials, handlers) => {
+    const client = await connectAsync(
+      credentials.mqttUrl,
+      {
+        clientId: credentials.clientId,
+        username: credentials.username,
+        password: credentials.password,
+        clean: true,
+        keepalive: 30,
+        reconnectPeriod,
+        connectTimeout: 10_000,
+        reconnectOnConnackError: true,
+      },
+      false,
+    );
+    let lostReason = 'connection closed';
+    let refusals = 0;
+    client.on('error', (error) => {
+      lostReason = error.message;
+      const code = (error as { code?: unknown }).code;
+      if (typeof code !== 'number' || !refusalCodes.has(code)) return;
+      refusals += 1;
+      if (refusals < refusalsBeforeGivingUp) return;
+      client.end(true);
+      handlers.refused(`${error.message} ${refusals} times in a row`);
+    });
+    client.on('close', () => {
+      handlers.lost(lostReason);
+      lostReason = 'connection closed';
+    });
+    client.on('connect', () => {
+      refusals = 0;
+      handlers.reconnected();
+    });
+    client.on('message', (topic, payload) => handlers.message(topic, payload));
+    return {
+      get connected() {
+        return client.connected;
+      },
+      async publish(topic, payload, qos) {
+        await client.publishAsync(topic, payload, { qos });
+      },
+      async subscribe(topic, qos) {
+        try {
+          const [grant] = await client.subscribeAsync(topic, { qos });
+          return grant?.qos ?? 128;
+        } catch (error) {
+          // mqtt.js rejects a subscription whose SUBACK carries the failure code.
+          const granted = (error as { packet?: { granted?: number[] } }).packet?.granted;
+          if (granted?.[0] === 128) return 128;
+          throw error;
+        }
+      },
+      async end(force) {
+        await client.endAsync(force);
+      },
+    };
   };
-};
+}
+
+export const mqttLink: ConnectLink = mqttLinkWith();

@@ -51,7 +51,8 @@ export async function startSimulation(options: SimulateOptions, io: SimulationIo
       onEvent: (event) => {
         io.onEvent?.(event);
         if (event.type === 'desired') io.log(`${thing.name}: desired ${JSON.stringify(event.reported)} applied${event.ignored.length ? `, ignored ${event.ignored.join(', ')}` : ''}`);
-        if (event.type === 'connection' && event.state !== 'connected') io.log(`${thing.name}: connection ${event.state}${event.reason ? ` (${event.reason})` : ''}`);
+        if (event.type === 'connection' && event.state === 'refused') io.log(`${thing.name}: gave up reconnecting, the broker refused its credentials (${event.reason ?? ''}); rotated or deleted?`);
+        else if (event.type === 'connection' && event.state !== 'connected') io.log(`${thing.name}: connection ${event.state}${event.reason ? ` (${event.reason})` : ''}`);
       },
     }),
   );

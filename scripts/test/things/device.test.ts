@@ -30,7 +30,7 @@ function fakeLink(): { link: FakeLink; connect: ConnectLink; given: DeviceCreden
     published: [],
     subscribed: [],
     ended: [],
-    handlers: { message: () => undefined, reconnected: () => undefined, lost: () => undefined },
+    handlers: { message: () => undefined, reconnected: () => undefined, lost: () => undefined, refused: () => undefined },
     publishOutcome: 'ack',
     grant: 1,
     publish(topic, payload, qos) {
@@ -191,6 +191,28 @@ describe('a simulated device', () => {
 
     // Assess
     expect(device.stats()).toMatchObject({ sent: 2, acked: 0, errors: 1 + 2, skipped: 2 });
+  });
+
+  it('tells when its link gave up on refused credentials, and connects afresh when asked', async () => {
+    // Prepare
+    const { link, connect, given } = fakeLink();
+    const events: DeviceEvent[] = [];
+    const device = createDevice({ thingId, credentials, rate: 1, connect, onEvent: (event) => events.push(event) });
+    await device.connect();
+
+    // Act
+    link.connected = false;
+    link.handlers.refused('Connection refused: Not authorized 5 times in a row');
+    const refusedBefore = device.refused;
+    link.connected = true;
+    await device.connect();
+
+    // Assess
+    expect(refusedBefore).toBe(true);
+    expect(events).toContainEqual({ type: 'connection', thingId, state: 'refused', reason: 'Connection refused: Not authorized 5 times in a row' });
+    expect(device.stats().errors).toBe(1);
+    expect(device.refused).toBe(false);
+    expect(given).toHaveLength(2);
   });
 
   it('stops by waiting for its acknowledgements and disconnecting politely', async () => {
