@@ -41,6 +41,7 @@ export async function resolveThings(options: SimulateOptions, log: (line: string
 
 export async function startSimulation(options: SimulateOptions, io: SimulationIo): Promise<Simulation> {
   const things = await resolveThings(options, io.log);
+  let stopped = false;
   const devices = things.map((thing) =>
     createDevice({
       thingId: thing.thingId,
@@ -50,13 +51,14 @@ export async function startSimulation(options: SimulateOptions, io: SimulationIo
       ...(io.connect ? { connect: io.connect } : {}),
       onEvent: (event) => {
         io.onEvent?.(event);
+        // Disconnecting on purpose is not news.
+        if (stopped && event.type === 'connection') return;
         if (event.type === 'desired') io.log(`${thing.name}: desired ${JSON.stringify(event.reported)} applied${event.ignored.length ? `, ignored ${event.ignored.join(', ')}` : ''}`);
         if (event.type === 'connection' && event.state === 'refused') io.log(`${thing.name}: gave up reconnecting, the broker refused its credentials (${event.reason ?? ''}); rotated or deleted?`);
         else if (event.type === 'connection' && event.state !== 'connected') io.log(`${thing.name}: connection ${event.state}${event.reason ? ` (${event.reason})` : ''}`);
       },
     }),
   );
-  let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
@@ -102,7 +104,7 @@ export async function startSimulation(options: SimulateOptions, io: SimulationIo
 
 /** One compact summary line; `previous` gives the rate since the last line. */
 export function summaryLine(elapsedSeconds: number, devices: number, totals: DeviceStats & { online: number }, previous: DeviceStats | null, intervalSeconds: number): string {
-  const perSecond = previous ? ` (${((totals.sent - previous.sent) / intervalSeconds).toFixed(1)}/s)` : '';
+  const perSecond = previous && intervalSeconds > 0 ? ` (${((totals.sent - previous.sent) / intervalSeconds).toFixed(1)}/s)` : '';
   const extras = [totals.skipped ? `skipped ${totals.skipped} offline` : '', totals.desired ? `desired ${totals.desired}` : ''].filter(Boolean);
   return `[${Math.round(elapsedSeconds)} s] online ${totals.online}/${devices} · sent ${totals.sent}${perSecond} · acked ${totals.acked} · errors ${totals.errors}${extras.length ? ` · ${extras.join(' · ')}` : ''}`;
 }
@@ -136,10 +138,13 @@ async function main(argv: string[]): Promise<number> {
   }
 
   let previous: DeviceStats | null = null;
+  let previousAt = Date.now();
   const printSummary = () => {
     const totals = simulation.totals();
-    log(summaryLine((Date.now() - started) / 1000, simulation.devices.length, totals, previous, options.summarySeconds));
+    const now = Date.now();
+    log(summaryLine((now - started) / 1000, simulation.devices.length, totals, previous, (now - previousAt) / 1000));
     previous = totals;
+    previousAt = now;
   };
   const ticker = setInterval(printSummary, options.summarySeconds * 1000);
 
