@@ -7,7 +7,7 @@ import path from 'node:path';
 import { repoRoot } from '../scripts/platform/service-definitions';
 import { resultsDir } from './support';
 
-const benchmarks = ['dev-startup', 'bundles', 'middy-chain', 'thumbnails-pipeline', 'notifications-fanout', 'search-query'];
+const benchmarks = ['dev-startup', 'bundles', 'middy-chain', 'thumbnails-pipeline', 'notifications-fanout', 'search-query', 'ingest'];
 
 function run(name: string): void {
   console.log(`\n== ${name}`);
@@ -32,7 +32,7 @@ function summary(): string {
     lines.push(`| largest HTTP function zip | ${largest.zipKB} KB (${largest.function}) | ≤ 150 KB |`);
     lines.push(`| slowest cold module load vs empty handler | ${slowest.loadRatio}× (${slowest.function}) | — |`);
   }
-  for (const extra of ['users-latency', 'notes-load', 'search-query', 'thumbnails-pipeline', 'notifications-fanout']) {
+  for (const extra of ['users-latency', 'notes-load', 'search-query', 'thumbnails-pipeline', 'notifications-fanout', 'ingest']) {
     const result = read(extra) as { summary?: string; goal?: string } | null;
     if (result?.summary) lines.push(`| ${extra} | ${result.summary} | ${result.goal ?? '—'} |`);
   }
