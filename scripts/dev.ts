@@ -39,7 +39,7 @@ function banner(platform: Platform, options: { lan: string | null; port: number;
     lines.push(`  Android emulator: http://10.0.2.2:${options.port}   ${dim('(HOST=0.0.0.0 opens it to phones on the LAN)')}`);
   }
   lines.push(`  Demo      ${demoAccounts.map((a) => `${a.email} / ${a.password}`).join('   ')}`);
-  lines.push(`            ${dim(options.seeded ? 'seeded: notes with photos, sharing and a device' : 'created by `npm run seed` (or `npm run dev -- --seed`)')}`);
+  lines.push(`            ${dim(options.seeded ? 'seeded: notes with photos, sharing, a device and a thermostat' : 'created by `npm run seed` (or `npm run dev -- --seed`)')}`);
   lines.push(`  Logs      ${path.relative(process.cwd(), options.logFile) || options.logFile}   ${dim('(--verbose shows them here)')}`);
   lines.push('  Edits under shared/src and services/*/src reload on the next request or event. Ctrl-C stops everything.', '');
   return lines.join('\n');

@@ -1,25 +1,22 @@
 // `npm run seed` (or `npm run dev -- --seed`): demo data for the local stage, through the public API only, so it
 // exercises what an app does. Idempotent: accounts are signed up or logged in, notes have fixed ids and are
-// created only when missing, a device token registers once. To seed what a new service owns, add a step to
+// created only when missing, a device token registers once, and so does Alice's thermostat (its MQTT credentials
+// go to .local/seed/thermostat.json for `npm run things:simulate`). To seed what a new service owns, add a step to
 // `seedSteps` below that uses `ctx.as(<account>)`.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import sharp from 'sharp';
 import { createClient, createSession, isApiError, type Client, type Note } from '@photonotes/client';
+import { demoAccounts, type DemoAccount } from './demo-accounts';
+import { repoRoot } from './platform/service-definitions';
+import { parseCredentials } from './things/credentials';
 
-export interface DemoAccount {
-  key: 'alice' | 'bob';
-  email: string;
-  password: string;
-  displayName: string;
-}
-
-/** Printed by the dev banner: local-only accounts with well-known passwords. */
-export const demoAccounts: DemoAccount[] = [
-  { key: 'alice', email: 'alice@example.com', password: 'photonotes1', displayName: 'Alice (demo)' },
-  { key: 'bob', email: 'bob@example.com', password: 'photonotes2', displayName: 'Bob (demo)' },
-];
+export { demoAccounts, type DemoAccount } from './demo-accounts';
 
 interface SeedContext {
   baseUrl: string;
+  /** Where the demo thermostat's credentials are written (they are shown once by the API). */
+  thermostatFile: string;
   /** A signed-in client and user id per demo account. */
   as(key: DemoAccount['key']): { api: Client; userId: string };
   log(line: string): void;
@@ -114,10 +111,50 @@ async function seedDevices(ctx: SeedContext): Promise<void> {
   ctx.log(`device ${device.deviceId} (android) for alice`);
 }
 
-/** What the seed creates, in order. A new service adds its step here. */
-const seedSteps: Array<(ctx: SeedContext) => Promise<void>> = [seedNotes, seedDevices];
+export const demoThermostat = { name: 'Living room thermostat', attributes: { model: 'photonotes-sim-thermostat', room: 'living room' } } as const;
 
-export async function seed(options: { baseUrl: string; log?: (line: string) => void }): Promise<void> {
+/** The default place of the demo thermostat's credentials: gitignored, wiped with the data by `npm run dev:reset`. */
+export const defaultThermostatFile = () => path.join(process.env.DEV_DATA_DIR ?? path.join(repoRoot, '.local'), 'seed', 'thermostat.json');
+
+/** The client id in an existing credentials file, or null when there is none (or it is not one). */
+function credentialsFileClientId(file: string): string | null {
+  if (!existsSync(file)) return null;
+  try {
+    return parseCredentials(readFileSync(file, 'utf8'), file)[0]?.credentials.clientId ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * One thermostat for Alice, registered once. Its password is shown only when issued, so the credentials go to a
+ * file that `npm run things:simulate -- --credentials <file>` reads; when the thing exists but the file does not
+ * hold its credentials (deleted, or from another data set), the credentials are rotated and written again.
+ */
+async function seedThermostat(ctx: SeedContext): Promise<void> {
+  const { api } = ctx.as('alice');
+  let existing: string | null = null;
+  for await (const thing of api.paginate('/things', { query: { limit: 100 } })) {
+    if (thing.name === demoThermostat.name) existing = thing.thingId;
+  }
+  const shown = path.relative(process.cwd(), ctx.thermostatFile) || ctx.thermostatFile;
+  if (existing && credentialsFileClientId(ctx.thermostatFile) === existing) {
+    ctx.log(`thing "${demoThermostat.name}" already there (credentials in ${shown})`);
+    return;
+  }
+  const issued = existing
+    ? { thing: { thingId: existing, name: demoThermostat.name }, credentials: (await api.post('/things/{thingId}/credentials', { params: { thingId: existing } })).credentials }
+    : await api.post('/things', { body: { name: demoThermostat.name, attributes: { ...demoThermostat.attributes } } });
+  mkdirSync(path.dirname(ctx.thermostatFile), { recursive: true });
+  const document = { thing: { thingId: issued.thing.thingId, name: issued.thing.name }, credentials: issued.credentials };
+  writeFileSync(ctx.thermostatFile, `${JSON.stringify(document, null, 2)}\n`, { mode: 0o600 });
+  ctx.log(`thing "${demoThermostat.name}" ${existing ? 'credentials rotated' : 'registered'} for alice; credentials in ${shown}`);
+}
+
+/** What the seed creates, in order. A new service adds its step here. */
+const seedSteps: Array<(ctx: SeedContext) => Promise<void>> = [seedNotes, seedDevices, seedThermostat];
+
+export async function seed(options: { baseUrl: string; log?: (line: string) => void; thermostatFile?: string }): Promise<void> {
   const log = options.log ?? ((line: string) => console.log(line));
   const signedIn = new Map<DemoAccount['key'], { api: Client; userId: string }>();
   for (const account of demoAccounts) {
@@ -126,6 +163,7 @@ export async function seed(options: { baseUrl: string; log?: (line: string) => v
   }
   const ctx: SeedContext = {
     baseUrl: options.baseUrl,
+    thermostatFile: options.thermostatFile ?? defaultThermostatFile(),
     as(key) {
       const found = signedIn.get(key);
       if (!found) throw new Error(`no demo account ${key}`);
@@ -139,7 +177,10 @@ export async function seed(options: { baseUrl: string; log?: (line: string) => v
 if (require.main === module) {
   const baseUrl = process.env.API_BASE_URL ?? `http://127.0.0.1:${process.env.PORT ?? '3000'}`;
   seed({ baseUrl })
-    .then(() => console.log(`Seeded ${baseUrl}. Sign in as ${demoAccounts.map((a) => `${a.email} / ${a.password}`).join(' or ')}.`))
+    .then(() => {
+      console.log(`Seeded ${baseUrl}. Sign in as ${demoAccounts.map((a) => `${a.email} / ${a.password}`).join(' or ')}.`);
+      console.log(`Run Alice's thermostat: npm run things:simulate -- --credentials ${path.relative(process.cwd(), defaultThermostatFile())}`);
+    })
     .catch((error: unknown) => {
       const reason = isApiError(error) ? `${error.status} ${error.code}: ${error.message} ${JSON.stringify(error.details ?? [])}` : error instanceof Error ? error.message : String(error);
       console.error(`npm run seed failed: ${reason}. Is \`npm run dev\` running on ${baseUrl}?`);
