@@ -140,23 +140,4 @@ export function invocationDurations(bench: BenchPlatform, fn: string, from: numb
   return [...text.matchAll(pattern)].map((match) => Number(match[1]));
 }
 
-/** A seeded random source (mulberry32), so a run can be repeated. */
-export function seededRandom(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a |= 0;
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export function shuffle<T>(items: T[], random: () => number): T[] {
-  const result = [...items];
-  for (let i = result.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [result[i], result[j]] = [result[j] as T, result[i] as T];
-  }
-  return result;
-}
+export { seededRandom, shuffle } from '../scripts/seeded-random';

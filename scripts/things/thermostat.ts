@@ -122,15 +122,3 @@ function humidityLevel(temp: number): number {
 function isValidSetpoint(value: number): boolean {
   return Number.isFinite(value) && value >= setpointRange.min && value <= setpointRange.max;
 }
-
-/** A small seeded generator (mulberry32): repeatable readings for tests and benchmarks. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -1,7 +1,8 @@
 // A simulated device on a fake MQTT link: its publishing schedule, payloads, desired state and shutdown.
 import type { DeviceCredentials } from '../../things/credentials';
 import { createDevice, type ConnectLink, type DeviceEvent, type DeviceLink, type LinkHandlers } from '../../things/device';
-import { createThermostat, seededRandom } from '../../things/thermostat';
+import { seededRandom } from '../../seeded-random';
+import { createThermostat } from '../../things/thermostat';
 
 const thingId = '0f8b7e1c-0000-4000-8000-000000000001';
 const credentials: DeviceCredentials = {

@@ -1,5 +1,6 @@
 // The simulated thermostat's readings: near the setpoint with noise, humidity in range, desired state obeyed.
-import { createThermostat, gaussian, seededRandom, setpointRange } from '../../things/thermostat';
+import { seededRandom } from '../../seeded-random';
+import { createThermostat, gaussian, setpointRange } from '../../things/thermostat';
 
 const readingsOver = (thermostat: ReturnType<typeof createThermostat>, seconds: number, everyMs = 1000, from = 0) =>
   Array.from({ length: Math.floor((seconds * 1000) / everyMs) }, (_, i) => thermostat.read(from + (i + 1) * everyMs));
