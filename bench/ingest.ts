@@ -33,6 +33,7 @@ import { keys } from '../services/iot/src/adapters/keys';
 import { api } from '../test/support/api';
 import { createTestUser } from '../test/support/users';
 import { percentile, round, writeResult } from './support';
+import type { RulesStats } from '../scripts/platform/iot/rules-engine';
 
 const lockFile = '/tmp/photonotes-platform.lock';
 const thingCount = 50;
@@ -248,14 +249,6 @@ class Fleet {
   }
 }
 
-interface RulesStats {
-  matched: number;
-  delivered: number;
-  retries: number;
-  deadLettered: number;
-  undeliverable: number;
-  dropped: number;
-}
 
 async function rulesStats(): Promise<RulesStats> {
   const response = await fetch(`http://127.0.0.1:${emulatorPorts(0).iotData}/health`);

@@ -20,6 +20,7 @@ import type { TestUser } from '../test/support/users';
 import type { BenchPlatform } from './iot-support';
 import { check, registerThing, seededRandom, shuffle, startBenchPlatform } from './iot-support';
 import { round, writeResult } from './support';
+import type { RulesStats } from '../scripts/platform/iot/rules-engine';
 
 const owners = 2;
 const thingsPerOwner = 50;
@@ -87,14 +88,6 @@ function history(thingId: string, start: number, sessions: number, endsOnline: b
   return { thingId, online: endsOnline, lastConnectedAt, events };
 }
 
-interface RulesStats {
-  matched: number;
-  delivered: number;
-  retries: number;
-  deadLettered: number;
-  undeliverable: number;
-  dropped: number;
-}
 
 async function rulesStats(bench: BenchPlatform): Promise<RulesStats> {
   const res = await fetch(`http://127.0.0.1:${bench.ports.iotData}/health`);
