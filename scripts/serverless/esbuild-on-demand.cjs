@@ -15,13 +15,10 @@
 // - Under the dev platform, services take turns: at most PHOTONOTES_BUILD_SLOTS builds (default 2) run at once
 //   across all services, through slot files in PHOTONOTES_BUILD_SLOTS_DIR. One build already keeps every core
 //   busy, so turns cost little time, and each esbuild process holds ~150 MB while it builds.
-// - Once the servers are up, one full garbage collection returns the garbage of loading the framework.
 // Packaging (`sls package`, `sls deploy`) is untouched: serverless-esbuild builds each function and exits.
 // Each service lists it through its own plugins/esbuild-on-demand.cjs (local plugins must live in the service).
 const { mkdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
-const v8 = require('node:v8');
-const vm = require('node:vm');
 const process = require('node:process');
 const { setTimeout } = require('node:timers');
 
@@ -32,16 +29,6 @@ const reloadMarker = path.join('.esbuild', '.build', '.reloaded');
 function esbuildOfServerlessEsbuild() {
   const pluginDir = path.dirname(require.resolve('serverless-esbuild/package.json'));
   return require(require.resolve('esbuild', { paths: [pluginDir] }));
-}
-
-/**
- * One full garbage collection once the servers are up: loading the framework and resolving the configuration
- * leave ~100 MB of garbage that V8 would otherwise hold until the heap grows again, in each service's process.
- */
-function compactHeap() {
-  v8.setFlagsFromString('--expose-gc');
-  const gc = vm.runInNewContext('gc');
-  if (typeof gc === 'function') gc();
 }
 
 /** serverless-esbuild's own options, which it removes before handing the rest to esbuild (its bundle.js). */
@@ -127,7 +114,6 @@ class EsbuildOnDemand {
     this.hooks = {
       // After serverless-esbuild's own `initialize` (it is listed first), before its first build.
       initialize: () => this.takeOverBuilds(),
-      'offline:start:init': () => compactHeap(),
       'offline:functionsUpdated:cleanup': () => this.markReloaded(),
     };
   }
