@@ -80,10 +80,12 @@ describe('presence over the IoT twin', () => {
     const oldGone = closed(old);
 
     // Act: the same client id connects again; the broker drops the old connection (DUPLICATE_CLIENTID).
+    const reconnectAt = Date.now();
     const fresh = await connect(credentials);
     await oldGone;
     // The two lifecycle events may be applied in either order (a moment offline is allowed); it must end online.
-    await onlineIs(thingId, true);
+    // Online alone may still be the old session before either event is applied: wait for the new connection.
+    await eventually(() => getThing(alice, thingId), (response) => response.body.online === true && Date.parse(response.body.lastSeenAt ?? '') >= reconnectAt);
     const meanwhile = await consistently(() => getThing(alice, thingId), (response) => response.body.online === true, 3000);
     await fresh.endAsync();
     const offline = await onlineIs(thingId, false);
