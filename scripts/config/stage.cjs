@@ -9,3 +9,6 @@ module.exports.stage = async ({ resolveVariable }) => {
   }
   return stage;
 };
+
+// The stage as part of a Glue/Athena name (letters, digits and "_"): "-" becomes "_".
+module.exports.glueName = async ({ resolveVariable }) => (await module.exports.stage({ resolveVariable })).replace(/-/g, '_');

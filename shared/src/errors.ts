@@ -77,8 +77,12 @@ export class UnsupportedMediaTypeError extends AppError {
 }
 
 export class RateLimitedError extends AppError {
-  constructor(message = 'Too many requests', details?: unknown[], options?: ErrorOptions) {
+  /** Sent as the `Retry-After` header (API.md: every 429 of a rate limit has one). */
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(message = 'Too many requests', details?: unknown[], options?: ErrorOptions & { retryAfterSeconds?: number }) {
     super(429, 'RATE_LIMITED', message, details, options);
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 }
 

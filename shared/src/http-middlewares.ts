@@ -10,6 +10,7 @@ import {
   isAppError,
   errorBody,
   PayloadTooLargeError,
+  RateLimitedError,
   UnauthorizedError,
   UnsupportedMediaTypeError,
   ValidationError,
@@ -31,6 +32,11 @@ export interface RequestState {
 }
 
 export const maxBodyBytes = 1024 * 1024;
+
+/** 1 MiB, 256 KB: the limit as API.md states it. */
+function sizeText(bytes: number): string {
+  return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${Math.round(bytes / 1024)} KB`;
+}
 const clientRequestId = /^[A-Za-z0-9._-]{8,128}$/;
 const bearer = /^Bearer +(\S+) *$/i;
 
@@ -118,7 +124,7 @@ function contractError(err: unknown): unknown {
 }
 
 /** Reads the JSON body of routes that declare one, with @middy/http-json-body-parser; routes without a body schema never look at it. */
-export function jsonBody(): HttpMiddleware {
+export function jsonBody(limitBytes = maxBodyBytes): HttpMiddleware {
   const parse = httpJsonBodyParser<APIGatewayProxyEventV2>().before;
   if (!parse) throw new Error(`${parserPackage} has no before step`);
   return {
@@ -129,7 +135,7 @@ export function jsonBody(): HttpMiddleware {
       // The limit is on the bytes the client sent, so base64 is measured decoded and text as UTF-8; checked
       // before anything is parsed.
       const bytes = Buffer.byteLength(raw, event.isBase64Encoded ? 'base64' : 'utf8');
-      if (bytes > maxBodyBytes) throw new PayloadTooLargeError('Request body exceeds 1 MiB');
+      if (bytes > limitBytes) throw new PayloadTooLargeError(`Request body exceeds ${sizeText(limitBytes)}`);
       // Routes documented as "body empty or {}" get {} whatever the content type says.
       if (bytes === 0) {
         state.body = {};
@@ -196,7 +202,8 @@ export function errorHandler(baseLog: Logger): HttpMiddleware {
         log.info('Request rejected', { status: err.status, code: err.code, reason: err.message, cause: err.cause });
       }
       const { status, body } = errorBody(err, requestId);
-      request.response = toResult({ statusCode: status, body }, requestId);
+      const retryAfter = err instanceof RateLimitedError && err.retryAfterSeconds !== undefined ? { 'retry-after': String(Math.max(1, Math.ceil(err.retryAfterSeconds))) } : undefined;
+      request.response = toResult({ statusCode: status, body, ...(retryAfter ? { headers: retryAfter } : {}) }, requestId);
     },
   };
 }

@@ -41,6 +41,8 @@ export interface HttpRoute<
   auth?: A;
   /** The JSON body (parsed, at most 1 MiB; an empty body is validated as `{}`). */
   body?: B;
+  /** A lower body limit than the contract's 1 MiB (413 above it), for a route whose contract says so. */
+  maxBodyBytes?: number;
   query?: Q;
   /** The path parameters; the handler gets them parsed as `path`. */
   params?: P;

@@ -66,7 +66,7 @@ export function http<
       const chain = middy<HttpEvent, APIGatewayProxyStructuredResultV2, Error, Context>();
       chain.use(requestContext(log));
       if (verifier) chain.use(authenticate(verifier));
-      if (route.body) chain.use(jsonBody());
+      if (route.body) chain.use(jsonBody(route.maxBodyBytes));
       if (route.body || route.query || route.params) {
         chain.use(validateInput({ body: route.body, query: route.query, path: route.params }));
       }

@@ -13,3 +13,15 @@ export const userDeleted = defineEvent({
   producer: 'users',
   data: z.object({ userId: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,128}$/)) }),
 });
+
+/**
+ * A sign-up was confirmed and its profile created. Published by the PostConfirmation trigger, with an id derived
+ * from the user, so a replayed confirmation is a recognisable repeat. `signedUpAt` is the profile's createdAt.
+ */
+export const userSignedUp = defineEvent({
+  type: 'user.signed_up',
+  version: 1,
+  topic: 'user-events',
+  producer: 'users',
+  data: z.object({ userId: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,128}$/)), signedUpAt: z.iso.datetime() }),
+});

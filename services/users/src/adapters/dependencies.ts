@@ -6,9 +6,10 @@ import { tableClient } from '@photonotes/shared/dynamodb';
 import type { TableClient } from '@photonotes/shared/dynamodb';
 import type { UserEvents } from '../domain/account-deletion';
 import type { IdentityProvider } from '../domain/identity-provider';
+import type { SignUpEvents } from '../domain/profile';
 import type { SessionsRepository, UsersRepository } from '../domain/users-store';
 import { cognitoClient, cognitoIdentityProvider } from './cognito-identity-provider';
-import { userEventsOnTopic } from './user-events';
+import { signUpEventsOnTopic, userEventsOnTopic } from './user-events';
 import { sessionsRepository, usersRepository } from './users-table';
 
 export function usersTableName(): string {
@@ -49,6 +50,11 @@ export function identityKeysUrl(): string {
 let events: UserEvents | undefined;
 export function userEventsFromEnv(): UserEvents {
   return (events ??= userEventsOnTopic(requireEnv('USER_EVENTS_TOPIC_ARN')));
+}
+
+let signUps: SignUpEvents | undefined;
+export function signUpEventsFromEnv(): SignUpEvents {
+  return (signUps ??= signUpEventsOnTopic(requireEnv('USER_EVENTS_TOPIC_ARN')));
 }
 
 /** Local stage only: sign-ups are confirmed and their email verified at once. */

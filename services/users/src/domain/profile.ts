@@ -26,6 +26,11 @@ export interface ProfileDeps {
   clock: Clock;
 }
 
+export interface SignUpEvents {
+  /** Published with an id derived from the user, so consumers deduplicate a replayed confirmation. */
+  userSignedUp(userId: string, signedUpAt: string): Promise<void>;
+}
+
 export function ownProfile(user: StoredUser): OwnProfile {
   return {
     userId: user.userId,
@@ -58,14 +63,19 @@ export interface ConfirmationRequest {
   attributes: Record<string, string | undefined>;
 }
 
-/** Idempotent: a replayed confirmation neither duplicates nor overwrites the profile. */
-export async function createProfileOnConfirmation(request: ConfirmationRequest, deps: ProfileDeps): Promise<void> {
+/**
+ * Idempotent: a replayed confirmation neither duplicates nor overwrites the profile, and announces the sign-up
+ * again with the same event id (a trigger that failed after creating the profile is retried by Cognito's caller).
+ */
+export async function createProfileOnConfirmation(request: ConfirmationRequest, deps: ProfileDeps & { events: SignUpEvents }): Promise<void> {
   if (request.source !== 'PostConfirmation_ConfirmSignUp') return;
   const { sub: userId, email, name } = request.attributes;
   if (!userId || !email) throw new Error('Confirmed user without sub or email attribute');
   const normalisedEmail = email.toLowerCase();
   const displayName = name?.trim() || displayNameFromEmail(normalisedEmail);
-  await deps.users.createIfAbsent(newUser({ userId, email: normalisedEmail, displayName }, deps.clock.now()));
+  const stored = await deps.users.createIfAbsent(newUser({ userId, email: normalisedEmail, displayName }, deps.clock.now()));
+  // A deleted account stays deleted and is not announced.
+  if (stored) await deps.events.userSignedUp(userId, stored.createdAt);
 }
 
 export async function getOwnProfile(userId: string, deps: Pick<ProfileDeps, 'users'>): Promise<OwnProfile> {

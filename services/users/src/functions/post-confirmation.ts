@@ -1,12 +1,12 @@
-// Cognito PostConfirmation trigger: creates the profile of a confirmed sign-up, once.
+// Cognito PostConfirmation trigger: creates the profile of a confirmed sign-up, once, and announces it (user.signed_up).
 import { systemClock } from '@photonotes/shared/clock';
 import { dependencies } from '@photonotes/shared/dependencies';
 import { createLogger } from '@photonotes/shared/log';
 import type { PostConfirmationTriggerEvent } from 'aws-lambda';
-import { usersRepositoryFromEnv } from '../adapters/dependencies';
+import { signUpEventsFromEnv, usersRepositoryFromEnv } from '../adapters/dependencies';
 import { createProfileOnConfirmation } from '../domain/profile';
 
-const deps = dependencies({ users: usersRepositoryFromEnv, clock: () => systemClock });
+const deps = dependencies({ users: usersRepositoryFromEnv, clock: () => systemClock, events: signUpEventsFromEnv });
 const log = createLogger({ service: 'users' });
 
 export const handler = async (event: PostConfirmationTriggerEvent): Promise<PostConfirmationTriggerEvent> => {

@@ -4,48 +4,68 @@ import { FakeUsers, manualClock, storedUser } from '../support/fakes';
 
 const confirmation = { source: 'PostConfirmation_ConfirmSignUp', attributes: { sub: 'user-1', email: 'ada@example.com', name: 'Ada', email_verified: 'true' } };
 
+/** Records the sign-ups announced. */
+function recordingEvents() {
+  const signedUp: Array<{ userId: string; signedUpAt: string }> = [];
+  return {
+    signedUp,
+    async userSignedUp(userId: string, signedUpAt: string) {
+      signedUp.push({ userId, signedUpAt });
+    },
+  };
+}
+
 describe('createProfileOnConfirmation', () => {
+  let events = recordingEvents();
+  beforeEach(() => {
+    events = recordingEvents();
+  });
+
   test('creates the profile with an empty bio and createdAt = updatedAt', async () => {
     // Prepare
     const users = new FakeUsers();
     const clock = manualClock('2026-11-28T09:00:00.000Z');
 
     // Act
-    await createProfileOnConfirmation(confirmation, { users, clock });
+    await createProfileOnConfirmation(confirmation, { users, clock, events });
 
     // Assess
     expect(users.live('user-1')).toEqual(storedUser({ createdAt: '2026-11-28T09:00:00.000Z', updatedAt: '2026-11-28T09:00:00.000Z' }));
+    expect(events.signedUp).toEqual([{ userId: 'user-1', signedUpAt: '2026-11-28T09:00:00.000Z' }]);
   });
 
   test('a replayed confirmation neither duplicates nor overwrites an edited profile', async () => {
     // Prepare
     const users = new FakeUsers();
     const clock = manualClock();
-    await createProfileOnConfirmation(confirmation, { users, clock });
-    await updateOwnProfile('user-1', { bio: 'Mathematician' }, { users, clock });
+    await createProfileOnConfirmation(confirmation, { users, clock, events });
+    await updateOwnProfile('user-1', { bio: 'Mathematician' }, { users, clock, events });
     const before = users.live('user-1');
     clock.advance(60_000);
 
     // Act
-    await createProfileOnConfirmation(confirmation, { users, clock });
+    await createProfileOnConfirmation(confirmation, { users, clock, events });
 
     // Assess
     expect(users.items.size).toBe(1);
     expect(users.live('user-1')).toEqual(before);
+    // Announced again with the profile's own createdAt, so the event is the same one (same id downstream).
+    expect(events.signedUp).toEqual([events.signedUp[0], events.signedUp[0]]);
   });
 
   test('a confirmation after a deletion does not bring the profile back', async () => {
     // Prepare
     const users = new FakeUsers();
     const clock = manualClock();
-    await createProfileOnConfirmation(confirmation, { users, clock });
+    await createProfileOnConfirmation(confirmation, { users, clock, events });
     await users.markDeleted('user-1', clock.now());
 
     // Act
-    await createProfileOnConfirmation(confirmation, { users, clock });
+    await createProfileOnConfirmation(confirmation, { users, clock, events });
 
     // Assess
     expect(users.live('user-1')).toBeUndefined();
+    expect(events.signedUp).toHaveLength(1);
   });
 
   test('a forgotten-password confirmation creates nothing', async () => {
@@ -53,10 +73,11 @@ describe('createProfileOnConfirmation', () => {
     const users = new FakeUsers();
 
     // Act
-    await createProfileOnConfirmation({ ...confirmation, source: 'PostConfirmation_ConfirmForgotPassword' }, { users, clock: manualClock() });
+    await createProfileOnConfirmation({ ...confirmation, source: 'PostConfirmation_ConfirmForgotPassword' }, { users, clock: manualClock(), events });
 
     // Assess
     expect(users.items.size).toBe(0);
+    expect(events.signedUp).toEqual([]);
   });
 
   test('the email is stored lower-case', async () => {
@@ -64,7 +85,7 @@ describe('createProfileOnConfirmation', () => {
     const users = new FakeUsers();
 
     // Act
-    await createProfileOnConfirmation({ ...confirmation, attributes: { ...confirmation.attributes, email: 'Ada@Example.com' } }, { users, clock: manualClock() });
+    await createProfileOnConfirmation({ ...confirmation, attributes: { ...confirmation.attributes, email: 'Ada@Example.com' } }, { users, clock: manualClock(), events });
 
     // Assess
     expect(users.live('user-1')?.email).toBe('ada@example.com');
@@ -114,7 +135,7 @@ describe('updateOwnProfile', () => {
     const clock = manualClock('2026-11-28T09:00:00.000Z');
 
     // Act
-    const profile = await updateOwnProfile('user-1', { displayName: 'Ada L.' }, { users, clock });
+    const profile = await updateOwnProfile('user-1', { displayName: 'Ada L.' }, { users, clock, events });
 
     // Assess
     expect(profile).toMatchObject({ displayName: 'Ada L.', bio: 'old bio', createdAt: '2026-11-28T08:00:00.000Z', updatedAt: '2026-11-28T09:00:00.000Z' });
@@ -128,8 +149,8 @@ describe('updateOwnProfile', () => {
 
     // Act
     await Promise.all([
-      updateOwnProfile('user-1', { displayName: 'Ada L.' }, { users, clock }),
-      updateOwnProfile('user-1', { bio: 'Engines' }, { users, clock }),
+      updateOwnProfile('user-1', { displayName: 'Ada L.' }, { users, clock, events }),
+      updateOwnProfile('user-1', { bio: 'Engines' }, { users, clock, events }),
     ]);
 
     // Assess
@@ -143,8 +164,8 @@ describe('updateOwnProfile', () => {
     const clock = manualClock('2026-11-28T09:59:00.000Z');
 
     // Act
-    const first = await updateOwnProfile('user-1', { bio: 'one' }, { users, clock });
-    const second = await updateOwnProfile('user-1', { bio: 'two' }, { users, clock });
+    const first = await updateOwnProfile('user-1', { bio: 'one' }, { users, clock, events });
+    const second = await updateOwnProfile('user-1', { bio: 'two' }, { users, clock, events });
 
     // Assess
     expect(first.updatedAt).toBe('2026-11-28T10:00:00.001Z');
@@ -158,7 +179,7 @@ describe('updateOwnProfile', () => {
     users.seed(storedUser());
 
     // Act
-    const profile = await updateOwnProfile('user-1', {}, { users, clock: manualClock() });
+    const profile = await updateOwnProfile('user-1', {}, { users, clock: manualClock(), events });
 
     // Assess
     expect(profile.updatedAt).toBe('2026-11-28T08:00:00.000Z');
@@ -171,7 +192,7 @@ describe('updateOwnProfile', () => {
     await users.markDeleted('user-1', new Date());
 
     // Act
-    const outcome = updateOwnProfile('user-1', { bio: 'x' }, { users, clock: manualClock() });
+    const outcome = updateOwnProfile('user-1', { bio: 'x' }, { users, clock: manualClock(), events });
 
     // Assess
     await expect(outcome).rejects.toBeInstanceOf(NotFoundError);

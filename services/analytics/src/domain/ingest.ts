@@ -1,0 +1,54 @@
+// POST /analytics/events after the envelope is valid: the install's rate window, then each event judged on its own
+// against the server's receive time, then the accepted ones handed to the buffer as one batch. Nothing is written
+// when nothing is accepted; a batch is written whole or not at all (one item), so a failed request loses nothing a
+// retry would not send again.
+import { RateLimitedError } from '@photonotes/shared/errors';
+import { installActor, userActor } from './actors';
+import type { AcceptedBatch } from './batch';
+import type { IngestEnvelope, JudgedBatch } from './event-input';
+import { judgeEvents } from './event-input';
+import type { ActorKeys, EventBuffer, InstallRates } from './ports';
+
+/** API.md: more than 10 batches a second from one install is a 429. */
+export const maxBatchesPerSecond = 10;
+
+export interface IngestDeps {
+  actorKeys: ActorKeys;
+  rates: InstallRates;
+  buffer: EventBuffer;
+  newBatchId: () => string;
+}
+
+export interface IngestRequest {
+  envelope: IngestEnvelope;
+  /** The verified caller, or null without an Authorization header. */
+  userId: string | null;
+  receivedAt: Date;
+}
+
+export interface IngestAnswer {
+  accepted: number;
+  rejected: JudgedBatch['rejected'];
+}
+
+export async function ingestEvents({ envelope, userId, receivedAt }: IngestRequest, deps: IngestDeps): Promise<IngestAnswer> {
+  const admission = await deps.rates.admit(envelope.installId, receivedAt.getTime(), maxBatchesPerSecond);
+  if (!admission.admitted) {
+    throw new RateLimitedError(`More than ${maxBatchesPerSecond} batches a second from this install`, undefined, { retryAfterSeconds: admission.retryAfterSeconds });
+  }
+  const { accepted, rejected } = judgeEvents(envelope.events, receivedAt.getTime());
+  if (accepted.length > 0) {
+    const actor = userId === null ? installActor(envelope.installId) : userActor(userId, await deps.actorKeys.keyOf(userId));
+    const batch: AcceptedBatch = {
+      batchId: deps.newBatchId(),
+      receivedAt: receivedAt.toISOString(),
+      installId: envelope.installId.toLowerCase(),
+      actor,
+      platform: envelope.platform ?? null,
+      appVersion: envelope.appVersion ?? null,
+      events: accepted,
+    };
+    await deps.buffer.put(batch);
+  }
+  return { accepted: accepted.length, rejected };
+}
