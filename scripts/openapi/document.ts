@@ -30,6 +30,7 @@ export const tags = [
   { name: 'search', description: 'Full-text search over the notes you may see (service `search`)' },
   { name: 'notifications', description: 'Devices, push and the inbox (service `notifications`)' },
   { name: 'things', description: 'IoT things: registration, device credentials, telemetry, state and alerts (service `iot`)' },
+  { name: 'analytics', description: 'App and server events, daily metrics, retention (service `analytics`)' },
   { name: 'health', description: 'Liveness of the API and of each service' },
   { name: 'docs', description: 'This document and the page that renders it' },
 ];

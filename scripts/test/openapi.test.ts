@@ -56,7 +56,7 @@ describe('docs/openapi.json', () => {
     expect(publicRoutes.sort()).toEqual(
       [
         'GET /health',
-        ...['users', 'core-api', 'search', 'notifications', 'thumbnails', 'iot'].map((service) => `GET /health/${service}`),
+        ...['users', 'core-api', 'search', 'notifications', 'thumbnails', 'iot', 'analytics'].map((service) => `GET /health/${service}`),
         'GET /openapi.json',
         'GET /docs',
         'GET /docs/assets/{file}',

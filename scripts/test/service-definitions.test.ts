@@ -4,7 +4,7 @@ describe('service definitions read from the repo', () => {
   const services = loadServiceDefinitions();
 
   it('lists the six services of serverless-compose.yml with unique ports', () => {
-    expect(services.map((s) => s.name).sort()).toEqual(['core-api', 'iot', 'notifications', 'search', 'thumbnails', 'users']);
+    expect(services.map((s) => s.name).sort()).toEqual(['analytics', 'core-api', 'iot', 'notifications', 'search', 'thumbnails', 'users']);
     const ports = services.flatMap((s) => [s.httpPort, s.lambdaPort]);
     expect(new Set(ports).size).toBe(ports.length);
   });

@@ -39,7 +39,7 @@ describe('createProfileOnConfirmation', () => {
     const users = new FakeUsers();
     const clock = manualClock();
     await createProfileOnConfirmation(confirmation, { users, clock, events });
-    await updateOwnProfile('user-1', { bio: 'Mathematician' }, { users, clock, events });
+    await updateOwnProfile('user-1', { bio: 'Mathematician' }, { users, clock });
     const before = users.live('user-1');
     clock.advance(60_000);
 
@@ -93,7 +93,7 @@ describe('createProfileOnConfirmation', () => {
 
   test('a confirmed user without a sub fails the trigger (Cognito then reports the error)', async () => {
     // Act
-    const outcome = createProfileOnConfirmation({ ...confirmation, attributes: { email: 'ada@example.com' } }, { users: new FakeUsers(), clock: manualClock() });
+    const outcome = createProfileOnConfirmation({ ...confirmation, attributes: { email: 'ada@example.com' } }, { users: new FakeUsers(), clock: manualClock(), events });
 
     // Assess
     await expect(outcome).rejects.toThrow('without sub or email');
@@ -135,7 +135,7 @@ describe('updateOwnProfile', () => {
     const clock = manualClock('2026-11-28T09:00:00.000Z');
 
     // Act
-    const profile = await updateOwnProfile('user-1', { displayName: 'Ada L.' }, { users, clock, events });
+    const profile = await updateOwnProfile('user-1', { displayName: 'Ada L.' }, { users, clock });
 
     // Assess
     expect(profile).toMatchObject({ displayName: 'Ada L.', bio: 'old bio', createdAt: '2026-11-28T08:00:00.000Z', updatedAt: '2026-11-28T09:00:00.000Z' });
@@ -149,8 +149,8 @@ describe('updateOwnProfile', () => {
 
     // Act
     await Promise.all([
-      updateOwnProfile('user-1', { displayName: 'Ada L.' }, { users, clock, events }),
-      updateOwnProfile('user-1', { bio: 'Engines' }, { users, clock, events }),
+      updateOwnProfile('user-1', { displayName: 'Ada L.' }, { users, clock }),
+      updateOwnProfile('user-1', { bio: 'Engines' }, { users, clock }),
     ]);
 
     // Assess
@@ -164,8 +164,8 @@ describe('updateOwnProfile', () => {
     const clock = manualClock('2026-11-28T09:59:00.000Z');
 
     // Act
-    const first = await updateOwnProfile('user-1', { bio: 'one' }, { users, clock, events });
-    const second = await updateOwnProfile('user-1', { bio: 'two' }, { users, clock, events });
+    const first = await updateOwnProfile('user-1', { bio: 'one' }, { users, clock });
+    const second = await updateOwnProfile('user-1', { bio: 'two' }, { users, clock });
 
     // Assess
     expect(first.updatedAt).toBe('2026-11-28T10:00:00.001Z');
@@ -179,7 +179,7 @@ describe('updateOwnProfile', () => {
     users.seed(storedUser());
 
     // Act
-    const profile = await updateOwnProfile('user-1', {}, { users, clock: manualClock(), events });
+    const profile = await updateOwnProfile('user-1', {}, { users, clock: manualClock() });
 
     // Assess
     expect(profile.updatedAt).toBe('2026-11-28T08:00:00.000Z');
@@ -192,7 +192,7 @@ describe('updateOwnProfile', () => {
     await users.markDeleted('user-1', new Date());
 
     // Act
-    const outcome = updateOwnProfile('user-1', { bio: 'x' }, { users, clock: manualClock(), events });
+    const outcome = updateOwnProfile('user-1', { bio: 'x' }, { users, clock: manualClock() });
 
     // Assess
     await expect(outcome).rejects.toBeInstanceOf(NotFoundError);

@@ -1,5 +1,5 @@
 // The system-wide health answer of `GET /health`: every service's own health route, asked in parallel.
-export const serviceNames = ['users', 'core-api', 'search', 'notifications', 'thumbnails', 'iot'] as const;
+export const serviceNames = ['users', 'core-api', 'search', 'notifications', 'thumbnails', 'iot', 'analytics'] as const;
 export type ServiceName = (typeof serviceNames)[number];
 export type ServiceStatus = 'ok' | 'down';
 

@@ -17,6 +17,7 @@ const SystemHealthSchema = named(
         notifications: serviceStatus,
         thumbnails: serviceStatus,
         iot: serviceStatus,
+        analytics: serviceStatus,
       }),
     }),
   ),
