@@ -8,7 +8,7 @@ import { emulatorPorts, portOffset } from './config/ports.cjs';
 import { startPlatform, type Platform } from './platform';
 import { lanAddress } from './platform/net';
 import { repoRoot } from './platform/service-definitions';
-import { demoAccounts, seed } from './seed';
+import { demoAccounts, describeDemoAccount, seed } from './seed';
 
 function intFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -38,8 +38,8 @@ function banner(platform: Platform, options: { lan: string | null; port: number;
   } else {
     lines.push(`  Android emulator: http://10.0.2.2:${options.port}   ${dim('(HOST=0.0.0.0 opens it to phones on the LAN)')}`);
   }
-  lines.push(`  Demo      ${demoAccounts.map((a) => `${a.email} / ${a.password}`).join('   ')}`);
-  lines.push(`            ${dim(options.seeded ? 'seeded: notes with photos, sharing, a device and a thermostat' : 'created by `npm run seed` (or `npm run dev -- --seed`)')}`);
+  lines.push(`  Demo      ${demoAccounts.map(describeDemoAccount).join('   ')}`);
+  lines.push(`            ${dim(options.seeded ? 'seeded: notes with photos, sharing, a device, a thermostat and an admin' : 'created by `npm run seed` (or `npm run dev -- --seed`)')}`);
   lines.push(`  Logs      ${path.relative(process.cwd(), options.logFile) || options.logFile}   ${dim('(--verbose shows them here)')}`);
   lines.push('  Edits under shared/src and services/*/src reload on the next request or event. Ctrl-C stops everything.', '');
   return lines.join('\n');
@@ -111,7 +111,8 @@ async function main(): Promise<void> {
   let seeded = false;
   if (args.has('--seed')) {
     try {
-      await seed({ baseUrl: `http://127.0.0.1:${port}`, log: (line) => console.log(`  ${dim(line)}`) });
+      const userPool = { endpoint: new URL(platform.cognito.issuer).origin, userPoolId: platform.cognito.userPoolId };
+      await seed({ baseUrl: `http://127.0.0.1:${port}`, userPool, log: (line) => console.log(`  ${dim(line)}`) });
       seeded = true;
     } catch (error) {
       console.error(`  Seeding failed (the backend keeps running): ${error instanceof Error ? error.message : String(error)}`);

@@ -2,16 +2,20 @@
 // exercises what an app does. Idempotent: accounts are signed up or logged in, notes have fixed ids and are
 // created only when missing, a device token registers once, and so does Alice's thermostat (its MQTT credentials
 // go to .local/seed/thermostat.json for `npm run things:simulate`). To seed what a new service owns, add a step to
-// `seedSteps` below that uses `ctx.as(<account>)`.
+// `seedSteps` below that uses `ctx.as(<account>)`. The one step outside the API is group membership (the admin
+// account): no route grants a role, so, as an operator would with `aws cognito-idp admin-add-user-to-group`, the
+// seed adds the account to its groups in the local Cognito before it signs in.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { createClient, createSession, isApiError, type Client, type Note } from '@photonotes/client';
-import { demoAccounts, type DemoAccount } from './demo-accounts';
+import { emulatorPorts, portOffset } from './config/ports.cjs';
+import { demoAccounts, describeDemoAccount, type DemoAccount } from './demo-accounts';
+import { addUserToLocalGroup, findLocalUserPool, type LocalUserPool } from './platform/emulators';
 import { repoRoot } from './platform/service-definitions';
 import { parseCredentials } from './things/credentials';
 
-export { demoAccounts, type DemoAccount } from './demo-accounts';
+export { demoAccounts, describeDemoAccount, type DemoAccount } from './demo-accounts';
 
 interface SeedContext {
   baseUrl: string;
@@ -52,17 +56,24 @@ export async function demoPhoto([sky, sun]: [string, string]): Promise<Buffer> {
   return sharp(Buffer.from(svg)).jpeg({ quality: 82 }).toBuffer();
 }
 
-async function signIn(baseUrl: string, account: DemoAccount): Promise<{ api: Client; userId: string }> {
+/** Signs the account up (or finds it there), adds it to its groups, then logs in, so its tokens carry the groups. */
+async function signIn(baseUrl: string, account: DemoAccount, userPool: () => Promise<LocalUserPool>): Promise<{ api: Client; userId: string }> {
   const anonymous = createClient({ baseUrl });
   try {
     await anonymous.post('/auth/signup', { body: { email: account.email, password: account.password, displayName: account.displayName } });
   } catch (error) {
     if (!(isApiError(error) && error.status === 409)) throw error;
   }
+  for (const group of account.groups ?? []) await addUserToLocalGroup(await userPool(), account.email, group);
   const session = createSession({ baseUrl });
   await session.logIn(account.email, account.password);
   const me = await session.api.get('/users/me');
   return { api: session.api, userId: me.userId };
+}
+
+/** The running local stage's Cognito: COGNITO_PORT, or the port of the stage's PHOTONOTES_PORT_OFFSET (as `npm run dev`). */
+export function localCognitoEndpoint(env = process.env): string {
+  return `http://127.0.0.1:${env.COGNITO_PORT || emulatorPorts(portOffset(env)).cognito}`;
 }
 
 async function uploadPhoto(api: Client, colours: [string, string]): Promise<string> {
@@ -154,12 +165,22 @@ async function seedThermostat(ctx: SeedContext): Promise<void> {
 /** What the seed creates, in order. A new service adds its step here. */
 const seedSteps: Array<(ctx: SeedContext) => Promise<void>> = [seedNotes, seedDevices, seedThermostat];
 
-export async function seed(options: { baseUrl: string; log?: (line: string) => void; thermostatFile?: string }): Promise<void> {
+export interface SeedOptions {
+  baseUrl: string;
+  log?: (line: string) => void;
+  thermostatFile?: string;
+  /** The stage's user pool, for the admin account's group; default: the one on localCognitoEndpoint(). */
+  userPool?: LocalUserPool;
+}
+
+export async function seed(options: SeedOptions): Promise<void> {
   const log = options.log ?? ((line: string) => console.log(line));
+  let userPool: Promise<LocalUserPool> | undefined = options.userPool ? Promise.resolve(options.userPool) : undefined;
+  const findUserPool = () => (userPool ??= findLocalUserPool(localCognitoEndpoint()));
   const signedIn = new Map<DemoAccount['key'], { api: Client; userId: string }>();
   for (const account of demoAccounts) {
-    signedIn.set(account.key, await signIn(options.baseUrl, account));
-    log(`account ${account.email} / ${account.password}`);
+    signedIn.set(account.key, await signIn(options.baseUrl, account, findUserPool));
+    log(`account ${describeDemoAccount(account)}`);
   }
   const ctx: SeedContext = {
     baseUrl: options.baseUrl,
@@ -175,10 +196,13 @@ export async function seed(options: { baseUrl: string; log?: (line: string) => v
 }
 
 if (require.main === module) {
+  // The ports `npm run dev` took: .env's overrides too (real environment variables win).
+  const envFile = path.join(repoRoot, '.env');
+  if (existsSync(envFile)) process.loadEnvFile(envFile);
   const baseUrl = process.env.API_BASE_URL ?? `http://127.0.0.1:${process.env.PORT ?? '3000'}`;
   seed({ baseUrl })
     .then(() => {
-      console.log(`Seeded ${baseUrl}. Sign in as ${demoAccounts.map((a) => `${a.email} / ${a.password}`).join(' or ')}.`);
+      console.log(`Seeded ${baseUrl}. Sign in as ${demoAccounts.map(describeDemoAccount).join(' or ')}.`);
       console.log(`Run Alice's thermostat: npm run things:simulate -- --credentials ${path.relative(process.cwd(), defaultThermostatFile())}`);
     })
     .catch((error: unknown) => {

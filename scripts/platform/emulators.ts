@@ -5,10 +5,14 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import type { RequestListener, Server } from 'node:http';
 import path from 'node:path';
 import {
+  AdminAddUserToGroupCommand,
   CognitoIdentityProviderClient,
+  CreateGroupCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   DescribeUserPoolCommand,
+  ListGroupsCommand,
+  ListUserPoolsCommand,
   type CreateUserPoolClientCommandInput,
   type CreateUserPoolCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -78,14 +82,48 @@ interface CfnResource {
   Properties?: Record<string, unknown>;
 }
 
-/** The user pool and app client as the users service declares them in its serverless.yml. */
-function declaredCognitoResources(users: ServiceDefinition): { pool: Record<string, unknown>; client: Record<string, unknown> } {
+interface DeclaredGroup {
+  GroupName: string;
+  Description?: string;
+  Precedence?: number;
+}
+
+/** The user pool, app client and groups as the users service declares them in its serverless.yml. */
+function declaredCognitoResources(users: ServiceDefinition): { pool: Record<string, unknown>; client: Record<string, unknown>; groups: DeclaredGroup[] } {
   const raw = readYaml<{ resources?: { Resources?: Record<string, CfnResource> } }>(path.join(users.dir, 'serverless.yml'));
   const resources = Object.values(raw.resources?.Resources ?? {});
   const pool = resources.find((r) => r.Type === 'AWS::Cognito::UserPool')?.Properties;
   const client = resources.find((r) => r.Type === 'AWS::Cognito::UserPoolClient')?.Properties;
   if (!pool || !client) throw new Error('services/users/serverless.yml must declare an AWS::Cognito::UserPool and an AWS::Cognito::UserPoolClient');
-  return { pool, client };
+  const groups = resources
+    .filter((r) => r.Type === 'AWS::Cognito::UserPoolGroup')
+    .map(({ Properties: properties = {} }) => {
+      const { GroupName, Description, Precedence } = properties;
+      if (typeof GroupName !== 'string') throw new Error('services/users/serverless.yml: every AWS::Cognito::UserPoolGroup needs a literal GroupName');
+      return {
+        GroupName,
+        ...(typeof Description === 'string' ? { Description } : {}),
+        ...(typeof Precedence === 'number' ? { Precedence } : {}),
+      };
+    });
+  return { pool, client, groups };
+}
+
+/** The name of the local stage's user pool in cognito-local. */
+export const localUserPoolName = 'photonotes-local';
+
+/**
+ * Creates the declared groups the pool lacks, on every start, so a data dir from before a group was declared gets it
+ * too. Never re-creates one: cognito-local's CreateGroup replaces an existing group, members and all. (ListGroups,
+ * not GetGroup: cognito-local's GetGroup fails with a 500 on a pool that has no group yet.)
+ */
+async function ensureDeclaredGroups(client: CognitoIdentityProviderClient, userPoolId: string, groups: DeclaredGroup[]): Promise<void> {
+  if (groups.length === 0) return;
+  const { Groups: existing = [] } = await client.send(new ListGroupsCommand({ UserPoolId: userPoolId }));
+  const names = new Set(existing.map((group) => group.GroupName));
+  for (const group of groups) {
+    if (!names.has(group.GroupName)) await client.send(new CreateGroupCommand({ ...group, UserPoolId: userPoolId }));
+  }
 }
 
 const cognitoOnlyInCloud = ['LambdaConfig', 'UserPoolTags', 'DeletionProtection', 'UserPoolId', 'EmailConfiguration', 'VerificationMessageTemplate', 'AccountRecoverySetting', 'UserPoolAddOns'];
@@ -125,9 +163,9 @@ export async function startCognitoLocal(group: ProcessGroup, options: { port: nu
     );
     if (!exists) state = null;
   }
+  const declared = declaredCognitoResources(options.users);
   if (!state) {
-    const declared = declaredCognitoResources(options.users);
-    const pool = await client.send(new CreateUserPoolCommand({ ...(withoutCloudOnly(declared.pool) as unknown as CreateUserPoolCommandInput), PoolName: 'photonotes-local' }));
+    const pool = await client.send(new CreateUserPoolCommand({ ...(withoutCloudOnly(declared.pool) as unknown as CreateUserPoolCommandInput), PoolName: localUserPoolName }));
     const userPoolId = pool.UserPool?.Id;
     if (!userPoolId) throw new Error('cognito-local did not return a user pool id');
     const appClient = await client.send(
@@ -138,8 +176,42 @@ export async function startCognitoLocal(group: ProcessGroup, options: { port: nu
     state = { userPoolId, clientId };
     writeFileSync(stateFile, JSON.stringify(state, null, 2));
   }
+  await ensureDeclaredGroups(client, state.userPoolId, declared.groups);
   client.destroy();
   return { ...state, issuer: `${endpoint}/${state.userPoolId}` };
+}
+
+/** Where a running local stage's Cognito is: its endpoint and the user pool the platform made there. */
+export interface LocalUserPool {
+  endpoint: string;
+  userPoolId: string;
+}
+
+/** The local stage's user pool on the cognito-local at `endpoint` (the one the dev platform created). */
+export async function findLocalUserPool(endpoint: string): Promise<LocalUserPool> {
+  const client = new CognitoIdentityProviderClient({ endpoint, region: localRegion, credentials: localCredentials });
+  try {
+    const { UserPools = [] } = await client.send(new ListUserPoolsCommand({ MaxResults: 60 }));
+    const pools = UserPools.filter((pool) => pool.Name === localUserPoolName);
+    const [pool] = pools;
+    if (pools.length !== 1 || !pool?.Id) throw new Error(`expected one user pool named ${localUserPoolName} at ${endpoint}, found ${pools.length}`);
+    return { endpoint, userPoolId: pool.Id };
+  } finally {
+    client.destroy();
+  }
+}
+
+/**
+ * Adds a user (by email, the pool's username attribute) to a group of the local pool: what
+ * `aws cognito-idp admin-add-user-to-group` does deployed. Idempotent. Tokens issued afterwards carry the group.
+ */
+export async function addUserToLocalGroup(pool: LocalUserPool, username: string, group: string): Promise<void> {
+  const client = new CognitoIdentityProviderClient({ endpoint: pool.endpoint, region: localRegion, credentials: localCredentials });
+  try {
+    await client.send(new AdminAddUserToGroupCommand({ UserPoolId: pool.userPoolId, Username: username, GroupName: group }));
+  } finally {
+    client.destroy();
+  }
 }
 
 function ensureDir(dir: string): string {

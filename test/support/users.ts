@@ -1,6 +1,10 @@
 // Test users: signed up and logged in through the users service's real API (POST /auth/signup, then
 // /auth/login, via the gateway), so every service's integration tests also exercise the users service.
+// Admins are made as an operator makes them (no route grants a role): AdminAddUserToGroup against the test
+// platform's cognito-local, then a fresh login, whose tokens carry `cognito:groups`.
 import { randomUUID } from 'node:crypto';
+import type { UserGroup } from '@photonotes/shared/auth';
+import { addUserToLocalGroup } from '../../scripts/platform/emulators';
 import { api } from './api';
 
 export interface TestUser {
@@ -22,6 +26,13 @@ interface LoginBody {
   refreshToken: string;
 }
 
+async function logIn(email: string, password: string): Promise<LoginBody> {
+  const login = await api<LoginBody>('/auth/login', { method: 'POST', body: { email, password } });
+  if (login.status !== 200) throw new Error(`POST /auth/login answered ${login.status}: ${login.text}`);
+  const { accessToken, idToken, refreshToken } = login.body;
+  return { accessToken, idToken, refreshToken };
+}
+
 /** A confirmed user with fresh tokens; `prefix` starts the email and is the display name. */
 export async function createTestUser(prefix = 'user'): Promise<TestUser> {
   const email = uniqueEmail(prefix);
@@ -30,8 +41,22 @@ export async function createTestUser(prefix = 'user'): Promise<TestUser> {
   if (signUp.status !== 201) throw new Error(`POST /auth/signup answered ${signUp.status}: ${signUp.text}`);
   // The local stage confirms sign-ups at once; anywhere else the emailed code would be needed.
   if (!signUp.body.confirmed) throw new Error('POST /auth/signup did not confirm the user: integration tests run against the local stage');
-  const login = await api<LoginBody>('/auth/login', { method: 'POST', body: { email, password } });
-  if (login.status !== 200) throw new Error(`POST /auth/login answered ${login.status}: ${login.text}`);
-  const { accessToken, idToken, refreshToken } = login.body;
-  return { userId: signUp.body.userId, email, password, accessToken, idToken, refreshToken };
+  return { userId: signUp.body.userId, email, password, ...(await logIn(email, password)) };
+}
+
+/**
+ * Adds the user to a user pool group of the test platform's cognito-local and logs them in again: a token names
+ * the groups its user had when it was issued, so the returned tokens carry the group and the old ones do not.
+ */
+export async function addTestUserToGroup(user: TestUser, group: UserGroup): Promise<TestUser> {
+  const issuer = process.env.TEST_COGNITO_ISSUER;
+  const userPoolId = process.env.TEST_COGNITO_USER_POOL_ID;
+  if (!issuer || !userPoolId) throw new Error('TEST_COGNITO_* not set: integration tests run through the jest global setup');
+  await addUserToLocalGroup({ endpoint: new URL(issuer).origin, userPoolId }, user.email, group);
+  return { ...user, ...(await logIn(user.email, user.password)) };
+}
+
+/** A confirmed user in the `admins` group, with tokens that carry it (what analytics' read routes require). */
+export async function createTestAdmin(prefix = 'admin'): Promise<TestUser> {
+  return addTestUserToGroup(await createTestUser(prefix), 'admins');
 }

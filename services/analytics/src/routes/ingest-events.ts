@@ -28,7 +28,7 @@ export const ingestEventsRoute = defineRoute({
     `at most ${eventLimits.attributes} attributes and ${eventLimits.metrics} finite metrics, no e-mail addresses) and a bad one is rejected with its index. ` +
     `More than 10 batches a second from one install: 429 with Retry-After.`,
   tags: ['analytics'],
-  auth: false,
+  auth: 'optional',
   body: ingestEnvelope,
   maxBodyBytes: maxIngestBodyBytes,
   bodyExample: {
