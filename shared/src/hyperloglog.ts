@@ -9,15 +9,15 @@
 // Estimate: Ertl's improved raw estimator ("New cardinality estimation algorithms for HyperLogLog sketches",
 // 2017; the one Redis uses), from the histogram of register values. It behaves like linear counting while
 // registers are mostly empty (small counts come out exact or nearly) and stays unbiased through the range where
-// the classic estimator switches from linear counting to the raw mean (2.5–5 × 16384 values, exactly the size of
-// a busy app's day), with no empirical bias tables (HLL++).
+// the classic estimator switches from linear counting to the raw mean (2.5–5 × 16384 values, a busy app's day;
+// measured there, the classic one reads ~1.4 % high on average), with no empirical bias tables (HLL++).
 //
 // Bytes (a DynamoDB binary attribute): [format, precision, ...body].
 //   format 1, sparse: the non-zero registers in index order, each one LEB128 varint of (gap << 6 | rank), gap being
-//     the count of zero registers skipped since the previous one; ~2 bytes a register, up to 3.
+//     the count of zero registers skipped since the previous one: 1 byte for a gap of 0 or 1, 2 up to 255, else 3.
 //   format 2, dense: all 16384 registers, 6 bits each, four to three bytes (little-endian): 12,290 bytes in all.
-// `toBytes` writes whichever is shorter (sparse up to ~6,000 non-zero registers, ~7,000 distinct values), so the
-// same registers always give the same bytes: a stored sketch can be compared, or conditioned on, byte for byte.
+// `toBytes` writes whichever is shorter (sparse: 5 bytes for 1 value, ~1.8 KB for 1,000, dense from ~19,000), so
+// the same registers always give the same bytes: a stored sketch can be compared, or conditioned on, byte for byte.
 import { xxhash64 } from './xxhash64';
 
 export const hllPrecision = 14;
