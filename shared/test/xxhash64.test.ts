@@ -1,0 +1,65 @@
+import { xxhash64, xxhash64Hex } from '../src/xxhash64';
+import { referenceXxh64Hex } from './support/xxhash64-reference';
+
+/** Deterministic, varied bytes (a multiplicative hash of the position and a salt). */
+const someBytes = (length: number, salt: number) => Uint8Array.from({ length }, (_, i) => Math.imul(i + 1, 0x9e3779b1 + salt) >>> 24);
+
+describe('xxhash64', () => {
+  test('matches the published XXH64 vectors (seed 0)', () => {
+    // Prepare: lengths below 4, 4..7, 8..31, one 32-byte stripe and more.
+    const vectors: Array<[string, string]> = [
+      ['', 'ef46db3751d8e999'],
+      ['a', 'd24ec4f1a98c6e5b'],
+      ['abc', '44bc2cf5ad770999'],
+      ['1234', 'd8316e61d84f6ba4'],
+      ['hello world', '45ab6734b21e6968'],
+      ['message digest', '066ed728fceeb3be'],
+      ['1234567890123456', 'b61c33dc6c59f270'],
+      ['abcdefghijklmnopqrstuvwxyz', 'cfe1f278fa89835c'],
+      ['Nobody inspects the spammish repetition', 'fbcea83c8a378bf1'],
+      ['The quick brown fox jumps over the lazy dog', '0b242d361fda71bc'],
+    ];
+
+    // Act
+    const hashes = vectors.map(([input]) => xxhash64Hex(input));
+
+    // Assess
+    expect(hashes).toEqual(vectors.map(([, hash]) => hash));
+    expect(xxhash64Hex(Uint8Array.from({ length: 256 }, (_, i) => i))).toBe('1facbe8406cd904b');
+  });
+
+  test('agrees with a BigInt reference on every length from 0 to 160 bytes', () => {
+    // Prepare
+    const inputs = Array.from({ length: 161 }, (_, length) => someBytes(length, length));
+
+    // Act
+    const fast = inputs.map((bytes) => xxhash64Hex(bytes));
+
+    // Assess
+    expect(fast).toEqual(inputs.map(referenceXxh64Hex));
+  });
+
+  test('hashes a string as its UTF-8 bytes, a lone surrogate as U+FFFD', () => {
+    // Prepare: accents, CJK, an emoji (a surrogate pair), and a string longer than the first scratch buffer.
+    const strings = ['é', 'actor-ü', '日本語のテキスト', 'launch 🚀 now', 'x'.repeat(300) + 'ß', `long-${'é'.repeat(500)}`];
+
+    // Act
+    const hashes = strings.map((value) => xxhash64Hex(value));
+
+    // Assess
+    expect(hashes).toEqual(strings.map((value) => referenceXxh64Hex(Buffer.from(value, 'utf8'))));
+    expect(xxhash64Hex('a\ud800b')).toBe(referenceXxh64Hex(Buffer.from('a\ufffdb', 'utf8')));
+  });
+
+  test('writes the two halves into a reused output array', () => {
+    // Prepare
+    const out = new Uint32Array(2);
+
+    // Act
+    const returned = xxhash64('abc', out);
+
+    // Assess
+    expect(returned).toBe(out);
+    expect([...out]).toEqual([0x44bc2cf5, 0xad770999]);
+  });
+});
