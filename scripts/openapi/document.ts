@@ -180,7 +180,8 @@ function operation(converter: SchemaConverter, route: RouteSpec, service: string
   const hasInput = Boolean(route.body ?? route.query ?? route.params ?? route.headers?.length);
   const errors: Partial<Record<ErrorStatus, string | undefined>> = {
     ...(hasInput ? { 400: undefined } : {}),
-    ...(auth ? { 401: undefined } : {}),
+    ...(auth ? { 401: auth === 'optional' ? 'An Authorization header was sent, with an expired or invalid access token' : undefined } : {}),
+    ...(typeof auth === 'object' ? { 403: `The caller is not in the \`${auth.group}\` group` } : {}),
     ...(route.body ? { 413: undefined, 415: undefined } : {}),
     500: undefined,
     ...route.errors,
@@ -199,6 +200,8 @@ function operation(converter: SchemaConverter, route: RouteSpec, service: string
   if (route.description) op.description = route.description;
   op.tags = route.tags;
   if (!auth) op.security = [];
+  // OpenAPI's way of saying "a token is optional": no requirement, or the bearer scheme.
+  if (auth === 'optional') op.security = [{}, { bearerAuth: [] }];
   if (params.length > 0) op.parameters = params;
   if (route.body) {
     const schema = converter.convert(route.body, 'input', `${where} body`);

@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ErrorBody } from '@photonotes/shared/errors';
+import { requireGroup } from '@photonotes/shared/http-route';
 import type { RouteSpec } from '@photonotes/shared/http-route';
 import * as z from 'zod/mini';
 import { buildDocument, openApiPath } from '../openapi/document';
@@ -220,5 +221,45 @@ describe('buildDocument refuses a broken description', () => {
 
     // Assess
     expect(build).toThrow(message);
+  });
+});
+
+describe('buildDocument documents who may call a route', () => {
+  const info = { title: 't', version: '1', description: 'd' };
+  const operationOf = (overrides: Partial<RouteSpec>): Operation & { responses: Record<string, Json> } => {
+    const route: RouteSpec = { service: 'svc', method: 'GET', path: '/x', operationId: 'x', summary: 's', tags: ['notes'], responses: { 200: { description: 'ok' } }, ...overrides };
+    const document = buildDocument([{ service: 'svc', routes: [route] }], info);
+    return (document.paths as Record<string, Record<string, Operation & { responses: Record<string, Json> }>>)['/x']?.get as Operation & { responses: Record<string, Json> };
+  };
+
+  test("auth: 'optional' takes the bearer scheme or nothing, and documents the 401 of a bad token", () => {
+    // Act
+    const op = operationOf({ auth: 'optional' });
+
+    // Assess
+    expect(op.security).toEqual([{}, { bearerAuth: [] }]);
+    expect(op.responses['401']).toMatchObject({ description: expect.stringMatching(/Authorization header was sent/) });
+    expect(op.responses['403']).toBeUndefined();
+  });
+
+  test('requireGroup documents the 403 of a caller outside the group, besides the 401', () => {
+    // Act
+    const op = operationOf({ auth: requireGroup('admins') });
+
+    // Assess
+    expect(op.security).toBeUndefined();
+    expect(op.responses['401']).toEqual({ $ref: '#/components/responses/Unauthorized' });
+    expect(op.responses['403']).toMatchObject({
+      description: 'The caller is not in the `admins` group',
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' }, example: { error: expect.objectContaining({ code: 'FORBIDDEN' }) } } },
+    });
+  });
+
+  test("a route's own 403 description wins", () => {
+    // Act
+    const op = operationOf({ auth: requireGroup('admins'), errors: { 403: 'Analytics are for admins' } });
+
+    // Assess
+    expect(op.responses['403']).toMatchObject({ description: 'Analytics are for admins' });
   });
 });

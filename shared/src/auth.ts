@@ -8,7 +8,15 @@ import { ServiceUnavailableError, UnauthorizedError } from './errors';
 export interface AuthContext {
   userId: string;
   email: string | null;
+  /**
+   * The caller's Cognito user pool groups, from the verified token's `cognito:groups` claim and nowhere else
+   * (never a header or the body). Empty when the claim is missing, or is anything but an array of strings.
+   */
+  groups: readonly string[];
 }
+
+/** The user pool groups a route may require (`AWS::Cognito::UserPoolGroup` in services/users/serverless.yml). */
+export type UserGroup = 'admins';
 
 export interface AccessTokenVerifier {
   /** Resolves the caller, or rejects with UnauthorizedError (bad token) / ServiceUnavailableError (keys unreachable). */
@@ -20,6 +28,15 @@ export interface AccessTokenVerifierOptions {
   clientId: string;
   /** Defaults to `<issuer>/.well-known/jwks.json` (cognito-local's discovery document names `localhost`). */
   jwksUrl?: string;
+}
+
+const noGroups: readonly string[] = Object.freeze([]);
+
+// Cognito leaves the claim out for a user in no group. A claim of any other shape grants nothing: a malformed
+// membership is not trusted, while the caller stays signed in (routes without a group requirement still serve them).
+function groupsOf(claim: unknown): readonly string[] {
+  if (!Array.isArray(claim) || !claim.every((group): group is string => typeof group === 'string')) return noGroups;
+  return Object.freeze([...claim]);
 }
 
 // Failures to obtain the keys are ours, not the caller's: a 401 would log every user out during an outage.
@@ -59,7 +76,11 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
         if (payload.token_use !== 'access' || payload.client_id !== options.clientId || typeof payload.sub !== 'string') {
           throw new UnauthorizedError('Invalid access token');
         }
-        const caller = Object.freeze({ userId: payload.sub, email: typeof payload.email === 'string' ? payload.email : null });
+        const caller: AuthContext = Object.freeze({
+          userId: payload.sub,
+          email: typeof payload.email === 'string' ? payload.email : null,
+          groups: groupsOf(payload['cognito:groups']),
+        });
         const oldest = verified.size >= rememberedTokens ? verified.keys().next().value : undefined;
         if (oldest !== undefined) verified.delete(oldest);
         verified.set(token, { caller, until: Math.min((payload.exp ?? 0) * 1000, Date.now() + rememberForMs) });

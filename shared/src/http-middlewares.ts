@@ -9,6 +9,7 @@ import type { AccessTokenVerifier, AuthContext } from './auth';
 import {
   isAppError,
   errorBody,
+  ForbiddenError,
   PayloadTooLargeError,
   RateLimitedError,
   UnauthorizedError,
@@ -16,6 +17,7 @@ import {
   ValidationError,
 } from './errors';
 import type { HttpResponse } from './http-response';
+import type { RouteAuth } from './http-route';
 import type { Logger } from './log';
 import { parseInput } from './validation';
 
@@ -88,16 +90,28 @@ export function requestContext(log: Logger): HttpMiddleware {
   };
 }
 
-export function authenticate(verifier: AccessTokenVerifier): HttpMiddleware {
+/**
+ * Verifies the bearer token and records the caller, as the route's `auth` asks (RouteAuth): required (401 without a
+ * valid token), optional (no Authorization header: anonymous; a header: exactly as required), or required plus
+ * membership of a group, read from the verified token only (403 outside it).
+ */
+export function authenticate(verifier: AccessTokenVerifier, auth: Exclude<RouteAuth, false> = true): HttpMiddleware {
+  const optional = auth === 'optional';
+  const group = typeof auth === 'object' ? auth.group : undefined;
   return {
     before: async (request) => {
-      const token = bearer.exec(request.event.headers.authorization ?? '')?.[1];
+      const header = request.event.headers.authorization;
+      if (header === undefined && optional) return;
+      const token = bearer.exec(header ?? '')?.[1];
       if (token === undefined) throw new UnauthorizedError('Missing bearer token');
+      let caller: AuthContext;
       try {
-        requestState(request.event).auth = await verifier.verify(token);
+        caller = await verifier.verify(token);
       } catch (err) {
         throw isAppError(err) ? err : new UnauthorizedError('Invalid access token', undefined, { cause: err });
       }
+      if (group !== undefined && !caller.groups.includes(group)) throw new ForbiddenError(`Only members of the ${group} group may do this`);
+      requestState(request.event).auth = caller;
     },
   };
 }

@@ -3,6 +3,7 @@
 // it with `http(route)` and scripts/openapi documents the very same object, so the two cannot disagree.
 // Route modules only declare: no I/O, no environment, no clients. A handler bundles its own route module alone.
 import type * as z from 'zod/mini';
+import type { AuthContext, UserGroup } from './auth';
 import type { ErrorCode } from './errors';
 
 export type Schema = z.ZodMiniType;
@@ -28,16 +29,42 @@ export type ErrorStatus = keyof typeof errorStatuses;
 // Fails to compile when errors.ts gains a code that has no status here.
 const _everyCodeHasAStatus: ErrorCode extends (typeof errorStatuses)[ErrorStatus] ? true : never = true;
 
-/** What the chain needs to serve a route: who logs it, whether it takes a token, and what it validates. */
+/** A route for the members of one user pool group: `auth: requireGroup('admins')`. */
+export interface GroupRequirement {
+  readonly group: UserGroup;
+}
+
+/**
+ * Signed-in members of `group` only: a valid token is required as for `auth: true` (else 401), and a caller whose
+ * token does not name the group (`cognito:groups`) gets 403 FORBIDDEN before the handler runs.
+ */
+export function requireGroup(group: UserGroup): GroupRequirement {
+  return Object.freeze({ group });
+}
+
+/**
+ * Who may call a route:
+ * - `true` (the default): a signed-in caller, `Authorization: Bearer <accessToken>` (a valid Cognito access token), else 401;
+ * - `false`: anyone, the Authorization header is never read;
+ * - `'optional'`: anyone; without an Authorization header the caller is anonymous (`auth` null), with one the token
+ *   must be valid exactly as for `true` (else 401) and the handler gets that caller;
+ * - `requireGroup(group)`: as `true`, and a caller outside the group gets 403.
+ */
+export type RouteAuth = boolean | 'optional' | GroupRequirement;
+
+/** The `auth` a handler gets for a route's `auth` setting. */
+export type CallerOf<A extends RouteAuth> = A extends false ? null : A extends 'optional' ? AuthContext | null : AuthContext;
+
+/** What the chain needs to serve a route: who logs it, who may call it, and what it validates. */
 export interface HttpRoute<
   B extends Schema | undefined = Schema | undefined,
   Q extends Schema | undefined = Schema | undefined,
   P extends Schema | undefined = Schema | undefined,
-  A extends boolean = boolean,
+  A extends RouteAuth = RouteAuth,
 > {
   /** Names the service in every log line. */
   service: string;
-  /** Default true: the route requires `Authorization: Bearer <accessToken>` (a valid Cognito access token). */
+  /** Default true; see RouteAuth. */
   auth?: A;
   /** The JSON body (parsed, at most 1 MiB; an empty body is validated as `{}`). */
   body?: B;
@@ -75,7 +102,7 @@ export interface RouteSpec<
   B extends Schema | undefined = Schema | undefined,
   Q extends Schema | undefined = Schema | undefined,
   P extends Schema | undefined = Schema | undefined,
-  A extends boolean = boolean,
+  A extends RouteAuth = RouteAuth,
 > extends HttpRoute<B, Q, P, A> {
   method: HttpMethod;
   /** Exactly as the service's serverless.yml declares it (a greedy `{key+}` included). */
@@ -93,14 +120,14 @@ export interface RouteSpec<
   /** Success answers, and any other status whose body is not the error body (a health route's 503). */
   responses: Partial<Record<number, ResponseSpec>>;
   /**
-   * The errors this route answers besides the ones every route of its kind has (401 with auth, 400 with
-   * input, 413/415 with a body, 500 always), each with what it means here. A generic one may be re-described.
+   * The errors this route answers besides the ones every route of its kind has (401 with auth, 403 with a group
+   * requirement, 400 with input, 413/415 with a body, 500 always), each with what it means here. A generic one may be re-described.
    */
   errors?: Partial<Record<ErrorStatus, string>>;
 }
 
 /**
- * Declares a documented route, keeping the exact types of its schemas and of `auth` (true unless `auth: false`),
+ * Declares a documented route, keeping the exact types of its schemas and of `auth` (true unless given),
  * so `http(route)` hands the handler parsed, typed input. The generator checks the rest (unique operation ids,
  * known tags, path parameters).
  */
@@ -108,7 +135,7 @@ export function defineRoute<
   B extends Schema | undefined = undefined,
   Q extends Schema | undefined = undefined,
   P extends Schema | undefined = undefined,
-  A extends boolean = true,
+  A extends RouteAuth = true,
 >(route: RouteSpec<B, Q, P, A>): RouteSpec<B, Q, P, A> {
   return route;
 }

@@ -5,7 +5,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import type * as z from 'zod/mini';
 import { defaultVerifier } from './auth';
 import { withInvocationCorrelationId } from './correlation';
-import type { AccessTokenVerifier, AuthContext } from './auth';
+import type { AccessTokenVerifier } from './auth';
 import {
   authenticate,
   errorHandler,
@@ -17,14 +17,15 @@ import {
 } from './http-middlewares';
 import type { HttpEvent } from './http-middlewares';
 import type { HttpResponse } from './http-response';
-import type { HttpRoute } from './http-route';
+import type { CallerOf, HttpRoute, RouteAuth } from './http-route';
 import { createLogger } from './log';
 import type { Logger } from './log';
 
 export { created, json, noContent, ok, raw } from './http-response';
 export type { HttpResponse } from './http-response';
-export type { HttpRoute } from './http-route';
-export type { AuthContext } from './auth';
+export { requireGroup } from './http-route';
+export type { CallerOf, GroupRequirement, HttpRoute, RouteAuth } from './http-route';
+export type { AuthContext, UserGroup } from './auth';
 
 type Schema = z.ZodMiniType;
 type Parsed<S> = S extends Schema ? z.output<S> : undefined;
@@ -36,11 +37,12 @@ export interface HttpOptions {
   logger?: Logger;
 }
 
-export interface HttpRequest<B, Q, P, A extends boolean> {
+export interface HttpRequest<B, Q, P, A extends RouteAuth> {
   body: Parsed<B>;
   query: Parsed<Q>;
   path: Parsed<P>;
-  auth: A extends false ? null : AuthContext;
+  /** The caller, as the route's `auth` promises: null where it is `false`, and for an anonymous call where it is `'optional'`. */
+  auth: CallerOf<A>;
   /** Lower-case names. */
   headers: Record<string, string>;
   requestId: string;
@@ -56,16 +58,17 @@ export function http<
   B extends Schema | undefined = undefined,
   Q extends Schema | undefined = undefined,
   P extends Schema | undefined = undefined,
-  A extends boolean = true,
+  A extends RouteAuth = true,
 >(route: HttpRoute<B, Q, P, A>, options: HttpOptions = {}) {
   const log = options.logger ?? createLogger({ service: route.service });
+  const auth: RouteAuth = route.auth ?? true;
   // Resolved here, at cold start, so a missing COGNITO_* variable fails loudly before any request.
-  const verifier = route.auth === false ? undefined : (options.verifier ?? defaultVerifier());
+  const verifier = auth === false ? undefined : (options.verifier ?? defaultVerifier());
   return {
     handler(fn: (request: HttpRequest<B, Q, P, A>) => Promise<HttpResponse>): HttpHandler {
       const chain = middy<HttpEvent, APIGatewayProxyStructuredResultV2, Error, Context>();
       chain.use(requestContext(log));
-      if (verifier) chain.use(authenticate(verifier));
+      if (verifier && auth !== false) chain.use(authenticate(verifier, auth));
       if (route.body) chain.use(jsonBody(route.maxBodyBytes));
       if (route.body || route.query || route.params) {
         chain.use(validateInput({ body: route.body, query: route.query, path: route.params }));
@@ -79,7 +82,7 @@ export function http<
           body: state.body as Parsed<B>,
           query: state.query as Parsed<Q>,
           path: state.path as Parsed<P>,
-          auth: state.auth as HttpRequest<B, Q, P, A>['auth'],
+          auth: state.auth as CallerOf<A>,
           headers: event.headers,
           requestId: state.requestId,
           log: state.log,

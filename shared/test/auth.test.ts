@@ -2,7 +2,7 @@ import { exportPKCS8, exportSPKI, generateKeyPair, importPKCS8, SignJWT } from '
 import { createAccessTokenVerifier } from '../src/auth';
 import type { AccessTokenVerifier } from '../src/auth';
 import { ServiceUnavailableError, UnauthorizedError } from '../src/errors';
-import { http, ok } from '../src/http';
+import { http, ok, requireGroup } from '../src/http';
 import { apiEvent, lambdaContext } from '../src/testing/api-event';
 import { captureLogger } from './support/log-capture';
 import { startTokenIssuer } from './support/token-issuer';
@@ -37,7 +37,7 @@ describe('createAccessTokenVerifier', () => {
     const caller = await verifier.verify(token);
 
     // Assess
-    expect(caller).toEqual({ userId: 'user-42', email: 'ada@example.com' });
+    expect(caller).toEqual({ userId: 'user-42', email: 'ada@example.com', groups: [] });
   });
 
   test('email is null when the token has no email claim', async () => {
@@ -48,7 +48,36 @@ describe('createAccessTokenVerifier', () => {
     const caller = await verifier.verify(token);
 
     // Assess
-    expect(caller).toEqual({ userId: 'user-1', email: null });
+    expect(caller).toEqual({ userId: 'user-1', email: null, groups: [] });
+  });
+
+  test("the token's cognito:groups become the caller's groups", async () => {
+    // Prepare
+    const token = await cognito.accessToken({ sub: 'user-9', 'cognito:groups': ['admins', 'editors'] });
+
+    // Act
+    const caller = await verifier.verify(token);
+
+    // Assess
+    expect(caller).toEqual({ userId: 'user-9', email: null, groups: ['admins', 'editors'] });
+    expect(Object.isFrozen(caller.groups)).toBe(true);
+  });
+
+  test.each<[string, unknown]>([
+    ['a string', 'admins'],
+    ['an object', { admins: true }],
+    ['null', null],
+    ['an array with a number', ['admins', 7]],
+    ['an array of arrays', [['admins']]],
+  ])('a cognito:groups claim that is %s grants no group, and the caller stays signed in', async (_case, claim) => {
+    // Prepare
+    const token = await cognito.accessToken({ sub: 'user-10', 'cognito:groups': claim });
+
+    // Act
+    const caller = await verifier.verify(token);
+
+    // Assess
+    expect(caller).toEqual({ userId: 'user-10', email: null, groups: [] });
   });
 
   test('keys are fetched once and reused across verifications', async () => {
@@ -273,6 +302,38 @@ describe('http() with the real verifier', () => {
     // Assess
     expect(res.statusCode).toBe(200);
     expect(JSON.parse(res.body ?? '')).toEqual({ userId: 'user-7' });
+  });
+
+  describe('a route for the admins group', () => {
+    function adminsRoute() {
+      const handler = jest.fn(async () => ok({}));
+      return { served: http({ service: 'test', auth: requireGroup('admins') }, { verifier, logger: captureLogger().logger }).handler(handler), handler };
+    }
+
+    test.each<[string, () => Promise<string>, number]>([
+      ['a token naming the group', () => cognito.accessToken({ 'cognito:groups': ['admins'] }), 200],
+      ['a token without the claim', () => cognito.accessToken(), 403],
+      ['a token naming other groups', () => cognito.accessToken({ 'cognito:groups': ['editors', 'admins-of-nothing'] }), 403],
+      ['a claim that is the group name as a string', () => cognito.accessToken({ 'cognito:groups': 'admins' }), 403],
+      ['a claim with the group beside a non-string', () => cognito.accessToken({ 'cognito:groups': ['admins', 1] }), 403],
+      ['a tampered token that adds the group', async () => {
+        const [header, payload = '', signature] = (await cognito.accessToken()).split('.');
+        const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+        return `${header}.${base64url({ ...claims, 'cognito:groups': ['admins'] })}.${signature}`;
+      }, 401],
+    ])('%s: %i', async (_case, makeToken, status) => {
+      // Prepare
+      const { served, handler } = adminsRoute();
+      const token = await makeToken();
+
+      // Act
+      const res = await served(apiEvent({ token }), lambdaContext());
+
+      // Assess
+      expect(res.statusCode).toBe(status);
+      expect(handler).toHaveBeenCalledTimes(status === 200 ? 1 : 0);
+      if (status !== 200) expect(JSON.parse(res.body ?? '').error.code).toBe(status === 403 ? 'FORBIDDEN' : 'UNAUTHORIZED');
+    });
   });
 
   const unauthenticated: Array<[string, () => Promise<Record<string, string>>]> = [

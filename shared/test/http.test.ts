@@ -1,9 +1,10 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod/mini';
-import type { AccessTokenVerifier } from '../src/auth';
+import type { AccessTokenVerifier, AuthContext } from '../src/auth';
 import { ConflictError, ServiceUnavailableError } from '../src/errors';
 import { created, http, json, noContent, ok } from '../src/http';
-import { defineRoute } from '../src/http-route';
-import type { HttpRequest, HttpResponse, HttpRoute } from '../src/http';
+import { defineRoute, requireGroup } from '../src/http-route';
+import type { HttpRequest, HttpResponse, HttpRoute, RouteAuth } from '../src/http';
 import { paginationQuery } from '../src/validation';
 import { apiEvent, lambdaContext } from '../src/testing/api-event';
 import type { ApiEventInput } from '../src/testing/api-event';
@@ -12,7 +13,13 @@ import { captureLogger } from './support/log-capture';
 
 const MiB = 1024 * 1024;
 const token = 'token-of-user-1';
-const verifier = fakeVerifier({ [token]: { userId: 'user-1', email: 'ada@example.com' } });
+const adminToken = 'token-of-an-admin';
+const editorToken = 'token-of-an-editor';
+const verifier = fakeVerifier({
+  [token]: { userId: 'user-1', email: 'ada@example.com' },
+  [adminToken]: { userId: 'admin-1', email: 'grace@example.com', groups: ['admins'] },
+  [editorToken]: { userId: 'editor-1', email: null, groups: ['editors'] },
+});
 
 const CreateNote = z.object({
   title: z.string().check(z.minLength(1), z.maxLength(200)),
@@ -24,7 +31,7 @@ const NoteParams = z.object({ id: z.string().check(z.minLength(3)) });
 type Schema = z.ZodMiniType | undefined;
 
 /** Serves a route of the test service on fakes (a verifier may replace the fake one) and returns its handler plus what it logged. */
-function route<B extends Schema = undefined, Q extends Schema = undefined, P extends Schema = undefined, A extends boolean = true>(
+function route<B extends Schema = undefined, Q extends Schema = undefined, P extends Schema = undefined, A extends RouteAuth = true>(
   spec: Omit<HttpRoute<B, Q, P, A>, 'service'> & { verifier?: AccessTokenVerifier },
   fn: (request: HttpRequest<B, Q, P, A>) => Promise<HttpResponse>,
 ) {
@@ -292,7 +299,7 @@ describe('auth', () => {
 
   test('auth: false routes run without a token, with auth null, never asking the verifier', async () => {
     // Prepare
-    const verify = jest.fn(async () => ({ userId: 'x', email: null }));
+    const verify = jest.fn(async () => ({ userId: 'x', email: null, groups: [] }));
     const { call } = route({ auth: false, verifier: { verify } }, async ({ auth }) => {
       const anonymous: null = auth;
       return ok({ auth: anonymous });
@@ -305,6 +312,188 @@ describe('auth', () => {
     expect(res.statusCode).toBe(200);
     expect(JSON.parse(res.body ?? '')).toEqual({ auth: null });
     expect(verify).not.toHaveBeenCalled();
+  });
+});
+
+describe('a group requirement: auth: requireGroup(group)', () => {
+  const adminsOnly = defineRoute({
+    service: 'test',
+    method: 'GET',
+    path: '/admin/things',
+    operationId: 'adminThings',
+    summary: 'Admins only',
+    tags: [],
+    auth: requireGroup('admins'),
+    responses: { 200: { description: 'The caller' } },
+  });
+
+  function serve() {
+    const handlerBody = jest.fn(async (caller: AuthContext) => ok({ userId: caller.userId, groups: caller.groups }));
+    const captured = captureLogger();
+    const handler = http(adminsOnly, { verifier, logger: captured.logger }).handler(async ({ auth }) => {
+      const caller: AuthContext = auth;
+      return handlerBody(caller);
+    });
+    const call = (input: ApiEventInput | APIGatewayProxyEventV2 = {}) => handler('version' in input ? input : apiEvent(input), lambdaContext());
+    return { call, handlerBody, ...captured };
+  }
+
+  test('a member of the group gets 200 and the handler sees their groups', async () => {
+    // Prepare
+    const { call } = serve();
+
+    // Act
+    const res = await call({ token: adminToken });
+
+    // Assess
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body ?? '')).toEqual({ userId: 'admin-1', groups: ['admins'] });
+  });
+
+  test.each([
+    ['a signed-in user in no group', token],
+    ['a signed-in user in another group', editorToken],
+  ])('%s gets 403 FORBIDDEN in the error body, and the handler does not run', async (_case, callerToken) => {
+    // Prepare
+    const { call, handlerBody, entries } = serve();
+
+    // Act
+    const res = await call({ token: callerToken, requestId: 'request-403' });
+
+    // Assess
+    expect(res.statusCode).toBe(403);
+    expect(res.headers).toMatchObject({ 'content-type': 'application/json; charset=utf-8', 'x-request-id': 'request-403' });
+    expect(JSON.parse(res.body ?? '')).toEqual({ error: { code: 'FORBIDDEN', message: 'Only members of the admins group may do this', requestId: 'request-403' } });
+    expect(handlerBody).not.toHaveBeenCalled();
+    expect(entries()).toContainEqual(expect.objectContaining({ level: 'info', message: 'Request rejected', status: 403, code: 'FORBIDDEN' }));
+  });
+
+  test.each([
+    ['no token', {}],
+    ['an unknown token', { token: 'forged' }],
+    ['an empty Authorization header', { headers: { authorization: '' } }],
+  ])('%s is a 401 as on any signed-in route, not a 403', async (_case, input: ApiEventInput) => {
+    // Prepare
+    const { call, handlerBody } = serve();
+
+    // Act
+    const res = await call(input);
+
+    // Assess
+    expect(res.statusCode).toBe(401);
+    expect(errorOf(res).code).toBe('UNAUTHORIZED');
+    expect(handlerBody).not.toHaveBeenCalled();
+  });
+
+  test('groups come only from the verified token: headers, body and authorizer claims that name the group grant nothing', async () => {
+    // Prepare: every place a caller (or a gateway authorizer) could name a group, on a non-member's request
+    const { call, handlerBody } = serve();
+    const event = apiEvent({
+      token,
+      headers: { 'cognito:groups': 'admins', 'x-cognito-groups': '["admins"]', 'x-groups': 'admins' },
+      body: { groups: ['admins'], 'cognito:groups': ['admins'] },
+    });
+    const withAuthorizerClaims: APIGatewayProxyEventV2 = {
+      ...event,
+      requestContext: { ...event.requestContext, authorizer: { jwt: { claims: { 'cognito:groups': '[admins]' }, scopes: [] } } } as APIGatewayProxyEventV2['requestContext'],
+    };
+
+    // Act
+    const res = await call(withAuthorizerClaims);
+
+    // Assess
+    expect(res.statusCode).toBe(403);
+    expect(handlerBody).not.toHaveBeenCalled();
+  });
+
+  test('the verifier failing is still a 503 or a 401, never a 403', async () => {
+    // Prepare
+    const down: AccessTokenVerifier = { verify: async () => Promise.reject(new ServiceUnavailableError('Token keys unavailable')) };
+    const handler = http(adminsOnly, { verifier: down, logger: captureLogger().logger }).handler(async () => ok({}));
+
+    // Act
+    const res = await handler(apiEvent({ token: adminToken }), lambdaContext());
+
+    // Assess
+    expect(res.statusCode).toBe(503);
+  });
+
+  test('only known groups can be required', () => {
+    // Assess: a typo is a compile error (UserGroup), and the requirement cannot be changed after declaration
+    // @ts-expect-error 'admin' is not a user pool group
+    const typo = requireGroup('admin');
+    expect(Object.isFrozen(typo)).toBe(true);
+    expect(requireGroup('admins')).toEqual({ group: 'admins' });
+  });
+});
+
+describe("optional auth: auth: 'optional'", () => {
+  function serve(verifierOfRoute: AccessTokenVerifier = verifier) {
+    const handlerBody = jest.fn(async (caller: AuthContext | null) => ok({ caller }));
+    const { call, entries } = route({ auth: 'optional', body: AnyText, verifier: verifierOfRoute }, async ({ auth }) => {
+      const caller: AuthContext | null = auth;
+      // @ts-expect-error an optional route's caller may be anonymous
+      const signedIn: AuthContext = auth;
+      void signedIn;
+      return handlerBody(caller);
+    });
+    return { call, handlerBody, entries };
+  }
+
+  test('no Authorization header: the handler runs for an anonymous caller, and no token is verified', async () => {
+    // Prepare
+    const verify = jest.fn(verifier.verify);
+    const { call } = serve({ verify });
+
+    // Act
+    const res = await call({ token: undefined, body: { text: 'hi' } });
+
+    // Assess
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body ?? '')).toEqual({ caller: null });
+    expect(verify).not.toHaveBeenCalled();
+  });
+
+  test('a valid token: the handler gets that caller', async () => {
+    // Prepare
+    const { call } = serve();
+
+    // Act
+    const res = await call({ token: adminToken, body: { text: 'hi' } });
+
+    // Assess
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body ?? '')).toEqual({ caller: { userId: 'admin-1', email: 'grace@example.com', groups: ['admins'] } });
+  });
+
+  test.each([
+    ['an unknown token', { token: 'forged' }],
+    ['an empty Authorization header', { token: undefined, headers: { authorization: '' } }],
+    ['another scheme', { token: undefined, headers: { authorization: `Basic ${token}` } }],
+    ['Bearer without a token', { token: undefined, headers: { Authorization: 'Bearer ' } }],
+  ])('an Authorization header with %s is a 401, exactly as on a signed-in route', async (_case, input: ApiEventInput) => {
+    // Prepare
+    const { call, handlerBody } = serve();
+
+    // Act
+    const res = await call({ ...input, body: { text: 'hi' } });
+
+    // Assess
+    expect(res.statusCode).toBe(401);
+    expect(errorOf(res)).toMatchObject({ code: 'UNAUTHORIZED', requestId: 'apigw-request-id-1' });
+    expect(handlerBody).not.toHaveBeenCalled();
+  });
+
+  test('a token that cannot be checked (key set outage) is a 503, not an anonymous call', async () => {
+    // Prepare
+    const { call, handlerBody } = serve({ verify: async () => Promise.reject(new ServiceUnavailableError('Token keys unavailable')) });
+
+    // Act
+    const res = await call({ body: { text: 'hi' } });
+
+    // Assess
+    expect(res.statusCode).toBe(503);
+    expect(handlerBody).not.toHaveBeenCalled();
   });
 });
 

@@ -2,12 +2,15 @@
 import type { AccessTokenVerifier, AuthContext } from '../auth';
 import { UnauthorizedError } from '../errors';
 
-export function fakeVerifier(tokens: Record<string, AuthContext>): AccessTokenVerifier {
+/** A caller as a test names it: `groups` (the token's `cognito:groups`) default to none. */
+export type FakeCaller = Omit<AuthContext, 'groups'> & { groups?: readonly string[] };
+
+export function fakeVerifier(tokens: Record<string, FakeCaller>): AccessTokenVerifier {
   return {
     verify: async (token) => {
       const caller = Object.hasOwn(tokens, token) ? tokens[token] : undefined;
       if (!caller) throw new UnauthorizedError('Invalid access token');
-      return caller;
+      return { ...caller, groups: caller.groups ?? [] };
     },
   };
 }
