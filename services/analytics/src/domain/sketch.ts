@@ -1,6 +1,7 @@
 // Distinct counts (active actors, sessions) as mergeable sketches: a day keeps one sketch per kind, a range's
-// distinct count is the count of its days' sketches merged. What the domain needs of a sketch; the HyperLogLog of
-// shared/src/hyperloglog.ts is the one the functions use.
+// distinct count is the count of its days' sketches merged. What the domain needs of a sketch, and the one the
+// functions use: shared/src/hyperloglog.ts (p = 14, about 0.8 % standard error, at most 12 KB a day).
+import { HyperLogLog } from '@photonotes/shared/hyperloglog';
 
 export interface DistinctSketch {
   /** True when the sketch changed (a value already counted changes nothing). */
@@ -20,3 +21,8 @@ export interface SketchCodec {
 /** Active actors (app events only) and sessions (distinct session ids of app events). */
 export const sketchKinds = ['actors', 'sessions'] as const;
 export type SketchKind = (typeof sketchKinds)[number];
+
+export const hyperLogLogSketches: SketchCodec = {
+  empty: () => HyperLogLog.empty(),
+  fromBytes: (bytes) => HyperLogLog.fromBytes(bytes),
+};

@@ -1,5 +1,5 @@
-// What the three admin reads share: how their range is documented, and their errors. They are for the `admins`
-// group only (API.md); each route marks with `ADMINS:` the one line where its access is declared.
+// What the three admin reads share (each is for the `admins` group only: API.md): how their range is documented,
+// and their errors.
 import { rangeLimits } from '../domain/read-range';
 
 export const rangeDescription =

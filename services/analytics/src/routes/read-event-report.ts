@@ -1,5 +1,5 @@
 // GET /analytics/events/{type}?from=&to=&by= → { type, days, by } (admins).
-import { defineRoute } from '@photonotes/shared/http-route';
+import { defineRoute, requireGroup } from '@photonotes/shared/http-route';
 import { named } from '@photonotes/shared/openapi';
 import * as z from 'zod/mini';
 import { byValuesSize, maxAttributeItems } from '../domain/event-report';
@@ -26,8 +26,7 @@ export const readEventReportRoute = defineRoute({
   summary: 'One event type day by day, and its top attribute values',
   description: `For the admins group. ${rangeDescription}`,
   tags: ['analytics'],
-  // ADMINS: a valid token only, until the shared chain's requireGroup('admins') replaces this line.
-  auth: true,
+  auth: requireGroup('admins'),
   params: eventTypePath,
   query: eventReportQuery,
   responses: { 200: { description: 'The type, day by day', schema: EventReportSchema } },

@@ -1,5 +1,5 @@
 // GET /analytics/retention?from=&to=&period=day|week → { cohorts } (admins).
-import { defineRoute } from '@photonotes/shared/http-route';
+import { defineRoute, requireGroup } from '@photonotes/shared/http-route';
 import { named } from '@photonotes/shared/openapi';
 import * as z from 'zod/mini';
 import { retentionQuery } from '../domain/read-range';
@@ -21,8 +21,7 @@ export const readRetentionRoute = defineRoute({
   summary: 'Retention cohorts by day or week',
   description: `For the admins group. ${rangeDescription} \`period\` is \`day\` (default) or \`week\`: the weeks with a day in the range, so the first may start before \`from\`.`,
   tags: ['analytics'],
-  // ADMINS: a valid token only, until the shared chain's requireGroup('admins') replaces this line.
-  auth: true,
+  auth: requireGroup('admins'),
   query: retentionQuery,
   responses: { 200: { description: 'The cohorts of the range, oldest first', schema: RetentionSchema } },
   errors: adminErrors,

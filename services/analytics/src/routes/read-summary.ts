@@ -1,5 +1,5 @@
 // GET /analytics/summary?from=&to= → { days, totals, topEvents } (admins).
-import { defineRoute } from '@photonotes/shared/http-route';
+import { defineRoute, requireGroup } from '@photonotes/shared/http-route';
 import { named } from '@photonotes/shared/openapi';
 import * as z from 'zod/mini';
 import { rangeQuery } from '../domain/read-range';
@@ -26,8 +26,7 @@ export const readSummaryRoute = defineRoute({
   summary: 'Daily active users, new users, sessions and events',
   description: `For the admins group. ${rangeDescription}`,
   tags: ['analytics'],
-  // ADMINS: a valid token only, until the shared chain's requireGroup('admins') replaces this line.
-  auth: true,
+  auth: requireGroup('admins'),
   query: rangeQuery,
   responses: { 200: { description: 'The range, day by day, with its totals and top events', schema: SummarySchema } },
   errors: adminErrors,
