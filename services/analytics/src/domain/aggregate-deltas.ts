@@ -119,7 +119,8 @@ export function foldRows(rows: EventRow[]): Deltas {
   const sketches = new Map<string, { kind: SketchKind; day: string; values: Set<string> }>();
   const actors = new Map<string, { days: Set<string>; weeks: Set<string> }>();
 
-  for (const row of rows) {
+  // By id: float sums then add up in the same order whatever order the rows came in.
+  for (const row of [...rows].sort((a, b) => compare(a.id, b.id))) {
     const day = dayOf(row.at);
     const sums: Record<string, number> = {};
     const range = bucket(extremes, JSON.stringify([day, row.type]), (): ExtremesDelta => ({ day, type: row.type, min: {}, max: {} }));
