@@ -88,6 +88,14 @@ export function storable(value: number): number | null {
   return magnitude < smallestStorable ? 0 : value;
 }
 
+/**
+ * A record's own value: metric names are the apps' own, and "constructor" or "toString" must not read what every
+ * object inherits.
+ */
+export function own(record: Record<string, number> | undefined, key: string): number | undefined {
+  return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Sums counter deltas per target, dropping zeros; ordered by target. */
@@ -99,7 +107,7 @@ export function mergeCounters(deltas: Iterable<CounterDelta>): CounterDelta[] {
     for (const [field, amount] of Object.entries(delta.add) as Array<[CounterField, number]>) into.add[field] = (into.add[field] ?? 0) + amount;
     if (delta.sums) {
       into.sums ??= {};
-      for (const [metric, sum] of Object.entries(delta.sums)) into.sums[metric] = (into.sums[metric] ?? 0) + sum;
+      for (const [metric, sum] of Object.entries(delta.sums)) into.sums[metric] = (own(into.sums, metric) ?? 0) + sum;
     }
     merged.set(id, into);
   }
@@ -128,8 +136,9 @@ export function foldRows(rows: EventRow[]): Deltas {
       const value = storable(raw);
       if (value === null) continue;
       sums[metric] = value;
-      if (!(metric in range.min) || value < (range.min[metric] as number)) range.min[metric] = value;
-      if (!(metric in range.max) || value > (range.max[metric] as number)) range.max[metric] = value;
+      const [min, max] = [own(range.min, metric), own(range.max, metric)];
+      if (min === undefined || value < min) range.min[metric] = value;
+      if (max === undefined || value > max) range.max[metric] = value;
     }
     counters.push({ target: { item: 'dayType', day, type: row.type }, add: { count: 1 } });
     counters.push({ target: { item: 'typeDay', type: row.type, day }, add: { count: 1 }, sums });

@@ -9,7 +9,7 @@
 //      markers' conditions.
 // Steps 2–4 touch no item step 1 does in a way that could double anything, so they run side by side after it.
 import type { CounterDelta, ExtremesDelta, SketchDelta } from './aggregate-deltas';
-import { foldRows } from './aggregate-deltas';
+import { foldRows, own } from './aggregate-deltas';
 import { recordActivity } from './activity';
 import type { AggregatesStore, EventAggregates } from './ports';
 import { extremesId, sketchId } from './ports';
@@ -21,6 +21,8 @@ import { defaultRetryPolicy, forEachConcurrently, retryConflicts } from './write
 export const counterChunkSize = 99;
 /** Conditional updates (extremes, sketches) in flight at once. */
 const writeConcurrency = 8;
+/** Extremes per conditional update: 32 keep its condition expression well inside DynamoDB's 4 KB. */
+export const maxExtremesPerUpdate = 32;
 /** Reads before a sketch write gives up on writers racing it. */
 const maxSketchRounds = 12;
 
@@ -48,11 +50,11 @@ function improvements(delta: ExtremesDelta, stored: { min: Record<string, number
   const min: Record<string, number> = {};
   const max: Record<string, number> = {};
   for (const [metric, value] of Object.entries(delta.min)) {
-    const current = stored?.min[metric];
+    const current = own(stored?.min, metric);
     if (current === undefined || value < current) min[metric] = value;
   }
   for (const [metric, value] of Object.entries(delta.max)) {
-    const current = stored?.max[metric];
+    const current = own(stored?.max, metric);
     if (current === undefined || value > current) max[metric] = value;
   }
   return { day: delta.day, type: delta.type, min, max };
@@ -66,10 +68,21 @@ function singles(delta: ExtremesDelta): ExtremesDelta[] {
   ];
 }
 
+/** The extremes of an item in updates of at most `maxExtremesPerUpdate`. */
+export function extremesUpdates(delta: ExtremesDelta): ExtremesDelta[] {
+  const all = singles(delta);
+  const updates: ExtremesDelta[] = [];
+  for (let index = 0; index < all.length; index += maxExtremesPerUpdate) {
+    const part = all.slice(index, index + maxExtremesPerUpdate);
+    updates.push({ day: delta.day, type: delta.type, min: Object.assign({}, ...part.map((single) => single.min)) as Record<string, number>, max: Object.assign({}, ...part.map((single) => single.max)) as Record<string, number> });
+  }
+  return updates;
+}
+
 async function improveExtremes(deltas: ExtremesDelta[], store: AggregatesStore, retry: RetryPolicy): Promise<void> {
   if (deltas.length === 0) return;
   const stored = await store.readExtremes(deltas.map(({ day, type }) => ({ day, type })));
-  const wanted = deltas.map((delta) => improvements(delta, stored.get(extremesId(delta)))).filter((delta) => Object.keys(delta.min).length + Object.keys(delta.max).length > 0);
+  const wanted = deltas.flatMap((delta) => extremesUpdates(improvements(delta, stored.get(extremesId(delta)))));
   const improve = (delta: ExtremesDelta) => retryConflicts('extremes update', retry, () => store.improveExtremes(delta), (outcome) => outcome === 'conflict');
   await forEachConcurrently(wanted, writeConcurrency, async (delta) => {
     if ((await improve(delta)) !== 'refused') return;

@@ -1,4 +1,4 @@
-import { counterChunkSize, eventAggregates } from '../../src/domain/aggregates';
+import { counterChunkSize, eventAggregates, maxExtremesPerUpdate } from '../../src/domain/aggregates';
 import type { EventRow } from '../../src/domain/batch';
 import type { RetryPolicy } from '../../src/domain/write-retries';
 import { WriteConflictError } from '../../src/domain/write-retries';
@@ -140,6 +140,20 @@ describe('EventAggregates.apply', () => {
     // Assess
     expect(store.extremes.get(JSON.stringify(['2026-11-28', 'photo.taken']))).toEqual({ min: { ms: 1 }, max: { ms: 20 } });
     expect(store.calls.filter((call) => call === 'improveExtremes')).toHaveLength(1 + 1 + 2);
+  });
+
+  it('sets 40 metrics’ minima and maxima in updates of at most 32', async () => {
+    // Prepare
+    const { store, aggregates } = setup();
+    const metrics = Object.fromEntries(Array.from({ length: 40 }, (_, index) => [`m${index}`, index]));
+
+    // Act
+    await aggregates.apply('work-1', [appEvent('u_a', '2026-11-28', { metrics })]);
+
+    // Assess
+    expect(maxExtremesPerUpdate).toBe(32);
+    expect(store.calls.filter((call) => call === 'improveExtremes')).toHaveLength(3);
+    expect(store.extremes.get(JSON.stringify(['2026-11-28', 'photo.taken']))).toEqual({ min: metrics, max: metrics });
   });
 
   it('merges a sketch again when another writer changed it since it was read', async () => {

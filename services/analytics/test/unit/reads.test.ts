@@ -121,6 +121,20 @@ describe('GET /analytics/events/{type}', () => {
     expect(unsplit).toEqual({ type: 'photo.taken', days: [{ date: '2026-11-29', count: 0, metrics: {} }], by: [] });
   });
 
+  it('keeps metrics named like what every object inherits', async () => {
+    // Prepare
+    const reader = await stored([
+      appEvent('u_a', '2026-11-28', { metrics: { constructor: 3, toString: -1, valueOf: 2 } }),
+      appEvent('u_a', '2026-11-28', { metrics: { constructor: 1, toString: 4, valueOf: 2 } }),
+    ]);
+
+    // Act
+    const { days } = await readEventReport('photo.taken', { from: '2026-11-28', to: '2026-11-28' }, undefined, reader);
+
+    // Assess
+    expect(days[0]?.metrics).toEqual({ constructor: { sum: 4, min: 1, max: 3 }, toString: { sum: 3, min: -1, max: 4 }, valueOf: { sum: 4, min: 2, max: 2 } });
+  });
+
   it('keeps the top 50 values, and refuses an attribute with too many values for the range', async () => {
     // Prepare
     const reader = await stored(Array.from({ length: 60 }, (_, index) => appEvent('u_a', '2026-11-28', { attributes: { screen: `s${String(index).padStart(2, '0')}` } })));

@@ -3,7 +3,7 @@
 // like DynamoDB's conditions, each transaction all or nothing. Faults can be injected per operation: a conflict
 // (nothing written, try again) or a crash (the work dies there).
 import type { CounterDelta, CounterTarget, Period } from '../../../src/domain/aggregate-deltas';
-import { targetId } from '../../../src/domain/aggregate-deltas';
+import { own, targetId } from '../../../src/domain/aggregate-deltas';
 import type { ActivityMarker, ActivityOutcome, AggregatesReader, AggregatesStore, ActorState, DayTotals, TypeDay, WriteOutcome } from '../../../src/domain/ports';
 import { extremesId, sketchId } from '../../../src/domain/ports';
 import type { SketchKind } from '../../../src/domain/sketch';
@@ -77,8 +77,8 @@ export class FakeAggregates implements AggregatesStore, AggregatesReader {
     if (this.fault('improveExtremes') === 'conflict') return 'conflict';
     const stored = this.extremes.get(extremesId(delta)) ?? { min: {}, max: {} };
     const improves =
-      Object.entries(delta.min).every(([metric, value]) => stored.min[metric] === undefined || (stored.min[metric] as number) > value) &&
-      Object.entries(delta.max).every(([metric, value]) => stored.max[metric] === undefined || (stored.max[metric] as number) < value);
+      Object.entries(delta.min).every(([metric, value]) => (own(stored.min, metric) ?? Infinity) > value) &&
+      Object.entries(delta.max).every(([metric, value]) => (own(stored.max, metric) ?? -Infinity) < value);
     if (!improves) return 'refused';
     Object.assign(stored.min, delta.min);
     Object.assign(stored.max, delta.max);
@@ -203,8 +203,8 @@ export class FakeAggregates implements AggregatesStore, AggregatesReader {
         const metrics: TypeDay['metrics'] = {};
         for (const [field, sum] of Object.entries(fields)) {
           const metric = field.slice(4);
-          const min = extremes?.min[metric];
-          const max = extremes?.max[metric];
+          const min = own(extremes?.min, metric);
+          const max = own(extremes?.max, metric);
           if (field.startsWith('sum:') && min !== undefined && max !== undefined) metrics[metric] = { sum, min, max };
         }
         return { day: target.day, count: fields.count ?? 0, metrics };
