@@ -4,8 +4,13 @@
 import { randomUUID } from 'node:crypto';
 import { requireEnv } from '@photonotes/shared/env';
 import { s3Client } from '@photonotes/shared/s3';
-import type { ActorKeys, EventArchive, EventBuffer, EventClaims, InstallRates } from '../domain/ports';
+import { eventAggregates } from '../domain/aggregates';
+import type { AggregatesReader, ActorKeys, EventAggregates, EventArchive, EventBuffer, EventClaims, InstallRates } from '../domain/ports';
+import { hyperLogLogSketches } from '../domain/sketch';
+import type { SketchCodec } from '../domain/sketch';
 import { actorKeysTable } from './actor-keys-table';
+import { aggregatesReads } from './aggregates-reads';
+import { aggregatesWrites } from './aggregates-writes';
 import { bufferTable } from './buffer-table';
 import { eventClaimsTable } from './event-claims';
 import { eventsArchive } from './events-archive';
@@ -46,6 +51,20 @@ export function eventClaimsFromEnv(): EventClaims {
 let archive: EventArchive | undefined;
 export function eventArchiveFromEnv(): EventArchive {
   return (archive ??= eventsArchive({ bucket: requireEnv('EVENTS_BUCKET'), client: s3Client() }));
+}
+
+let aggregates: EventAggregates | undefined;
+export function aggregatesFromEnv(): EventAggregates {
+  return (aggregates ??= eventAggregates({ store: aggregatesWrites({ tableName: aggregatesTableName() }), sketches: hyperLogLogSketches }));
+}
+
+let aggregatesReader: AggregatesReader | undefined;
+export function aggregatesReaderFromEnv(): AggregatesReader {
+  return (aggregatesReader ??= aggregatesReads({ tableName: aggregatesTableName() }));
+}
+
+export function sketchCodec(): SketchCodec {
+  return hyperLogLogSketches;
 }
 
 export function newBatchId(): string {

@@ -3,5 +3,8 @@
 import type { RouteSpec } from '@photonotes/shared/http-route';
 import { healthRoute } from './health';
 import { ingestEventsRoute } from './ingest-events';
+import { readEventReportRoute } from './read-event-report';
+import { readRetentionRoute } from './read-retention';
+import { readSummaryRoute } from './read-summary';
 
-export const routes: RouteSpec[] = [healthRoute, ingestEventsRoute];
+export const routes: RouteSpec[] = [healthRoute, ingestEventsRoute, readSummaryRoute, readEventReportRoute, readRetentionRoute];
