@@ -20,7 +20,7 @@ test('every service has route modules, and the platform too', () => {
   // Assess
   const folders = new Set(routeModules.map((file) => path.relative(repoRoot, path.dirname(file))));
   expect([...folders].sort()).toEqual(
-    ['core-api', 'iot', 'notifications', 'search', 'thumbnails', 'users'].map((service) => `services/${service}/src/routes`).concat('services/users/src/platform/routes').sort(),
+    ['analytics', 'core-api', 'iot', 'notifications', 'search', 'thumbnails', 'users'].map((service) => `services/${service}/src/routes`).concat('services/users/src/platform/routes').sort(),
   );
 });
 

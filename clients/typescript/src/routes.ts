@@ -16,4 +16,5 @@ export const publicRoutes: ReadonlySet<string> = new Set([
   'GET /health/search',
   'GET /health/notifications',
   'GET /health/iot',
+  'GET /health/analytics',
 ]);

@@ -676,10 +676,164 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/health/analytics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Health of the analytics service
+         * @description The probe behind `GET /health`: checks what the analytics service owns. Meant for operators and the aggregate health route, not for apps.
+         */
+        get: operations["healthAnalytics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/analytics/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a batch of app events
+         * @description Auth optional: without an Authorization header the events belong to the install; with one, the token must be valid and the events are the user's. 1..100 events; each is judged on its own (type, at within 30 days back and 24 h ahead of the server clock, at most 40 attributes and 40 finite metrics, no e-mail addresses) and a bad one is rejected with its index. More than 10 batches a second from one install: 429 with Retry-After.
+         */
+        post: operations["ingestAnalyticsEvents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/analytics/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Daily active users, new users, sessions and events
+         * @description For the admins group. `from` and `to` are UTC dates (YYYY-MM-DD), both included; every day of the range is listed, zeros where nothing happened. Left out, `to` is today (UTC) and `from` 29 days before `to` (the last 30 days); a range is at most 366 days.
+         */
+        get: operations["readAnalyticsSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/analytics/events/{type}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One event type day by day, and its top attribute values
+         * @description For the admins group. `from` and `to` are UTC dates (YYYY-MM-DD), both included; every day of the range is listed, zeros where nothing happened. Left out, `to` is today (UTC) and `from` 29 days before `to` (the last 30 days); a range is at most 366 days.
+         */
+        get: operations["readAnalyticsEvent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/analytics/retention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Retention cohorts by day or week
+         * @description For the admins group. `from` and `to` are UTC dates (YYYY-MM-DD), both included; every day of the range is listed, zeros where nothing happened. Left out, `to` is today (UTC) and `from` 29 days before `to` (the last 30 days); a range is at most 366 days. `period` is `day` (default) or `week`: the weeks with a day in the range, so the first may start before `from`.
+         */
+        get: operations["readAnalyticsRetention"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description One event type per day: its count and each metric's sum, min and max; with `by=<attribute>`, the top 50 values of that attribute over the range (empty without `by`). */
+        AnalyticsEventReport: {
+            type: string;
+            days: {
+                date: string;
+                count: number;
+                metrics: {
+                    [key: string]: {
+                        sum: number;
+                        min: number;
+                        max: number;
+                    };
+                };
+            }[];
+            by: {
+                value: string;
+                count: number;
+            }[];
+        };
+        /** @description How many events were kept (repeats of events seen in the last 7 days included, counted once), and each rejected event with its index and reason. */
+        AnalyticsIngestAnswer: {
+            accepted: number;
+            rejected: {
+                index: number;
+                reason: string;
+            }[];
+        };
+        /** @description Per cohort (the actors first seen in a day, or in a week starting on Monday UTC): its size and how many of them were active in that period and each later one up to `to` (`retained[0]` = `size`). */
+        AnalyticsRetention: {
+            cohorts: {
+                start: string;
+                size: number;
+                retained: number[];
+            }[];
+        };
+        /** @description Per day and over the range: active users (an actor with an app event), sessions (distinct sessionId), app events; new users per day; the top 20 event types, app and server events alike. Distinct counts over the range are approximate within 2 %. */
+        AnalyticsSummary: {
+            days: {
+                date: string;
+                activeUsers: number;
+                newUsers: number;
+                sessions: number;
+                events: number;
+            }[];
+            totals: {
+                activeUsers: number;
+                sessions: number;
+                events: number;
+            };
+            topEvents: {
+                type: string;
+                count: number;
+            }[];
+        };
         ChangePage: {
             changes: ({
                 /** @constant */
@@ -921,6 +1075,8 @@ export interface components {
                 thumbnails: "ok" | "down";
                 /** @enum {string} */
                 iot: "ok" | "down";
+                /** @enum {string} */
+                analytics: "ok" | "down";
             };
         };
         TelemetryPage: {
@@ -3924,6 +4080,409 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    healthAnalytics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every check passed */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceHealth"];
+                };
+            };
+            500: components["responses"]["Internal"];
+            /** @description A check failed; the failing ones are marked `down` */
+            503: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceHealth"];
+                };
+            };
+        };
+    };
+    ingestAnalyticsEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "installId": "6f1c1c8e-3c55-4bb6-9a43-2a7d0c1e5a10",
+                 *       "appVersion": "2.4.0",
+                 *       "platform": "ios",
+                 *       "events": [
+                 *         {
+                 *           "id": "0f5b8f5e-8d2a-4c3b-9d0e-1a2b3c4d5e6f",
+                 *           "type": "_session.start",
+                 *           "at": "2026-11-30T09:00:00.000Z",
+                 *           "sessionId": "9a7d6c5b-4e3f-4a2b-8c1d-0e9f8a7b6c5d"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    /** Format: uuid */
+                    installId: string;
+                    appVersion?: string;
+                    /** @enum {string} */
+                    platform?: "ios" | "android" | "web";
+                    events: {
+                        /** Format: uuid */
+                        id: string;
+                        /** @description The app's own names, or _session.start, _session.stop, _screen.view; not server.* */
+                        type: string;
+                        /**
+                         * Format: date-time
+                         * @description At most 24 h ahead of the server clock and 30 days old
+                         */
+                        at: string;
+                        /** Format: uuid */
+                        sessionId?: string;
+                        attributes?: {
+                            [key: string]: string;
+                        };
+                        metrics?: {
+                            [key: string]: number;
+                        };
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description The batch was taken; rejected events are listed */
+            202: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsIngestAnswer"];
+                };
+            };
+            /** @description The envelope is not a batch (installId, platform, appVersion, events) */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_FAILED",
+                     *         "message": "Request validation failed",
+                     *         "requestId": "5f0c6a52-3f0e-4a8e-9a55-0d2c7c2b8f41",
+                     *         "details": [
+                     *           {
+                     *             "location": "body",
+                     *             "path": "title",
+                     *             "message": "must be 1 to 200 characters",
+                     *             "code": "custom"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An Authorization header with an invalid token */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "message": "Unauthorized",
+                     *         "requestId": "5f0c6a52-3f0e-4a8e-9a55-0d2c7c2b8f41"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body exceeds 256 KB */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PAYLOAD_TOO_LARGE",
+                     *         "message": "Payload too large",
+                     *         "requestId": "5f0c6a52-3f0e-4a8e-9a55-0d2c7c2b8f41"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description More than 10 batches a second from this install */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "message": "More than 10 batches a second from this install",
+                     *         "requestId": "5f0c6a52-3f0e-4a8e-9a55-0d2c7c2b8f41"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            500: components["responses"]["Internal"];
+        };
+    };
+    readAnalyticsSummary: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The range, day by day, with its totals and top events */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsSummary"];
+                };
+            };
+            /** @description A date that is not YYYY-MM-DD, `from` after `to`, or a range over 366 days */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_FAILED",
+                     *         "message": "Request validation failed",
+                     *         "requestId": "5f0c6a52-3f0e-4a8e-9a55-0d2c7c2b8f41",
+                     *         "details": [
+                     *           {
+                     *             "location": "body",
+                     *             "path": "title",
+                     *             "message": "must be 1 to 200 characters",
+                     *             "code": "custom"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The caller is not in the admins group */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "message": "The caller is not in the admins group",
+                     *         "requestId": "5f0c6a52-3f0e-4a8e-9a55-0d2c7c2b8f41"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            500: components["responses"]["Internal"];
+        };
+    };
+    readAnalyticsEvent: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+                by?: string;
+            };
+            header?: never;
+            path: {
+                type: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The type, day by day */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsEventReport"];
+                };
+            };
+            /** @description A date that is not YYYY-MM-DD, `from` after `to`, or a range over 366 days; a bad type or `by`; an attribute with more than 50000 values by day in the range */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_FAILED",
+                     *         "message": "Request validation failed",
+                     *         "requestId": "5f0c6a52-3f0e-4a8e-9a55-0d2c7c2b8f41",
+                     *         "details": [
+                     *           {
+                     *             "location": "body",
+                     *             "path": "title",
+                     *             "message": "must be 1 to 200 characters",
+                     *             "code": "custom"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The caller is not in the admins group */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "message": "The caller is not in the admins group",
+                     *         "requestId": "5f0c6a52-3f0e-4a8e-9a55-0d2c7c2b8f41"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            500: components["responses"]["Internal"];
+        };
+    };
+    readAnalyticsRetention: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+                period?: "day" | "week";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cohorts of the range, oldest first */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsRetention"];
+                };
+            };
+            /** @description A date that is not YYYY-MM-DD, `from` after `to`, or a range over 366 days */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_FAILED",
+                     *         "message": "Request validation failed",
+                     *         "requestId": "5f0c6a52-3f0e-4a8e-9a55-0d2c7c2b8f41",
+                     *         "details": [
+                     *           {
+                     *             "location": "body",
+                     *             "path": "title",
+                     *             "message": "must be 1 to 200 characters",
+                     *             "code": "custom"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The caller is not in the admins group */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "message": "The caller is not in the admins group",
+                     *         "requestId": "5f0c6a52-3f0e-4a8e-9a55-0d2c7c2b8f41"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             500: components["responses"]["Internal"];
         };
     };

@@ -14,6 +14,11 @@ describe('the asynchronous consumers the services declare', () => {
       'iot iot.presence',
       'iot iot.reportState',
       's3 thumbnails.processUpload',
+      'sns analytics.mediaEvents',
+      'sns analytics.noteEvents',
+      'sns analytics.thingEvents',
+      'sns analytics.userDeleted',
+      'sns analytics.userSignedUp',
       'sns core-api.mediaEvents',
       'sns core-api.userEvents',
       'sns iot.userEvents',
@@ -22,6 +27,7 @@ describe('the asynchronous consumers the services declare', () => {
       'sns notifications.thingEvents',
       'sns notifications.userEvents',
       'sns thumbnails.deleteUserMedia',
+      'stream analytics.processEvents',
       'stream core-api.publishNoteEvents',
       'stream iot.purgeDeletedThings',
       'stream search.indexNotes',
@@ -41,7 +47,10 @@ describe('the asynchronous consumers the services declare', () => {
   it('chooses every stream consumer retries, record age, bisect and partial batch responses deliberately', () => {
     for (const consumer of consumers) {
       if (consumer.source !== 'stream') continue;
-      expect(consumer).toMatchObject({ bisectBatchOnFunctionError: true, reportBatchItemFailures: true });
+      // analytics' processEvents treats a batch as one unit of work whose id comes from its records: a retry must
+      // be the same records, so it is never split and never answers per record (services/analytics/serverless.yml).
+      const wholeBatches = consumer.id === 'analytics.processEvents';
+      expect(consumer).toMatchObject({ bisectBatchOnFunctionError: !wholeBatches, reportBatchItemFailures: !wholeBatches });
       expect(consumer.maximumRetryAttempts).toBeGreaterThanOrEqual(0);
       // A parked record must still be in the stream (24 h) when someone redrives it.
       expect(consumer.maximumRecordAgeInSeconds).toBeGreaterThanOrEqual(60);
@@ -52,6 +61,7 @@ describe('the asynchronous consumers the services declare', () => {
   it("reads another service's stream through its ARN param and a service's own table's stream through the table", () => {
     const tables = Object.fromEntries(consumers.flatMap((c) => (c.source === 'stream' ? [[c.id, c.tableName]] : [])));
     expect(tables).toEqual({
+      'analytics.processEvents': 'photonotes-analytics-local-buffer',
       'core-api.publishNoteEvents': 'photonotes-core-api-local-notes',
       'search.indexNotes': 'photonotes-core-api-local-notes',
       'iot.purgeDeletedThings': 'photonotes-iot-local-things',
@@ -99,7 +109,16 @@ describe('the asynchronous consumers the services declare', () => {
   });
 
   it('declares the media bucket with its CORS rules for the S3 emulator', () => {
-    expect(declaredBuckets(services)).toEqual([{ name: 'photonotes-local-media', corsRules: [expect.objectContaining({ AllowedMethods: ['PUT', 'GET', 'HEAD'] })] }]);
+    expect(declaredBuckets(services)).toEqual(
+      expect.arrayContaining([{ name: 'photonotes-local-media', corsRules: [expect.objectContaining({ AllowedMethods: ['PUT', 'GET', 'HEAD'] })] }]),
+    );
+  });
+
+  it('declares the analytics archive and query-results buckets, without CORS (no browser reads them)', () => {
+    expect(declaredBuckets(services).filter((bucket) => bucket.name.startsWith('photonotes-local-analytics'))).toEqual([
+      { name: 'photonotes-local-analytics', corsRules: [] },
+      { name: 'photonotes-local-analytics-results', corsRules: [] },
+    ]);
   });
 });
 

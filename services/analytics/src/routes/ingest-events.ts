@@ -1,11 +1,45 @@
 // POST /analytics/events { installId, appVersion?, platform?, events: [...] } → 202 { accepted, rejected }.
 import { defineRoute } from '@photonotes/shared/http-route';
-import { named } from '@photonotes/shared/openapi';
+import { annotate, named } from '@photonotes/shared/openapi';
 import * as z from 'zod/mini';
-import { eventLimits, ingestEnvelope } from '../domain/event-input';
+import { eventLimits, ingestEnvelope, platforms, standardTypes } from '../domain/event-input';
 
 /** API.md: a body over 256 KB is a 413. */
 export const maxIngestBodyBytes = 256 * 1024;
+
+const uuid = { type: 'string', format: 'uuid' };
+const keyPattern = '^[A-Za-z0-9_.-]{1,50}$';
+
+/**
+ * What an app sends, as the document shows it. The envelope decides the 400; each event is judged on its own
+ * (domain/event-input.ts), so a bad event is a `rejected` entry, never a 400: the events are documented here.
+ */
+const ingestBodyJson = {
+  type: 'object',
+  required: ['installId', 'events'],
+  properties: {
+    installId: uuid,
+    appVersion: { type: 'string', minLength: 1, maxLength: eventLimits.appVersion },
+    platform: { type: 'string', enum: [...platforms] },
+    events: {
+      type: 'array',
+      minItems: 1,
+      maxItems: eventLimits.events,
+      items: {
+        type: 'object',
+        required: ['id', 'type', 'at'],
+        properties: {
+          id: uuid,
+          type: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{1,64}$', description: `The app's own names, or ${standardTypes.join(', ')}; not server.*` },
+          at: { type: 'string', format: 'date-time', description: 'At most 24 h ahead of the server clock and 30 days old' },
+          sessionId: uuid,
+          attributes: { type: 'object', maxProperties: eventLimits.attributes, propertyNames: { pattern: keyPattern }, additionalProperties: { type: 'string', maxLength: eventLimits.attributeValue } },
+          metrics: { type: 'object', maxProperties: eventLimits.metrics, propertyNames: { pattern: keyPattern }, additionalProperties: { type: 'number' } },
+        },
+      },
+    },
+  },
+};
 
 const IngestAnswerSchema = named(
   'AnalyticsIngestAnswer',
@@ -29,7 +63,7 @@ export const ingestEventsRoute = defineRoute({
     `More than 10 batches a second from one install: 429 with Retry-After.`,
   tags: ['analytics'],
   auth: 'optional',
-  body: ingestEnvelope,
+  body: z.pipe(annotate(z.unknown(), ingestBodyJson), ingestEnvelope),
   maxBodyBytes: maxIngestBodyBytes,
   bodyExample: {
     installId: '6f1c1c8e-3c55-4bb6-9a43-2a7d0c1e5a10',
