@@ -54,6 +54,47 @@ function sendError(res: ServerResponse, status: number, code: string, message: s
   res.end(body);
 }
 
+/**
+ * Requests in flight per service at once; the rest wait their turn in arrival order. serverless-offline starts a
+ * new worker (its own heap, the handler loaded again) for every concurrent invocation of a function, so a burst of
+ * 40 requests would load 40 copies on a 2-core machine and run into the Lambda timeout. On AWS each would be its own
+ * warm container; here a short queue gives the same answers, later.
+ */
+export const maxInFlightPerService = 6;
+
+/** A FIFO gate: at most `limit` holders at a time. */
+export function admissionGate(limit: number): { enter(): Promise<() => void>; readonly waiting: number } {
+  let active = 0;
+  const queue: Array<() => void> = [];
+  const release = () => {
+    active--;
+    const next = queue.shift();
+    if (next) {
+      active++;
+      next();
+    }
+  };
+  return {
+    enter() {
+      let released = false;
+      const once = () => {
+        if (!released) {
+          released = true;
+          release();
+        }
+      };
+      if (active < limit) {
+        active++;
+        return Promise.resolve(once);
+      }
+      return new Promise((resolve) => queue.push(() => resolve(once)));
+    },
+    get waiting() {
+      return queue.length;
+    },
+  };
+}
+
 export interface GatewayOptions {
   port: number;
   host: string;
@@ -67,6 +108,7 @@ export function startGateway(options: GatewayOptions): Promise<http.Server> {
   // No keep-alive to the services: serverless-offline closes idle sockets on its own schedule, and a request
   // written to a socket it just closed fails with ECONNRESET. A loopback connect costs far less than that.
   const agent = new http.Agent({ keepAlive: false, maxSockets: 64 });
+  const gates = new Map(options.services.map((service) => [service.name, admissionGate(maxInFlightPerService)]));
   const server = http.createServer((req: IncomingMessage, res: ServerResponse) => {
     const incomingId = req.headers['x-request-id'];
     const requestId = typeof incomingId === 'string' && /^[A-Za-z0-9._-]{8,128}$/.test(incomingId) ? incomingId : randomUUID();
@@ -84,6 +126,16 @@ export function startGateway(options: GatewayOptions): Promise<http.Server> {
       req.resume();
       return;
     }
+    const gate = gates.get(target.name) ?? admissionGate(maxInFlightPerService);
+    void gate.enter().then((leave) => {
+      // Held until the answer is sent (or the client went away), whatever the upstream did.
+      res.once('close', leave);
+      if (req.destroyed) return;
+      forward(req, res, target, method, url, requestId);
+    });
+  });
+
+  function forward(req: IncomingMessage, res: ServerResponse, target: ServiceDefinition, method: string, url: URL, requestId: string): void {
     const upstream = http.request(
       {
         host: '127.0.0.1',
@@ -125,7 +177,7 @@ export function startGateway(options: GatewayOptions): Promise<http.Server> {
       sendError(res, 503, 'SERVICE_UNAVAILABLE', timedOut ? `Service ${target.name} did not answer in time` : `Service ${target.name} is not running`, requestId);
     });
     req.pipe(upstream);
-  });
+  }
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve(server));

@@ -30,6 +30,27 @@ interface Checkpoint {
   shards: Record<string, { sequenceNumber?: string; finished?: boolean }>;
 }
 
+type Json = Record<string, unknown>;
+const isPlainObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array) && !(value instanceof Date);
+
+/**
+ * An attribute value as DynamoDB writes it. The Streams SDK reads an empty map (`{"M":{}}`) as `{}`, which no reader
+ * can unmarshall ("No value defined"); every attribute value has exactly one type key, so `{}` is the empty map.
+ */
+function attributeValue(value: unknown): unknown {
+  if (!isPlainObject(value)) return value;
+  const present = Object.entries(value).filter(([, v]) => v !== undefined);
+  if (present.length === 0) return { M: {} };
+  const [type, inner] = present[0] as [string, unknown];
+  if (type === 'M' && isPlainObject(inner)) return { M: image(inner) };
+  if (type === 'L' && Array.isArray(inner)) return { L: inner.map(attributeValue) };
+  return value;
+}
+
+function image(attributes: Json): Json {
+  return Object.fromEntries(Object.entries(attributes).filter(([, v]) => v !== undefined).map(([name, v]) => [name, attributeValue(v)]));
+}
+
 /** Binary attributes as base64 and times as epoch seconds: the JSON Lambda passes, not the SDK's objects. */
 export function toLambdaRecord(record: _Record, streamArn: string): LambdaStreamRecord {
   const convert = (value: unknown): unknown => {
@@ -39,7 +60,17 @@ export function toLambdaRecord(record: _Record, streamArn: string): LambdaStream
     if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, convert(v)]));
     return value;
   };
-  return { ...(convert(record) as LambdaStreamRecord), eventSourceARN: streamArn };
+  const images = record.dynamodb
+    ? {
+        dynamodb: {
+          ...record.dynamodb,
+          ...(record.dynamodb.Keys ? { Keys: image(record.dynamodb.Keys as Json) } : {}),
+          ...(record.dynamodb.NewImage ? { NewImage: image(record.dynamodb.NewImage as Json) } : {}),
+          ...(record.dynamodb.OldImage ? { OldImage: image(record.dynamodb.OldImage as Json) } : {}),
+        },
+      }
+    : {};
+  return { ...(convert({ ...record, ...images }) as LambdaStreamRecord), eventSourceARN: streamArn };
 }
 
 export function sdkStreamReader(options: { endpoint?: string; region: string; credentials?: { accessKeyId: string; secretAccessKey: string } }): StreamReader & { destroy(): void } {

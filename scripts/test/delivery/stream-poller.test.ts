@@ -1,9 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { StreamConsumer } from '../../platform/delivery/consumers';
 import type { LambdaStreamRecord } from '../../platform/delivery/stream-batch';
-import { pollStream, type ShardPosition, type StreamReader, type StreamShard } from '../../platform/delivery/stream-poller';
+import { pollStream, toLambdaRecord, type ShardPosition, type StreamReader, type StreamShard } from '../../platform/delivery/stream-poller';
 import { instantTime, memoryDeadLetters, ok, scriptedLambda, seq, streamRecord } from './support';
 
 const consumer: StreamConsumer = {
@@ -135,5 +136,40 @@ describe('pollStream', () => {
     await pollUntil(renewed.reader, lambda, () => lambda.calls.length >= 1);
     expect(renewed.positions[0]?.position).toEqual({ type: 'TRIM_HORIZON' });
     expect(lambda.batches()).toEqual([[1]]);
+  });
+});
+
+describe('toLambdaRecord', () => {
+  test("gives empty maps back the type the Streams SDK drops, at any depth, and keeps every other value as DynamoDB wrote it", () => {
+    // Prepare: what the Streams SDK hands over for an item with empty maps (`{"M":{}}` read as `{}`).
+    const record = {
+      eventName: 'INSERT',
+      dynamodb: {
+        SequenceNumber: '100',
+        ApproximateCreationDateTime: new Date('2026-11-30T10:00:00.000Z'),
+        Keys: { pk: { S: 'a' } },
+        NewImage: {
+          pk: { S: 'a' },
+          empty: {},
+          list: { L: [{ M: { attributes: {}, n: { N: '1' } } }, {}] },
+          bytes: { B: new Uint8Array([1, 2, 3]) },
+          none: { NULL: true },
+        },
+      },
+    } as unknown as Parameters<typeof toLambdaRecord>[0];
+
+    // Act
+    const converted = toLambdaRecord(record, 'arn:stream');
+
+    // Assess
+    expect(converted.dynamodb?.NewImage).toEqual({
+      pk: { S: 'a' },
+      empty: { M: {} },
+      list: { L: [{ M: { attributes: { M: {} }, n: { N: '1' } } }, { M: {} }] },
+      bytes: { B: 'AQID' },
+      none: { NULL: true },
+    });
+    expect(converted.dynamodb?.ApproximateCreationDateTime).toBe(Date.parse('2026-11-30T10:00:00.000Z') / 1000);
+    expect(unmarshall(converted.dynamodb?.NewImage as Parameters<typeof unmarshall>[0])).toEqual({ pk: 'a', empty: {}, list: [{ attributes: {}, n: 1 }, {}], bytes: 'AQID', none: null });
   });
 });
