@@ -5,6 +5,7 @@
 // `seedSteps` below that uses `ctx.as(<account>)`. The one step outside the API is group membership (the admin
 // account): no route grants a role, so, as an operator would with `aws cognito-idp admin-add-user-to-group`, the
 // seed adds the account to its groups in the local Cognito before it signs in.
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -163,7 +164,57 @@ async function seedThermostat(ctx: SeedContext): Promise<void> {
 }
 
 /** What the seed creates, in order. A new service adds its step here. */
-const seedSteps: Array<(ctx: SeedContext) => Promise<void>> = [seedNotes, seedDevices, seedThermostat];
+/** A name-based UUID (v8, from SHA-256): the same demo event gets the same id on every run of the seed. */
+function demoEventId(name: string): string {
+  const hex = createHash('sha256').update(`photonotes-seed:${name}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
+ * Two weeks of app events for the admin's reads: alice and bob signed in on their phones, and three installs that
+ * never signed in, each with sessions, screen views and a few photos on the days it was used. Ids are derived from
+ * (install, day, n), so a second run on the same day adds nothing (the service counts an id once for 7 days).
+ */
+async function seedAnalytics(ctx: SeedContext): Promise<void> {
+  const dayMs = 86_400_000;
+  const today = Math.floor(Date.now() / dayMs) * dayMs;
+  const installs: Array<{ name: string; account: DemoAccount['key'] | null; platform: 'ios' | 'android' | 'web'; every: number }> = [
+    { name: 'alice-phone', account: 'alice', platform: 'ios', every: 1 },
+    { name: 'bob-phone', account: 'bob', platform: 'android', every: 2 },
+    { name: 'guest-1', account: null, platform: 'android', every: 3 },
+    { name: 'guest-2', account: null, platform: 'web', every: 5 },
+    { name: 'guest-3', account: null, platform: 'ios', every: 7 },
+  ];
+  let accepted = 0;
+  for (const install of installs) {
+    const installId = demoEventId(`install:${install.name}`);
+    type AppEvent = { id: string; type: string; at: string; sessionId: string; attributes?: Record<string, string>; metrics?: Record<string, number> };
+    const events: AppEvent[] = [];
+    for (let daysAgo = 13; daysAgo >= 0; daysAgo -= install.every) {
+      const start = today - daysAgo * dayMs + 8 * 3600_000;
+      if (start > Date.now()) continue;
+      const id = (n: number) => demoEventId(`${install.name}:${new Date(start).toISOString().slice(0, 10)}:${n}`);
+      const sessionId = id(0);
+      const at = (minutes: number) => new Date(Math.min(start + minutes * 60_000, Date.now())).toISOString();
+      const screens = ['home', 'notes', 'camera', 'note', 'home'];
+      events.push(
+        { id: id(1), type: '_session.start', at: at(0), sessionId },
+        ...screens.map((screen, n) => ({ id: id(10 + n), type: '_screen.view', at: at(n + 1), sessionId, attributes: { screen }, metrics: { ms: 120 + 40 * n } })),
+        ...(daysAgo % 2 === 0 ? [{ id: id(30), type: 'photo_taken', at: at(7), sessionId, attributes: { source: 'camera' }, metrics: { megapixels: 12 } }] : []),
+        { id: id(2), type: '_session.stop', at: at(9), sessionId, metrics: { seconds: 540 } },
+      );
+    }
+    // As an app that was offline would: its backlog in batches of at most 100, one after the other.
+    const client = install.account ? ctx.as(install.account).api : createClient({ baseUrl: ctx.baseUrl });
+    for (let from = 0; from < events.length; from += 100) {
+      const answer = await client.post('/analytics/events', { body: { installId, platform: install.platform, appVersion: '1.0.0', events: events.slice(from, from + 100) } });
+      accepted += answer.accepted;
+    }
+  }
+  ctx.log(`analytics: ${accepted} events of 14 days from 5 installs (admin@example.com reads them at GET /analytics/summary)`);
+}
+
+const seedSteps: Array<(ctx: SeedContext) => Promise<void>> = [seedNotes, seedDevices, seedThermostat, seedAnalytics];
 
 export interface SeedOptions {
   baseUrl: string;
