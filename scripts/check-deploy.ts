@@ -128,6 +128,18 @@ export function sharedRoles(template: Template): string[] {
   return problems;
 }
 
+/**
+ * Tables that keep no point-in-time recovery on purpose. analytics' actor keys: deleting a user's key is what
+ * unlinks their events (API.md), and a restore would bring deleted keys back for 35 days.
+ */
+export const tablesWithoutRecovery = new Set(['ActorKeysTable']);
+
+/**
+ * Stream consumers that process a batch as one unit of work identified by its records (analytics' processEvents:
+ * its event-id claims name the work), so a retry must be the very same batch: never bisected, no partial responses.
+ */
+export const wholeBatchMappings = new Set(['ProcessEventsEventSourceMappingDynamodbBufferTable']);
+
 /** Buckets are encrypted and block every kind of public access; in prod every table has PITR and deletion protection. */
 export function dataProtectionProblems(template: Template, stage: string): string[] {
   const problems: string[] = [];
@@ -141,7 +153,7 @@ export function dataProtectionProblems(template: Template, stage: string): strin
     }
     if (resource.Type === 'AWS::DynamoDB::Table' && stage === 'prod') {
       const pitr = props.PointInTimeRecoverySpecification as { PointInTimeRecoveryEnabled?: unknown } | undefined;
-      if (pitr?.PointInTimeRecoveryEnabled !== true) problems.push(`${name}: table without point-in-time recovery`);
+      if (pitr?.PointInTimeRecoveryEnabled !== true && !tablesWithoutRecovery.has(name)) problems.push(`${name}: table without point-in-time recovery`);
       if (props.DeletionProtectionEnabled !== true) problems.push(`${name}: table without deletion protection`);
     }
   }
@@ -215,8 +227,15 @@ export function failureHandlingProblems(template: Template): string[] {
       problems.push(...destinationProblems(template, name, logicalIdOf(props.FunctionName), onFailure));
       if (typeof props.MaximumRetryAttempts !== 'number' || props.MaximumRetryAttempts < 0) problems.push(`${name}: stream mapping without a bounded MaximumRetryAttempts`);
       if (typeof props.MaximumRecordAgeInSeconds !== 'number' || props.MaximumRecordAgeInSeconds < 60) problems.push(`${name}: stream mapping without a MaximumRecordAgeInSeconds`);
-      if (props.BisectBatchOnFunctionError !== true) problems.push(`${name}: stream mapping without BisectBatchOnFunctionError`);
-      if (!(props.FunctionResponseTypes as unknown[] | undefined)?.includes('ReportBatchItemFailures')) problems.push(`${name}: stream mapping without ReportBatchItemFailures`);
+      if (wholeBatchMappings.has(name)) {
+        // The opposite is required: a split or partial batch would be new work that cannot find its claims.
+        if (props.BisectBatchOnFunctionError === true || (props.FunctionResponseTypes as unknown[] | undefined)?.includes('ReportBatchItemFailures')) {
+          problems.push(`${name}: a whole-batch consumer must not split batches or report partial failures`);
+        }
+      } else {
+        if (props.BisectBatchOnFunctionError !== true) problems.push(`${name}: stream mapping without BisectBatchOnFunctionError`);
+        if (!(props.FunctionResponseTypes as unknown[] | undefined)?.includes('ReportBatchItemFailures')) problems.push(`${name}: stream mapping without ReportBatchItemFailures`);
+      }
     }
     if (resource.Type === 'AWS::SNS::Subscription' && props.Protocol === 'lambda') {
       if (!(props.RedrivePolicy as { deadLetterTargetArn?: unknown } | undefined)?.deadLetterTargetArn) problems.push(`${name}: SNS subscription without a dead-letter queue (RedrivePolicy)`);

@@ -90,6 +90,11 @@ describe('dataProtectionProblems', () => {
     expect(dataProtectionProblems(template, 'dev')).toEqual([]);
     expect(dataProtectionProblems(template, 'prod')).toEqual(['Table: table without point-in-time recovery', 'Table: table without deletion protection']);
   });
+
+  it('lets only the listed tables go without point-in-time recovery, never without deletion protection', () => {
+    const template = { Resources: { ActorKeysTable: table({ DeletionProtectionEnabled: false }) } };
+    expect(dataProtectionProblems(template, 'prod')).toEqual(['ActorKeysTable: table without deletion protection']);
+  });
 });
 
 describe('failureHandlingProblems', () => {
@@ -139,6 +144,17 @@ describe('failureHandlingProblems', () => {
       'Mapping: stream mapping without a MaximumRecordAgeInSeconds',
       'Mapping: stream mapping without BisectBatchOnFunctionError',
       'Mapping: stream mapping without ReportBatchItemFailures',
+    ]);
+  });
+
+  it('requires whole-batch consumers to be neither bisected nor partial, and holds them to the rest', () => {
+    const name = 'ProcessEventsEventSourceMappingDynamodbBufferTable';
+    const whole = { Resources: { ConsumerLambdaFunction: fn, ConsumerRole: role(), Queue: queue, [name]: mapping({ BisectBatchOnFunctionError: false, FunctionResponseTypes: [] }) } };
+    const split = { Resources: { ConsumerLambdaFunction: fn, ConsumerRole: role(), Queue: queue, [name]: mapping({ MaximumRetryAttempts: -1 }) } };
+    expect(failureHandlingProblems(whole)).toEqual([]);
+    expect(failureHandlingProblems(split)).toEqual([
+      `${name}: stream mapping without a bounded MaximumRetryAttempts`,
+      `${name}: a whole-batch consumer must not split batches or report partial failures`,
     ]);
   });
 
