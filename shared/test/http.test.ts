@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod/mini';
 import type { AccessTokenVerifier, AuthContext } from '../src/auth';
-import { ConflictError, ServiceUnavailableError } from '../src/errors';
+import { ConflictError, RateLimitedError, ServiceUnavailableError } from '../src/errors';
 import { created, http, json, noContent, ok } from '../src/http';
 import { defineRoute, requireGroup } from '../src/http-route';
 import type { HttpRequest, HttpResponse, HttpRoute, RouteAuth } from '../src/http';
@@ -497,6 +497,29 @@ describe("optional auth: auth: 'optional'", () => {
   });
 });
 
+describe('rate limits', () => {
+  test('a RateLimitedError with a wait is a 429 with Retry-After in whole seconds (at least 1); without one, no header', async () => {
+    // Prepare
+    const waits = [2, 0.2, undefined];
+    const calls = waits.map((retryAfterSeconds) =>
+      route({}, async () => {
+        throw new RateLimitedError('Slow down', undefined, retryAfterSeconds === undefined ? undefined : { retryAfterSeconds });
+      }).call(),
+    );
+
+    // Act
+    const answers = await Promise.all(calls);
+
+    // Assess
+    expect(answers.map((res) => [res.statusCode, res.headers?.['retry-after']])).toEqual([
+      [429, '2'],
+      [429, '1'],
+      [429, undefined],
+    ]);
+    expect(errorOf(answers[0] ?? {})).toMatchObject({ code: 'RATE_LIMITED', message: 'Slow down' });
+  });
+});
+
 describe('JSON body', () => {
   /** A JSON body of exactly `bytes` UTF-8 bytes: {"text":"aaa…"} */
   function bodyOfBytes(bytes: number): string {
@@ -525,6 +548,20 @@ describe('JSON body', () => {
     expect(res.statusCode).toBe(413);
     expect(errorOf(res).code).toBe('PAYLOAD_TOO_LARGE');
     expect(res.headers?.['x-request-id']).toBe('apigw-request-id-1');
+  });
+
+  test('a route may set a lower limit: exactly 256 KB passes, one byte more is a 413 that names it', async () => {
+    // Prepare
+    const { call } = route({ body: AnyText, maxBodyBytes: 256 * 1024 }, async () => ok({}));
+
+    // Act
+    const fits = await call({ body: bodyOfBytes(256 * 1024), headers: { 'content-type': 'application/json' } });
+    const over = await call({ body: bodyOfBytes(256 * 1024 + 1), headers: { 'content-type': 'application/json' } });
+
+    // Assess
+    expect(fits.statusCode).toBe(200);
+    expect(over.statusCode).toBe(413);
+    expect(errorOf(over).message).toBe('Request body exceeds 256 KB');
   });
 
   test('the limit counts UTF-8 bytes, not characters', async () => {

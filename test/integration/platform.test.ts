@@ -27,7 +27,7 @@ describe('GET /health', () => {
 
     // Assess
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'ok', services: { users: 'ok', 'core-api': 'ok', search: 'ok', notifications: 'ok', thumbnails: 'ok', iot: 'ok' } });
+    expect(res.body).toEqual({ status: 'ok', services: { users: 'ok', 'core-api': 'ok', search: 'ok', notifications: 'ok', thumbnails: 'ok', iot: 'ok', analytics: 'ok' } });
     expect(res.headers.get('x-request-id')).toBeTruthy();
   });
 

@@ -2,6 +2,7 @@
 // Lambda for a deployed stage (redrive). Tells a function error apart from a call that never reached it.
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { localCredentials, localRegion } from '../emulators';
+import { admissionGate } from '../gateway';
 import type { ServiceDefinition } from '../service-definitions';
 
 export type InvokeOutcome =
@@ -41,6 +42,13 @@ export function lambdaInvoker(clientFor: (functionName: string) => Pick<LambdaCl
   };
 }
 
+/**
+ * Invocations of one function in flight at once; the rest wait their turn. serverless-offline loads a new worker
+ * for every concurrent invocation, so a burst of events (a hundred note changes reaching an SNS consumer) would load
+ * a hundred copies on two cores and run into the function's timeout. AWS queues asynchronous invocations too.
+ */
+export const maxInvocationsPerFunction = 4;
+
 /** Every service's functions through its own serverless-offline Lambda port (function names carry the service). */
 export function localLambdaInvoker(services: ServiceDefinition[]): { invoke: Invoke; destroy(): void } {
   const clients = new Map(
@@ -55,5 +63,17 @@ export function localLambdaInvoker(services: ServiceDefinition[]): { invoke: Inv
     if (!client) throw new Error(`No local service owns the function ${functionName}`);
     return client;
   };
-  return { invoke: lambdaInvoker(clientFor), destroy: () => clients.forEach((client) => client.destroy()) };
+  const invoke = lambdaInvoker(clientFor);
+  const gates = new Map<string, ReturnType<typeof admissionGate>>();
+  const gated: Invoke = async (functionName, event) => {
+    let gate = gates.get(functionName);
+    if (!gate) gates.set(functionName, (gate = admissionGate(maxInvocationsPerFunction)));
+    const leave = await gate.enter();
+    try {
+      return await invoke(functionName, event);
+    } finally {
+      leave();
+    }
+  };
+  return { invoke: gated, destroy: () => clients.forEach((client) => client.destroy()) };
 }

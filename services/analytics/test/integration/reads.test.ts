@@ -10,6 +10,9 @@ import type { TestUser } from '../../../../test/support/users';
 import { sendEvents } from '../support/analytics-client';
 import type { AppEvent } from '../support/analytics-client';
 
+// Several users, a few dozen batches and the pipeline's delay: more than the default 30 s on a loaded machine.
+jest.setTimeout(120_000);
+
 interface Summary {
   days: Array<{ date: string; activeUsers: number; newUsers: number; sessions: number; events: number }>;
   totals: { activeUsers: number; sessions: number; events: number };

@@ -7,6 +7,9 @@ import { createTestUser } from '../../../../test/support/users';
 import { userActor } from '../../src/domain/actors';
 import { actorKeyOf, appEvent, sendEvents, sql } from '../support/analytics-client';
 
+// Users, the pipeline's delay and generous polling: more than the default 30 s on a loaded machine.
+jest.setTimeout(90_000);
+
 const rowsOf = (actor: string) => sql(`SELECT type, actor, install_id, platform FROM events WHERE actor = '${actor}' ORDER BY "at", type`);
 
 describe('server events', () => {

@@ -12,6 +12,8 @@ import { parse } from 'yaml';
 import { readYaml } from '../../../../scripts/platform/service-definitions';
 import { aggregatesReads } from '../../src/adapters/aggregates-reads';
 import { aggregatesWrites } from '../../src/adapters/aggregates-writes';
+import { eventClaimsTable } from '../../src/adapters/event-claims';
+import { installRatesTable } from '../../src/adapters/install-rates';
 import { eventAggregates } from '../../src/domain/aggregates';
 import type { EventRow } from '../../src/domain/batch';
 import { daysOf } from '../../src/domain/days';
@@ -161,5 +163,56 @@ describe('aggregates on DynamoDB', () => {
       ['2026-10-08', 1, 2],
       ['2026-10-12', 0, 1],
     ]);
+  });
+});
+
+describe('the ingest side on real storage', () => {
+  const rates = installRatesTable({ tableName, client });
+  const claims = eventClaimsTable({ tableName, client });
+
+  it('the rate window admits 10 batches of an install in a second, refuses the 11th with Retry-After 1, opens the next second, and counts installs apart', async () => {
+    // Prepare
+    const install = randomUUID();
+    const second = Date.parse('2026-11-30T10:00:00.000Z');
+    const within = await Promise.all(Array.from({ length: 10 }, (_, n) => rates.admit(install, second + n * 50, 10)));
+
+    // Act
+    const eleventh = await rates.admit(install, second + 900, 10);
+    const late = await rates.admit(install, second - 1000, 10);
+    const next = await rates.admit(install, second + 1000, 10);
+    const other = await rates.admit(randomUUID(), second + 900, 10);
+
+    // Assess
+    expect(within.every((admission) => admission.admitted)).toBe(true);
+    expect(eleventh).toEqual({ admitted: false, retryAfterSeconds: 1 });
+    // A batch of an earlier second that arrives after a later one opened is let through uncounted.
+    expect([late.admitted, next.admitted, other.admitted]).toEqual([true, true, true]);
+  });
+
+  it('20 concurrent batches of one install in one second: exactly 10 admitted', async () => {
+    // Prepare
+    const install = randomUUID();
+    const second = Date.parse('2026-11-30T11:00:00.000Z');
+
+    // Act
+    const admissions = await Promise.all(Array.from({ length: 20 }, (_, n) => rates.admit(install, second + n, 10)));
+
+    // Assess
+    expect(admissions.filter((admission) => admission.admitted)).toHaveLength(10);
+  });
+
+  it('an event id is claimed once: its claimer finds it again on a retry, another work does not get it', async () => {
+    // Prepare
+    const ids = [randomUUID(), randomUUID(), randomUUID()];
+    const first = await claims.claim(ids.slice(0, 2), 'work-a');
+
+    // Act
+    const retry = await claims.claim(ids.slice(0, 2), 'work-a');
+    const other = await claims.claim(ids, 'work-b');
+
+    // Assess
+    expect([...first].sort()).toEqual(ids.slice(0, 2).sort());
+    expect([...retry].sort()).toEqual(ids.slice(0, 2).sort());
+    expect([...other]).toEqual([ids[2]]);
   });
 });

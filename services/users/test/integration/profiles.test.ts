@@ -1,7 +1,7 @@
 // Profiles and account deletion through the gateway.
 import { randomUUID } from 'node:crypto';
 import { parseEvent } from '@photonotes/shared/contracts/event';
-import { userDeleted } from '@photonotes/shared/contracts/user-events';
+import { userDeleted, userSignedUp } from '@photonotes/shared/contracts/user-events';
 import { api } from '../../../../test/support/api';
 import type { ErrorBody } from '../../../../test/support/api';
 import { createTestUser } from '../../../../test/support/users';
@@ -199,9 +199,13 @@ describe('DELETE /users/me', () => {
     expect(await cognitoUserExists(user.email)).toBe(false);
     expect((await api('/auth/login', { method: 'POST', body: { email: user.email, password: user.password } })).status).toBe(401);
     expect((await api('/auth/refresh', { method: 'POST', body: { refreshToken: user.refreshToken } })).status).toBe(401);
-    const event = await eventually(() =>
-      listener.messages.find((message) => (message as { type?: string; data?: { userId?: string } }).data?.userId === user.userId),
-    );
+    const published = (type: string) => () =>
+      listener.messages.find((message) => (message as { type?: string; data?: { userId?: string } }).data?.userId === user.userId && (message as { type?: string }).type === type);
+    const event = await eventually(published('user.deleted'));
+    // The sign-up was announced too, by the PostConfirmation trigger, once.
+    const signedUp = await eventually(published('user.signed_up'));
+    expect(signedUp).toEqual({ id: `user.signed_up:${user.userId}`, type: 'user.signed_up', version: 1, source: 'users', occurredAt: expect.any(String), correlationId: expect.any(String), data: { userId: user.userId, signedUpAt: expect.any(String) } });
+    expect(parseEvent(userSignedUp, JSON.stringify(signedUp)).kind).toBe('parsed');
     expect(event).toEqual({ id: expect.any(String), type: 'user.deleted', version: 1, source: 'users', occurredAt: expect.any(String), correlationId: requestId, data: { userId: user.userId } });
     expect(parseEvent(userDeleted, JSON.stringify(event)).kind).toBe('parsed');
   });
