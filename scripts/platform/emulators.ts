@@ -75,6 +75,8 @@ export interface CognitoLocal {
   userPoolId: string;
   clientId: string;
   issuer: string;
+  /** Where the codes cognito-local emails are recorded, one JSON line each (cognito-mail-outbox.cjs). */
+  mailOutboxFile: string;
 }
 
 interface CfnResource {
@@ -149,7 +151,13 @@ export async function startCognitoLocal(group: ProcessGroup, options: { port: nu
     ),
   );
   const bin = path.join(repoRoot, 'node_modules', 'cognito-local', 'lib', 'bin', 'start.js');
-  const proc = group.start('cognito', process.execPath, [bin], { cwd, env: { ...process.env, ...quietSdkEnv, PORT: String(options.port), HOST: '127.0.0.1' } });
+  // Cognito emails codes; cognito-local only prints them. The preload records them for GET /dev/mail-outbox.
+  const mailOutboxFile = path.resolve(cwd, 'mail-outbox.jsonl');
+  const mailOutbox = path.join(repoRoot, 'scripts', 'platform', 'cognito-mail-outbox.cjs');
+  const proc = group.start('cognito', process.execPath, ['--require', mailOutbox, bin], {
+    cwd,
+    env: { ...process.env, ...quietSdkEnv, PORT: String(options.port), HOST: '127.0.0.1', COGNITO_MAIL_OUTBOX_FILE: mailOutboxFile },
+  });
   await waitFor('cognito-local', () => canConnect(options.port), startTimeoutMs, () => proc.child.exitCode !== null);
 
   const endpoint = `http://127.0.0.1:${options.port}`;
@@ -178,7 +186,7 @@ export async function startCognitoLocal(group: ProcessGroup, options: { port: nu
   }
   await ensureDeclaredGroups(client, state.userPoolId, declared.groups);
   client.destroy();
-  return { ...state, issuer: `${endpoint}/${state.userPoolId}` };
+  return { ...state, issuer: `${endpoint}/${state.userPoolId}`, mailOutboxFile };
 }
 
 /** Where a running local stage's Cognito is: its endpoint and the user pool the platform made there. */

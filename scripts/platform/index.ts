@@ -189,6 +189,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       COGNITO_PORT: String(emulatorPorts.cognito),
       COGNITO_USER_POOL_ID: cognito.userPoolId,
       COGNITO_CLIENT_ID: cognito.clientId,
+      MAIL_OUTBOX_FILE: cognito.mailOutboxFile,
       GATEWAY_URL: baseUrl,
       ...iotEnvironment(portsAt(portOffset), publicHost),
       // LAN mode: presigned URLs name this machine's address.

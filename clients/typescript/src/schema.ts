@@ -177,9 +177,49 @@ export interface paths {
         put?: never;
         /**
          * Log out everywhere
-         * @description Every refresh token of the user stops working. Access tokens stay valid until they expire.
+         * @description Every refresh token of the user stops working. A `refreshToken` in the body is first revoked at the identity provider, so it cannot be used there directly either; if that fails the answer is 503 and nothing changed (retry with the same access token). Access tokens stay valid until they expire.
          */
         post: operations["logOut"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/forgot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a password-reset code to an account’s email
+         * @description Always 202, whether the address has an account or not, with the same timing (no account enumeration). In the `local` stage the code is listed by `GET /dev/mail-outbox?email=`.
+         */
+        post: operations["forgotPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set a new password with the emailed reset code
+         * @description After a reset every refresh token of the user stops working.
+         */
+        post: operations["resetPassword"];
         delete?: never;
         options?: never;
         head?: never;
@@ -217,6 +257,26 @@ export interface paths {
         };
         /** Another user's public profile */
         get: operations["getUserProfile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dev/mail-outbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The codes emailed to an address (local stage only)
+         * @description The `local` stage records every code it would email (sign-up, password reset). This route does not exist in deployed stages.
+         */
+        get: operations["listMailOutbox"];
         put?: never;
         post?: never;
         delete?: never;
@@ -892,6 +952,21 @@ export interface components {
             expiresIn: number;
             /** @constant */
             tokenType: "Bearer";
+        };
+        MailOutbox: {
+            items: components["schemas"]["MailOutboxEntry"][];
+        };
+        /** @description A code the local stage recorded instead of emailing it. */
+        MailOutboxEntry: {
+            email: string;
+            /** @enum {string} */
+            purpose: "sign-up" | "password-reset" | "other";
+            code: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-28T09:00:00.000Z
+             */
+            sentAt: string;
         };
         /** @description An upload and its processing: `failed` when the file is not a decodable JPEG, PNG or WebP, or exceeds 40 megapixels. */
         Media: {
@@ -1902,7 +1977,9 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": {
+                    refreshToken?: string;
+                };
             };
         };
         responses: {
@@ -1914,11 +1991,223 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["ValidationFailed"];
+            /** @description refreshToken is not a refresh token */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_FAILED",
+                     *         "message": "Request validation failed",
+                     *         "requestId": "5f0c6a52-3f0e-4a8e-9a55-0d2c7c2b8f41",
+                     *         "details": [
+                     *           {
+                     *             "location": "body",
+                     *             "path": "title",
+                     *             "message": "must be 1 to 200 characters",
+                     *             "code": "custom"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["Internal"];
+            /** @description The identity provider could not revoke the refresh token; nothing changed, retry */
+            503: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "SERVICE_UNAVAILABLE",
+                     *         "message": "The identity provider could not revoke the refresh token; nothing changed, retry",
+                     *         "requestId": "5f0c6a52-3f0e-4a8e-9a55-0d2c7c2b8f41"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    forgotPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "ada@example.com"
+                 *     }
+                 */
+                "application/json": {
+                    /** Format: email */
+                    email: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Accepted: a code was sent if the address has an account */
+            202: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_FAILED",
+                     *         "message": "Request validation failed",
+                     *         "requestId": "5f0c6a52-3f0e-4a8e-9a55-0d2c7c2b8f41",
+                     *         "details": [
+                     *           {
+                     *             "location": "body",
+                     *             "path": "title",
+                     *             "message": "must be 1 to 200 characters",
+                     *             "code": "custom"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    resetPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "ada@example.com",
+                 *       "code": "123456",
+                 *       "newPassword": "n3w-passw0rd"
+                 *     }
+                 */
+                "application/json": {
+                    /** Format: email */
+                    email: string;
+                    code: string;
+                    /** @description 8..128 characters, at least one letter and one digit, no leading or trailing blank */
+                    newPassword: string & (unknown & unknown & unknown);
+                };
+            };
+        };
+        responses: {
+            /** @description The password is changed */
+            204: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input, an invalid or expired code, or a password the policy refuses */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_FAILED",
+                     *         "message": "Request validation failed",
+                     *         "requestId": "5f0c6a52-3f0e-4a8e-9a55-0d2c7c2b8f41",
+                     *         "details": [
+                     *           {
+                     *             "location": "body",
+                     *             "path": "title",
+                     *             "message": "must be 1 to 200 characters",
+                     *             "code": "custom"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description Too many attempts (Retry-After says when to try again) */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "message": "Too many attempts (Retry-After says when to try again)",
+                     *         "requestId": "5f0c6a52-3f0e-4a8e-9a55-0d2c7c2b8f41"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            500: components["responses"]["Internal"];
+            /** @description The reset could not be completed; try again */
+            503: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "SERVICE_UNAVAILABLE",
+                     *         "message": "The reset could not be completed; try again",
+                     *         "requestId": "5f0c6a52-3f0e-4a8e-9a55-0d2c7c2b8f41"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     getOwnProfile: {
@@ -2125,6 +2414,57 @@ export interface operations {
                      *         "code": "NOT_FOUND",
                      *         "message": "No such user",
                      *         "requestId": "5f0c6a52-3f0e-4a8e-9a55-0d2c7c2b8f41"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            500: components["responses"]["Internal"];
+        };
+    };
+    listMailOutbox: {
+        parameters: {
+            query: {
+                email: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The newest 20 codes sent to the address, newest first */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailOutbox"];
+                };
+            };
+            /** @description A missing or invalid email */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_FAILED",
+                     *         "message": "Request validation failed",
+                     *         "requestId": "5f0c6a52-3f0e-4a8e-9a55-0d2c7c2b8f41",
+                     *         "details": [
+                     *           {
+                     *             "location": "body",
+                     *             "path": "title",
+                     *             "message": "must be 1 to 200 characters",
+                     *             "code": "custom"
+                     *           }
+                     *         ]
                      *       }
                      *     }
                      */

@@ -1,11 +1,14 @@
 // The IdentityProvider on Cognito (cognito-local in the local stage): the app client's public flows for
-// sign-up, login and refresh, AdminDeleteUser for account deletion. AWS errors become IdentityProviderErrors.
+// sign-up, login, refresh, token revocation and password recovery, AdminDeleteUser for account deletion. AWS errors become IdentityProviderErrors.
 import {
   AdminDeleteUserCommand,
   CognitoIdentityProviderClient,
+  ConfirmForgotPasswordCommand,
   ConfirmSignUpCommand,
+  ForgotPasswordCommand,
   GlobalSignOutCommand,
   InitiateAuthCommand,
+  RevokeTokenCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { AuthenticationResultType } from '@aws-sdk/client-cognito-identity-provider';
@@ -16,7 +19,17 @@ import type { IdentityFailure, IdentityProvider, IssuedTokens } from '../domain/
 
 /** The part of the SDK client the adapter uses; a fake only needs `send`. */
 export interface CognitoSender {
-  send(command: SignUpCommand | ConfirmSignUpCommand | InitiateAuthCommand | GlobalSignOutCommand | AdminDeleteUserCommand): Promise<unknown>;
+  send(
+    command:
+      | SignUpCommand
+      | ConfirmSignUpCommand
+      | InitiateAuthCommand
+      | GlobalSignOutCommand
+      | RevokeTokenCommand
+      | ForgotPasswordCommand
+      | ConfirmForgotPasswordCommand
+      | AdminDeleteUserCommand,
+  ): Promise<unknown>;
 }
 
 export interface CognitoIdentityProviderOptions {
@@ -32,6 +45,8 @@ const failureByException: Record<string, IdentityFailure> = {
   AliasExistsException: 'username-exists',
   InvalidPasswordException: 'invalid-password',
   InvalidParameterException: 'invalid-parameter',
+  // RevokeToken given something other than a refresh token.
+  UnsupportedTokenTypeException: 'invalid-parameter',
   NotAuthorizedException: 'not-authorized',
   UserNotFoundException: 'user-not-found',
   UserNotConfirmedException: 'not-confirmed',
@@ -135,6 +150,19 @@ export function cognitoIdentityProvider(options: CognitoIdentityProviderOptions)
         if (err instanceof IdentityProviderError && err.reason === 'not-authorized') return;
         throw err;
       }
+    },
+
+    async revokeRefreshToken(refreshToken) {
+      // Needs the app client's EnableTokenRevocation (serverless.yml); no IAM: a public call of the app client.
+      await call(client, new RevokeTokenCommand({ ClientId: clientId, Token: refreshToken }));
+    },
+
+    async forgotPassword(email) {
+      await call(client, new ForgotPasswordCommand({ ClientId: clientId, Username: email }));
+    },
+
+    async confirmForgotPassword({ email, code, newPassword }) {
+      await call(client, new ConfirmForgotPasswordCommand({ ClientId: clientId, Username: email, ConfirmationCode: code, Password: newPassword }));
     },
 
     async deleteUser(userId) {

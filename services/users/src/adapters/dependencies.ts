@@ -9,6 +9,7 @@ import type { IdentityProvider } from '../domain/identity-provider';
 import type { SignUpEvents } from '../domain/profile';
 import type { SessionsRepository, UsersRepository } from '../domain/users-store';
 import { cognitoClient, cognitoIdentityProvider } from './cognito-identity-provider';
+import { mailOutboxFile } from './mail-outbox-file';
 import { signUpEventsOnTopic, userEventsOnTopic } from './user-events';
 import { sessionsRepository, usersRepository } from './users-table';
 
@@ -60,4 +61,9 @@ export function signUpEventsFromEnv(): SignUpEvents {
 /** Local stage only: sign-ups are confirmed and their email verified at once. */
 export function autoConfirmSignUps(): boolean {
   return optionalEnv('AUTO_CONFIRM_SIGN_UPS', 'false') === 'true';
+}
+
+/** Local stage only: the file the dev platform records cognito-local's outgoing codes in (MAIL_OUTBOX_FILE). */
+export function mailOutboxFromEnv(): ReturnType<typeof mailOutboxFile> {
+  return mailOutboxFile(requireEnv('MAIL_OUTBOX_FILE'));
 }

@@ -23,6 +23,12 @@ export interface IdentityProvider {
   refresh(refreshToken: string): Promise<{ userId: string; tokens: IssuedTokens }>;
   /** Revokes the user's tokens at the provider, where it supports that. */
   signOutEverywhere(accessToken: string): Promise<void>;
+  /** Revokes one refresh token at the provider (and the access tokens issued from it). */
+  revokeRefreshToken(refreshToken: string): Promise<void>;
+  /** Sends a password-reset code to the account's email. */
+  forgotPassword(email: string): Promise<void>;
+  /** Sets a new password with the code that forgotPassword sent. */
+  confirmForgotPassword(input: { email: string; code: string; newPassword: string }): Promise<void>;
   /** Resolves 'not-found' when the user is already gone. */
   deleteUser(userId: string): Promise<'deleted' | 'not-found'>;
 }

@@ -2,7 +2,7 @@
 // issued by /auth/login is recorded with the user's session epoch, logout bumps the epoch, and /auth/refresh
 // refuses a token that is unknown or from an older epoch. Cognito's GlobalSignOut adds to that where it exists.
 import type { Clock } from '@photonotes/shared/clock';
-import { ForbiddenError, RateLimitedError, UnauthorizedError } from '@photonotes/shared/errors';
+import { ForbiddenError, RateLimitedError, ServiceUnavailableError, UnauthorizedError, ValidationError } from '@photonotes/shared/errors';
 import type { Logger } from '@photonotes/shared/log';
 import type { LogInInput } from './account-fields';
 import { isIdentityFailure } from './identity-provider';
@@ -82,14 +82,33 @@ export async function refreshSession(refreshToken: string, deps: SessionDeps): P
 }
 
 /**
- * Bumps the epoch first: from then on every refresh token of the user is refused here, whatever the
- * provider does. A failing GlobalSignOut is logged, not returned: the logout already holds.
+ * A refresh token the caller hands in is revoked at the provider first, so it cannot be used against Cognito
+ * directly: if that fails the logout fails (503) before anything changed, and the app retries with the same,
+ * still valid, access token. Then the epoch is bumped: from then on every refresh token of the user is refused
+ * here, whatever the provider does. A failing GlobalSignOut is logged, not returned: the logout already holds.
  */
-export async function logOut(userId: string, accessToken: string, deps: SessionDeps & { log: Logger }): Promise<void> {
-  await deps.users.bumpSessionEpoch(userId);
+export async function logOut(
+  request: { userId: string; accessToken: string; refreshToken?: string | undefined },
+  deps: SessionDeps & { log: Logger },
+): Promise<void> {
+  if (request.refreshToken !== undefined) await revokeAtProvider(request.refreshToken, deps);
+  await deps.users.bumpSessionEpoch(request.userId);
   try {
-    await deps.identity.signOutEverywhere(accessToken);
+    await deps.identity.signOutEverywhere(request.accessToken);
   } catch (err) {
     deps.log.warn('Provider sign-out failed; refresh tokens are revoked by the session epoch', { err });
+  }
+}
+
+async function revokeAtProvider(refreshToken: string, deps: SessionDeps): Promise<void> {
+  try {
+    await deps.identity.revokeRefreshToken(refreshToken);
+  } catch (err) {
+    // Unknown to the provider (already revoked, expired, never issued): it cannot be used there either.
+    if (isIdentityFailure(err, 'not-authorized')) return;
+    if (isIdentityFailure(err, 'invalid-parameter')) {
+      throw new ValidationError('Request validation failed', [{ location: 'body', path: 'refreshToken', message: 'is not a refresh token', code: 'invalid_token' }], { cause: err });
+    }
+    throw new ServiceUnavailableError('The refresh token could not be revoked; try again', undefined, { cause: err });
   }
 }

@@ -10,10 +10,10 @@ import { logOutRoute } from '../routes/log-out';
 const deps = dependencies({ identity: identityProviderFromEnv, users: usersRepositoryFromEnv, sessions: sessionsRepositoryFromEnv, clock: () => systemClock });
 const bearer = /^Bearer +(\S+) *$/i;
 
-export const handler = http(logOutRoute).handler(async ({ auth, headers, log }) => {
+export const handler = http(logOutRoute).handler(async ({ auth, body, headers, log }) => {
   // The chain verified this very token before the handler runs.
   const accessToken = bearer.exec(headers.authorization ?? '')?.[1];
   if (!accessToken) throw new UnauthorizedError('Missing bearer token');
-  await logOut(auth.userId, accessToken, { ...deps, log });
+  await logOut({ userId: auth.userId, accessToken, refreshToken: body?.refreshToken }, { ...deps, log });
   return noContent();
 });

@@ -8,12 +8,15 @@ import { openApiDocumentRoute } from '../platform/routes/openapi-document';
 import { systemHealthRoute } from '../platform/routes/system-health';
 import { confirmSignUpRoute } from './confirm-sign-up';
 import { deleteAccountRoute } from './delete-account';
+import { devMailOutboxRoute } from './dev-mail-outbox';
+import { forgotPasswordRoute } from './forgot-password';
 import { getOwnProfileRoute } from './get-own-profile';
 import { getUserProfileRoute } from './get-user-profile';
 import { healthRoute } from './health';
 import { logInRoute } from './log-in';
 import { logOutRoute } from './log-out';
 import { refreshSessionRoute } from './refresh-session';
+import { resetPasswordRoute } from './reset-password';
 import { signUpRoute } from './sign-up';
 import { updateOwnProfileRoute } from './update-own-profile';
 
@@ -28,8 +31,11 @@ export const routes: RouteSpec[] = [
   logInRoute,
   refreshSessionRoute,
   logOutRoute,
+  forgotPasswordRoute,
+  resetPasswordRoute,
   getOwnProfileRoute,
   updateOwnProfileRoute,
   deleteAccountRoute,
   getUserProfileRoute,
+  devMailOutboxRoute,
 ];

@@ -79,6 +79,8 @@ export class FakeIdentity implements IdentityProvider {
   readonly accounts = new Map<string, FakeAccount>();
   readonly calls: string[] = [];
   readonly refreshTokens = new Map<string, string>();
+  /** Reset codes sent by forgotPassword, by email; a code works once. */
+  readonly resetCodes = new Map<string, string>();
   private failures = new Map<keyof IdentityProvider, IdentityFailure | Error>();
   private counter = 0;
 
@@ -139,6 +141,27 @@ export class FakeIdentity implements IdentityProvider {
 
   async signOutEverywhere(_accessToken: string) {
     this.check('signOutEverywhere');
+  }
+
+  async revokeRefreshToken(refreshToken: string) {
+    this.check('revokeRefreshToken');
+    if (!this.refreshTokens.delete(refreshToken)) throw new IdentityProviderError('not-authorized', 'Invalid Refresh Token');
+  }
+
+  async forgotPassword(email: string) {
+    this.check('forgotPassword');
+    if (!this.accounts.has(email)) throw new IdentityProviderError('user-not-found', 'User does not exist.');
+    this.counter += 1;
+    this.resetCodes.set(email, String(100000 + this.counter));
+  }
+
+  async confirmForgotPassword(input: { email: string; code: string; newPassword: string }) {
+    this.check('confirmForgotPassword');
+    const account = this.accounts.get(input.email);
+    if (!account) throw new IdentityProviderError('user-not-found', 'User does not exist.');
+    if (this.resetCodes.get(input.email) !== input.code) throw new IdentityProviderError('code-mismatch', 'Invalid verification code provided, please try again.');
+    this.resetCodes.delete(input.email);
+    account.password = input.newPassword;
   }
 
   async deleteUser(userId: string): Promise<'deleted' | 'not-found'> {

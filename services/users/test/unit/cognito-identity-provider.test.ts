@@ -134,6 +134,40 @@ describe('cognitoIdentityProvider', () => {
     expect(deployed.sent.map((s) => s.command)).toEqual(['GlobalSignOutCommand']);
   });
 
+  test('revokes a refresh token with the app client, even where there is no GlobalSignOut', async () => {
+    // Prepare
+    const { client, sent } = fakeCognito({ RevokeTokenCommand: () => ({}) });
+
+    // Act
+    await cognitoIdentityProvider({ ...options, globalSignOut: false, client }).revokeRefreshToken('refresh-1');
+
+    // Assess
+    expect(sent).toEqual([{ command: 'RevokeTokenCommand', input: { ClientId: 'client-1', Token: 'refresh-1' } }]);
+  });
+
+  test('password recovery: ForgotPassword and ConfirmForgotPassword with the email as username; Cognito errors become reasons', async () => {
+    // Prepare
+    const { client, sent } = fakeCognito({
+      ForgotPasswordCommand: () => ({ CodeDeliveryDetails: { DeliveryMedium: 'EMAIL' } }),
+      ConfirmForgotPasswordCommand: () => {
+        throw awsError('CodeMismatchException', 'Invalid verification code provided, please try again.');
+      },
+    });
+    const identity = cognitoIdentityProvider({ ...options, client });
+
+    // Act
+    await identity.forgotPassword('ada@example.com');
+    const err = await identity.confirmForgotPassword({ email: 'ada@example.com', code: '123456', newPassword: 'n3w-password' }).catch((e: unknown) => e);
+
+    // Assess
+    expect(sent.map((s) => s.input)).toEqual([
+      { ClientId: 'client-1', Username: 'ada@example.com' },
+      { ClientId: 'client-1', Username: 'ada@example.com', ConfirmationCode: '123456', Password: 'n3w-password' },
+    ]);
+    expect(err).toBeInstanceOf(IdentityProviderError);
+    expect((err as IdentityProviderError).reason).toBe('code-mismatch');
+  });
+
   test('deleting a user that is already gone resolves not-found', async () => {
     // Prepare
     const { client, sent } = fakeCognito({

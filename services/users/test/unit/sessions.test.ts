@@ -123,7 +123,7 @@ describe('refreshSession', () => {
     const { deps, identity } = setup();
     const phone = await logIn({ email: 'ada@example.com', password: 'abcdefg1' }, deps);
     const tablet = await logIn({ email: 'ada@example.com', password: 'abcdefg1' }, deps);
-    await logOut('user-1', phone.accessToken, deps);
+    await logOut({ userId: 'user-1', accessToken: phone.accessToken }, deps);
 
     // Act
     const errors = await Promise.all([failureOf(refreshSession(phone.refreshToken, deps)), failureOf(refreshSession(tablet.refreshToken, deps))]);
@@ -137,7 +137,7 @@ describe('refreshSession', () => {
     // Prepare
     const { deps } = setup();
     const before = await logIn({ email: 'ada@example.com', password: 'abcdefg1' }, deps);
-    await logOut('user-1', before.accessToken, deps);
+    await logOut({ userId: 'user-1', accessToken: before.accessToken }, deps);
     const after = await logIn({ email: 'ada@example.com', password: 'abcdefg1' }, deps);
 
     // Act
@@ -207,11 +207,103 @@ describe('logOut', () => {
     identity.failNext('signOutEverywhere', new Error('throttled'));
 
     // Act
-    await logOut('user-1', login.accessToken, deps);
+    await logOut({ userId: 'user-1', accessToken: login.accessToken }, deps);
 
     // Assess
     expect(users.live('user-1')?.sessionEpoch).toBe(1);
     expect(lines.join('')).toContain('Provider sign-out failed');
     await expect(refreshSession(login.refreshToken, deps)).rejects.toMatchObject({ status: 401 });
+  });
+});
+
+describe('logOut with a refresh token', () => {
+  test('revokes it at the provider before bumping the epoch', async () => {
+    // Prepare
+    const { deps, identity, users } = setup();
+    const login = await logIn({ email: 'ada@example.com', password: 'abcdefg1' }, deps);
+    identity.calls.length = 0;
+    users.calls.length = 0;
+
+    // Act
+    await logOut({ userId: 'user-1', accessToken: login.accessToken, refreshToken: login.refreshToken }, deps);
+
+    // Assess
+    expect(identity.calls).toEqual(['revokeRefreshToken', 'signOutEverywhere']);
+    expect(identity.refreshTokens.has(login.refreshToken)).toBe(false);
+    expect(users.calls).toEqual(['bumpSessionEpoch user-1']);
+    await expect(refreshSession(login.refreshToken, deps)).rejects.toMatchObject({ status: 401 });
+  });
+
+  test('a failed revocation is a 503 and changes nothing, so a retry with the same access token can succeed', async () => {
+    // Prepare
+    const { deps, identity, users } = setup();
+    const login = await logIn({ email: 'ada@example.com', password: 'abcdefg1' }, deps);
+    identity.failNext('revokeRefreshToken', new Error('socket hang up'));
+
+    // Act
+    const err = await failureOf(logOut({ userId: 'user-1', accessToken: login.accessToken, refreshToken: login.refreshToken }, deps));
+
+    // Assess
+    expect(err.status).toBe(503);
+    expect(JSON.stringify(errorBody(err, 'r'))).not.toContain('socket');
+    expect(users.live('user-1')?.sessionEpoch).toBe(0);
+    expect(identity.calls).not.toContain('signOutEverywhere');
+    await logOut({ userId: 'user-1', accessToken: login.accessToken, refreshToken: login.refreshToken }, deps);
+    expect(users.live('user-1')?.sessionEpoch).toBe(1);
+    expect(identity.refreshTokens.has(login.refreshToken)).toBe(false);
+  });
+
+  test('a provider throttle on revocation is a 503 too', async () => {
+    // Prepare
+    const { deps, identity, users } = setup();
+    const login = await logIn({ email: 'ada@example.com', password: 'abcdefg1' }, deps);
+    identity.failNext('revokeRefreshToken', 'rate-limited');
+
+    // Act
+    const err = await failureOf(logOut({ userId: 'user-1', accessToken: login.accessToken, refreshToken: login.refreshToken }, deps));
+
+    // Assess
+    expect(err.status).toBe(503);
+    expect(users.live('user-1')?.sessionEpoch).toBe(0);
+  });
+
+  test('a token the provider no longer knows (already revoked) still logs out', async () => {
+    // Prepare
+    const { deps, users } = setup();
+    const login = await logIn({ email: 'ada@example.com', password: 'abcdefg1' }, deps);
+
+    // Act
+    await logOut({ userId: 'user-1', accessToken: login.accessToken, refreshToken: 'refresh-unknown' }, deps);
+
+    // Assess
+    expect(users.live('user-1')?.sessionEpoch).toBe(1);
+  });
+
+  test('something that is not a refresh token is a 400 naming refreshToken, with no provider text', async () => {
+    // Prepare
+    const { deps, identity, users } = setup();
+    const login = await logIn({ email: 'ada@example.com', password: 'abcdefg1' }, deps);
+    identity.failNext('revokeRefreshToken', 'invalid-parameter');
+
+    // Act
+    const err = await failureOf(logOut({ userId: 'user-1', accessToken: login.accessToken, refreshToken: login.accessToken }, deps));
+
+    // Assess
+    expect(err.status).toBe(400);
+    expect(err.details).toEqual([expect.objectContaining({ path: 'refreshToken' })]);
+    expect(JSON.stringify(errorBody(err, 'r'))).not.toContain('fake');
+    expect(users.live('user-1')?.sessionEpoch).toBe(0);
+  });
+
+  test('without a refresh token nothing is revoked at the provider one by one', async () => {
+    // Prepare
+    const { deps, identity } = setup();
+    const login = await logIn({ email: 'ada@example.com', password: 'abcdefg1' }, deps);
+
+    // Act
+    await logOut({ userId: 'user-1', accessToken: login.accessToken }, deps);
+
+    // Assess
+    expect(identity.calls).not.toContain('revokeRefreshToken');
   });
 });
