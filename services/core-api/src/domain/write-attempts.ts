@@ -12,16 +12,16 @@
 // `writeDeadlineMs` (far beyond any burst the per-service admission limit lets through) ends in the 409 its
 // caller throws.
 //
-// The waits stay short and do not grow: a lost race is not a sign of overload (DynamoDB throttling is retried
-// by the SDK), and a writer that backed off for longer each time would fall behind every newcomer and starve.
+// The waits grow (full jitter, 5 ms doubling to at most 100 ms): transactions that touch the same head at
+// once can all be cancelled by DynamoDB (TransactionConflict), and waits that did not grow kept such writers
+// colliding in step (the clock-skew test in test/integration/notes-repository.test.ts starved with 10 ms waits).
 import { systemClock } from '@photonotes/shared/clock';
 import type { Clock } from '@photonotes/shared/clock';
 import { backoff } from '@photonotes/shared/backoff';
 
 /** How long one operation keeps trying, well inside the functions' 10 s timeout. */
 export const writeDeadlineMs = 8_000;
-// Full jitter below 10 ms on every retry: enough to spread writers that collided, too short to fall behind.
-const writeBackoff = { baseMs: 10, capMs: 10 };
+const writeBackoff = { baseMs: 5, capMs: 100 };
 
 /** Attempt numbers 1, 2, ... until `writeDeadlineMs` has passed on `clock`, with a wait before every one after the first. */
 export async function* writeAttempts(clock: Clock = systemClock): AsyncGenerator<number> {

@@ -153,9 +153,9 @@ describe('createNote', () => {
   });
 
   it('keeps its place in a burst of the owner: far more lost races than any fixed budget still end in 201', async () => {
-    // Prepare: 200 other writes of the owner land first (the old budget gave up after 25 attempts).
+    // Prepare: 40 other writes of the owner land first (a budget of 25 attempts used to give up here).
     const { deps, repo } = testDeps();
-    repo.conflictingWrites = 200;
+    repo.conflictingWrites = 40;
 
     // Act
     const result = await createNote({ id: clientId, title: 'Backlog' }, owner, deps);
