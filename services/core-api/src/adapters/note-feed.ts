@@ -2,7 +2,9 @@
 // previous entry goes in the same transaction: the feed is compacted), and a head with the last sequence
 // number. Every commit of an owner advances the head under the condition `lastSeq < seq`, so one owner's
 // commits are serialised and their numbers grow in commit order: a reader that saw seq N can never later
-// find a new entry below N.
+// find a new entry below N. A commit the head refuses lost to another commit of the same owner (and went
+// nowhere); it catches up past that head and goes again (domain/write-attempts.ts), so a burst of one owner's
+// writes is serialised here and every write of it lands: contention costs attempts, never the write.
 import type { Clock } from '@photonotes/shared/clock';
 import { decodeCursor, encodeCursor } from '@photonotes/shared/cursor';
 import type { AttributeMap, TableClient, Transaction } from '@photonotes/shared/dynamodb';

@@ -20,7 +20,7 @@ export async function applyProcessedMedia(media: ProcessedMedia, deps: NotesDeps
 
 async function showProcessedPhoto(id: string, media: ProcessedMedia, deps: NotesDeps): Promise<void> {
   const photo = photoFor(media.key, media);
-  for await (const _attempt of writeAttempts()) {
+  for await (const _attempt of writeAttempts(deps.clock)) {
     const current = await deps.notes.getNote(id);
     // Gone, moved to another photo, or already showing this state (a repeated event): nothing to do.
     if (!current || current.photo?.key !== media.key || sameData(current.photo, photo)) return;

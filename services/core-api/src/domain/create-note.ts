@@ -32,7 +32,7 @@ export async function createNote(input: CreateNoteInput, caller: Caller, deps: N
   const now = deps.clock.now().toISOString();
   // Most photos are still processing when their note is created; if not, the write says so and is redone.
   let processed: ProcessedMedia | null = null;
-  for await (const _attempt of writeAttempts()) {
+  for await (const _attempt of writeAttempts(deps.clock)) {
     const note: StoredNote = {
       id,
       ownerId: caller.userId,

@@ -14,7 +14,7 @@ export async function deleteAccountData(userId: string, deps: NotesDeps): Promis
 }
 
 async function removeOwnNote(id: string, userId: string, deps: NotesDeps): Promise<void> {
-  await retryOnChange(id, async () => {
+  await retryOnChange(id, deps, async () => {
     const current = await deps.notes.getNote(id);
     if (!current || current.ownerId !== userId) return;
     await deps.notes.removeNote(current, deps.clock.now().toISOString(), { keepHistory: false });
@@ -22,7 +22,7 @@ async function removeOwnNote(id: string, userId: string, deps: NotesDeps): Promi
 }
 
 async function leaveSharedNote(id: string, userId: string, deps: NotesDeps): Promise<void> {
-  await retryOnChange(id, async () => {
+  await retryOnChange(id, deps, async () => {
     const current = await deps.notes.getNote(id);
     if (!current?.sharedWith.includes(userId)) return;
     const next = {
@@ -35,8 +35,8 @@ async function leaveSharedNote(id: string, userId: string, deps: NotesDeps): Pro
   });
 }
 
-async function retryOnChange(id: string, attempt: () => Promise<void>): Promise<void> {
-  for await (const _attempt of writeAttempts()) {
+async function retryOnChange(id: string, deps: NotesDeps, attempt: () => Promise<void>): Promise<void> {
+  for await (const _attempt of writeAttempts(deps.clock)) {
     try {
       await attempt();
       return;

@@ -12,7 +12,7 @@ export interface DeleteNoteRequest {
 
 export async function deleteNote(request: DeleteNoteRequest, caller: Caller, deps: NotesDeps): Promise<void> {
   const id = parseNoteId(request.id);
-  for await (const _attempt of writeAttempts()) {
+  for await (const _attempt of writeAttempts(deps.clock)) {
     const current = await deps.notes.getNote(id);
     assertCanChange(current, caller);
     assertVersion(current, request.expectedVersion);

@@ -22,7 +22,7 @@ export async function updateNote(request: UpdateNoteRequest, caller: Caller, dep
   if (typeof patch.photoKey === 'string' && !deps.verifyPhotoKey(patch.photoKey, caller.userId)) throw invalidPhotoKey();
 
   let processed: ProcessedMedia | null = null;
-  for await (const _attempt of writeAttempts()) {
+  for await (const _attempt of writeAttempts(deps.clock)) {
     const current = await deps.notes.getNote(id);
     assertCanChange(current, caller);
     assertVersion(current, expectedVersion);

@@ -1,4 +1,5 @@
 import { createNote } from '../../src/domain/create-note';
+import { writeDeadlineMs } from '../../src/domain/write-attempts';
 import { owner, photoKeyOf, sharee, storedNote, stranger, testDeps, thrownBy, thumbnails } from './support/notes-deps';
 
 const clientId = '6f1c1e4e-8a9b-4c1d-9e2f-0a1b2c3d4e5f';
@@ -149,5 +150,40 @@ describe('createNote', () => {
     // Assess
     expect(result).toMatchObject({ created: true, note: { id: clientId, version: 1 } });
     expect(repo.writes).toBe(1);
+  });
+
+  it('keeps its place in a burst of the owner: far more lost races than any fixed budget still end in 201', async () => {
+    // Prepare: 40 other writes of the owner land first (a budget of 25 attempts used to give up here).
+    const { deps, repo } = testDeps();
+    repo.conflictingWrites = 40;
+
+    // Act
+    const result = await createNote({ id: clientId, title: 'Backlog' }, owner, deps);
+
+    // Assess
+    expect(result).toMatchObject({ created: true, note: { id: clientId, version: 1 } });
+    expect(repo.conflictingWrites).toBe(0);
+    expect(repo.feedOf(owner.userId)).toHaveLength(1);
+  });
+
+  it('gives up with 409 only once the write deadline has passed', async () => {
+    // Prepare: every write loses, and each look at the clock finds another second gone.
+    const { deps, repo, clock } = testDeps();
+    repo.conflictingWrites = Infinity;
+    const started = clock.now.getTime();
+    deps.clock = {
+      now: () => {
+        clock.advance(1000);
+        return clock.now;
+      },
+    };
+
+    // Act
+    const err = await thrownBy(() => createNote({ id: clientId, title: 'Never' }, owner, deps));
+
+    // Assess
+    expect(err).toMatchObject({ status: 409, code: 'CONFLICT' });
+    expect(clock.now.getTime() - started).toBeGreaterThanOrEqual(writeDeadlineMs);
+    expect(repo.feedOf(owner.userId)).toEqual([]);
   });
 });

@@ -195,12 +195,18 @@ describe('updateNote', () => {
     expect(repo.writes).toBe(1);
   });
 
-  it('gives up with 409 when every attempt loses a race, after a bounded number of writes', async () => {
-    // Prepare
-    const { deps, repo } = testDeps();
+  it('gives up with 409 when every attempt loses a race, once the write deadline has passed', async () => {
+    // Prepare: each look at the clock finds a second gone, so the deadline comes after a few attempts.
+    const { deps, repo, clock } = testDeps();
     const note = storedNote();
     repo.seed(note);
     repo.conflictingWrites = Infinity;
+    deps.clock = {
+      now: () => {
+        clock.advance(1000);
+        return clock.now;
+      },
+    };
 
     // Act
     const err = await thrownBy(() => updateNote({ id: note.id, patch: { body: 'never' }, expectedVersion: undefined }, owner, deps));
