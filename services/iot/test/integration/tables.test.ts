@@ -81,6 +81,18 @@ function realDeps(now = () => new Date()) {
   return { deps, plane, publisher };
 }
 
+/** The shared client, naming every command it sends. */
+function recordingClient() {
+  const sent: string[] = [];
+  const recording: DocumentSender = {
+    send(command) {
+      sent.push(command.constructor.name);
+      return (client as DocumentSender).send(command);
+    },
+  };
+  return { sent, recording };
+}
+
 const caller = () => ({ userId: `user-${randomUUID()}` });
 const context = { region: 'us-east-1', accountId: '000000000000' };
 
@@ -191,6 +203,30 @@ describe('device record on DynamoDB', () => {
     expect(late).toEqual({ admitted: false, reason: 'rate_limited' });
     expect(stale.admitted).toBe(true);
     expect(unknown).toEqual({ admitted: false, reason: 'unknown_thing' });
+  });
+
+  it('admits with one write a message that opens its second, and one counted within a second this container saw', async () => {
+    // Prepare
+    const { deps } = realDeps();
+    const { thing } = await createThing({ name: 'x' }, caller(), deps);
+    const { sent, recording } = recordingClient();
+    const devices = deviceStore({ tableName: names.ThingsTable, client: recording });
+    const otherContainer = deviceStore({ tableName: names.ThingsTable, client: recording });
+    const second = Date.parse('2026-11-28T09:00:00.000Z');
+
+    // Act
+    const everySecond = [];
+    for (let index = 0; index < 3; index++) everySecond.push(await devices.admit(thing.thingId, second + index * 1000, 10));
+    const writesEverySecond = sent.length;
+    const sameSecond = await devices.admit(thing.thingId, second + 2_100, 10);
+    const writesSameSecond = sent.length - writesEverySecond;
+    // A container that has not admitted the thing yet tries to open the second, finds it open and counts in it.
+    const elsewhere = await otherContainer.admit(thing.thingId, second + 2_200, 10);
+    const writesElsewhere = sent.length - writesEverySecond - writesSameSecond;
+
+    // Assess
+    expect([...everySecond, sameSecond, elsewhere].every((admission) => admission.admitted)).toBe(true);
+    expect([writesEverySecond, writesSameSecond, writesElsewhere]).toEqual([3, 1, 2]);
   });
 
   it('folds concurrent, duplicated, reordered lifecycle events into the right presence', async () => {
@@ -308,13 +344,7 @@ describe('telemetry on DynamoDB', () => {
     // Prepare
     const { deps } = realDeps();
     const { thing } = await createThing({ name: 'x' }, caller(), deps);
-    const sent: string[] = [];
-    const recording: DocumentSender = {
-      send(command) {
-        sent.push(command.constructor.name);
-        return (client as DocumentSender).send(command);
-      },
-    };
+    const { sent, recording } = recordingClient();
     const telemetry = telemetryTable({ thingsTableName: names.ThingsTable, telemetryTableName: names.TelemetryTable, client: recording });
     const ts = base + 90_000;
     const metrics = Object.fromEntries(Array.from({ length: telemetryLimits.metrics }, (_, index) => [`m${index}`, index]));
