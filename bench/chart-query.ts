@@ -91,11 +91,8 @@ async function bulkLoad(bench: BenchPlatform, items: Item[]): Promise<number> {
   return (performance.now() - started) / 1000;
 }
 
-const noRules = { version: 0, rules: [] };
-
 async function ingest(store: TelemetryStore, thingId: string, ownerId: string, series: string, reading: Reading): Promise<void> {
-  const deps = { telemetry: store, alertRules: { get: () => Promise.resolve(noRules), replace: () => Promise.reject(new Error('not used')) }, config: { retention } };
-  const outcome = await recordReading({ thingId, ownerId, metric: series, ...reading }, noRules, deps);
+  const outcome = await recordReading({ thingId, ownerId, metric: series, ...reading }, { telemetry: store, config: { retention } });
   if (outcome.outcome !== 'inserted') throw new Error(`reading at ${reading.ts} of ${series} was ${outcome.outcome}, not inserted`);
 }
 

@@ -1,6 +1,6 @@
 // The local event source mapping of one stream consumer: reads the table's DynamoDB stream shard by shard
-// (parents before children), filters records with the consumer's patterns, hands each batch to
-// deliverStreamBatch and keeps a checkpoint per shard in the platform's data directory.
+// (parents before children) a few times a second, filters records with the consumer's patterns, hands them in
+// batches to deliverStreamBatch and keeps a checkpoint per shard in the platform's data directory.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -24,6 +24,9 @@ export interface StreamReader {
   /** `nextIterator` undefined: the shard is closed and fully read. */
   records(iterator: string, limit: number): Promise<{ records: LambdaStreamRecord[]; nextIterator: string | undefined }>;
 }
+
+/** Records per GetRecords call (its maximum): filtered, then delivered in batches of the consumer's batchSize, as Lambda does. */
+export const recordsPerRead = 1000;
 
 interface Checkpoint {
   streamArn: string;
@@ -110,7 +113,7 @@ export function sdkStreamReader(options: { endpoint?: string; region: string; cr
       return out.ShardIterator;
     },
     async records(iterator, limit) {
-      const out = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: Math.min(limit, 1000) }));
+      const out = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: Math.min(limit, recordsPerRead) }));
       return { records: (out.Records ?? []).map((record) => toLambdaRecord(record, '')), nextIterator: out.NextShardIterator };
     },
     destroy() {
@@ -153,9 +156,19 @@ export async function pollStream(options: StreamPollerOptions): Promise<void> {
       iterator = await reader.iterator(streamArn, shard.shardId, position);
       if (!iterator) return 'idle';
     }
-    const { records, nextIterator } = await reader.records(iterator, consumer.batchSize);
-    const batch = records.map((record) => ({ ...record, eventSourceARN: streamArn })).filter((record) => passesFilters(consumer.filterPatterns, record));
-    if (batch.length > 0 && (await deliverStreamBatch(batch, consumer, { ...options })) === 'abandoned') return 'idle';
+    const { records, nextIterator } = await reader.records(iterator, recordsPerRead);
+    const matching = records.map((record) => ({ ...record, eventSourceARN: streamArn })).filter((record) => passesFilters(consumer.filterPatterns, record));
+    for (let start = 0; start < matching.length; start += consumer.batchSize) {
+      if ((await deliverStreamBatch(matching.slice(start, start + consumer.batchSize), consumer, { ...options })) === 'abandoned') {
+        // Stopped: the next start reads on after the last batch delivered.
+        if (start > 0) {
+          iterators.delete(shard.shardId);
+          writeCheckpoint(options.checkpointFile, checkpoint as Checkpoint);
+        }
+        return 'idle';
+      }
+      state.sequenceNumber = (matching[Math.min(start + consumer.batchSize, matching.length) - 1] as LambdaStreamRecord).dynamodb.SequenceNumber;
+    }
     const last = records[records.length - 1];
     if (last) state.sequenceNumber = last.dynamodb.SequenceNumber;
     if (nextIterator) iterators.set(shard.shardId, nextIterator);
@@ -164,7 +177,9 @@ export async function pollStream(options: StreamPollerOptions): Promise<void> {
       state.finished = true;
     }
     if (last || !nextIterator) writeCheckpoint(options.checkpointFile, checkpoint as Checkpoint);
-    return records.length > 0 ? 'busy' : 'idle';
+    // Only a full read leaves records behind; otherwise the shard waits for the next poll, as Lambda polls a shard
+    // a few times a second (reading again at once would poll DynamoDB Local once per change under a steady load).
+    return records.length >= recordsPerRead ? 'busy' : 'idle';
   };
 
   while (!signal.aborted) {

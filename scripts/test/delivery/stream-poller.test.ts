@@ -27,6 +27,8 @@ const consumer: StreamConsumer = {
 /** A stream with shards of records; `positions` keeps where each iterator was asked to start. */
 function fakeStream(streamArn: string, shards: Array<StreamShard & { records: LambdaStreamRecord[]; closed?: boolean }>) {
   const positions: Array<{ shardId: string; position: ShardPosition }> = [];
+  /** Each read: the limit asked for and how many records it returned. */
+  const reads: Array<{ limit: number; returned: number }> = [];
   const reader: StreamReader = {
     streamArnOf: async () => streamArn,
     shards: async () => shards.map(({ shardId, parentShardId }) => ({ shardId, ...(parentShardId ? { parentShardId } : {}) })),
@@ -42,10 +44,11 @@ function fakeStream(streamArn: string, shards: Array<StreamShard & { records: La
       const records = shard?.records.slice(Number(from), Number(from) + limit) ?? [];
       const next = Number(from) + records.length;
       const done = shard?.closed && next >= (shard?.records.length ?? 0);
+      reads.push({ limit, returned: records.length });
       return { records, nextIterator: done ? undefined : `${shardId}:${next}` };
     },
   };
-  return { reader, positions };
+  return { reader, positions, reads };
 }
 
 let dir: string;
@@ -54,8 +57,8 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Polls until `until` holds (checked after every invocation and sleep), then stops the poller. */
-async function pollUntil(reader: StreamReader, lambda: ReturnType<typeof scriptedLambda>, until: () => boolean, overrides: Partial<StreamConsumer> = {}) {
+/** Polls until `until` holds (checked after every invocation and sleep), then stops the poller; `onSleep` sees each pause. */
+async function pollUntil(reader: StreamReader, lambda: ReturnType<typeof scriptedLambda>, until: () => boolean, overrides: Partial<StreamConsumer> = {}, onSleep?: (ms: number) => void) {
   const abort = new AbortController();
   const time = instantTime();
   const store = memoryDeadLetters();
@@ -76,6 +79,7 @@ async function pollUntil(reader: StreamReader, lambda: ReturnType<typeof scripte
     unreachableDelayMs: 1,
     now: time.now,
     sleep: async (ms) => {
+      onSleep?.(ms);
       await time.sleep(ms);
       if (until() || ++sleeps > 50) abort.abort();
     },
@@ -95,6 +99,33 @@ describe('pollStream', () => {
     const checkpoint = JSON.parse(readFileSync(path.join(dir, 'checkpoint.json'), 'utf8')) as { streamArn: string; shards: Record<string, { sequenceNumber: string }> };
     expect(checkpoint.streamArn).toBe('arn:stream/1');
     expect(Number(checkpoint.shards.s1?.sequenceNumber)).toBe(3);
+  });
+
+  it('reads up to 1000 records at once and delivers the matching ones in batches of batchSize', async () => {
+    // Prepare
+    const { reader, reads } = fakeStream('arn:stream/1', [{ shardId: 's1', records: [1, 2, 3, 4, 5, 6, 7].map((n) => streamRecord(n, n === 2 ? { entity: 'share' } : {})) }]);
+    const lambda = scriptedLambda(() => ok());
+
+    // Act
+    await pollUntil(reader, lambda, () => lambda.calls.length >= 3, { batchSize: 2 });
+
+    // Assess
+    expect(lambda.batches()).toEqual([[1, 3], [4, 5], [6, 7]]);
+    expect(reads[0]).toEqual({ limit: 1000, returned: 7 });
+  });
+
+  it('waits for the next poll after a read that was not full, and reads on at once after a full one', async () => {
+    // Prepare
+    const { reader, reads } = fakeStream('arn:stream/1', [{ shardId: 's1', records: Array.from({ length: 1003 }, (_, index) => streamRecord(index + 1)) }]);
+    const trace: string[] = [];
+    const tracing: StreamReader = { ...reader, records: async (iterator, limit) => (trace.push('read'), reader.records(iterator, limit)) };
+
+    // Act
+    await pollUntil(tracing, scriptedLambda(() => ok()), () => trace.filter((event) => event === 'sleep').length >= 2, {}, () => trace.push('sleep'));
+
+    // Assess
+    expect(trace).toEqual(['read', 'read', 'sleep', 'read', 'sleep']);
+    expect(reads.map((read) => read.returned)).toEqual([1000, 3, 0]);
   });
 
   it('resumes after its checkpoint when started again', async () => {

@@ -13,12 +13,14 @@ export interface AlertRulesStoreOptions {
 
 const toRule = (rule: AlertRule): AlertRule => ({ id: rule.id, metric: rule.metric, op: rule.op, threshold: rule.threshold, forSeconds: rule.forSeconds });
 
+/** The rule set an alert-rules item holds: version 0 and no rules when there is none. Ingest reads the item too (telemetry-table.ts). */
+export const ruleSetOf = (item: RuleSet | undefined): RuleSet => (item ? { version: item.version, rules: item.rules.map(toRule) } : { version: 0, rules: [] });
+
 export function alertRulesStore({ tableName, client = documentClient() }: AlertRulesStoreOptions): AlertRulesStore {
   const table = tableClient({ tableName, client });
   return {
     async get(thingId) {
-      const item = await table.getItem<RuleSet>(keys.alertRules(thingId), { consistentRead: true });
-      return item ? { version: item.version, rules: item.rules.map(toRule) } : { version: 0, rules: [] };
+      return ruleSetOf(await table.getItem<RuleSet>(keys.alertRules(thingId), { consistentRead: true }));
     },
 
     async replace(thingId, rules) {

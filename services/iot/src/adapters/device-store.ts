@@ -17,6 +17,7 @@ export interface DeviceStoreOptions {
 }
 
 const maxAdmitRounds = 4;
+const maxRemembered = 10_000;
 const rateAttributes = {
   even: { second: 'rateEvenSecond', count: 'rateEvenCount' },
   odd: { second: 'rateOddSecond', count: 'rateOddCount' },
@@ -24,6 +25,13 @@ const rateAttributes = {
 
 export function deviceStore({ tableName, client = documentClient() }: DeviceStoreOptions): DevicesStore {
   const table = tableClient({ tableName, client });
+  /** The second each thing was last admitted in by this container (newest last): which update to try first. */
+  const recentlyAdmitted = new Map<string, number>();
+  const remember = (thingId: string, second: number) => {
+    recentlyAdmitted.delete(thingId);
+    recentlyAdmitted.set(thingId, second);
+    if (recentlyAdmitted.size > maxRemembered) recentlyAdmitted.delete(recentlyAdmitted.keys().next().value as string);
+  };
 
   /** The item that failed a condition: DynamoDB returns it (ALL_OLD); read it when an emulator does not. */
   async function failedItem(err: ConditionFailedError, thingId: string): Promise<DeviceItem | undefined> {
@@ -58,43 +66,47 @@ export function deviceStore({ tableName, client = documentClient() }: DeviceStor
       });
     },
 
-    // The windows of rate-limit.ts as two conditional updates of the second's slot: count within its second,
-    // or start its second. A message whose slot holds a newer second is admitted without counting.
+    // The windows of rate-limit.ts as two conditional updates of the second's slot: start its second, or count
+    // within it. A message whose slot holds a newer second is admitted without counting. Either update may come
+    // first (a failed one returns the item, which says what to do next): opening first costs one request for a
+    // thing sending less than once a second, which most do; counting first, when this container has just admitted
+    // the thing in the same second.
     async admit(thingId, receivedAt, limit) {
       const second = Math.floor(receivedAt / 1000);
       const attributes = rateAttributes[rateSlotOf(second)];
       // Expressions alias every attribute: DynamoDB reserves many everyday words.
-      const rateNames = { '#second': attributes.second, '#count': attributes.count, '#last': 'lastMessageAt' };
+      const names = { '#second': attributes.second, '#count': attributes.count, '#last': 'lastMessageAt' };
+      const updates = {
+        open: {
+          key: keys.device(thingId),
+          update: 'SET #second = :second, #count = :one, #last = :now',
+          condition: 'attribute_exists(pk) AND (attribute_not_exists(#second) OR #second < :second)',
+          names,
+          values: { ':one': 1, ':now': receivedAt, ':second': second },
+        },
+        count: {
+          key: keys.device(thingId),
+          update: 'SET #count = #count + :one, #last = :now',
+          condition: 'attribute_exists(pk) AND #second = :second AND #count < :limit',
+          names,
+          values: { ':one': 1, ':now': receivedAt, ':second': second, ':limit': limit },
+        },
+      };
+      let step: keyof typeof updates = recentlyAdmitted.get(thingId) === second ? 'count' : 'open';
       for (let round = 0; round < maxAdmitRounds; round++) {
         try {
-          const item = await table.updateItem<DeviceItem>({
-            key: keys.device(thingId),
-            update: 'SET #count = #count + :one, #last = :now',
-            condition: 'attribute_exists(pk) AND #second = :second AND #count < :limit',
-            names: rateNames,
-            values: { ':one': 1, ':now': receivedAt, ':second': second, ':limit': limit },
-          });
+          const item = await table.updateItem<DeviceItem>(updates[step]);
+          remember(thingId, second);
           return { admitted: true, ownerId: item.ownerId };
         } catch (err) {
           if (!(err instanceof ConditionFailedError)) throw err;
           const current = await failedItem(err, thingId);
           if (!current) return { admitted: false, reason: 'unknown_thing' };
           const windowSecond = current[attributes.second];
-          if (windowSecond === second) return { admitted: false, reason: 'rate_limited' };
           if (windowSecond !== undefined && windowSecond > second) return { admitted: true, ownerId: current.ownerId };
-        }
-        try {
-          const item = await table.updateItem<DeviceItem>({
-            key: keys.device(thingId),
-            update: 'SET #second = :second, #count = :one, #last = :now',
-            condition: 'attribute_exists(pk) AND (attribute_not_exists(#second) OR #second < :second)',
-            names: rateNames,
-            values: { ':one': 1, ':now': receivedAt, ':second': second },
-          });
-          return { admitted: true, ownerId: item.ownerId };
-        } catch (err) {
-          // Another message opened this second first: count in it.
-          if (!(err instanceof ConditionFailedError)) throw err;
+          if (windowSecond === second && step === 'count') return { admitted: false, reason: 'rate_limited' };
+          // Another message opened this second first: count in it (or, had it been older, open it).
+          step = windowSecond === second ? 'count' : 'open';
         }
       }
       throw new Error(`Rate window of ${thingId} kept changing`);

@@ -1,21 +1,23 @@
 // The domain's TelemetryStore over two tables: readings and buckets in the telemetry table (one partition
 // per thing, metric and level, sorted by time), and each series' head in the things table (beside the
-// thing, so `latest` is one query of the thing's partition). A series write is one transaction: the head,
-// conditional on its revision, with the reading and buckets it was computed with (domain/series.ts).
-import { ConditionFailedError, documentClient, tableClient, TransactionConflictError } from '@photonotes/shared/dynamodb';
+// thing, so `latest` is one query of the thing's partition). A message's write is one transaction: per series
+// the head, conditional on its revision, with the reading and buckets it was computed with (domain/series.ts).
+import { ConditionFailedError, documentClient, maxTransactionItems, tableClient, TransactionConflictError } from '@photonotes/shared/dynamodb';
 import type { AttributeMap, DocumentSender, Transaction } from '@photonotes/shared/dynamodb';
-import type { AlertState, FiredAlert } from '../domain/alerts';
-import type { SeriesHead, SeriesKey, SeriesWrite, TelemetryStore, TimedBucket } from '../domain/ports';
+import type { AlertState, FiredAlert, RuleSet } from '../domain/alerts';
+import type { SeriesCommit, SeriesHead, SeriesKey, SeriesSnapshot, SeriesWrite, TelemetryStore, TimedBucket } from '../domain/ports';
 import type { Resolution, Rollup } from '../domain/resolutions';
 import { bucketStart, resolutions } from '../domain/resolutions';
 import type { Bucket } from '../domain/rollups';
+import { ruleSetOf } from './alert-rules-store';
+import { entities, keys } from './keys';
+import type { TelemetryKey } from './keys';
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const result: T[] = [];
   for await (const item of items) result.push(item);
   return result;
 }
-import { entities, keys } from './keys';
 
 export interface TelemetryTableOptions {
   /** Holds the series heads. */
@@ -61,6 +63,36 @@ interface BucketItem extends Bucket {
 }
 
 const toBucket = (item: Bucket): Bucket => ({ min: item.min, max: item.max, sum: item.sum, count: item.count });
+
+const itemsOf = (commit: SeriesCommit): number => 1 + (commit.write.reading ? 1 : 0) + commit.write.buckets.length;
+
+/** Consecutive groups of series writes that each fit one transaction (a message's 20 metrics of 5 items: one). */
+function transactionGroups(commits: SeriesCommit[]): SeriesCommit[][] {
+  const groups: SeriesCommit[][] = [];
+  let items = 0;
+  for (const commit of commits) {
+    const last = groups[groups.length - 1];
+    if (last && items + itemsOf(commit) <= maxTransactionItems) {
+      last.push(commit);
+      items += itemsOf(commit);
+    } else {
+      groups.push([commit]);
+      items = itemsOf(commit);
+    }
+  }
+  return groups;
+}
+
+/** Commits; false when a revision had moved or a concurrent transaction held one of the items: either way, read again. */
+async function commitOrLose(tx: Transaction): Promise<boolean> {
+  try {
+    await tx.commit();
+    return true;
+  } catch (err) {
+    if (err instanceof ConditionFailedError || err instanceof TransactionConflictError) return false;
+    throw err;
+  }
+}
 
 export function telemetryTable({ thingsTableName, telemetryTableName, client = documentClient() }: TelemetryTableOptions): TelemetryStore {
   const heads = tableClient({ tableName: thingsTableName, client });
@@ -115,22 +147,48 @@ export function telemetryTable({ thingsTableName, telemetryTableName, client = d
     });
   }
 
+  /** The head (conditional on its revision), the reading and the buckets of one series. */
+  function seriesWrite(tx: Transaction, series: SeriesKey, expectedRev: number, write: SeriesWrite): void {
+    headWrite(tx, series, expectedRev, write);
+    if (write.reading) {
+      const { ts, value, receivedAt, expiresAt } = write.reading;
+      tx.put({ ...item(series, 'raw', ts), value, receivedAt, expiresAt });
+    }
+    for (const bucket of write.buckets) {
+      tx.put({ ...item(series, bucket.rollup, bucket.start), ...toBucket(bucket.bucket), expiresAt: bucket.expiresAt });
+    }
+  }
+
   return {
-    async load(series, ts) {
-      // The head first: whatever is read after it is at least as new as its revision.
-      const head = await heads.getItem<HeadItem>(keys.seriesHead(series.thingId, series.metric), { consistentRead: true });
+    async load(thingId, metrics, ts) {
+      // The heads first (the rule set beside them): whatever is read after them is at least as new as their revisions.
+      const rulesKey = keys.alertRules(thingId);
+      const found = await heads.batchGet<(HeadItem | RuleSet) & { sk: string }>([rulesKey, ...metrics.map((metric) => keys.seriesHead(thingId, metric))], { consistentRead: true });
+      const atSk = new Map(found.map((stored) => [stored.sk, stored]));
+      // Then every reading and its three buckets in one request (as strongly consistent as GetItems, far fewer calls).
       const rollups: Rollup[] = ['1m', '1h', '1d'];
-      const wanted = [item(series, 'raw', ts), ...rollups.map((rollup) => item(series, rollup, bucketStart(ts, rollup)))];
-      // The reading and its three buckets in one request (as strongly consistent as four GetItems, a third the calls).
-      const found = await telemetry.batchGet<(ReadingItem | BucketItem) & { pk: string; sk: number }>(wanted, { consistentRead: true });
-      const at = (key: { pk: string; sk: number }) => found.find((candidate) => candidate.pk === key.pk && candidate.sk === key.sk);
-      const buckets: Partial<Record<Rollup, Bucket>> = {};
-      rollups.forEach((rollup, index) => {
-        const bucket = at(wanted[index + 1] as { pk: string; sk: number }) as BucketItem | undefined;
-        if (bucket) buckets[rollup] = toBucket(bucket);
+      const wanted = (metric: string): TelemetryKey[] => [item({ thingId, metric }, 'raw', ts), ...rollups.map((rollup) => item({ thingId, metric }, rollup, bucketStart(ts, rollup)))];
+      const stored = await telemetry.batchGet<ReadingItem | BucketItem>(
+        metrics.flatMap((metric) => wanted(metric)),
+        { consistentRead: true },
+      );
+      const atKey = new Map(stored.map((found) => [`${found.pk}|${found.sk}`, found]));
+      const at = (key: TelemetryKey) => atKey.get(`${key.pk}|${key.sk}`);
+      const series = metrics.map((metric): SeriesSnapshot => {
+        const [readingKey, ...bucketKeys] = wanted(metric) as [TelemetryKey, ...TelemetryKey[]];
+        const buckets: Partial<Record<Rollup, Bucket>> = {};
+        rollups.forEach((rollup, index) => {
+          const bucket = at(bucketKeys[index] as TelemetryKey) as BucketItem | undefined;
+          if (bucket) buckets[rollup] = toBucket(bucket);
+        });
+        const reading = at(readingKey) as ReadingItem | undefined;
+        return {
+          head: headOf(atSk.get(keys.seriesHead(thingId, metric).sk) as HeadItem | undefined),
+          reading: reading ? { ts, value: reading.value, receivedAt: reading.receivedAt } : undefined,
+          buckets,
+        };
       });
-      const stored = at(wanted[0] as { pk: string; sk: number }) as ReadingItem | undefined;
-      return { head: headOf(head), reading: stored ? { ts, value: stored.value, receivedAt: stored.receivedAt } : undefined, buckets };
+      return { rules: ruleSetOf(atSk.get(rulesKey.sk) as RuleSet | undefined), series };
     },
 
     async readings(series, from, to) {
@@ -143,23 +201,15 @@ export function telemetryTable({ thingsTableName, telemetryTableName, client = d
       return items.map((stored): TimedBucket => ({ start: stored.sk, bucket: toBucket(stored) }));
     },
 
-    async commit(series, expectedRev, write) {
-      const tx = headWrite(telemetry.transaction(), series, expectedRev, write);
-      if (write.reading) {
-        const { ts, value, receivedAt, expiresAt } = write.reading;
-        tx.put({ ...item(series, 'raw', ts), value, receivedAt, expiresAt });
+    async commit(commits) {
+      const written: boolean[] = [];
+      for (const group of transactionGroups(commits)) {
+        const tx = telemetry.transaction();
+        for (const { series, expectedRev, write } of group) seriesWrite(tx, series, expectedRev, write);
+        const committed = await commitOrLose(tx);
+        written.push(...group.map(() => committed));
       }
-      for (const bucket of write.buckets) {
-        tx.put({ ...item(series, bucket.rollup, bucket.start), ...toBucket(bucket.bucket), expiresAt: bucket.expiresAt });
-      }
-      try {
-        await tx.commit();
-        return true;
-      } catch (err) {
-        // A moved revision, or a concurrent transaction on one of the items: either way, read again.
-        if (err instanceof ConditionFailedError || err instanceof TransactionConflictError) return false;
-        throw err;
-      }
+      return written;
     },
 
     async acknowledge(series, alertIds) {

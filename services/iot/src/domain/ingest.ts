@@ -1,14 +1,14 @@
-// A telemetry message from a device: parsed, admitted by the thing's rate window, then every metric stored
-// as its own series write (series.ts), and the firings of alert rules published. Whatever is wrong with a
-// message drops it with a reason (counted and logged by the caller); it never throws for bad input, so a
-// malformed message cannot stall the ones behind it. It throws only when storage or publishing fails, and
-// then the redelivery stores nothing twice and publishes what is still pending.
+// A telemetry message from a device: parsed, admitted by the thing's rate window, then its metrics stored and
+// judged against the thing's alert rules in one write (series.ts), and the firings published. Whatever is
+// wrong with a message drops it with a reason (counted and logged by the caller); it never throws for bad
+// input, so a malformed message cannot stall the ones behind it. It throws only when storage or publishing
+// fails, and then the redelivery stores nothing twice and publishes what is still pending.
 import type { FiredAlert } from './alerts';
 import type { IotDeps } from './deps';
 import type { DropReason } from './device-message';
 import { maxMessagesPerSecond } from './rate-limit';
 import type { ReadingOutcome } from './series';
-import { recordReading } from './series';
+import { recordReadings } from './series';
 import { parseTelemetryMessage } from './telemetry-message';
 import { normaliseThingId } from './thing';
 
@@ -24,7 +24,7 @@ export type Dropped = { status: 'dropped'; reason: DropReason; detail?: string }
 
 export type IngestOutcome = Dropped | { status: 'stored'; readings: Record<ReadingOutcome, number>; published: number };
 
-type IngestDeps = Pick<IotDeps, 'devices' | 'alertRules' | 'telemetry' | 'alerts' | 'config' | 'pause'>;
+type IngestDeps = Pick<IotDeps, 'devices' | 'telemetry' | 'alerts' | 'config' | 'pause'>;
 
 export async function ingestTelemetry(message: DeviceMessage, deps: IngestDeps): Promise<IngestOutcome> {
   const thingId = normaliseThingId(message.thingId);
@@ -34,13 +34,10 @@ export async function ingestTelemetry(message: DeviceMessage, deps: IngestDeps):
   const admission = await deps.devices.admit(thingId, message.receivedAt, maxMessagesPerSecond);
   if (!admission.admitted) return { status: 'dropped', reason: admission.reason };
 
-  const ruleSet = await deps.alertRules.get(thingId);
   const { ts, metrics } = parsed.value;
-  const recorded = await Promise.all(
-    metrics.map(async ({ name, value }) => ({
-      metric: name,
-      ...(await recordReading({ thingId, ownerId: admission.ownerId, metric: name, ts, value, receivedAt: message.receivedAt }, ruleSet, deps)),
-    })),
+  const recorded = await recordReadings(
+    { thingId, ownerId: admission.ownerId, ts, receivedAt: message.receivedAt, readings: metrics.map(({ name, value }) => ({ metric: name, value })) },
+    deps,
   );
 
   const readings: Record<ReadingOutcome, number> = { inserted: 0, replaced: 0, unchanged: 0 };

@@ -112,6 +112,14 @@ export interface SeriesSnapshot {
   buckets: Partial<Record<Rollup, Bucket>>;
 }
 
+/** What a write of one message's readings depends on (series.ts says why it is read in this order). */
+export interface MessageSnapshot {
+  /** The thing's rule set, read together with the heads. */
+  rules: RuleSet;
+  /** One per metric asked for, in that order. */
+  series: SeriesSnapshot[];
+}
+
 export interface BucketWrite {
   rollup: Rollup;
   start: number;
@@ -131,20 +139,34 @@ export interface SeriesWrite {
   buckets: BucketWrite[];
 }
 
+/** A series write and the head revision it was computed from. */
+export interface SeriesCommit {
+  series: SeriesKey;
+  expectedRev: number;
+  write: SeriesWrite;
+}
+
 export interface TimedBucket {
   start: number;
   bucket: Bucket;
 }
 
 export interface TelemetryStore {
-  /** The head first, then (strongly consistent) the reading at `ts` and the buckets that contain it. */
-  load(series: SeriesKey, ts: number): Promise<SeriesSnapshot>;
+  /**
+   * For distinct metrics of one thing: the thing's rule set and every series head in one strongly consistent
+   * read, then (strongly consistent, after the heads) each series' reading at `ts` and the buckets that contain it.
+   */
+  load(thingId: string, metrics: string[], ts: number): Promise<MessageSnapshot>;
   /** Strongly consistent: the readings with from <= ts < to. */
   readings(series: SeriesKey, from: number, to: number): Promise<Array<{ ts: number; value: number }>>;
   /** Strongly consistent: the buckets starting in [from, to). */
   buckets(series: SeriesKey, rollup: Rollup, from: number, to: number): Promise<TimedBucket[]>;
-  /** One transaction: head, reading and buckets, if the head's revision is still `expectedRev`; false otherwise. */
-  commit(series: SeriesKey, expectedRev: number, write: SeriesWrite): Promise<boolean>;
+  /**
+   * Writes distinct series, each (head, reading, buckets) only if its head's revision is still `expectedRev`: all
+   * in one transaction when they fit in one, otherwise in consecutive groups that do. Answers, in order, whether
+   * each was written; a group in which one revision had moved wrote nothing.
+   */
+  commit(commits: SeriesCommit[]): Promise<boolean[]>;
   /** Removes published firings from the head's pending list. */
   acknowledge(series: SeriesKey, alertIds: string[]): Promise<void>;
   /** Oldest first. */

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DocumentSender } from '@photonotes/shared/dynamodb';
 import { ConflictError, NotFoundError } from '@photonotes/shared/errors';
 import { parse } from 'yaml';
 import { alertRulesStore } from '../../src/adapters/alert-rules-store';
@@ -23,7 +24,9 @@ import { recordLifecycleEvent } from '../../src/domain/presence-events';
 import { readTelemetry } from '../../src/domain/read-telemetry';
 import { createThing, deleteThing, getThing, listThings, purgeThingData, rotateCredentials, updateThing } from '../../src/domain/registry';
 import { replaceAlertRules } from '../../src/domain/alert-rules';
-import { defaultRetention } from '../../src/domain/resolutions';
+import type { SeriesCommit, SeriesWrite } from '../../src/domain/ports';
+import { bucketStart, defaultRetention, expiresAt } from '../../src/domain/resolutions';
+import { telemetryLimits } from '../../src/domain/telemetry-message';
 import { seededRandom, shuffle } from '../support/random';
 import { aggregatesOf, deliveries, expectedRaw, sortedEntries } from '../support/telemetry-model';
 import { RecordingPlane, RecordingPublisher } from '../unit/support/iot-deps';
@@ -76,6 +79,18 @@ function realDeps(now = () => new Date()) {
     newId: randomUUID,
   };
   return { deps, plane, publisher };
+}
+
+/** The shared client, naming every command it sends. */
+function recordingClient() {
+  const sent: string[] = [];
+  const recording: DocumentSender = {
+    send(command) {
+      sent.push(command.constructor.name);
+      return (client as DocumentSender).send(command);
+    },
+  };
+  return { sent, recording };
 }
 
 const caller = () => ({ userId: `user-${randomUUID()}` });
@@ -190,6 +205,30 @@ describe('device record on DynamoDB', () => {
     expect(unknown).toEqual({ admitted: false, reason: 'unknown_thing' });
   });
 
+  it('admits with one write a message that opens its second, and one counted within a second this container saw', async () => {
+    // Prepare
+    const { deps } = realDeps();
+    const { thing } = await createThing({ name: 'x' }, caller(), deps);
+    const { sent, recording } = recordingClient();
+    const devices = deviceStore({ tableName: names.ThingsTable, client: recording });
+    const otherContainer = deviceStore({ tableName: names.ThingsTable, client: recording });
+    const second = Date.parse('2026-11-28T09:00:00.000Z');
+
+    // Act
+    const everySecond = [];
+    for (let index = 0; index < 3; index++) everySecond.push(await devices.admit(thing.thingId, second + index * 1000, 10));
+    const writesEverySecond = sent.length;
+    const sameSecond = await devices.admit(thing.thingId, second + 2_100, 10);
+    const writesSameSecond = sent.length - writesEverySecond;
+    // A container that has not admitted the thing yet tries to open the second, finds it open and counts in it.
+    const elsewhere = await otherContainer.admit(thing.thingId, second + 2_200, 10);
+    const writesElsewhere = sent.length - writesEverySecond - writesSameSecond;
+
+    // Assess
+    expect([...everySecond, sameSecond, elsewhere].every((admission) => admission.admitted)).toBe(true);
+    expect([writesEverySecond, writesSameSecond, writesElsewhere]).toEqual([3, 1, 2]);
+  });
+
   it('folds concurrent, duplicated, reordered lifecycle events into the right presence', async () => {
     // Prepare
     const { deps } = realDeps();
@@ -251,8 +290,10 @@ describe('state and alert rules on DynamoDB', () => {
 
 describe('telemetry on DynamoDB', () => {
   const base = Date.now() - 5 * 86_400_000;
+  // Humidity follows temperature monotonically, so both metrics of a message have the same winning delivery.
+  const humidityOf = (temp: number) => 2 * temp - 1;
 
-  it('keeps rollups equal to aggregates of raw under concurrent redelivery, replacement and reordering, and reads them back', async () => {
+  it('keeps rollups equal to aggregates of raw under concurrent redelivery, replacement and reordering of two-metric messages, and reads them back', async () => {
     // Prepare
     const { deps } = realDeps();
     const owner = caller();
@@ -267,19 +308,22 @@ describe('telemetry on DynamoDB', () => {
     for (let index = 0; index < all.length; index += 8) {
       const outcomes = await Promise.all(
         all.slice(index, index + 8).map((delivery) =>
-          ingestTelemetry({ thingId: thing.thingId, payload: JSON.stringify({ ts: delivery.ts, metrics: { temp: delivery.value } }), receivedAt: delivery.receivedAt }, deps),
+          ingestTelemetry({ thingId: thing.thingId, payload: JSON.stringify({ ts: delivery.ts, metrics: { temp: delivery.value, hum: humidityOf(delivery.value) } }), receivedAt: delivery.receivedAt }, deps),
         ),
       );
       for (const outcome of outcomes) expect(outcome.status).toBe('stored');
     }
 
     // Assess
-    const series = { thingId: thing.thingId, metric: 'temp' };
-    const stored = new Map((await deps.telemetry.readings(series, 0, Number.MAX_SAFE_INTEGER)).map(({ ts, value }) => [ts, value]));
+    const storedOf = async (metric: string) => new Map((await deps.telemetry.readings({ thingId: thing.thingId, metric }, 0, Number.MAX_SAFE_INTEGER)).map(({ ts, value }) => [ts, value]));
+    const stored = await storedOf('temp');
     expect(sortedEntries(stored)).toEqual(sortedEntries(expectedRaw(all)));
-    for (const rollup of ['1m', '1h', '1d'] as const) {
-      const buckets = new Map((await deps.telemetry.buckets(series, rollup, 0, Number.MAX_SAFE_INTEGER)).map(({ start, bucket }) => [start, bucket]));
-      expect(sortedEntries(buckets)).toEqual(sortedEntries(aggregatesOf(stored, rollup)));
+    expect(sortedEntries(await storedOf('hum'))).toEqual(sortedEntries(expectedRaw(all.map((delivery) => ({ ...delivery, value: humidityOf(delivery.value) })))));
+    for (const metric of ['temp', 'hum']) {
+      for (const rollup of ['1m', '1h', '1d'] as const) {
+        const buckets = new Map((await deps.telemetry.buckets({ thingId: thing.thingId, metric }, rollup, 0, Number.MAX_SAFE_INTEGER)).map(({ start, bucket }) => [start, bucket]));
+        expect(sortedEntries(buckets)).toEqual(sortedEntries(aggregatesOf(await storedOf(metric), rollup)));
+      }
     }
     const pages = [];
     let cursor: string | undefined;
@@ -290,7 +334,49 @@ describe('telemetry on DynamoDB', () => {
     } while (cursor);
     expect(pages.map((item) => Date.parse(item.at))).toEqual(sortedEntries(stored).map(([ts]) => ts));
     const newest = Math.max(...stored.keys());
-    expect((await getThing(thing.thingId, owner, deps)).latest).toEqual({ temp: { value: stored.get(newest), at: new Date(newest).toISOString() } });
+    expect((await getThing(thing.thingId, owner, deps)).latest).toEqual({
+      temp: { value: stored.get(newest), at: new Date(newest).toISOString() },
+      hum: { value: humidityOf(stored.get(newest) as number), at: new Date(newest).toISOString() },
+    });
+  });
+
+  it('writes a message of the most metrics in one transaction, and more series than one takes in groups', async () => {
+    // Prepare
+    const { deps } = realDeps();
+    const { thing } = await createThing({ name: 'x' }, caller(), deps);
+    const { sent, recording } = recordingClient();
+    const telemetry = telemetryTable({ thingsTableName: names.ThingsTable, telemetryTableName: names.TelemetryTable, client: recording });
+    const ts = base + 90_000;
+    const metrics = Object.fromEntries(Array.from({ length: telemetryLimits.metrics }, (_, index) => [`m${index}`, index]));
+    const write = (value: number): SeriesWrite => ({
+      latest: { value, at: ts },
+      alerts: { rulesVersion: 0, rules: {} },
+      fired: [],
+      headExpiresAt: expiresAt('1d', bucketStart(ts, '1d'), defaultRetention),
+      reading: { ts, value, receivedAt: ts, expiresAt: expiresAt('raw', ts, defaultRetention) },
+      buckets: (['1m', '1h', '1d'] as const).map((rollup) => ({ rollup, start: bucketStart(ts, rollup), bucket: { min: value, max: value, sum: value, count: 1 }, expiresAt: expiresAt(rollup, bucketStart(ts, rollup), defaultRetention) })),
+    });
+    const grouped = (expectedRev: (index: number) => number): SeriesCommit[] =>
+      Array.from({ length: telemetryLimits.metrics + 1 }, (_, index) => ({ series: { thingId: thing.thingId, metric: `g${index}` }, expectedRev: expectedRev(index), write: write(index) }));
+
+    // Act
+    const outcome = await ingestTelemetry({ thingId: thing.thingId, payload: JSON.stringify({ ts, metrics }), receivedAt: ts + 100 }, { ...deps, telemetry });
+    const messageRequests = [...sent];
+    const created = await telemetry.commit(grouped(() => 0));
+    // The last series is stale: only its group (the 21st series) writes nothing.
+    const updated = await telemetry.commit(grouped((index) => (index === telemetryLimits.metrics ? 0 : 1)));
+
+    // Assess
+    expect(outcome).toEqual({ status: 'stored', readings: { inserted: 20, replaced: 0, unchanged: 0 }, published: 0 });
+    expect(messageRequests).toEqual(['BatchGetCommand', 'BatchGetCommand', 'TransactWriteCommand']);
+    expect(created).toEqual(Array(21).fill(true));
+    expect(updated).toEqual([...Array<boolean>(20).fill(true), false]);
+    const snapshot = await telemetry.load(thing.thingId, ['m19', 'g0', 'g20'], ts);
+    expect(snapshot.series.map((series) => [series.head.rev, series.reading?.value, series.buckets['1h']])).toEqual([
+      [1, 19, { min: 19, max: 19, sum: 19, count: 1 }],
+      [2, 0, { min: 0, max: 0, sum: 0, count: 1 }],
+      [1, 20, { min: 20, max: 20, sum: 20, count: 1 }],
+    ]);
   });
 
   it('fires an alert once, publishes it from the outbox and purges everything after deletion', async () => {

@@ -1,7 +1,6 @@
 import type { AlertRule, AlertState, RuleSet } from '../../src/domain/alerts';
 import { judge, noAlertState } from '../../src/domain/alerts';
 import { ingestTelemetry } from '../../src/domain/ingest';
-import { recordReading } from '../../src/domain/series';
 import { issueCredential } from '../../src/domain/credentials';
 import { owner, testDeps, testSecret, thrownBy } from './support/iot-deps';
 
@@ -184,19 +183,23 @@ describe('alerts at ingest', () => {
     expect(publisher.published.map((item) => item.id)).toEqual([`${thingId}:hot:1:${t0}`, `${thingId}:hot:2:${t0 + 10_000}`]);
   });
 
-  it('reads the rules again when the series was judged under newer ones than it was given', async () => {
-    // Prepare: the rules change between this ingest's read of them and its series write
-    const { deps, store, publisher } = withThing();
-    await store.alertRules.replace(thingId, [rule({ threshold: 100 })]);
-    await ingestTelemetry(message(0, 50), deps);
-    const staleRead = await store.alertRules.get(thingId);
+  it('reads the rules again when the series was judged under newer ones than were read with it', async () => {
+    // Prepare
+    const { deps, store, publisher, telemetry } = withThing();
     await store.alertRules.replace(thingId, [rule({ threshold: 10 })]);
-    await ingestTelemetry(message(10, 50), deps);
+    await ingestTelemetry(message(0, 50), deps);
+    telemetry.afterRulesRead = async () => {
+      telemetry.afterRulesRead = undefined;
+      // The rules are replaced, and another message judged under them, between this read of the rules and of the heads.
+      await store.alertRules.replace(thingId, [rule({ threshold: 100 })]);
+      await ingestTelemetry(message(10, 50), deps);
+    };
 
     // Act
-    await recordReading({ thingId, ownerId: owner.userId, metric: 'temp', ts: t0 + 20_000, value: 50, receivedAt: t0 + 20_500 }, staleRead, deps);
+    await ingestTelemetry(message(20, 50), deps);
 
-    // Assess: judged under version 2 (threshold 10): fired once at 10 s and held since
-    expect(publisher.published.map((item) => item.id)).toEqual([`${thingId}:hot:2:${t0 + 10_000}`]);
+    // Assess: judged under version 2 (threshold 100), not again under version 1 (which would fire anew)
+    expect(publisher.published.map((item) => item.id)).toEqual([`${thingId}:hot:1:${t0}`]);
+    expect(telemetry.heads.get(`${thingId}|temp`)?.alerts).toEqual({ rulesVersion: 2, rules: { hot: { lastTs: t0 + 20_000, since: null, fired: false } } });
   });
 });

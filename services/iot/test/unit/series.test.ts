@@ -1,21 +1,26 @@
-import type { RuleSet } from '../../src/domain/alerts';
 import type { SeriesKey } from '../../src/domain/ports';
 import { bucketStart, expiresAt, defaultRetention } from '../../src/domain/resolutions';
 import type { Rollup } from '../../src/domain/resolutions';
 import type { Bucket } from '../../src/domain/rollups';
-import { decide, recordReading } from '../../src/domain/series';
-import type { IncomingReading } from '../../src/domain/series';
+import { decide, recordReading, recordReadings } from '../../src/domain/series';
+import type { IncomingReading, IncomingReadings } from '../../src/domain/series';
 import { aggregatesOf, deliveries as generate, expectedRaw, sortedEntries } from '../support/telemetry-model';
 import { seededRandom, shuffle, testDeps } from './support/iot-deps';
 import type { FakeTelemetry } from './support/fake-telemetry';
 
 const thingId = '00000000-0000-4000-8000-00000000aaaa';
-const noRules: RuleSet = { version: 0, rules: [] };
 const base = Date.parse('2026-11-20T00:00:00.000Z');
 
 function reading(metric: string, ts: number, value: number, receivedAt: number): IncomingReading {
   return { thingId, ownerId: 'owner-1', metric, ts, value, receivedAt };
 }
+
+/** A message of two metrics; humidity follows temperature monotonically, so both have the same winning delivery. */
+function message(ts: number, temp: number, receivedAt: number): IncomingReadings {
+  return { thingId, ownerId: 'owner-1', ts, receivedAt, readings: [{ metric: 'temp', value: temp }, { metric: 'hum', value: humidityOf(temp) }] };
+}
+
+const humidityOf = (temp: number) => 2 * temp - 1;
 
 const aggregatesFromRaw = (telemetry: FakeTelemetry, series: SeriesKey, rollup: Rollup) => aggregatesOf(telemetry.rawValues(series), rollup);
 const deliveries = (random: () => number, messages: number) => generate(random, messages, base);
@@ -56,8 +61,8 @@ describe('recordReading', () => {
     const series = { thingId, metric: 'temp' };
 
     // Act
-    const first = await recordReading(reading('temp', base + 5_000, 21.5, base + 6_000), noRules, deps);
-    const again = await recordReading(reading('temp', base + 5_000, 21.5, base + 6_000), noRules, deps);
+    const first = await recordReading(reading('temp', base + 5_000, 21.5, base + 6_000), deps);
+    const again = await recordReading(reading('temp', base + 5_000, 21.5, base + 6_000), deps);
 
     // Assess
     expect([first.outcome, again.outcome]).toEqual(['inserted', 'unchanged']);
@@ -72,13 +77,13 @@ describe('recordReading', () => {
     // Prepare
     const { deps, telemetry } = testDeps();
     const series = { thingId, metric: 'temp' };
-    await recordReading(reading('temp', base + 1_000, 10, base + 10), noRules, deps);
-    await recordReading(reading('temp', base + 2_000, 30, base + 20), noRules, deps);
-    await recordReading(reading('temp', base + 120_000, 50, base + 30), noRules, deps);
+    await recordReading(reading('temp', base + 1_000, 10, base + 10), deps);
+    await recordReading(reading('temp', base + 2_000, 30, base + 20), deps);
+    await recordReading(reading('temp', base + 120_000, 50, base + 30), deps);
 
     // Act: the minute's minimum (10) and the hour's maximum (50) are replaced by inner values
-    await recordReading(reading('temp', base + 1_000, 20, base + 40), noRules, deps);
-    await recordReading(reading('temp', base + 120_000, 25, base + 50), noRules, deps);
+    await recordReading(reading('temp', base + 1_000, 20, base + 40), deps);
+    await recordReading(reading('temp', base + 120_000, 25, base + 50), deps);
 
     // Assess
     expect(telemetry.storedBuckets(series, '1m').get(base)).toEqual({ min: 20, max: 30, sum: 50, count: 2 });
@@ -93,7 +98,7 @@ describe('recordReading', () => {
     const ts = base + 3_599_000;
 
     // Act
-    await recordReading(reading('temp', ts, 1, base + 3_600_000), noRules, deps);
+    await recordReading(reading('temp', ts, 1, base + 3_600_000), deps);
 
     // Assess: raw lives 30 days after its minute, the minute 30 days after its hour, hour and day 400 days after their day
     const day = 86_400;
@@ -113,11 +118,11 @@ describe('recordReading', () => {
       if (slipped) return;
       slipped = true;
       // Another invocation commits a reading of the same minute between this one's read and its write.
-      await recordReading(reading('temp', base + 7_000, 3, base + 1), noRules, deps);
+      await recordReading(reading('temp', base + 7_000, 3, base + 1), deps);
     };
 
     // Act
-    const result = await recordReading(reading('temp', base + 8_000, 5, base + 2), noRules, deps);
+    const result = await recordReading(reading('temp', base + 8_000, 5, base + 2), deps);
 
     // Assess
     expect(result.outcome).toBe('inserted');
@@ -132,7 +137,7 @@ describe('recordReading', () => {
     const all = deliveries(seededRandom(seed), 250);
 
     // Act
-    for (const delivery of all) await recordReading(reading('temp', delivery.ts, delivery.value, delivery.receivedAt), noRules, deps);
+    for (const delivery of all) await recordReading(reading('temp', delivery.ts, delivery.value, delivery.receivedAt), deps);
 
     // Assess
     expect(sortedEntries(telemetry.rawValues(series))).toEqual(sortedEntries(expectedRaw(all)));
@@ -153,7 +158,7 @@ describe('recordReading', () => {
 
     // Act: batches of 12 in flight at once, interleaving at every store call
     for (let index = 0; index < jobs.length; index += 12) {
-      await Promise.all(jobs.slice(index, index + 12).map(({ metric, delivery }) => recordReading(reading(metric, delivery.ts, delivery.value, delivery.receivedAt), noRules, deps)));
+      await Promise.all(jobs.slice(index, index + 12).map(({ metric, delivery }) => recordReading(reading(metric, delivery.ts, delivery.value, delivery.receivedAt), deps)));
     }
 
     // Assess
@@ -161,6 +166,80 @@ describe('recordReading', () => {
     for (const { metric, deliveries: list } of all) {
       const series = { thingId, metric };
       expect(sortedEntries(telemetry.rawValues(series))).toEqual(sortedEntries(expectedRaw(list)));
+      for (const rollup of ['1m', '1h', '1d'] as const) {
+        expect(sortedEntries(telemetry.storedBuckets(series, rollup))).toEqual(sortedEntries(aggregatesFromRaw(telemetry, series, rollup)));
+      }
+    }
+  });
+
+  it('writes every series of a message in one transaction, and nothing again on redelivery', async () => {
+    // Prepare
+    const { deps, telemetry } = testDeps();
+
+    // Act
+    const first = await recordReadings(message(base + 5_000, 21.5, base + 6_000), deps);
+    const again = await recordReadings(message(base + 5_000, 21.5, base + 6_000), deps);
+
+    // Assess
+    expect(first.map(({ metric, outcome }) => [metric, outcome])).toEqual([['temp', 'inserted'], ['hum', 'inserted']]);
+    expect(again.map(({ metric, outcome }) => [metric, outcome])).toEqual([['temp', 'unchanged'], ['hum', 'unchanged']]);
+    expect([telemetry.commits, telemetry.seriesWrites]).toEqual([1, 2]);
+    expect(telemetry.rawValues({ thingId, metric: 'hum' })).toEqual(new Map([[base + 5_000, 42]]));
+    expect(telemetry.storedBuckets({ thingId, metric: 'hum' }, '1d').get(bucketStart(base, '1d'))).toEqual({ min: 42, max: 42, sum: 42, count: 1 });
+  });
+
+  it('writes only the series that change: a redelivered value beside a new one', async () => {
+    // Prepare
+    const { deps, telemetry } = testDeps();
+    await recordReading(reading('temp', base + 5_000, 20, base + 6_000), deps);
+
+    // Act
+    const recorded = await recordReadings(message(base + 5_000, 20, base + 6_000), deps);
+
+    // Assess
+    expect(recorded.map(({ outcome }) => outcome)).toEqual(['unchanged', 'inserted']);
+    expect([telemetry.commits, telemetry.seriesWrites]).toEqual([2, 2]);
+    expect(telemetry.storedBuckets({ thingId, metric: 'temp' }, '1m').get(base)).toEqual({ min: 20, max: 20, sum: 20, count: 1 });
+  });
+
+  it('reads and computes every series of a lost transaction again, and writes each once', async () => {
+    // Prepare
+    const { deps, telemetry } = testDeps();
+    let slipped = false;
+    telemetry.beforeCommit = async () => {
+      if (slipped) return;
+      slipped = true;
+      // Another message writes temperature in the same minute between this one's reads and its write.
+      await recordReading(reading('temp', base + 7_000, 3, base + 1), deps);
+    };
+
+    // Act
+    const recorded = await recordReadings(message(base + 8_000, 5, base + 2), deps);
+
+    // Assess
+    expect(recorded.map(({ outcome }) => outcome)).toEqual(['inserted', 'inserted']);
+    expect(telemetry.conflicts).toBe(1);
+    expect(telemetry.storedBuckets({ thingId, metric: 'temp' }, '1m').get(base)).toEqual({ min: 3, max: 5, sum: 8, count: 2 });
+    expect(telemetry.storedBuckets({ thingId, metric: 'hum' }, '1m').get(base)).toEqual({ min: 9, max: 9, sum: 9, count: 1 });
+  });
+
+  it.each([21, 22, 23, 24, 25, 26])('keeps rollups equal to aggregates of raw when two-metric messages are processed concurrently (seed %i)', async (seed) => {
+    // Prepare
+    const { deps, telemetry } = testDeps();
+    const random = seededRandom(seed);
+    const all = deliveries(random, 200);
+
+    // Act: 8 messages in flight at once (each loses at most 7 times in a row: within its attempts), interleaving at every store call
+    for (let index = 0; index < all.length; index += 8) {
+      await Promise.all(all.slice(index, index + 8).map((delivery) => recordReadings(message(delivery.ts, delivery.value, delivery.receivedAt), deps)));
+    }
+
+    // Assess
+    expect(telemetry.conflicts).toBeGreaterThan(0);
+    const expected = { temp: expectedRaw(all), hum: expectedRaw(all.map((delivery) => ({ ...delivery, value: humidityOf(delivery.value) }))) };
+    for (const metric of ['temp', 'hum'] as const) {
+      const series = { thingId, metric };
+      expect(sortedEntries(telemetry.rawValues(series))).toEqual(sortedEntries(expected[metric]));
       for (const rollup of ['1m', '1h', '1d'] as const) {
         expect(sortedEntries(telemetry.storedBuckets(series, rollup))).toEqual(sortedEntries(aggregatesFromRaw(telemetry, series, rollup)));
       }
@@ -175,7 +254,7 @@ describe('recordReading', () => {
     const all = deliveries(random, 300).map((delivery) => ({ ...delivery, value: delivery.value + random() / 3 }));
 
     // Act
-    for (const delivery of all) await recordReading(reading('temp', delivery.ts, delivery.value, delivery.receivedAt), noRules, deps);
+    for (const delivery of all) await recordReading(reading('temp', delivery.ts, delivery.value, delivery.receivedAt), deps);
 
     // Assess
     for (const rollup of ['1m', '1h', '1d'] as const) {

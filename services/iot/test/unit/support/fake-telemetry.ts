@@ -1,7 +1,8 @@
-// In-memory telemetry store with the same contract as the DynamoDB adapter: series writes conditional on
-// the head's revision, readings and buckets by time, pending firings, plus accessors for assertions.
-import type { FiredAlert } from '../../../src/domain/alerts';
-import type { PageRequest, SeriesHead, SeriesKey, SeriesSnapshot, SeriesWrite, StoredReading, TelemetryStore, TimedBucket } from '../../../src/domain/ports';
+// In-memory telemetry store with the same contract as the DynamoDB adapter: a message's series written in one
+// transaction, each conditional on its head's revision, readings and buckets by time, pending firings, plus
+// accessors for assertions.
+import type { FiredAlert, RuleSet } from '../../../src/domain/alerts';
+import type { MessageSnapshot, PageRequest, SeriesCommit, SeriesHead, SeriesKey, SeriesSnapshot, StoredReading, TelemetryStore, TimedBucket } from '../../../src/domain/ports';
 import type { Rollup } from '../../../src/domain/resolutions';
 import { bucketStart } from '../../../src/domain/resolutions';
 import type { Bucket } from '../../../src/domain/rollups';
@@ -18,10 +19,17 @@ export class FakeTelemetry implements TelemetryStore {
   readonly heads = new Map<string, HeadItem>();
   readonly raw = new Map<string, Map<number, StoredReading & { expiresAt: number }>>();
   readonly rollups = new Map<string, Map<number, Bucket & { expiresAt: number }>>();
+  /** Transactions written, the series they wrote, and transactions refused for a moved revision. */
   commits = 0;
+  seriesWrites = 0;
   conflicts = 0;
   /** Runs before every commit is checked, e.g. to slip a concurrent write in. */
-  beforeCommit: ((series: SeriesKey) => Promise<void> | void) | undefined;
+  beforeCommit: ((series: SeriesKey[]) => Promise<void> | void) | undefined;
+  /** Runs in a load between reading the rule set and the heads (one BatchGetItem reads them in no set order). */
+  afterRulesRead: ((thingId: string) => Promise<void> | void) | undefined;
+
+  /** `rulesOf`: the thing's stored rule set, which a load reads with the heads. */
+  constructor(private readonly rulesOf: (thingId: string) => RuleSet | undefined = () => undefined) {}
 
   private rawOf(series: SeriesKey) {
     const key = seriesId(series);
@@ -43,17 +51,27 @@ export class FakeTelemetry implements TelemetryStore {
     return clone({ rev: head.rev, latest: head.latest, alerts: head.alerts, pending: [...head.pending.values()] });
   }
 
-  async load(series: SeriesKey, ts: number): Promise<SeriesSnapshot> {
+  async load(thingId: string, metrics: string[], ts: number): Promise<MessageSnapshot> {
     await tick();
-    const head = this.headOf(series);
-    await tick();
-    const reading = this.rawOf(series).get(ts);
-    const buckets: Partial<Record<Rollup, Bucket>> = {};
-    for (const rollup of ['1m', '1h', '1d'] as const) {
-      const found = this.rollupOf(series, rollup).get(bucketStart(ts, rollup));
-      if (found) buckets[rollup] = { min: found.min, max: found.max, sum: found.sum, count: found.count };
+    const rules = clone(this.rulesOf(thingId) ?? { version: 0, rules: [] });
+    await this.afterRulesRead?.(thingId);
+    // One read of the heads, but not a snapshot: other writes may land between two of them.
+    const heads: SeriesHead[] = [];
+    for (const metric of metrics) {
+      heads.push(this.headOf({ thingId, metric }));
+      await tick();
     }
-    return { head, reading: reading ? { ts: reading.ts, value: reading.value, receivedAt: reading.receivedAt } : undefined, buckets };
+    const series = metrics.map((metric, index): SeriesSnapshot => {
+      const key = { thingId, metric };
+      const reading = this.rawOf(key).get(ts);
+      const buckets: Partial<Record<Rollup, Bucket>> = {};
+      for (const rollup of ['1m', '1h', '1d'] as const) {
+        const found = this.rollupOf(key, rollup).get(bucketStart(ts, rollup));
+        if (found) buckets[rollup] = { min: found.min, max: found.max, sum: found.sum, count: found.count };
+      }
+      return { head: heads[index] as SeriesHead, reading: reading ? { ts: reading.ts, value: reading.value, receivedAt: reading.receivedAt } : undefined, buckets };
+    });
+    return { rules, series };
   }
 
   async readings(series: SeriesKey, from: number, to: number) {
@@ -69,22 +87,25 @@ export class FakeTelemetry implements TelemetryStore {
       .map(([start, { min, max, sum, count }]) => ({ start, bucket: { min, max, sum, count } }));
   }
 
-  async commit(series: SeriesKey, expectedRev: number, write: SeriesWrite): Promise<boolean> {
+  /** One transaction, whatever the number of series (the adapter's grouping is DynamoDB's business). */
+  async commit(commits: SeriesCommit[]): Promise<boolean[]> {
     await tick();
-    await this.beforeCommit?.(series);
-    const key = seriesId(series);
-    const current = this.heads.get(key);
-    if ((current?.rev ?? 0) !== expectedRev) {
+    await this.beforeCommit?.(commits.map((commit) => commit.series));
+    if (commits.some(({ series, expectedRev }) => (this.heads.get(seriesId(series))?.rev ?? 0) !== expectedRev)) {
       this.conflicts++;
-      return false;
+      return commits.map(() => false);
     }
-    const pending = current?.pending ?? new Map<string, FiredAlert>();
-    for (const fired of write.fired) pending.set(fired.id, clone(fired));
-    this.heads.set(key, { rev: expectedRev + 1, latest: clone(write.latest), alerts: clone(write.alerts), pending, expiresAt: write.headExpiresAt });
-    if (write.reading) this.rawOf(series).set(write.reading.ts, clone(write.reading));
-    for (const item of write.buckets) this.rollupOf(series, item.rollup).set(item.start, { ...item.bucket, expiresAt: item.expiresAt });
+    for (const { series, expectedRev, write } of commits) {
+      const key = seriesId(series);
+      const pending = this.heads.get(key)?.pending ?? new Map<string, FiredAlert>();
+      for (const fired of write.fired) pending.set(fired.id, clone(fired));
+      this.heads.set(key, { rev: expectedRev + 1, latest: clone(write.latest), alerts: clone(write.alerts), pending, expiresAt: write.headExpiresAt });
+      if (write.reading) this.rawOf(series).set(write.reading.ts, clone(write.reading));
+      for (const item of write.buckets) this.rollupOf(series, item.rollup).set(item.start, { ...item.bucket, expiresAt: item.expiresAt });
+    }
     this.commits++;
-    return true;
+    this.seriesWrites += commits.length;
+    return commits.map(() => true);
   }
 
   async acknowledge(series: SeriesKey, alertIds: string[]): Promise<void> {

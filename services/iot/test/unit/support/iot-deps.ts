@@ -60,7 +60,7 @@ export interface TestDeps {
 
 export function testDeps(start = '2026-11-28T09:00:00.000Z'): TestDeps {
   const store = new FakeIot();
-  const telemetry = new FakeTelemetry();
+  const telemetry = new FakeTelemetry((thingId) => store.ruleItems.get(thingId));
   const plane = new RecordingPlane();
   const publisher = new RecordingPublisher();
   const clock = {
