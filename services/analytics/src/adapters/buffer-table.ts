@@ -1,5 +1,7 @@
 // The buffer table: one item per accepted batch (pk = batchId), kept a day. Its stream (NEW_IMAGE, INSERTs only)
-// is processEvents' input; the item is the hand-over, written once and never changed.
+// is processEvents' input; the item is the hand-over, written once and never changed. The events travel as one
+// JSON string (`eventsJson`), not as a list of maps: nothing ever reads into them in DynamoDB, and a string is
+// far cheaper to marshal, store and stream than a hundred nested maps (the ingest request writes it).
 import type { DocumentSender } from '@photonotes/shared/dynamodb';
 import { documentClient, tableClient } from '@photonotes/shared/dynamodb';
 import type { AcceptedBatch } from '../domain/batch';
@@ -8,15 +10,20 @@ import type { EventBuffer } from '../domain/ports';
 /** Longer than the stream keeps records (24 h): the item is never needed after its record is read. */
 export const bufferTtlSeconds = 24 * 3600;
 
-export type BufferItem = AcceptedBatch & { pk: string; expiresAt: number };
+export type BufferItem = Omit<AcceptedBatch, 'events'> & { pk: string; eventsJson: string; expiresAt: number };
+
+/** The item a batch is buffered as. */
+export function bufferItem(batch: AcceptedBatch): BufferItem {
+  const { events, ...common } = batch;
+  return { pk: batch.batchId, ...common, eventsJson: JSON.stringify(events), expiresAt: Math.floor(Date.parse(batch.receivedAt) / 1000) + bufferTtlSeconds };
+}
 
 export function bufferTable({ tableName, client = documentClient() }: { tableName: string; client?: DocumentSender }): EventBuffer {
   const table = tableClient({ tableName, client });
   return {
     async put(batch) {
-      const item: BufferItem = { pk: batch.batchId, ...batch, expiresAt: Math.floor(Date.parse(batch.receivedAt) / 1000) + bufferTtlSeconds };
       // A fresh random id: the condition only guards against overwriting (which would hide a batch from the stream).
-      await table.putItem(item, { condition: 'attribute_not_exists(pk)' });
+      await table.putItem(bufferItem(batch), { condition: 'attribute_not_exists(pk)' });
     },
   };
 }
@@ -24,9 +31,22 @@ export function bufferTable({ tableName, client = documentClient() }: { tableNam
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isNullableString = (value: unknown) => value === null || value === undefined || typeof value === 'string';
 
-/** A buffer item read back from the stream, or undefined when it is not one this service wrote. */
+function parsedEvents(eventsJson: unknown, events: unknown): unknown {
+  if (typeof eventsJson !== 'string') return events;
+  try {
+    return JSON.parse(eventsJson) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A buffer item read back from the stream, or undefined when it is not one this service wrote. Items written before
+ * the events became a JSON string (a list of maps under `events`) read the same.
+ */
 export function bufferedBatch(item: Record<string, unknown>): AcceptedBatch | undefined {
-  const { batchId, receivedAt, installId, actor, platform, appVersion, events } = item;
+  const { batchId, receivedAt, installId, actor, platform, appVersion } = item;
+  const events = parsedEvents(item.eventsJson, item.events);
   if (typeof batchId !== 'string' || typeof receivedAt !== 'string' || typeof actor !== 'string' || !Array.isArray(events)) return undefined;
   if (!isNullableString(installId) || !isNullableString(platform) || !isNullableString(appVersion)) return undefined;
   const parsed: AcceptedBatch['events'] = [];

@@ -8,8 +8,8 @@ import type { SketchKind } from '../domain/sketch';
 const afterDay = (day: string) => `${day}$`;
 
 export const keys = {
-  /** The per-install rate window. */
-  installRate: (installId: string) => ({ pk: `INSTALL#${installId}`, sk: 'RATE' }),
+  /** An install's batches in one second (epoch seconds). */
+  installRate: (installId: string, second: number) => ({ pk: `INSTALL#${installId}`, sk: `RATE#${second}` }),
   /** A claimed event id (7 days): who claimed it. */
   eventClaim: (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'CLAIM' }),
 

@@ -1,5 +1,5 @@
-// POST /analytics/events after the envelope is valid: the install's rate window, then each event judged on its own
-// against the server's receive time, then the accepted ones handed to the buffer as one batch. Nothing is written
+// POST /analytics/events after the envelope is valid: each event judged on its own against the server's receive
+// time, the install's rate window, then the accepted ones handed to the buffer as one batch. Nothing is written
 // when nothing is accepted; a batch is written whole or not at all (one item), so a failed request loses nothing a
 // retry would not send again.
 import { RateLimitedError } from '@photonotes/shared/errors';
@@ -32,13 +32,20 @@ export interface IngestAnswer {
 }
 
 export async function ingestEvents({ envelope, userId, receivedAt }: IngestRequest, deps: IngestDeps): Promise<IngestAnswer> {
-  const admission = await deps.rates.admit(envelope.installId, receivedAt.getTime(), maxBatchesPerSecond);
-  if (!admission.admitted) {
-    throw new RateLimitedError(`More than ${maxBatchesPerSecond} batches a second from this install`, undefined, { retryAfterSeconds: admission.retryAfterSeconds });
-  }
+  // Judging needs nothing from outside, so it comes first: the user's key (needed only when something is kept) is
+  // then read side by side with the install's rate window, one round trip instead of two.
   const { accepted, rejected } = judgeEvents(envelope.events, receivedAt.getTime());
+  const [admission, key] = await Promise.allSettled([
+    deps.rates.admit(envelope.installId, receivedAt.getTime(), maxBatchesPerSecond),
+    userId !== null && accepted.length > 0 ? deps.actorKeys.keyOf(userId) : Promise.resolve(null),
+  ]);
+  if (admission.status === 'rejected') throw admission.reason;
+  if (!admission.value.admitted) {
+    throw new RateLimitedError(`More than ${maxBatchesPerSecond} batches a second from this install`, undefined, { retryAfterSeconds: admission.value.retryAfterSeconds });
+  }
+  if (key.status === 'rejected') throw key.reason;
   if (accepted.length > 0) {
-    const actor = userId === null ? installActor(envelope.installId) : userActor(userId, await deps.actorKeys.keyOf(userId));
+    const actor = userId === null || key.value === null ? installActor(envelope.installId) : userActor(userId, key.value);
     const batch: AcceptedBatch = {
       batchId: deps.newBatchId(),
       receivedAt: receivedAt.toISOString(),

@@ -71,6 +71,22 @@ describe('POST /analytics/events', () => {
     ]);
   });
 
+  test('attribute and metric keys named like Object\'s own properties ("constructor", "toString") are kept like any other', async () => {
+    // Prepare
+    const installId = randomUUID();
+    const event = appEvent('opened', { attributes: { constructor: 'front', toString: 'x' }, metrics: { constructor: 2, valueOf: 3 } });
+
+    // Act
+    const response = await sendEvents({ installId, events: [event] });
+
+    // Assess
+    expect(response.status).toBe(202);
+    expect(response.body).toEqual({ accepted: 1, rejected: [] });
+    await archived([event.id]);
+    const [row] = await sql(`SELECT attributes['constructor'] AS a, attributes['toString'] AS b, metrics['constructor'] AS c, metrics['valueOf'] AS d FROM events WHERE id = '${event.id}'`);
+    expect(row).toEqual({ a: 'front', b: 'x', c: 2, d: 3 });
+  });
+
   test('a replayed batch is accepted again and archived once; a batch mixing old and new ids archives only the new', async () => {
     // Prepare
     const installId = randomUUID();

@@ -1,6 +1,6 @@
 // The aggregates adapters against DynamoDB Local (the platform's), on a table of their own created from the YAML in
 // TABLES.md: the counter transactions with their markers, conditional extremes, versioned sketches, first days,
-// markers and rehoming, and the key-range reads, which fakes cannot vouch for. The domain runs on top, so these
+// markers and rehoming, the key-range reads, and the install rate window, which fakes cannot vouch for. The domain runs on top, so these
 // are the unit tests' scenarios on real storage.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -214,5 +214,24 @@ describe('the ingest side on real storage', () => {
     expect([...first].sort()).toEqual(ids.slice(0, 2).sort());
     expect([...retry].sort()).toEqual(ids.slice(0, 2).sort());
     expect([...other]).toEqual([ids[2]]);
+  });
+});
+
+describe('install rate window on DynamoDB', () => {
+  it('passes 10 batches of an install in a second, side by side, and refuses the rest; the next second and another install start afresh', async () => {
+    // Prepare
+    const rates = installRatesTable({ tableName, client });
+    const second = Date.parse('2026-11-30T12:00:00.000Z');
+
+    // Act
+    const within = await Promise.all(Array.from({ length: 13 }, (_, index) => rates.admit('6F1C1C8E-3C55-4BB6-9A43-2A7D0C1E5A10', second + index * 70, 10)));
+    const next = await rates.admit('6f1c1c8e-3c55-4bb6-9a43-2a7d0c1e5a10', second + 1000, 10);
+    const other = await rates.admit('7f1c1c8e-3c55-4bb6-9a43-2a7d0c1e5a10', second + 999, 10);
+
+    // Assess
+    expect(within.filter((admission) => admission.admitted)).toHaveLength(10);
+    expect(within.filter((admission) => !admission.admitted)).toEqual(Array.from({ length: 3 }, () => ({ admitted: false, retryAfterSeconds: 1 })));
+    expect(next).toEqual({ admitted: true });
+    expect(other).toEqual({ admitted: true });
   });
 });

@@ -84,6 +84,50 @@ describe('ingestEvents', () => {
     expect(deps.buffer.batches.flatMap((batch) => batch.events.map((item) => item.id))).not.toContain(event(99).id);
   });
 
+  test('a signed-in batch asks for the user\'s key while the install\'s rate window is being checked, not after it', async () => {
+    // Prepare: the rate window answers only when released
+    const deps = setup();
+    let release = () => undefined as void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const admit = deps.rates.admit.bind(deps.rates);
+    deps.rates.admit = async (...args) => {
+      await gate;
+      return admit(...args);
+    };
+    const asked: string[] = [];
+    const keyOf = deps.actorKeys.keyOf.bind(deps.actorKeys);
+    deps.actorKeys.keyOf = async (userId) => {
+      asked.push(userId);
+      return keyOf(userId);
+    };
+
+    // Act
+    const answer = ingestEvents({ envelope: { installId, events: [event(1)] }, userId: 'user-1', receivedAt }, deps);
+    await new Promise((resolve) => setImmediate(resolve));
+    const askedWhileChecking = [...asked];
+    release();
+    await answer;
+
+    // Assess
+    expect(askedWhileChecking).toEqual(['user-1']);
+    expect(deps.buffer.batches.map((batch) => batch.actor)).toEqual([userActor('user-1', deps.actorKeys.keys.get('user-1') as Uint8Array)]);
+  });
+
+  test('a signed-in batch over the rate is refused with 429 and nothing of it is written, even when the key store fails meanwhile', async () => {
+    // Prepare: the install has used up its second; the key store is down
+    const deps = setup();
+    for (let n = 0; n < maxBatchesPerSecond; n++) await ingestEvents({ envelope: { installId, events: [event(n)] }, userId: 'user-1', receivedAt }, deps);
+    deps.actorKeys.keyOf = () => Promise.reject(new Error('key store unavailable'));
+
+    // Act
+    const refused = ingestEvents({ envelope: { installId, events: [event(99)] }, userId: 'user-1', receivedAt }, deps);
+
+    // Assess
+    await expect(refused).rejects.toMatchObject({ status: 429, retryAfterSeconds: 1 });
+    expect(deps.buffer.batches).toHaveLength(maxBatchesPerSecond);
+    expect(deps.buffer.batches.flatMap((batch) => batch.events.map((item) => item.id))).not.toContain(event(99).id);
+  });
+
   test('a failed buffer write fails the request (the client retries), and nothing is half-written', async () => {
     // Prepare
     const deps = setup();
