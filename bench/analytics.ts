@@ -18,8 +18,10 @@
 //   distinct error    the summary's merged-sketch counts (actors, sessions) over 90 and 30 days and per day vs exact
 //                     COUNT(DISTINCT) in DuckDB; over 1M distinct values: bench/hll.ts's figures (results/hll.json)
 //   latency           POST /analytics/events with 100 events vs POST /notes, same user and client, sequential,
-//                     interleaved after a warm-up: p50 and p99 ratios, goal ≤ 1.5×; back to back, and settled (each
-//                     call once what the previous one set off is processed, as deployed functions see it)
+//                     interleaved after a warm-up: p50 and p99 ratios, goal ≤ 1.5×, judged settled (each call once
+//                     what the previous one set off is processed, as deployed functions see it: there the consumer
+//                     runs in its own Lambda); back to back is reported too, with the local consumer sharing the
+//                     machine's cores with the API
 // Sizes: BENCH_ANALYTICS_EVENTS, _ACTORS, _DAYS, _WORK_EVENTS, _READ_RUNS, _HTTP_EVENTS, _HTTP_INSTALLS, _LATENCY_CALLS,
 // _SETTLED_CALLS.
 import { spawnSync } from 'node:child_process';
@@ -57,7 +59,7 @@ const sizes = {
   httpEvents: env('HTTP_EVENTS', 5_000),
   httpInstalls: env('HTTP_INSTALLS', 8),
   latencyCalls: env('LATENCY_CALLS', 200),
-  settledCalls: env('SETTLED_CALLS', 60),
+  settledCalls: env('SETTLED_CALLS', 200),
 };
 const seed = env('SEED', 20261130);
 const latencyWarmup = 20;
@@ -222,8 +224,9 @@ async function main(): Promise<void> {
       readRatio: reads.ratio.http >= goals.readRatio,
       numbersAgree: reads.agreement.agrees && reads.httpEqualsDomain,
       distinctWithin1Percent: distinctErrors.every((error) => Math.abs(error) <= goals.distinctPercent),
-      latencyRatioBackToBack: latency.backToBack.ratio.p50 <= goals.latencyRatio && latency.backToBack.ratio.p99 <= goals.latencyRatio,
       latencyRatioSettled: latency.settled.ratio.p50 <= goals.latencyRatio && latency.settled.ratio.p99 <= goals.latencyRatio,
+      // Not the goal's measure: the local consumer's batches run on the same cores as the API calls.
+      latencyRatioBackToBack: latency.backToBack.ratio.p50 <= goals.latencyRatio && latency.backToBack.ratio.p99 <= goals.latencyRatio,
       httpIngestComplete: http.aggregated === http.sent,
     };
     const k = (n: number) => `${round(n / 1000, 1)}k`;
@@ -253,9 +256,9 @@ async function main(): Promise<void> {
         `90-day summary ${reads.httpMs.median} ms (HTTP) vs DuckDB ${reads.duckdbMs.median} ms: ${reads.ratio.http}×, numbers ${pass.numbersAgree ? 'agree' : 'DIFFER'}; ` +
         `distinct error 90 d actors ${reads.agreement.distinct.activeUsers.errorPercent} %, sessions ${reads.agreement.distinct.sessions.errorPercent} %, 30 d ${reads.range30.activeUsers.errorPercent} % / ${reads.range30.sessions.errorPercent} %` +
         `${oneMillion ? `, 1M distinct RMS ${oneMillion.rmsPercent} % (hll)` : ''}; ` +
-        `100-event ingest vs note create, back to back p50 ${latency.backToBack.ingestMs.p50}/${latency.backToBack.noteMs.p50} ms (${latency.backToBack.ratio.p50}×), p99 ${latency.backToBack.ratio.p99}×; ` +
-        `settled p50 ${latency.settled.ingestMs.p50}/${latency.settled.noteMs.p50} ms (${latency.settled.ratio.p50}×), p99 ${latency.settled.ratio.p99}×; load ${loadAverage1m.atStart}–${loadAverage1m.atEnd}`,
-      goal: `summary ≥ ${goals.readRatio}× faster than DuckDB over the raw files; distinct counts within ${goals.distinctPercent} % (p = 14: 0.81 % standard error); 100-event ingest ≤ ${goals.latencyRatio}× a note create (p50, p99)`,
+        `100-event ingest vs note create (${latency.settled.calls} each, settled) p50 ${latency.settled.ingestMs.p50}/${latency.settled.noteMs.p50} ms (${latency.settled.ratio.p50}×), p99 ${latency.settled.ingestMs.p99}/${latency.settled.noteMs.p99} ms (${latency.settled.ratio.p99}×); ` +
+        `back to back, beside the local consumer, p50 ${latency.backToBack.ratio.p50}×, p99 ${latency.backToBack.ratio.p99}×; load ${loadAverage1m.atStart}–${loadAverage1m.atEnd}`,
+      goal: `summary ≥ ${goals.readRatio}× faster than DuckDB over the raw files; distinct counts within ${goals.distinctPercent} % (p = 14: 0.81 % standard error); 100-event ingest ≤ ${goals.latencyRatio}× a note create (p50, p99, settled)`,
     };
     console.log(result.summary);
     console.log(`written to ${writeResult('analytics', result)}`);
