@@ -3,6 +3,7 @@
 // Limits are API.md's, which are Pinpoint's: 100 events a batch, 40 attributes and 40 metrics an event, keys of
 // at most 50 characters, values of at most 200.
 import * as z from 'zod/mini';
+import { codePoints } from '@photonotes/shared/text';
 
 export const eventLimits = {
   events: 100,
@@ -58,13 +59,6 @@ export interface EventInput {
 }
 
 export type Judged = { ok: true; event: EventInput } | { ok: false; reason: string };
-
-// "Characters" as people count them: an emoji is one, not two UTF-16 units.
-function codePoints(value: string): number {
-  let count = 0;
-  for (const _ of value) count++;
-  return count;
-}
 
 function judgeType(type: unknown): string | null {
   if (typeof type !== 'string' || !typePattern.test(type)) return `type must be 1 to ${eventLimits.type} of A-Z a-z 0-9 _ . : -`;

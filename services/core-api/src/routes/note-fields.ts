@@ -1,15 +1,9 @@
 // The fields a client writes on a note, as POST /notes and PATCH /notes/{id} validate them (zod/mini): the limits
 // of domain/note-input.ts, counted as people count characters.
 import { annotate } from '@photonotes/shared/openapi';
+import { codePoints } from '@photonotes/shared/text';
 import * as z from 'zod/mini';
 import { limits } from '../domain/note-input';
-
-// "Characters" as people count them: an emoji is one, not two UTF-16 units.
-function codePoints(value: string): number {
-  let count = 0;
-  for (const _ of value) count++;
-  return count;
-}
 
 function text(min: number, max: number) {
   return z.string().check(

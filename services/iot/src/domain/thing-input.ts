@@ -1,15 +1,9 @@
 // Request schemas of the registry routes (zod/mini): limits from API.md, unknown fields refused.
 import * as z from 'zod/mini';
 import { paginationQuery } from '@photonotes/shared/validation';
+import { codePoints } from '@photonotes/shared/text';
 import { objectFrom } from './json-document';
 import { attributeKeyPattern, thingLimits } from './thing';
-
-// "Characters" as people count them: an emoji is one, not two UTF-16 units.
-function codePoints(value: string): number {
-  let count = 0;
-  for (const _ of value) count++;
-  return count;
-}
 
 // One line of visible text, trimmed; control characters are invisible in it and harmful in logs.
 const name = z.string().check(

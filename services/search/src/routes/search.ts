@@ -2,17 +2,12 @@
 import { defineRoute } from '@photonotes/shared/http-route';
 import { annotate, describes, named, pageOf, timestamp } from '@photonotes/shared/openapi';
 import { cursorParam, limitParam } from '@photonotes/shared/validation';
+import { codePoints } from '@photonotes/shared/text';
 import * as z from 'zod/mini';
 import type { SearchHit, SearchInput, SearchPage } from '../domain/search-notes';
 
 /** q is 1..200 characters, as people count them (an emoji is one). */
 export const maxQueryLength = 200;
-
-function codePoints(value: string): number {
-  let count = 0;
-  for (const _ of value) count++;
-  return count;
-}
 
 export const searchQuery = describes<SearchInput>()(
   z.object({
