@@ -24,14 +24,12 @@
 //                     machine's cores with the API
 // Sizes: BENCH_ANALYTICS_EVENTS, _ACTORS, _DAYS, _WORK_EVENTS, _READ_RUNS, _HTTP_EVENTS, _HTTP_INSTALLS, _LATENCY_CALLS,
 // _SETTLED_CALLS.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { DocumentSender } from '@photonotes/shared/dynamodb';
 import { createEventsView, eventsGlob } from '../scripts/analytics/sql';
-import { repoRoot } from '../scripts/platform/service-definitions';
 import { seededRandom } from '../scripts/seeded-random';
 import { aggregatesReads } from '../services/analytics/src/adapters/aggregates-reads';
 import { aggregatesWrites } from '../services/analytics/src/adapters/aggregates-writes';
@@ -46,9 +44,8 @@ import { createTestAdmin, createTestUser } from '../test/support/users';
 import { archiveWork, createTraffic, eventFactory } from './analytics-data';
 import { check, invocationDurations, logPosition, startBenchPlatform } from './iot-support';
 import type { BenchPlatform } from './iot-support';
-import { median, percentile, resultsDir, round, writeResult } from './support';
+import { median, percentile, resultsDir, round, runUnderPlatformLock, writeResult } from './support';
 
-const lockFile = '/tmp/photonotes-platform.lock';
 const env = (name: string, fallback: number) => Number(process.env[`BENCH_ANALYTICS_${name}`] ?? fallback);
 const sizes = {
   events: env('EVENTS', 1_000_000),
@@ -564,14 +561,4 @@ async function ingestLatency(bench: BenchPlatform, token: string, watcher: Watch
   return { warmup: latencyWarmup, authenticated: true, backToBack, settled: { ...settled, unsettledCalls: unsettled }, batchesCounted: (drained.seen - baseline) / batchEvents === batches };
 }
 
-// The platform binds ports shared by every engineer on the machine: run under the platform lock.
-if (process.env.PHOTONOTES_PLATFORM_LOCKED !== '1') {
-  const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
-  const result = spawnSync('flock', [lockFile, tsx, __filename], { stdio: 'inherit', env: { ...process.env, PHOTONOTES_PLATFORM_LOCKED: '1' } });
-  process.exit(result.status ?? 1);
-} else {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
-}
+runUnderPlatformLock(__filename, main);

@@ -15,7 +15,7 @@
 //                       engine runs 4 at a time (scripts/platform/iot/rules-engine.ts), so capacity ≈ 4 / duration
 // The devices and the sampler run in a child process, so their work does not count against the broker, which
 // shares this process with the platform. Boots the platform like the integration tests, under the platform lock.
-import { fork, spawnSync, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,10 +32,9 @@ import { createThermostat } from '../scripts/things/thermostat';
 import { keys } from '../services/iot/src/adapters/keys';
 import { api } from '../test/support/api';
 import { createTestUser } from '../test/support/users';
-import { percentile, round, writeResult } from './support';
+import { percentile, round, runUnderPlatformLock, writeResult } from './support';
 import type { RulesStats } from '../scripts/platform/iot/rules-engine';
 
-const lockFile = '/tmp/photonotes-platform.lock';
 const thingCount = 50;
 const levelSeconds = Number(process.env.BENCH_INGEST_SECONDS ?? 20);
 /** The levels the goal and the README name; always measured. */
@@ -469,14 +468,6 @@ async function main(): Promise<void> {
 
 if (process.argv.includes('--fleet')) {
   void runFleet();
-} else if (process.env.PHOTONOTES_PLATFORM_LOCKED !== '1') {
-  // The platform binds fixed ports shared by every engineer on the machine: run under the platform lock.
-  const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
-  const result = spawnSync('flock', [lockFile, tsx, __filename], { stdio: 'inherit', env: { ...process.env, PHOTONOTES_PLATFORM_LOCKED: '1' } });
-  process.exit(result.status ?? 1);
 } else {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
+  runUnderPlatformLock(__filename, main);
 }

@@ -9,7 +9,6 @@
 // push) is what the notifications pipeline adds, and what the goal is about.
 // End time is the latest `sentAt` of the awaited pushes (recorded by the consumer), not when polling saw it.
 // Boots the platform like the integration tests; holds the platform lock for the whole run.
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -18,9 +17,8 @@ import { repoRoot } from '../scripts/platform/service-definitions';
 import { api } from '../test/support/api';
 import { createTestUser } from '../test/support/users';
 import type { TestUser } from '../test/support/users';
-import { median, percentile, round, writeResult } from './support';
+import { median, percentile, round, runUnderPlatformLock, writeResult } from './support';
 
-const lockFile = '/tmp/photonotes-platform.lock';
 const rounds = Number(process.env.BENCH_FANOUT_ROUNDS ?? 5);
 const burstSize = 100;
 const burstInFlight = 20;
@@ -194,14 +192,4 @@ async function main(): Promise<void> {
   }
 }
 
-// The platform binds fixed ports shared by every engineer on the machine: run under the platform lock.
-if (process.env.PHOTONOTES_PLATFORM_LOCKED !== '1') {
-  const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
-  const result = spawnSync('flock', [lockFile, tsx, __filename], { stdio: 'inherit', env: { ...process.env, PHOTONOTES_PLATFORM_LOCKED: '1' } });
-  process.exit(result.status ?? 1);
-} else {
-  main().catch((err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  });
-}
+runUnderPlatformLock(__filename, main);

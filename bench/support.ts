@@ -1,5 +1,6 @@
 // Shared bits of the benchmarks: result files, statistics, and interleaved A/B timing so that
 // a noisy, shared machine slows both sides alike.
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -47,4 +48,22 @@ export async function interleaved(a: () => Promise<unknown>, b: () => Promise<un
     }
   }
   return { a: timesA, b: timesB };
+}
+
+const platformLockFile = '/tmp/photonotes-platform.lock';
+
+/**
+ * Runs a benchmark that starts the local platform. The platform binds ports shared by every engineer on the
+ * machine, so the script re-runs itself under `flock` on one lock file unless it already holds it.
+ */
+export function runUnderPlatformLock(script: string, main: () => Promise<void>): void {
+  if (process.env.PHOTONOTES_PLATFORM_LOCKED !== '1') {
+    const tsx = path.join(__dirname, '..', 'node_modules', '.bin', 'tsx');
+    const result = spawnSync('flock', [platformLockFile, tsx, script], { stdio: 'inherit', env: { ...process.env, PHOTONOTES_PLATFORM_LOCKED: '1' } });
+    process.exit(result.status ?? 1);
+  }
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
 }
