@@ -2,6 +2,7 @@
 // serverless-offline port, routing by the httpApi events each service declares.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { admissionGate } from './admission';
 import type { HttpRoute, ServiceDefinition } from './service-definitions';
 
 interface CompiledRoute {
@@ -62,38 +63,6 @@ function sendError(res: ServerResponse, status: number, code: string, message: s
  */
 export const maxInFlightPerService = 6;
 
-/** A FIFO gate: at most `limit` holders at a time. */
-export function admissionGate(limit: number): { enter(): Promise<() => void>; readonly waiting: number } {
-  let active = 0;
-  const queue: Array<() => void> = [];
-  const release = () => {
-    active--;
-    const next = queue.shift();
-    if (next) {
-      active++;
-      next();
-    }
-  };
-  return {
-    enter() {
-      let released = false;
-      const once = () => {
-        if (!released) {
-          released = true;
-          release();
-        }
-      };
-      if (active < limit) {
-        active++;
-        return Promise.resolve(once);
-      }
-      return new Promise((resolve) => queue.push(() => resolve(once)));
-    },
-    get waiting() {
-      return queue.length;
-    },
-  };
-}
 
 export interface GatewayOptions {
   port: number;

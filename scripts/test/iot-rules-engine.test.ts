@@ -1,8 +1,7 @@
 // The rules engine's delivery on a fake invoke: Lambda's asynchronous retry rules (function errors count,
 // an unreachable service does not, event age), the dead letter a given-up event leaves in the platform's store,
-// per-function concurrency, the bounded queue; and the limiter that bounds authorizer invocations.
+// per-function concurrency, the bounded queue.
 import type { NewDeadLetter } from '../platform/delivery/dead-letters';
-import { limiter } from '../platform/iot/broker';
 import type { IotRuleDefinition } from '../platform/iot/definitions';
 import { parseIotSql } from '../platform/iot/iot-sql';
 import type { Invoke, InvokeOutcome } from '../platform/iot/lambda-invoke';
@@ -222,41 +221,5 @@ describe('rule delivery', () => {
     engine.stop();
     await engine.idle();
     expect(invoke.calls).toHaveLength(1);
-  });
-});
-
-describe('the limiter', () => {
-  it('never runs more than its maximum, and serves waiters in order', async () => {
-    // Prepare
-    const run = limiter(2);
-    let active = 0;
-    let peak = 0;
-    const order: number[] = [];
-    const task = (id: number) => async () => {
-      active += 1;
-      peak = Math.max(peak, active);
-      await new Promise((resolve) => setTimeout(resolve, 2));
-      order.push(id);
-      active -= 1;
-      return id;
-    };
-
-    // Act
-    const first = [1, 2, 3, 4, 5, 6].map((id) => run(task(id)));
-    // Arrivals while every slot is taken and others wait: they queue behind the waiters.
-    await new Promise((resolve) => setTimeout(resolve, 3));
-    const late = [7, 8].map((id) => run(task(id)));
-    const results = await Promise.all([...first, ...late]);
-
-    // Assess
-    expect(results).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
-    expect(peak).toBe(2);
-    expect(order.slice(-2).sort()).toEqual([7, 8]);
-  });
-
-  it('frees the slot when a task fails', async () => {
-    const run = limiter(1);
-    await expect(run(() => Promise.reject(new Error('no')))).rejects.toThrow('no');
-    await expect(run(async () => 'yes')).resolves.toBe('yes');
   });
 });

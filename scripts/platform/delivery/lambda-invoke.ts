@@ -2,7 +2,7 @@
 // Lambda for a deployed stage (redrive). Tells a function error apart from a call that never reached it.
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { localCredentials, localRegion } from '../emulators';
-import { admissionGate } from '../gateway';
+import { admissionGate } from '../admission';
 import type { ServiceDefinition } from '../service-definitions';
 
 export type InvokeOutcome =

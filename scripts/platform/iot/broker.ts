@@ -18,6 +18,7 @@ import { iotArn, isAllowed, type IotAction } from './policy';
 import { connectedEvent, disconnectedEvent, hasLifecycleEvents, presenceTopic, versionCounter, type DisconnectReason } from './presence';
 import type { RetainedMessages } from './retained';
 import { topicLimitError } from './topics';
+import { limiter } from '../admission';
 
 /** AWS IoT Core's largest MQTT payload. */
 export const maxPayloadBytes = 128 * 1024;
@@ -66,22 +67,6 @@ const refusal = (returnCode: number, message: string): AuthenticateError => Obje
 /** CONNACK 5, "Connection refused: not authorized": what a device sees for any refused credentials. */
 const notAuthorized = () => refusal(5, 'not authorized');
 
-/** Runs at most `max` tasks at once; the others wait in arrival order (a finishing task hands its slot on). */
-export function limiter(max: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const waiting: Array<() => void> = [];
-  return async (task) => {
-    if (active < max) active += 1;
-    else await new Promise<void>((resolve) => waiting.push(resolve));
-    try {
-      return await task();
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else active -= 1;
-    }
-  };
-}
 
 /** `user?x-amz-customauthorizer-name=name&...`: the authorizer a username names, if any. */
 function namedAuthorizer(username: string | undefined): string | null {
