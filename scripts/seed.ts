@@ -5,10 +5,10 @@
 // `seedSteps` below that uses `ctx.as(<account>)`. The one step outside the API is group membership (the admin
 // account): no route grants a role, so, as an operator would with `aws cognito-idp admin-add-user-to-group`, the
 // seed adds the account to its groups in the local Cognito before it signs in.
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
+import { nameUuid } from '@photonotes/shared/name-uuid';
 import { createClient, createSession, isApiError, type Client, type Note } from '@photonotes/client';
 import { emulatorPorts, portOffset } from './config/ports.cjs';
 import { demoAccounts, describeDemoAccount, type DemoAccount } from './demo-accounts';
@@ -163,11 +163,9 @@ async function seedThermostat(ctx: SeedContext): Promise<void> {
   ctx.log(`thing "${demoThermostat.name}" ${existing ? 'credentials rotated' : 'registered'} for alice; credentials in ${shown}`);
 }
 
-/** What the seed creates, in order. A new service adds its step here. */
-/** A name-based UUID (v8, from SHA-256): the same demo event gets the same id on every run of the seed. */
+/** A name-based UUID: the same demo event gets the same id on every run of the seed. */
 function demoEventId(name: string): string {
-  const hex = createHash('sha256').update(`photonotes-seed:${name}`).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  return nameUuid(`photonotes-seed:${name}`);
 }
 
 /**
@@ -214,6 +212,7 @@ async function seedAnalytics(ctx: SeedContext): Promise<void> {
   ctx.log(`analytics: ${accepted} events of 14 days from 5 installs (admin@example.com reads them at GET /analytics/summary)`);
 }
 
+/** What the seed creates, in order. A new service adds its step here. */
 const seedSteps: Array<(ctx: SeedContext) => Promise<void>> = [seedNotes, seedDevices, seedThermostat, seedAnalytics];
 
 export interface SeedOptions {

@@ -1,7 +1,7 @@
 // server.* events: what the other services announce on their topics (shared/src/contracts), recorded as analytics
 // events of the user concerned, with no app involved. Each gets a UUID derived from the announcing event's id, so a
 // redelivered announcement is the same analytics event (counted once by the claims).
-import { createHash } from 'node:crypto';
+import { nameUuid } from '@photonotes/shared/name-uuid';
 import type { EventData } from '@photonotes/shared/contracts/event';
 import type { mediaProcessed } from '@photonotes/shared/contracts/media-events';
 import type { noteChanged } from '@photonotes/shared/contracts/note-events';
@@ -14,13 +14,6 @@ import type { ActorKeys, EventBuffer } from './ports';
 
 export const serverEventTypes = ['server.user.signed_up', 'server.note.created', 'server.note.shared', 'server.media.processed', 'server.thing.alert'] as const;
 export type ServerEventType = (typeof serverEventTypes)[number];
-
-/** A name-based UUID (SHA-256, version bits 8: RFC 9562's custom version) of the announcing event's id. */
-export function eventUuid(name: string): string {
-  const hex = createHash('sha256').update(name).digest('hex');
-  const variant = ((parseInt(hex[16] as string, 16) & 0x3) | 0x8).toString(16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
 
 /** An announcement as recorded: whose it is and the analytics events it makes. */
 export interface ServerEvents {
@@ -37,7 +30,7 @@ interface Announcement<D> {
 const iso = (value: string) => new Date(Date.parse(value)).toISOString();
 
 function serverEvent(type: ServerEventType, name: string, at: string, extra: Partial<Pick<EventInput, 'attributes' | 'metrics'>> = {}): EventInput {
-  return { id: eventUuid(`${type}:${name}`), type, at: iso(at), sessionId: null, attributes: extra.attributes ?? {}, metrics: extra.metrics ?? {} };
+  return { id: nameUuid(`${type}:${name}`), type, at: iso(at), sessionId: null, attributes: extra.attributes ?? {}, metrics: extra.metrics ?? {} };
 }
 
 export function signedUpEvents(event: Announcement<EventData<typeof userSignedUp>>): ServerEvents {
