@@ -28,7 +28,17 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 const typePattern = /^[A-Za-z0-9_.:-]{1,64}$/;
 const keyPattern = /^[A-Za-z0-9_.-]{1,50}$/;
 // Strict ISO-8601 with a zone: what the contract's timestamps are. Date.parse alone accepts far more.
-const isoPattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+const isoPattern = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
+
+/** Every field in range: Date.parse rolls 2026-11-31 over into December 1 instead of refusing it. */
+function inCalendar(match: RegExpExecArray): boolean {
+  const [year, month, day, hour, minute, second = '0', zoneHour = '0', zoneMinute = '0'] = match.slice(1);
+  const n = (part: string | undefined) => Number(part);
+  if (n(month) < 1 || n(month) > 12 || n(day) < 1) return false;
+  if (n(day) > new Date(Date.UTC(n(year), n(month), 0)).getUTCDate()) return false;
+  return n(hour) <= 23 && n(minute) <= 59 && n(second) <= 59 && n(zoneHour) <= 23 && n(zoneMinute) <= 59;
+}
+
 // Something@something.tld anywhere in a value: personal data has no place in analytics attributes.
 const emailPattern = /[^\s@<>()[\]{}",;:]+@[^\s@<>()[\]{}",;:]+\.[A-Za-z]{2,}/;
 
@@ -68,8 +78,9 @@ function judgeType(type: unknown): string | null {
 }
 
 function judgeAt(at: unknown, receivedAt: number): { at: string } | { reason: string } {
-  if (typeof at !== 'string' || !isoPattern.test(at)) return { reason: 'at must be an ISO-8601 date-time with a zone' };
-  const ms = Date.parse(at);
+  const match = typeof at === 'string' ? isoPattern.exec(at) : null;
+  if (!match || !inCalendar(match)) return { reason: 'at must be an ISO-8601 date-time with a zone' };
+  const ms = Date.parse(match[0]);
   if (!Number.isFinite(ms)) return { reason: 'at must be an ISO-8601 date-time with a zone' };
   if (ms > receivedAt + eventLimits.aheadMs) return { reason: 'at is more than 24 h ahead of the server clock' };
   if (ms < receivedAt - eventLimits.maxAgeMs) return { reason: 'at is more than 30 days old' };
