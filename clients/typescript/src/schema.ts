@@ -1008,6 +1008,7 @@ export interface components {
             tags: string[];
             /** @enum {string} */
             visibility: "private" | "public";
+            /** @description Shown to the owner and to the users in it; anyone else reading a public note gets an empty list */
             sharedWith: string[];
             photo: components["schemas"]["Photo"] | null;
             /** @description Starts at 1 and grows by one on every change; send it back as If-Match */
@@ -2797,7 +2798,7 @@ export interface operations {
                     tags?: string[];
                     /** @enum {string} */
                     visibility?: "private" | "public";
-                    /** @description User ids who may read the note */
+                    /** @description User ids who may read the note; each one a write adds must be an existing user (GET /users?email= finds one), else 400 `unknown_user` */
                     sharedWith?: string[];
                     /** @description A `key` from POST /media/uploads, or null for no photo */
                     photoKey?: string | null;
@@ -2831,7 +2832,7 @@ export interface operations {
                     "application/json": components["schemas"]["Note"];
                 };
             };
-            /** @description Invalid fields, or a photoKey not issued to the caller by POST /media/uploads */
+            /** @description Invalid fields, a photoKey not issued to the caller by POST /media/uploads, or sharedWith naming ids that are no user (each in `details`) */
             400: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -3090,7 +3091,7 @@ export interface operations {
                     tags?: string[];
                     /** @enum {string} */
                     visibility?: "private" | "public";
-                    /** @description User ids who may read the note */
+                    /** @description User ids who may read the note; each one a write adds must be an existing user (GET /users?email= finds one), else 400 `unknown_user` */
                     sharedWith?: string[];
                     /** @description A `key` from POST /media/uploads, or null for no photo */
                     photoKey?: string | null;
@@ -3110,7 +3111,7 @@ export interface operations {
                     "application/json": components["schemas"]["Note"];
                 };
             };
-            /** @description Invalid fields, no field at all, or a malformed If-Match */
+            /** @description Invalid fields, no field at all, a malformed If-Match, or sharedWith adding ids that are no user (each in `details`) */
             400: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
