@@ -94,6 +94,26 @@ async function waitForPhoto(api: Client, id: string, deadlineMs = 30_000): Promi
   }
 }
 
+/**
+ * Sharees must be users core-api knows, and it learns of a sign-up from user.signed_up a moment after the sign-up
+ * answered: a create refused for an unknown sharee is tried again for a while (the same id: a replay is harmless).
+ */
+async function whenShareesKnown<T>(create: () => Promise<T>, deadlineMs = 20_000): Promise<T> {
+  const until = Date.now() + deadlineMs;
+  for (;;) {
+    try {
+      return await create();
+    } catch (error) {
+      const unknownSharee = isApiError(error) && error.status === 400 && (error.details ?? []).some((issue) => (issue as { code?: unknown }).code === 'unknown_user');
+      if (!unknownSharee) throw error;
+      if (Date.now() > until) {
+        throw new Error('core-api does not know a demo account: if the local data predates the known-users projection, run `npm run backfill:known-users`', { cause: error });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
 async function seedNotes(ctx: SeedContext): Promise<void> {
   for (const demo of demoNotes) {
     const { api } = ctx.as(demo.owner);
@@ -106,9 +126,8 @@ async function seedNotes(ctx: SeedContext): Promise<void> {
       continue;
     }
     const photoKey = await uploadPhoto(api, demo.photo);
-    await api.post('/notes', {
-      body: { id: demo.id, title: demo.title, body: demo.body, tags: demo.tags, visibility: demo.visibility, sharedWith: demo.shareWith.map((key) => ctx.as(key).userId), photoKey },
-    });
+    const body = { id: demo.id, title: demo.title, body: demo.body, tags: demo.tags, visibility: demo.visibility, sharedWith: demo.shareWith.map((key) => ctx.as(key).userId), photoKey };
+    await whenShareesKnown(() => api.post('/notes', { body }));
     const note = await waitForPhoto(api, demo.id);
     ctx.log(`note "${demo.title}" (${demo.visibility}${demo.shareWith.length ? `, shared with ${demo.shareWith.join(', ')}` : ''}) photo ${note.photo?.status ?? 'none'}`);
   }

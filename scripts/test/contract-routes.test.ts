@@ -33,7 +33,8 @@ describe('docs/API.md and docs/openapi.json', () => {
 
   test('marks the v2 routes that are not built yet as planned, each with its issue', () => {
     // Assess: the whole sections and the single lines alike
-    expect(contract.planned.get('GET /users')).toEqual([16]);
+    expect(contract.planned.has('GET /users')).toBe(false);
+    expect(contract.built).toContain('GET /users');
     expect(contract.planned.has('POST /auth/forgot')).toBe(false);
     expect(contract.built).toEqual(expect.arrayContaining(['POST /auth/forgot', 'POST /auth/reset', 'GET /dev/mail-outbox']));
     expect(contract.planned.has('POST /things')).toBe(false);

@@ -3,9 +3,12 @@
 // Admins are made as an operator makes them (no route grants a role): AdminAddUserToGroup against the test
 // platform's cognito-local, then a fresh login, whose tokens carry `cognito:groups`.
 import { randomUUID } from 'node:crypto';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { UserGroup } from '@photonotes/shared/auth';
 import { addUserToLocalGroup } from '../../scripts/platform/emulators';
+import { keys as notesTableKeys } from '../../services/core-api/src/adapters/keys';
 import { api } from './api';
+import { eventually } from './eventually';
 
 export interface TestUser {
   userId: string;
@@ -41,7 +44,29 @@ export async function createTestUser(prefix = 'user'): Promise<TestUser> {
   if (signUp.status !== 201) throw new Error(`POST /auth/signup answered ${signUp.status}: ${signUp.text}`);
   // The local stage confirms sign-ups at once; anywhere else the emailed code would be needed.
   if (!signUp.body.confirmed) throw new Error('POST /auth/signup did not confirm the user: integration tests run against the local stage');
-  return { userId: signUp.body.userId, email, password, ...(await logIn(email, password)) };
+  const user = { userId: signUp.body.userId, email, password, ...(await logIn(email, password)) };
+  await untilShareable(user.userId);
+  return user;
+}
+
+/**
+ * Waits until core-api knows the user (its projection of user.signed_up, delivered asynchronously over SNS), so a
+ * test may share a note with them at once. An app meets the same delay between a sign-up and its first share;
+ * tests read the item rather than sharing a probe note, which would notify the user.
+ */
+export async function untilShareable(userId: string, timeoutMs = 15_000): Promise<void> {
+  const client = new DynamoDBClient({ endpoint: `http://127.0.0.1:${process.env.DYNAMODB_PORT ?? '8000'}`, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const key = notesTableKeys.knownUser(userId);
+  try {
+    const known = await eventually(
+      async () => (await client.send(new GetItemCommand({ TableName: 'photonotes-core-api-local-notes', Key: { pk: { S: key.pk }, sk: { S: key.sk } }, ConsistentRead: true }))).Item,
+      (item) => item !== undefined,
+      timeoutMs,
+    );
+    if (!known) throw new Error(`core-api did not learn of user ${userId} within ${timeoutMs} ms (user.signed_up → userSignedUp)`);
+  } finally {
+    client.destroy();
+  }
 }
 
 /**

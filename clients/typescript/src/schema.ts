@@ -265,6 +265,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find a user by email address
+         * @description An exact match of the address, in any letter case, with a confirmed account. Every look-up, found or not, counts against the caller's 30 an hour (an hour from the first of them); beyond that: 429 with Retry-After.
+         */
+        get: operations["findUserByEmail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/dev/mail-outbox": {
         parameters: {
             query?: never;
@@ -988,6 +1008,7 @@ export interface components {
             tags: string[];
             /** @enum {string} */
             visibility: "private" | "public";
+            /** @description Shown to the owner and to the users in it; anyone else reading a public note gets an empty list */
             sharedWith: string[];
             photo: components["schemas"]["Photo"] | null;
             /** @description Starts at 1 and grows by one on every change; send it back as If-Match */
@@ -1307,6 +1328,11 @@ export interface components {
              * @example 2026-11-28T09:00:00.000Z
              */
             expiresAt: string;
+        };
+        /** @description The user an address belongs to: the id to put in a note’s sharedWith, and the name to show. */
+        UserMatch: {
+            userId: string;
+            displayName: string;
         };
     };
     responses: {
@@ -2423,6 +2449,70 @@ export interface operations {
             500: components["responses"]["Internal"];
         };
     };
+    findUserByEmail: {
+        parameters: {
+            query: {
+                email: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user with this address */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserMatch"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            /** @description No confirmed account has this address */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "message": "No confirmed account has this address",
+                     *         "requestId": "5f0c6a52-3f0e-4a8e-9a55-0d2c7c2b8f41"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description More than 30 look-ups this hour */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "message": "More than 30 look-ups this hour",
+                     *         "requestId": "5f0c6a52-3f0e-4a8e-9a55-0d2c7c2b8f41"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            500: components["responses"]["Internal"];
+        };
+    };
     listMailOutbox: {
         parameters: {
             query: {
@@ -2708,7 +2798,7 @@ export interface operations {
                     tags?: string[];
                     /** @enum {string} */
                     visibility?: "private" | "public";
-                    /** @description User ids who may read the note */
+                    /** @description User ids who may read the note; each one a write adds must be an existing user (GET /users?email= finds one), else 400 `unknown_user` */
                     sharedWith?: string[];
                     /** @description A `key` from POST /media/uploads, or null for no photo */
                     photoKey?: string | null;
@@ -2742,7 +2832,7 @@ export interface operations {
                     "application/json": components["schemas"]["Note"];
                 };
             };
-            /** @description Invalid fields, or a photoKey not issued to the caller by POST /media/uploads */
+            /** @description Invalid fields, a photoKey not issued to the caller by POST /media/uploads, or sharedWith naming ids that are no user (each in `details`) */
             400: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -3001,7 +3091,7 @@ export interface operations {
                     tags?: string[];
                     /** @enum {string} */
                     visibility?: "private" | "public";
-                    /** @description User ids who may read the note */
+                    /** @description User ids who may read the note; each one a write adds must be an existing user (GET /users?email= finds one), else 400 `unknown_user` */
                     sharedWith?: string[];
                     /** @description A `key` from POST /media/uploads, or null for no photo */
                     photoKey?: string | null;
@@ -3021,7 +3111,7 @@ export interface operations {
                     "application/json": components["schemas"]["Note"];
                 };
             };
-            /** @description Invalid fields, no field at all, or a malformed If-Match */
+            /** @description Invalid fields, no field at all, a malformed If-Match, or sharedWith adding ids that are no user (each in `details`) */
             400: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];

@@ -21,6 +21,7 @@ describe('the asynchronous consumers the services declare', () => {
       'sns analytics.userSignedUp',
       'sns core-api.mediaEvents',
       'sns core-api.userEvents',
+      'sns core-api.userSignedUp',
       'sns iot.userEvents',
       'sns notifications.mediaEvents',
       'sns notifications.noteEvents',

@@ -4,10 +4,13 @@
 import { randomUUID } from 'node:crypto';
 import { systemClock } from '@photonotes/shared/clock';
 import { dependencies } from '@photonotes/shared/dependencies';
+import { tableClient } from '@photonotes/shared/dynamodb';
 import { requireEnv } from '@photonotes/shared/env';
 import { verifyMediaKey } from '@photonotes/shared/media-keys';
 import type { NotesDeps } from '../domain/deps';
+import type { KnownUsers } from '../domain/known-users';
 import type { NotesRepository } from '../domain/ports';
+import { knownUsers } from './known-users';
 import { notesRepository } from './notes-repository';
 
 export function notesTableName(): string {
@@ -19,6 +22,12 @@ export function notesRepositoryFromEnv(): NotesRepository {
   return (notes ??= notesRepository({ tableName: notesTableName() }));
 }
 
+let users: KnownUsers | undefined;
+/** The known-users projection, in the notes table. */
+export function knownUsersFromEnv(): KnownUsers {
+  return (users ??= knownUsers(tableClient({ tableName: notesTableName() })));
+}
+
 let notesDependencies: NotesDeps | undefined;
 /**
  * What every notes operation takes; each part is built when an operation first uses it. The photo-key check
@@ -27,6 +36,7 @@ let notesDependencies: NotesDeps | undefined;
 export function notesDeps(): NotesDeps {
   return (notesDependencies ??= dependencies({
     notes: notesRepositoryFromEnv,
+    users: knownUsersFromEnv,
     verifyPhotoKey: () => verifyMediaKey,
     clock: () => systemClock,
     newId: () => randomUUID,

@@ -6,6 +6,8 @@
 //   feed-change     pk FEED#<ownerId>   sk CHANGE#<seq>       one entry per note: its latest upsert or its delete
 //   media           pk MEDIA#<key>      sk MEDIA              processing state of an upload + the notes using it
 //                                                             gsi1 UPLOADS#<ownerId> / <key>
+//   known-user      pk USER#<userId>    sk KNOWN              a user id that exists (from user-events), or its
+//                                                             tombstone after the account's deletion (TTL expiresAt)
 // Every item carries `entity` (the names above), so stream consumers can pick the notes out.
 
 export const entities = {
@@ -15,6 +17,7 @@ export const entities = {
   feedHead: 'feed-head',
   feedChange: 'feed-change',
   media: 'media',
+  knownUser: 'known-user',
 } as const;
 
 export type Entity = (typeof entities)[keyof typeof entities];
@@ -40,6 +43,7 @@ export const keys = {
   /** The feed entries after `seq` are the sort keys in [from, to]; the head sorts outside that range. */
   feedRangeAfter: (seq: number): { from: string; to: string } => ({ from: changeSortKey(seq + 1), to: `${changePrefix}${'9'.repeat(seqDigits)}` }),
   media: (key: string): TableKey => ({ pk: `MEDIA#${key}`, sk: 'MEDIA' }),
+  knownUser: (userId: string): TableKey => ({ pk: `USER#${userId}`, sk: 'KNOWN' }),
   /** gsi1 partitions. */
   ownNotes: (ownerId: string): string => `OWNER#${ownerId}`,
   sharedNotes: (userId: string): string => `SHARED#${userId}`,

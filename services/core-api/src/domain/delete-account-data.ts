@@ -1,5 +1,6 @@
-// user.deleted: the account's notes go (their share entries with them), the account leaves every note
-// shared with it, and its change feed and upload records are purged. Safe to run again after a failure.
+// user.deleted: the id stops being a known user (no note can be shared with it any more), the account's notes go
+// (their share entries with them), the account leaves every note shared with it, and its change feed and upload
+// records are purged. Safe to run again after a failure.
 import type { NotesDeps } from './deps';
 import { NoteChangedError, WriteConflictError } from './ports';
 import { writeAttempts } from './write-attempts';
@@ -8,6 +9,8 @@ import { writeAttempts } from './write-attempts';
 const parallelism = 8;
 
 export async function deleteAccountData(userId: string, deps: NotesDeps): Promise<void> {
+  // First, so a share written while the cleanup runs cannot name the account (only one already checked can).
+  await deps.users.recordDeleted(userId, deps.clock.now().toISOString());
   await forEachConcurrently(deps.notes.ownNoteIds(userId), parallelism, (id) => removeOwnNote(id, userId, deps));
   await forEachConcurrently(deps.notes.sharedNoteIds(userId), parallelism, (id) => leaveSharedNote(id, userId, deps));
   await deps.notes.purgeAccount(userId);

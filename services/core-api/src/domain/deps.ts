@@ -1,10 +1,13 @@
-// What every notes operation is given: storage, the upload-key check, and the clock and id source
-// (injected so unit tests control them).
+// What every notes operation is given: storage, the known users, the upload-key check, and the clock and id
+// source (injected so unit tests control them).
 import type { Clock } from '@photonotes/shared/clock';
+import type { KnownUsers } from './known-users';
 import type { NotesRepository } from './ports';
 
 export interface NotesDeps {
   notes: NotesRepository;
+  /** Which user ids exist: sharees are checked against it. */
+  users: KnownUsers;
   /** True when `key` was issued to `userId` by POST /media/uploads (shared/src/media-keys.ts). */
   verifyPhotoKey(key: string, userId: string): boolean;
   clock: Clock;

@@ -79,6 +79,15 @@ export function toNote(stored: Note): Note {
   };
 }
 
+/**
+ * The note as `viewerId` may see it (API.md): the sharee list is shown to the owner and to the users in it;
+ * anyone else (a reader of a public note) sees an empty one, so a public note does not tell who it is shared with.
+ */
+export function viewOf(note: Note, viewerId: string): Note {
+  const view = toNote(note);
+  return isOwner(note, viewerId) || note.sharedWith.includes(viewerId) ? view : { ...view, sharedWith: [] };
+}
+
 /** Trimmed and lower-cased by validation already; here only first occurrences survive. */
 export function normaliseTags(tags: readonly string[]): string[] {
   return [...new Set(tags.map((tag) => tag.trim().toLowerCase()))];

@@ -1,7 +1,8 @@
-// GET /notes/{id}, GET /notes (own or shared, newest first) and GET /sync.
+// GET /notes/{id}, GET /notes (own or shared, newest first) and GET /sync. Only GET /notes/{id} shows a note to
+// someone outside it (a public note's reader); the lists and the feed hold the caller's own notes or ones shared with them.
 import { assertCanView, parseNoteId } from './access';
 import type { Caller, NotesDeps } from './deps';
-import { toNote } from './note';
+import { viewOf } from './note';
 import type { Note } from './note';
 import type { ListNotesInput } from './note-input';
 import type { ChangePage, NotePage } from './ports';
@@ -12,7 +13,7 @@ export const syncPageSize = 500;
 export async function getNote(rawId: string, caller: Caller, deps: NotesDeps): Promise<Note> {
   const note = await deps.notes.getNote(parseNoteId(rawId));
   assertCanView(note, caller);
-  return toNote(note);
+  return viewOf(note, caller.userId);
 }
 
 export async function listNotes(input: ListNotesInput, caller: Caller, deps: NotesDeps): Promise<NotePage> {

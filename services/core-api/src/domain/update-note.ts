@@ -1,7 +1,9 @@
 // PATCH /notes/{id}: owner only, optimistic concurrency on `version` (If-Match when the client sends it,
 // internally otherwise), so every change adds exactly one to the version even under concurrent writes.
+// A user newly added to sharedWith must exist; those already on the note are not checked again.
 import { assertCanChange, assertVersion, invalidPhotoKey, keepsChanging, noteNotFound, parseNoteId, staleVersion, tooManyShareChanges } from './access';
 import type { Caller, NotesDeps } from './deps';
+import { addedSharees, assertKnownSharees } from './known-users';
 import { normaliseSharedWith, normaliseTags, photoFor, sameContent, toNote } from './note';
 import type { Note, Photo, ProcessedMedia, StoredNote } from './note';
 import type { UpdateNoteInput } from './note-input';
@@ -22,12 +24,17 @@ export async function updateNote(request: UpdateNoteRequest, caller: Caller, dep
   if (typeof patch.photoKey === 'string' && !deps.verifyPhotoKey(patch.photoKey, caller.userId)) throw invalidPhotoKey();
 
   let processed: ProcessedMedia | null = null;
+  // Sharees found to exist by an earlier attempt: a retry checks only those a concurrent write has not added.
+  const known = new Set<string>();
   for await (const _attempt of writeAttempts(deps.clock)) {
     const current = await deps.notes.getNote(id);
     assertCanChange(current, caller);
     assertVersion(current, expectedVersion);
     const next = applyPatch(current, patch, processed, deps.clock.now());
     if (sameContent(next, current)) return toNote(current);
+    const added = addedSharees(next.sharedWith, current.sharedWith).filter((userId) => !known.has(userId));
+    await assertKnownSharees(added, patch.sharedWith ?? [], deps.users);
+    for (const userId of added) known.add(userId);
     try {
       await deps.notes.replaceNote(current, next, photoChange(current.photo, next.photo, processed));
       return toNote(next);

@@ -31,5 +31,5 @@ export const createNoteRoute = defineRoute({
     201: { description: 'The new note', schema: NoteSchema, headers: { ...etag, Location: { description: 'The note URL', schema: { type: 'string' } } } },
     200: { description: 'A replay of an earlier create with the same id and payload: the stored note', schema: NoteSchema, headers: etag },
   },
-  errors: { 400: 'Invalid fields, or a photoKey not issued to the caller by POST /media/uploads', 409: 'The id is taken (a different payload, another user, or a deleted note)' },
+  errors: { 400: 'Invalid fields, a photoKey not issued to the caller by POST /media/uploads, or sharedWith naming ids that are no user (each in `details`)', 409: 'The id is taken (a different payload, another user, or a deleted note)' },
 });

@@ -24,7 +24,7 @@ export const noteFields = {
   body: z.optional(annotate(text(0, limits.body), { minLength: 0, maxLength: limits.body })),
   tags: z.optional(z.array(tag).check(z.maxLength(limits.tags))),
   visibility: z.optional(z.enum(['private', 'public'])),
-  sharedWith: annotate(z.optional(z.array(userId).check(z.maxLength(limits.sharedWith))), { description: 'User ids who may read the note' }),
+  sharedWith: annotate(z.optional(z.array(userId).check(z.maxLength(limits.sharedWith))), { description: 'User ids who may read the note; each one a write adds must be an existing user (GET /users?email= finds one), else 400 `unknown_user`' }),
   photoKey: annotate(z.optional(z.nullable(z.string().check(z.minLength(1), z.maxLength(limits.photoKey)))), {
     description: 'A `key` from POST /media/uploads, or null for no photo',
   }),

@@ -16,7 +16,7 @@ export const NoteSchema = named(
       body: z.string(),
       tags: z.array(z.string()),
       visibility: z.enum(['private', 'public']),
-      sharedWith: z.array(z.string()),
+      sharedWith: annotate(z.array(z.string()), { description: 'Shown to the owner and to the users in it; anyone else reading a public note gets an empty list' }),
       photo: z.nullable(
         named('Photo', z.object({ key: z.string(), status: z.enum(['pending', 'ready', 'failed']), thumbnails: z.nullable(ThumbnailsSchema) })),
       ),

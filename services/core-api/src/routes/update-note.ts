@@ -25,7 +25,7 @@ export const updateNoteRoute = defineRoute({
   bodyExample: { title: 'Harbour at dawn, again' },
   responses: { 200: { description: 'The updated note', schema: NoteSchema, headers: etag } },
   errors: {
-    400: 'Invalid fields, no field at all, or a malformed If-Match',
+    400: 'Invalid fields, no field at all, a malformed If-Match, or sharedWith adding ids that are no user (each in `details`)',
     403: 'The caller may read the note but not change it',
     404: 'No such note, or not visible to the caller',
     409: 'The note is being changed by other requests; try again',

@@ -4,7 +4,7 @@ import { api } from '../../../../test/support/api';
 import type { ErrorBody } from '../../../../test/support/api';
 import { createTestUser } from '../../../../test/support/users';
 import type { TestUser } from '../../../../test/support/users';
-import { createNote, getNote, listAll, listNotes, newNote, patchNote, syncAll, syncPage } from '../support/notes-api';
+import { announcedUsers, createNote, getNote, listAll, listNotes, newNote, patchNote, syncAll, syncPage } from '../support/notes-api';
 import type { Note } from '../support/notes-api';
 
 jest.setTimeout(60_000);
@@ -76,12 +76,15 @@ describe('POST /notes with bad input', () => {
   });
 
   it('accepts every field at its limit', async () => {
+    // Prepare: sharees must be users core-api knows
+    const sharees = await announcedUsers(50);
+
     // Act
     const res = await createNote(other, {
       title: 'x'.repeat(200),
       body: 'y'.repeat(20_000),
       tags: many(20, (i) => `${String(i).padStart(2, '0')}${'t'.repeat(38)}`),
-      sharedWith: many(50, (i) => `user-${i}`),
+      sharedWith: sharees,
     });
 
     // Assess

@@ -1,8 +1,12 @@
 // Helpers for core-api's integration tests: typed calls to the notes routes through the gateway, events
 // published to the local SNS emulator, upload keys signed with the local secret, and polling.
+import { randomUUID } from 'node:crypto';
+import { userSignedUp } from '@photonotes/shared/contracts/user-events';
 import { signMediaKey } from '@photonotes/shared/media-keys';
 import { api } from '../../../../test/support/api';
 import type { ApiResponse } from '../../../../test/support/api';
+import { publishEvent } from '../../../../test/support/events';
+import { untilShareable } from '../../../../test/support/users';
 import type { TestUser } from '../../../../test/support/users';
 
 export interface Thumbnail {
@@ -113,6 +117,18 @@ process.env.MEDIA_KEY_SECRET ??= 'local-only-media-key-secret';
 /** An upload key as POST /media/uploads would issue it to `user`. */
 export function uploadKeyFor(user: TestUser, contentType = 'image/jpeg'): string {
   return signMediaKey(user.userId, contentType);
+}
+
+/**
+ * User ids announced on user-events as the users service announces a sign-up, without an account behind them:
+ * sharees for tests that need many. Resolves once core-api knows every one of them.
+ */
+export async function announcedUsers(count: number): Promise<string[]> {
+  const ids = Array.from({ length: count }, () => randomUUID());
+  const signedUpAt = new Date().toISOString();
+  await Promise.all(ids.map((userId) => publishEvent(userSignedUp, { userId, signedUpAt }, { id: `user.signed_up:${userId}` })));
+  for (const userId of ids) await untilShareable(userId);
+  return ids;
 }
 
 export { listenToTopic, publishEvent } from '../../../../test/support/events';

@@ -133,7 +133,7 @@ describe('createNote', () => {
     repo.maxShareEntries = 1;
 
     // Act
-    const err = await thrownBy(() => createNote({ title: 'x', sharedWith: ['a', 'b'] }, owner, deps));
+    const err = await thrownBy(() => createNote({ title: 'x', sharedWith: [sharee.userId, stranger.userId] }, owner, deps));
 
     // Assess
     expect(err).toMatchObject({ status: 400, details: [expect.objectContaining({ path: 'sharedWith' })] });

@@ -130,9 +130,11 @@ describe('updateNote', () => {
 
   it('normalises sharedWith: unique, without the owner', async () => {
     // Prepare
-    const { deps, repo } = testDeps();
+    const { deps, repo, users } = testDeps();
     const note = storedNote();
     repo.seed(note);
+    await users.recordSignedUp('a', '2026-11-01T00:00:00.000Z');
+    await users.recordSignedUp('b', '2026-11-01T00:00:00.000Z');
 
     // Act
     const updated = await updateNote({ id: note.id, patch: { sharedWith: ['a', 'b', 'a', owner.userId] }, expectedVersion: undefined }, owner, deps);

@@ -1,6 +1,7 @@
-// The inbox table behind the domain's InboxStore: inbox entries (newest first by id) and the delivery markers
-// that let each event notify once. A claim writes marker and entry in one transaction; read state is set in one
-// transaction per request, so an unknown id leaves every entry as it was.
+// The inbox table behind the domain's InboxStore: inbox entries (newest first by id), the delivery markers that
+// let each event notify once, and the windows that let a kind of notification (note.shared of one note to one
+// recipient) happen once in a while. A claim writes marker, entry and window in one transaction; read state is set
+// in one transaction per request, so an unknown id leaves every entry as it was.
 import { ConditionFailedError, maxTransactionItems, tableClient } from '@photonotes/shared/dynamodb';
 import type { DocumentSender } from '@photonotes/shared/dynamodb';
 import type { Notification } from '../domain/notification';
@@ -8,7 +9,7 @@ import type { InboxStore } from '../domain/ports';
 import { entities, keys } from './keys';
 import { partitionKeys } from './partition';
 
-/** Inbox entries expire: old news, and entries for ids that were never users (sharedWith is not checked). */
+/** Inbox entries expire: old news. */
 export const inboxRetentionSeconds = 180 * 24 * 3600;
 /** Entries one account deletion removes at most per run (a repeated run resumes: it deletes what it read). */
 const maxEntriesPerRun = 100_000;
@@ -48,27 +49,41 @@ export function inboxTable({ tableName, client }: InboxTableOptions): InboxStore
   const table = tableClient({ tableName, ...(client ? { client } : {}) });
 
   return {
-    async claim(key, notification, markerExpiresAt) {
+    async claim(key, notification, markerExpiresAt, window) {
       const { readAt: _unread, ...entry } = notification;
       const tx = table
-        .transaction()
+        .transaction<'delivery' | 'entry' | 'window'>()
         .put(
           { ...keys.delivery(key), entity: entities.delivery, userId: notification.userId, notificationId: notification.id, complete: false, expiresAt: markerExpiresAt },
-          { condition: 'attribute_not_exists(pk)' },
+          { condition: 'attribute_not_exists(pk)', tag: 'delivery' },
         )
-        .put({
-          ...keys.notification(notification.userId, notification.id),
-          entity: entities.notification,
-          ...entry,
-          expiresAt: Math.floor(Date.parse(notification.createdAt) / 1000) + inboxRetentionSeconds,
-        });
+        .put(
+          {
+            ...keys.notification(notification.userId, notification.id),
+            entity: entities.notification,
+            ...entry,
+            expiresAt: Math.floor(Date.parse(notification.createdAt) / 1000) + inboxRetentionSeconds,
+          },
+          { tag: 'entry' },
+        );
+      if (window) {
+        // Held while its expiresAt is ahead of now: TTL deletes an expired window only eventually, so time decides.
+        tx.put(
+          { ...keys.deliveryWindow(window.key), entity: entities.deliveryWindow, expiresAt: window.until },
+          { condition: 'attribute_not_exists(pk) OR expiresAt <= :now', values: { ':now': window.now }, tag: 'window' },
+        );
+      }
       try {
         await tx.commit();
         return { claimed: true, notification, pushedTo: [], complete: false };
       } catch (err) {
         if (!(err instanceof ConditionFailedError)) throw err;
+        const failed = new Set(err.failures.map((reason) => reason.tag));
+        // A repeat of a delivery that was made: it goes on as a repeat, whoever holds the window now.
+        if (!failed.has('delivery')) return { claimed: false, suppressed: true, notification: undefined, pushedTo: [], complete: true };
         // DynamoDB returns the existing marker with the failure; read it when an emulator does not.
-        const stored = (err.item as DeliveryItem | undefined) ?? (await table.getItem<DeliveryItem>(keys.delivery(key), { consistentRead: true }));
+        const marker = err.failures.find((reason) => reason.tag === 'delivery')?.item;
+        const stored = (marker as DeliveryItem | undefined) ?? (await table.getItem<DeliveryItem>(keys.delivery(key), { consistentRead: true }));
         if (!stored) throw err;
         const entry = await table.getItem<NotificationItem>(keys.notification(stored.userId, stored.notificationId), { consistentRead: true });
         return { claimed: false, notification: entry ? fromItem(entry) : undefined, pushedTo: [...(stored.pushedTo ?? [])], complete: stored.complete === true };

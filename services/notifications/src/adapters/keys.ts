@@ -6,6 +6,8 @@
 // inbox table
 //   notification  pk USER#<userId>               sk NOTIFICATION#<id>                 ids sort by time (TTL expiresAt)
 //   delivery      pk DELIVERY#<sha256(key)>      sk DELIVERY                          duplicate suppression (TTL expiresAt)
+//   window        pk WINDOW#<sha256(key)>        sk WINDOW                            one delivery of a kind for a while,
+//                                                                                     e.g. note.shared per note and recipient (TTL expiresAt)
 //   outbox-push   pk OUTBOX#<userId>             sk PUSH#<notificationId>#<deviceId>  local stage only (TTL expiresAt)
 import { createHash } from 'node:crypto';
 import type { Platform } from '../domain/device';
@@ -21,6 +23,7 @@ export const entities = {
   token: 'token',
   notification: 'notification',
   delivery: 'delivery',
+  deliveryWindow: 'delivery-window',
   outboxPush: 'outbox-push',
 } as const;
 
@@ -35,6 +38,7 @@ export const keys = {
   notification: (userId: string, id: string): TableKey => ({ pk: `USER#${userId}`, sk: `${notificationPrefix}${id}` }),
   // Event ids are chosen by publishers: hashed, the key has a fixed size whatever they are.
   delivery: (deliveryKey: string): TableKey => ({ pk: `DELIVERY#${createHash('sha256').update(deliveryKey).digest('base64url')}`, sk: 'DELIVERY' }),
+  deliveryWindow: (windowKey: string): TableKey => ({ pk: `WINDOW#${createHash('sha256').update(windowKey).digest('base64url')}`, sk: 'WINDOW' }),
   outboxPush: (userId: string, notificationId: string, deviceId: string): TableKey => ({ pk: `OUTBOX#${userId}`, sk: `${pushPrefix}${notificationId}#${deviceId}` }),
   /** Partitions and sort-key prefixes for queries. */
   userPartition: (userId: string): string => `USER#${userId}`,

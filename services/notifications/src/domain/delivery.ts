@@ -1,7 +1,9 @@
 // Delivers one notification to one user: exactly one inbox entry and one push per device, however often the
 // event arrives. The first attempt claims the delivery (marker + inbox entry in one conditional write); every
 // attempt then pushes to the devices the marker does not list yet and records them. A push that fails is
-// retried with the event; a device the push service no longer accepts is removed.
+// retried with the event; a device the push service no longer accepts is removed. A request may also ask to be
+// the only one of its kind for a while (`onceWithin`: note.shared once per note and recipient in 24 h): the claim
+// then also takes that window, in the same write, and a request that finds it taken is suppressed.
 import type { Logger } from '@photonotes/shared/log';
 import type { Device } from './device';
 import { removeEndpointQuietly } from './devices';
@@ -14,10 +16,13 @@ export interface NotificationRequest {
   eventId: string;
   recipient: string;
   content: NotificationContent;
+  /** At most one delivery per `key` within `seconds`, whatever events ask for more (each still delivered once). */
+  onceWithin?: { key: string; seconds: number };
 }
 
 export interface DeliveryResult {
-  status: 'delivered' | 'duplicate';
+  /** `suppressed`: another delivery of the same `onceWithin` key was made within its window. */
+  status: 'delivered' | 'duplicate' | 'suppressed';
   /** Null when a repeat found the entry gone. */
   notificationId: string | null;
   pushed: number;
@@ -58,7 +63,10 @@ export async function deliver(request: NotificationRequest, deps: NotificationsD
     createdAt: now.toISOString(),
     readAt: null,
   };
-  const delivery = await deps.inbox.claim(key, candidate, Math.floor(now.getTime() / 1000) + deliveryMarkerTtlSeconds);
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  const window = request.onceWithin && { key: request.onceWithin.key, now: nowSeconds, until: nowSeconds + request.onceWithin.seconds };
+  const delivery = await deps.inbox.claim(key, candidate, nowSeconds + deliveryMarkerTtlSeconds, window);
+  if (delivery.suppressed) return { status: 'suppressed', notificationId: null, pushed: 0, removedDevices: 0 };
   const notification = delivery.notification;
   const status = delivery.claimed ? 'delivered' : 'duplicate';
   if (delivery.complete || !notification) return { status: 'duplicate', notificationId: notification?.id ?? null, pushed: 0, removedDevices: 0 };

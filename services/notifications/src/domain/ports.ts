@@ -52,6 +52,8 @@ export interface DevicesStore {
 
 /** Where a delivery stands: the entry written to the inbox, and the devices already pushed to. */
 export interface Delivery {
+  /** Nothing was written: the claim's window was held by another delivery (see InboxStore.claim). */
+  suppressed?: boolean;
   /** True for the attempt whose claim wrote the entry; false for every repeat. */
   claimed: boolean;
   /** The inbox entry; undefined on a repeat when it is gone (the account was deleted meanwhile). */
@@ -60,13 +62,24 @@ export interface Delivery {
   complete: boolean;
 }
 
+/**
+ * A window a claim takes with its delivery: while another delivery holds `key` (until its `until`, epoch seconds,
+ * judged against `now`: TTL deletes lazily), a new claim writes nothing and answers `suppressed`. A repeated
+ * claim of the delivery that holds it is a repeat as usual.
+ */
+export interface DeliveryWindow {
+  key: string;
+  now: number;
+  until: number;
+}
+
 export interface InboxStore {
   /**
    * Claims the delivery `key` for `notification`: the delivery marker (kept until `markerExpiresAt`, epoch seconds;
    * it names the entry, it does not copy it) and the inbox entry are written together, once. A repeated claim writes
    * nothing and returns the first one's entry and state.
    */
-  claim(key: string, notification: Notification, markerExpiresAt: number): Promise<Delivery>;
+  claim(key: string, notification: Notification, markerExpiresAt: number, window?: DeliveryWindow): Promise<Delivery>;
   /** Adds devices to the delivery's pushed set; `complete` once no device is left to push to. */
   recordPushes(key: string, deviceIds: string[], complete: boolean): Promise<void>;
   list(userId: string, page: PageRequest): Promise<Page<Notification>>;

@@ -9,7 +9,13 @@ import type { thingAlert } from '@photonotes/shared/contracts/thing-events';
 import type { NotificationRequest } from './delivery';
 import { mediaProcessedContent, noteSharedContent, thingAlertContent } from './notification';
 
-/** One note.shared per user who is in the note's sharedWith after the change and was not before it. */
+/** API.md: a recipient hears of a note's sharing at most once in 24 hours, however often it is unshared and shared again. */
+export const noteSharedQuietSeconds = 24 * 3600;
+
+/**
+ * One note.shared per user who is in the note's sharedWith after the change and was not before it, at most once
+ * per note and recipient in `noteSharedQuietSeconds` (so toggling a share is no channel for repeated messages).
+ */
 export function noteShareRequests(event: EventOf<typeof noteChanged>): NotificationRequest[] {
   const note = event.data;
   if (note.change === 'deleted') return [];
@@ -17,7 +23,12 @@ export function noteShareRequests(event: EventOf<typeof noteChanged>): Notificat
   const added = [...new Set(note.sharedWith)].filter((userId) => !before.has(userId) && userId !== note.ownerId);
   // The note's version names this change: a repeated event repeats it, a later re-share does not.
   const eventId = `note.shared:${note.noteId}:${note.version}`;
-  return added.map((recipient) => ({ eventId, recipient, content: noteSharedContent({ id: note.noteId, title: note.title }) }));
+  return added.map((recipient) => ({
+    eventId,
+    recipient,
+    content: noteSharedContent({ id: note.noteId, title: note.title }),
+    onceWithin: { key: `note.shared:${note.noteId}\n${recipient}`, seconds: noteSharedQuietSeconds },
+  }));
 }
 
 export function mediaProcessedRequest(event: EventOf<typeof mediaProcessed>): NotificationRequest {

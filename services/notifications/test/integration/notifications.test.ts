@@ -89,6 +89,22 @@ describe('a note shared with a user', () => {
     expect((await inboxOf(recipient)).filter((n) => n.data.noteId === note.id)).toHaveLength(1);
     expect((await outboxOf(recipient)).filter((e) => e.data.noteId === note.id)).toHaveLength(recipientDevices.length);
   });
+
+  it('notifies a user once in 24 hours however often the note is unshared and shared again', async () => {
+    // Prepare
+    const note = await shareNewNote(owner, [recipient.userId], 'Your account is locked');
+    await pushesWhere(recipient, (e) => e.data.noteId === note.id, recipientDevices.length);
+
+    // Act: share, unshare, share, unshare, share; then another note shared with the recipient, whose
+    // notification comes after every one of those changes.
+    for (const sharedWith of [[], [recipient.userId], [], [recipient.userId]]) await patchNote(owner, note.id, { sharedWith });
+    const later = await shareNewNote(owner, [recipient.userId], 'Later note');
+    await pushesWhere(recipient, (e) => e.data.noteId === later.id, recipientDevices.length);
+
+    // Assess
+    expect((await inboxOf(recipient)).filter((n) => n.data.noteId === note.id)).toHaveLength(1);
+    expect((await outboxOf(recipient)).filter((e) => e.data.noteId === note.id)).toHaveLength(recipientDevices.length);
+  });
 });
 
 describe('media events', () => {

@@ -78,6 +78,48 @@ describe('deliver', () => {
     expect(inbox.entriesOf('bob')).toEqual([]);
   });
 
+  it('delivers one of several events of the same window, suppresses the others, and lets the next one through after it', async () => {
+    // Prepare
+    const { deps, devices, inbox, push, clock } = testDeps();
+    devices.seed(device({ userId: 'bob' }));
+    const onceWithin = { key: 'note.shared:n1\nbob', seconds: 24 * 3600 };
+    const first = await deliver(shareRequest({ onceWithin }), deps, testLogger().log);
+
+    // Act: the note unshared and shared again (a new version each time), then the same a day later
+    clock.advance(60_000);
+    const reshared = await deliver(shareRequest({ eventId: 'note.shared:n1:4', onceWithin }), deps, testLogger().log);
+    clock.advance(24 * 3600 * 1000 - 60_000 - 1000);
+    const justBefore = await deliver(shareRequest({ eventId: 'note.shared:n1:6', onceWithin }), deps, testLogger().log);
+    clock.advance(1000);
+    const nextDay = await deliver(shareRequest({ eventId: 'note.shared:n1:8', onceWithin }), deps, testLogger().log);
+
+    // Assess
+    expect(first.status).toBe('delivered');
+    expect(reshared).toEqual({ status: 'suppressed', notificationId: null, pushed: 0, removedDevices: 0 });
+    expect(justBefore.status).toBe('suppressed');
+    expect(nextDay.status).toBe('delivered');
+    expect(inbox.entriesOf('bob').map((entry) => entry.id)).toEqual([nextDay.notificationId, first.notificationId]);
+    expect(push.sent).toHaveLength(2);
+  });
+
+  it('finishes a delivery whose first attempt failed, although it holds its window', async () => {
+    // Prepare
+    const { deps, devices, inbox, push } = testDeps();
+    const phone = device({ userId: 'bob' });
+    devices.seed(phone);
+    const onceWithin = { key: 'note.shared:n1\nbob', seconds: 24 * 3600 };
+    push.failNext.add(phone.deviceId);
+    await thrownBy(() => deliver(shareRequest({ onceWithin }), deps, testLogger().log));
+
+    // Act
+    const retry = await deliver(shareRequest({ onceWithin }), deps, testLogger().log);
+
+    // Assess
+    expect(retry).toMatchObject({ status: 'duplicate', pushed: 1 });
+    expect(inbox.entriesOf('bob')).toHaveLength(1);
+    expect(push.sent).toHaveLength(1);
+  });
+
   it('treats the same event for another recipient, or another event, as a new delivery', async () => {
     // Prepare
     const { deps, inbox } = testDeps();

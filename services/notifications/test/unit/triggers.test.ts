@@ -26,6 +26,7 @@ const shared = (recipient: string) => ({
   eventId: 'note.shared:n1:1',
   recipient,
   content: { type: 'note.shared', title: 'A note was shared with you', body: '“Holiday plans”', data: { noteId: 'n1' } },
+  onceWithin: { key: `note.shared:n1\n${recipient}`, seconds: 86_400 },
 });
 
 describe('noteShareRequests', () => {
@@ -72,6 +73,21 @@ describe('noteShareRequests', () => {
 
     // Assess
     expect(requests).toEqual([shared('bob')]);
+  });
+
+  it('asks for one note.shared per note and recipient in 24 hours, whichever version shares it', () => {
+    // Prepare
+    const first = noteEvent({ sharedWith: ['bob'] });
+    const again = noteEvent({ change: 'updated', version: 3, sharedWith: ['bob'], previous: { version: 2, visibility: 'private', sharedWith: [] } });
+
+    // Act
+    const [one] = noteShareRequests(first);
+    const [two] = noteShareRequests(again);
+
+    // Assess
+    expect(one?.eventId).not.toBe(two?.eventId);
+    expect(one?.onceWithin).toEqual({ key: 'note.shared:n1\nbob', seconds: 24 * 3600 });
+    expect(two?.onceWithin).toEqual(one?.onceWithin);
   });
 
   it('notifies nobody of a deletion', () => {

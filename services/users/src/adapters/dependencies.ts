@@ -7,9 +7,11 @@ import type { TableClient } from '@photonotes/shared/dynamodb';
 import type { UserEvents } from '../domain/account-deletion';
 import type { IdentityProvider } from '../domain/identity-provider';
 import type { SignUpEvents } from '../domain/profile';
+import type { LookupAllowance, UserDirectory } from '../domain/user-lookup';
 import type { SessionsRepository, UsersRepository } from '../domain/users-store';
 import { cognitoClient, cognitoIdentityProvider } from './cognito-identity-provider';
 import { mailOutboxFile } from './mail-outbox-file';
+import { lookupAllowance, userDirectory } from './user-directory';
 import { signUpEventsOnTopic, userEventsOnTopic } from './user-events';
 import { sessionsRepository, usersRepository } from './users-table';
 
@@ -66,4 +68,16 @@ export function autoConfirmSignUps(): boolean {
 /** Local stage only: the file the dev platform records cognito-local's outgoing codes in (MAIL_OUTBOX_FILE). */
 export function mailOutboxFromEnv(): ReturnType<typeof mailOutboxFile> {
   return mailOutboxFile(requireEnv('MAIL_OUTBOX_FILE'));
+}
+
+let directory: UserDirectory | undefined;
+/** GET /users?email=: the address index of the users table. */
+export function userDirectoryFromEnv(): UserDirectory {
+  return (directory ??= userDirectory(usersTable()));
+}
+
+let allowance: LookupAllowance | undefined;
+/** GET /users?email=: each caller's look-up window, in the users table. */
+export function lookupAllowanceFromEnv(): LookupAllowance {
+  return (allowance ??= lookupAllowance(usersTable()));
 }

@@ -8,6 +8,7 @@ import type { LogInInput } from './account-fields';
 import { isIdentityFailure } from './identity-provider';
 import type { IdentityProvider, IssuedTokens } from './identity-provider';
 import { displayNameFromEmail, newUser } from './profile';
+import type { SignUpEvents } from './profile';
 import type { SessionsRepository, UsersRepository } from './users-store';
 
 /** Keep in step with the app client's RefreshTokenValidity (serverless.yml): a record must outlive its token. */
@@ -38,7 +39,12 @@ function revokedRefreshToken(reason: string, cause?: unknown): UnauthorizedError
   return new UnauthorizedError('Invalid or revoked refresh token', undefined, { cause: cause ?? new Error(reason) });
 }
 
-export async function logIn(input: LogInInput, deps: SessionDeps): Promise<LoginResult> {
+/** Login also announces a sign-up whose profile it had to recreate (see below). */
+export interface LogInDeps extends SessionDeps {
+  signUps: SignUpEvents;
+}
+
+export async function logIn(input: LogInInput, deps: LogInDeps): Promise<LoginResult> {
   let signedIn;
   try {
     signedIn = await deps.identity.logIn(input.email, input.password);
@@ -51,11 +57,15 @@ export async function logIn(input: LogInInput, deps: SessionDeps): Promise<Login
   }
   const { userId, tokens } = signedIn;
   // Normally the confirmation trigger wrote the profile. Cognito confirms a user even when that trigger
-  // fails, so a missing profile is recreated here rather than leaving the account without one.
-  const email = signedIn.email ?? input.email;
-  const user =
-    (await deps.users.get(userId)) ??
-    (await deps.users.createIfAbsent(newUser({ userId, email, displayName: signedIn.displayName ?? displayNameFromEmail(email) }, deps.clock.now())));
+  // fails, so a missing profile is recreated here rather than leaving the account without one, and the sign-up
+  // the trigger did not announce is announced (the same event id as the trigger's: a repeat to those who had it).
+  // Stored lower-case, as the confirmation trigger stores it: GET /users?email= finds profiles by that form.
+  const email = (signedIn.email ?? input.email).toLowerCase();
+  let user = await deps.users.get(userId);
+  if (!user) {
+    user = await deps.users.createIfAbsent(newUser({ userId, email, displayName: signedIn.displayName ?? displayNameFromEmail(email) }, deps.clock.now()));
+    if (user) await deps.signUps.userSignedUp(userId, user.createdAt);
+  }
   // Deleted while this login was in flight.
   if (!user) throw invalidCredentials();
   const expiresAt = new Date(deps.clock.now().getTime() + refreshTokenValidityDays * 86_400_000);

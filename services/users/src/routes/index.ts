@@ -9,6 +9,7 @@ import { systemHealthRoute } from '../platform/routes/system-health';
 import { confirmSignUpRoute } from './confirm-sign-up';
 import { deleteAccountRoute } from './delete-account';
 import { devMailOutboxRoute } from './dev-mail-outbox';
+import { findUserByEmailRoute } from './find-user-by-email';
 import { forgotPasswordRoute } from './forgot-password';
 import { getOwnProfileRoute } from './get-own-profile';
 import { getUserProfileRoute } from './get-user-profile';
@@ -37,5 +38,6 @@ export const routes: RouteSpec[] = [
   updateOwnProfileRoute,
   deleteAccountRoute,
   getUserProfileRoute,
+  findUserByEmailRoute,
   devMailOutboxRoute,
 ];

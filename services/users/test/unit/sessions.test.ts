@@ -12,7 +12,13 @@ function setup() {
   const clock = manualClock();
   const lines: string[] = [];
   const log = createLogger({ service: 'users', write: (line) => lines.push(line) });
-  return { identity, users, sessions, clock, lines, deps: { identity, users, sessions, clock, log } };
+  const signedUp: Array<{ userId: string; signedUpAt: string }> = [];
+  const signUps = {
+    async userSignedUp(userId: string, signedUpAt: string) {
+      signedUp.push({ userId, signedUpAt });
+    },
+  };
+  return { identity, users, sessions, clock, lines, signedUp, deps: { identity, users, sessions, clock, log, signUps } };
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<AppError> {
@@ -65,16 +71,42 @@ describe('logIn', () => {
     expect(unknownCase.users.calls).toEqual(wrongCase.users.calls);
   });
 
-  test('recreates a profile that the confirmation trigger failed to write', async () => {
+  test('recreates a profile that the confirmation trigger failed to write, and announces the sign-up', async () => {
     // Prepare
-    const { deps, users } = setup();
+    const { deps, users, signedUp } = setup();
     users.items.clear();
 
     // Act
     await logIn({ email: 'ada@example.com', password: 'abcdefg1' }, deps);
 
     // Assess
-    expect(users.live('user-1')).toMatchObject({ email: 'ada@example.com', displayName: 'Ada', bio: '', sessionEpoch: 0 });
+    const profile = users.live('user-1');
+    expect(profile).toMatchObject({ email: 'ada@example.com', displayName: 'Ada', bio: '', sessionEpoch: 0 });
+    expect(signedUp).toEqual([{ userId: 'user-1', signedUpAt: profile?.createdAt }]);
+  });
+
+  test('stores a recreated profile under the lower-case address, whatever case the provider kept', async () => {
+    // Prepare
+    const { deps, users, identity } = setup();
+    users.items.clear();
+    identity.addAccount({ userId: 'user-2', email: 'Grace@Example.com', password: 'abcdefg2', displayName: 'Grace' });
+
+    // Act: the provider's answer carries the address as it kept it (the fake answers with the one given)
+    await logIn({ email: 'Grace@Example.com', password: 'abcdefg2' }, deps);
+
+    // Assess
+    expect(users.live('user-2')?.email).toBe('grace@example.com');
+  });
+
+  test('announces nothing when the profile is there', async () => {
+    // Prepare
+    const { deps, signedUp } = setup();
+
+    // Act
+    await logIn({ email: 'ada@example.com', password: 'abcdefg1' }, deps);
+
+    // Assess
+    expect(signedUp).toEqual([]);
   });
 
   test('an account deleted while the login was in flight gets the 401', async () => {

@@ -1,8 +1,9 @@
-// Domain dependencies for unit tests: the in-memory repository, the real upload-key verifier with a test
-// secret, a clock that moves only when told, and predictable ids.
+// Domain dependencies for unit tests: the in-memory repository, known users (the three below), the real upload-key
+// verifier with a test secret, a clock that moves only when told, and predictable ids.
 import { signMediaKey, verifyMediaKey } from '@photonotes/shared/media-keys';
 import type { NotesDeps } from '../../../src/domain/deps';
 import type { StoredNote } from '../../../src/domain/note';
+import { FakeKnownUsers } from './fake-known-users';
 import { FakeNotesRepository } from './fake-notes-repository';
 
 process.env.MEDIA_KEY_SECRET ??= 'unit-test-media-key-secret';
@@ -14,11 +15,13 @@ export const stranger = { userId: 'stranger-1' };
 export interface TestDeps {
   deps: NotesDeps;
   repo: FakeNotesRepository;
+  users: FakeKnownUsers;
   clock: { now: Date; advance(ms: number): void };
 }
 
 export function testDeps(): TestDeps {
   const repo = new FakeNotesRepository();
+  const users = new FakeKnownUsers([owner.userId, sharee.userId, stranger.userId]);
   const clock = {
     now: new Date('2026-11-28T09:00:00.000Z'),
     advance(ms: number) {
@@ -28,11 +31,12 @@ export function testDeps(): TestDeps {
   let ids = 0;
   const deps: NotesDeps = {
     notes: repo,
+    users,
     verifyPhotoKey: verifyMediaKey,
     clock: { now: () => clock.now },
     newId: () => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}`,
   };
-  return { deps, repo, clock };
+  return { deps, repo, users, clock };
 }
 
 export function photoKeyOf(userId: string): string {

@@ -6,7 +6,7 @@ import { createLogger } from '@photonotes/shared/log';
 import type { Device, Platform, TokenOwner } from '../../../src/domain/device';
 import type { Notification } from '../../../src/domain/notification';
 import { DeviceLimitError, TokenChangedError } from '../../../src/domain/ports';
-import type { Delivery, DevicesStore, InboxStore, NotificationsDeps, Page, PageRequest, PushGateway, PushMessage, PushOutcome } from '../../../src/domain/ports';
+import type { Delivery, DeliveryWindow, DevicesStore, InboxStore, NotificationsDeps, Page, PageRequest, PushGateway, PushMessage, PushOutcome } from '../../../src/domain/ports';
 
 export const alice = { userId: 'alice' };
 export const bob = { userId: 'bob' };
@@ -106,6 +106,8 @@ export class FakeDevicesStore implements DevicesStore {
 export class FakeInboxStore implements InboxStore {
   readonly entries = new Map<string, Notification>();
   readonly deliveries = new Map<string, { userId: string; notificationId: string; pushedTo: Set<string>; complete: boolean; expiresAt: number }>();
+  /** Window key → until (epoch seconds); expired windows stay until overwritten, as TTL leaves them a while. */
+  readonly windows = new Map<string, number>();
   writes = 0;
 
   entriesOf(userId: string): Notification[] {
@@ -116,11 +118,16 @@ export class FakeInboxStore implements InboxStore {
     this.entries.set(`${notification.userId}/${notification.id}`, { ...notification });
   }
 
-  async claim(key: string, notification: Notification, markerExpiresAt: number): Promise<Delivery> {
+  async claim(key: string, notification: Notification, markerExpiresAt: number, window?: DeliveryWindow): Promise<Delivery> {
     const existing = this.deliveries.get(key);
     if (existing) {
       const entry = this.entries.get(`${existing.userId}/${existing.notificationId}`);
       return { claimed: false, notification: entry ? { ...entry } : undefined, pushedTo: [...existing.pushedTo], complete: existing.complete };
+    }
+    if (window) {
+      const heldUntil = this.windows.get(window.key);
+      if (heldUntil !== undefined && heldUntil > window.now) return { claimed: false, suppressed: true, notification: undefined, pushedTo: [], complete: true };
+      this.windows.set(window.key, window.until);
     }
     this.writes++;
     this.deliveries.set(key, { userId: notification.userId, notificationId: notification.id, pushedTo: new Set(), complete: false, expiresAt: markerExpiresAt });
