@@ -3,7 +3,7 @@
 import * as z from 'zod/mini';
 import { ConflictError, RateLimitedError, ServiceUnavailableError, ValidationError } from '@photonotes/shared/errors';
 import type { ValidationIssue } from '@photonotes/shared/validation';
-import { displayName, email } from './account-fields';
+import { displayName, email, passwordPolicy } from './account-fields';
 import type { ConfirmSignUpInput, SignUpInput } from './account-fields';
 import { isIdentityFailure } from './identity-provider';
 import type { IdentityProvider } from './identity-provider';
@@ -18,7 +18,10 @@ function bodyIssue(path: string, message: string, code: string): ValidationIssue
   return { location: 'body', path, message, code };
 }
 
-/** The input was validated by the route; Cognito can still refuse it (its own password policy, a taken email). */
+/**
+ * The input was validated by the route; Cognito can still refuse it (its own password policy, a taken email).
+ * Its refusals are told in our words: the provider's message stays in the logged cause.
+ */
 export async function signUp(input: SignUpInput, deps: { identity: IdentityProvider }): Promise<SignUpResult> {
   try {
     const { userId, confirmed } = await deps.identity.signUp(input);
@@ -26,9 +29,13 @@ export async function signUp(input: SignUpInput, deps: { identity: IdentityProvi
   } catch (err) {
     if (isIdentityFailure(err, 'username-exists')) throw new ConflictError('An account with this email already exists', undefined, { cause: err });
     if (isIdentityFailure(err, 'invalid-password')) {
-      throw new ValidationError('Request validation failed', [bodyIssue('password', err.message, 'password_policy')], { cause: err });
+      throw new ValidationError('The password does not meet the password policy', [bodyIssue('password', passwordPolicy, 'password_policy')], { cause: err });
     }
-    if (isIdentityFailure(err, 'invalid-parameter')) throw new ValidationError('Request validation failed', [bodyIssue('', err.message, 'invalid_parameter')], { cause: err });
+    if (isIdentityFailure(err, 'invalid-parameter')) {
+      throw new ValidationError('The sign-up was refused: check the email address, password and display name', [bodyIssue('', 'refused by the identity provider', 'invalid_parameter')], {
+        cause: err,
+      });
+    }
     if (isIdentityFailure(err, 'rate-limited')) throw new RateLimitedError('Too many sign-ups; try again later', undefined, { cause: err });
     // A trigger failed: the account may exist without its profile. A retry answers 409, and the first
     // login recreates the profile (see logIn), so the user is never stuck half-registered.
