@@ -31,6 +31,8 @@ export interface MediaRecord {
   processedEtag?: string;
   /** ETag whose media.processed event went out. */
   publishedEtag?: string;
+  /** The pending-upload slot (domain/upload-quotas.ts) the upload holds until it is processed. */
+  pendingSlot?: number;
 }
 
 export interface ThumbnailView {

@@ -3,6 +3,7 @@ import type { EventOf, EventPayload } from '@photonotes/shared/contracts/event';
 import type { mediaProcessed } from '@photonotes/shared/contracts/media-events';
 import type { MediaRecord, StoredThumbnails } from './media';
 import type { Dimensions, ThumbnailSize } from './thumbnail-sizes';
+import type { PendingSlot } from './upload-quotas';
 
 export type ProcessingOutcome =
   | { status: 'ready'; width: number; height: number; thumbnails: StoredThumbnails }
@@ -18,6 +19,20 @@ export interface MediaRepository {
   markPublished(ownerId: string, key: string, etag: string): Promise<void>;
   /** Deletes every record of the user; returns how many there were. */
   deleteAllOf(ownerId: string): Promise<number>;
+}
+
+/** The per-user quota counters of POST /media/uploads (domain/upload-quotas.ts); every write is atomic. */
+export interface UploadQuotas {
+  /** The user's pending-upload slots as stored, expired ones included (at most a few dozen small items). */
+  pendingSlots(userId: string): Promise<PendingSlot[]>;
+  /** Takes the slot for the upload if no unexpired upload holds it; false when one does. */
+  claimPendingSlot(input: { userId: string; slot: number; mediaKey: string; expiresAt: number; nowSeconds: number }): Promise<boolean>;
+  /** Frees the slot if this upload still holds it (a later upload may have taken it after it expired). */
+  releasePendingSlot(input: { userId: string; slot: number; mediaKey: string }): Promise<void>;
+  /** Adds to the day's declared bytes unless that would pass `maxBytes`; false then, and nothing is added. */
+  addUploadBytes(input: { userId: string; day: string; bytes: number; maxBytes: number; expiresAt: number }): Promise<boolean>;
+  /** Takes bytes back off the day's count (an upload that could not be recorded after all). */
+  refundUploadBytes(input: { userId: string; day: string; bytes: number }): Promise<void>;
 }
 
 export interface StoredObject {

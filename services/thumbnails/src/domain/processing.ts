@@ -10,7 +10,7 @@ import { formatOfContentType, formatSignatureBytes, detectImageFormat } from './
 import { thumbnailKey, thumbnailPrefix } from './media';
 import type { MediaRecord, StoredThumbnails } from './media';
 import { ImageRejectedError } from './ports';
-import type { ImageProcessor, MediaEvents, MediaRepository, MediaStorage, MediaUrls, ProcessingOutcome } from './ports';
+import type { ImageProcessor, MediaEvents, MediaRepository, MediaStorage, MediaUrls, ProcessingOutcome, UploadQuotas } from './ports';
 import { thumbnailViews } from './uploads';
 import { exceedsPixelLimit, maxInputPixels, orientedDimensions } from './thumbnail-sizes';
 
@@ -26,6 +26,7 @@ export interface ProcessingDeps {
   urls: MediaUrls;
   images: ImageProcessor;
   events: MediaEvents;
+  quotas: Pick<UploadQuotas, 'releasePendingSlot'>;
   clock: Clock;
   log: Logger;
 }
@@ -43,6 +44,8 @@ export function mediaProcessedEventId(key: string, etag: string): string {
 
 /** Tells other services how processing ended, after removing what a refused upload left in the bucket. */
 async function finish(record: MediaRecord, upload: ParsedMediaKey, etag: string, deps: ProcessingDeps): Promise<void> {
+  // Processed, ready or failed: the upload no longer counts as pending against its owner's quota.
+  if (record.pendingSlot !== undefined) await deps.quotas.releasePendingSlot({ userId: record.ownerId, slot: record.pendingSlot, mediaKey: record.key });
   if (record.status === 'failed') {
     // Nothing will read a refused original again, nor thumbnails of an earlier version of it.
     await deps.storage.remove([record.key]);

@@ -18,7 +18,9 @@ import type {
   ProcessingOutcome,
   RenderedThumbnail,
   StoredObject,
+  UploadQuotas,
 } from '../../src/domain/ports';
+import type { PendingSlot, UploadQuotaPolicy } from '../../src/domain/upload-quotas';
 import { fitInside, thumbnailSizeNames, thumbnailSizes } from '../../src/domain/thumbnail-sizes';
 
 export class FakeMediaRepository implements MediaRepository {
@@ -59,6 +61,59 @@ export class FakeMediaRepository implements MediaRepository {
     return keys.length;
   }
 }
+
+/**
+ * The quota counters with DynamoDB's semantics: each call yields once (so concurrent calls interleave), then
+ * checks its condition and writes in one step, as one conditional request does.
+ */
+export class FakeUploadQuotas implements UploadQuotas {
+  readonly slots = new Map<string, PendingSlot & { userId: string }>();
+  readonly bytes = new Map<string, number>();
+  readonly writes: string[] = [];
+
+  async pendingSlots(userId: string): Promise<PendingSlot[]> {
+    await Promise.resolve();
+    return [...this.slots.values()].filter((slot) => slot.userId === userId).map(({ slot, mediaKey, expiresAt }) => ({ slot, mediaKey, expiresAt }));
+  }
+
+  async claimPendingSlot(input: { userId: string; slot: number; mediaKey: string; expiresAt: number; nowSeconds: number }): Promise<boolean> {
+    await Promise.resolve();
+    this.writes.push(`claim ${input.slot}`);
+    const current = this.slots.get(`${input.userId}/${input.slot}`);
+    if (current && current.expiresAt > input.nowSeconds) return false;
+    this.slots.set(`${input.userId}/${input.slot}`, { userId: input.userId, slot: input.slot, mediaKey: input.mediaKey, expiresAt: input.expiresAt });
+    return true;
+  }
+
+  async releasePendingSlot(input: { userId: string; slot: number; mediaKey: string }): Promise<void> {
+    await Promise.resolve();
+    this.writes.push(`release ${input.slot}`);
+    if (this.slots.get(`${input.userId}/${input.slot}`)?.mediaKey === input.mediaKey) this.slots.delete(`${input.userId}/${input.slot}`);
+  }
+
+  async addUploadBytes(input: { userId: string; day: string; bytes: number; maxBytes: number; expiresAt: number }): Promise<boolean> {
+    await Promise.resolve();
+    const key = `${input.userId}/${input.day}`;
+    const current = this.bytes.get(key);
+    if (current !== undefined && current > input.maxBytes - input.bytes) return false;
+    this.bytes.set(key, (current ?? 0) + input.bytes);
+    return true;
+  }
+
+  async refundUploadBytes(input: { userId: string; day: string; bytes: number }): Promise<void> {
+    await Promise.resolve();
+    const key = `${input.userId}/${input.day}`;
+    const current = this.bytes.get(key);
+    if (current !== undefined) this.bytes.set(key, current - input.bytes);
+  }
+
+  pendingOf(userId: string): string[] {
+    return [...this.slots.values()].filter((slot) => slot.userId === userId).map((slot) => slot.mediaKey);
+  }
+}
+
+/** Limits no unit test reaches unless it means to. */
+export const generousQuotaPolicy: UploadQuotaPolicy = { maxPendingUploads: 99, maxUploadBytesPerDay: 1024 * 1024 * 1024 };
 
 export interface FakeObject {
   body: Uint8Array;
