@@ -1,16 +1,18 @@
 // The local platform's delivery layer: AWS's side of every asynchronous consumer. It runs the S3 emulator,
-// polls DynamoDB streams, subscribes to the SNS emulator, invokes each function through serverless-offline's
-// Lambda API with the event AWS would send, retries as AWS does and keeps what still fails in a local
-// dead-letter store (`npm run redrive` replays it). Settings come from each serverless.yml.
+// polls DynamoDB streams, subscribes to the SNS emulator, fires `schedule` events as EventBridge would, invokes
+// each function through serverless-offline's Lambda API with the event AWS would send, retries as AWS does and
+// keeps what still fails in a local dead-letter store (`npm run redrive` replays it). Settings come from each
+// serverless.yml.
 import path from 'node:path';
 import type { S3EventRecord } from 'aws-lambda';
 import { localCredentials, localRegion } from '../emulators';
 import type { ServiceDefinition } from '../service-definitions';
 import { abortableSleep, invokeAsync, type AsyncInvocation } from './async-invoke';
-import { declaredBuckets, lambdaName, loadConsumers, type AsyncConsumer, type S3Consumer, type SnsConsumer, type StreamConsumer } from './consumers';
+import { declaredBuckets, lambdaName, loadConsumers, type AsyncConsumer, type S3Consumer, type ScheduleConsumer, type SnsConsumer, type StreamConsumer } from './consumers';
 import { DeadLetterStore } from './dead-letters';
 import { localLambdaInvoker } from './lambda-invoke';
 import { s3ConsumerMatches, s3LambdaEvent, startS3Emulator, type S3Emulator } from './s3-delivery';
+import { runScheduled, startScheduler, type Scheduler } from './schedules';
 import { startSnsDelivery } from './sns-delivery';
 import { pollStream, sdkStreamReader } from './stream-poller';
 
@@ -57,6 +59,7 @@ export function createDelivery(options: DeliveryOptions): DeliveryLayer {
   const running = new Set<Promise<unknown>>();
   let s3: S3Emulator | undefined;
   let sns: { close(): Promise<void> } | undefined;
+  let scheduler: Scheduler | undefined;
   const reader = sdkStreamReader({ endpoint: `http://127.0.0.1:${options.ports.dynamodb}`, region: localRegion, credentials: localCredentials });
 
   const track = (work: Promise<unknown>) => {
@@ -103,6 +106,11 @@ export function createDelivery(options: DeliveryOptions): DeliveryLayer {
         dispatch: (consumer, event, notification) =>
           deliverAsync(consumer, { event, identity: notification.MessageId, summary: `message ${notification.MessageId} on ${consumer.topicName}` }),
       });
+      // EventBridge's schedules, as asynchronous invocations with the function's retries.
+      scheduler = startScheduler(
+        consumers.filter((c): c is ScheduleConsumer => c.source === 'schedule'),
+        (consumer, ruleIndex, at) => track(runScheduled(consumer, { ...common, retryDelaysMs: localRetryDelays.asyncMs }, { at, ruleIndex })),
+      );
       for (const consumer of consumers.filter((c): c is StreamConsumer => c.source === 'stream')) {
         track(
           pollStream({
@@ -118,6 +126,7 @@ export function createDelivery(options: DeliveryOptions): DeliveryLayer {
       }
     },
     async stop() {
+      scheduler?.stop();
       abort.abort();
       await sns?.close();
       // In-flight invocations end with their services; do not hold the shutdown for them.

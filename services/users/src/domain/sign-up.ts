@@ -62,6 +62,8 @@ export interface PreSignUpRequest {
   /** Cognito's triggerSource: PreSignUp_SignUp, PreSignUp_AdminCreateUser, PreSignUp_ExternalProvider. */
   source: string;
   attributes: Record<string, string | undefined>;
+  /** The ClientMetadata of the SignUp call (the API sends none). */
+  clientMetadata?: Record<string, string | undefined> | undefined;
 }
 
 export interface PreSignUpDecision {
@@ -79,13 +81,15 @@ export class SignUpRefused extends Error {
 
 /**
  * Refuses a sign-up whose email is not stored normalised (lower-case: one account per address whatever its
- * case) or whose name breaks the profile rules; in the local stage confirms it and verifies the email at once.
+ * case) or whose name breaks the profile rules; in the local stage confirms it and verifies the email at once,
+ * unless the SignUp call's ClientMetadata says `autoConfirm: 'false'`: such a sign-up stays unconfirmed as it
+ * would deployed (how the confirmation flow and the removal of unconfirmed sign-ups are tried locally).
  */
 export function preSignUpDecision(request: PreSignUpRequest, options: { autoConfirm: boolean }): PreSignUpDecision {
   const givenEmail = request.attributes.email;
   const normalised = z.safeParse(email, givenEmail);
   if (!normalised.success || normalised.data !== givenEmail) throw new SignUpRefused('email must be a lower-case email address');
   if (!z.safeParse(displayName, request.attributes.name).success) throw new SignUpRefused('name must be 1 to 80 characters');
-  const confirm = options.autoConfirm && request.source === 'PreSignUp_SignUp';
+  const confirm = options.autoConfirm && request.source === 'PreSignUp_SignUp' && request.clientMetadata?.autoConfirm !== 'false';
   return { autoConfirmUser: confirm, autoVerifyEmail: confirm };
 }

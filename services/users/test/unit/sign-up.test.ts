@@ -129,6 +129,24 @@ describe('preSignUpDecision', () => {
     expect(decision).toEqual({ autoConfirmUser: false, autoVerifyEmail: false });
   });
 
+  test("in the local stage a sign-up whose client metadata declines it stays unconfirmed, as it would deployed", () => {
+    // Act
+    const declined = preSignUpDecision({ source: 'PreSignUp_SignUp', attributes, clientMetadata: { autoConfirm: 'false' } }, { autoConfirm: true });
+    const other = preSignUpDecision({ source: 'PreSignUp_SignUp', attributes, clientMetadata: { app: 'ios' } }, { autoConfirm: true });
+
+    // Assess
+    expect(declined).toEqual({ autoConfirmUser: false, autoVerifyEmail: false });
+    expect(other).toEqual({ autoConfirmUser: true, autoVerifyEmail: true });
+  });
+
+  test('no client metadata confirms a deployed sign-up', () => {
+    // Act
+    const decision = preSignUpDecision({ source: 'PreSignUp_SignUp', attributes, clientMetadata: { autoConfirm: 'true' } }, { autoConfirm: false });
+
+    // Assess
+    expect(decision.autoConfirmUser).toBe(false);
+  });
+
   test('only self sign-ups are auto-confirmed', () => {
     // Act
     const decision = preSignUpDecision({ source: 'PreSignUp_AdminCreateUser', attributes }, { autoConfirm: true });
