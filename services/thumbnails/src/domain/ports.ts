@@ -19,6 +19,26 @@ export interface MediaRepository {
   markPublished(ownerId: string, key: string, etag: string): Promise<void>;
   /** Deletes every record of the user; returns how many there were. */
   deleteAllOf(ownerId: string): Promise<number>;
+  /** Deletes the record unless a note references the upload (then 'referenced'); 'missing' when there is none. */
+  removeUnreferenced(ownerId: string, key: string): Promise<'removed' | 'referenced' | 'missing'>;
+}
+
+/** What thumbnails last applied of one note's note.changed events: the upload the note holds on to. */
+export interface NoteReference {
+  version: number;
+  deleted: boolean;
+  photoKey: string | null;
+}
+
+/** Which notes reference which uploads (TABLES.md, "Originals and the notes that use them"). */
+export interface NoteReferences {
+  get(ownerId: string, noteId: string): Promise<NoteReference | undefined>;
+  /**
+   * Stores `next` for the note if its stored state is still `current` (undefined: none stored), and in the same
+   * transaction moves the note from the record of current's upload to the record of next's (a record that does not
+   * exist is left out). 'changed' when another event of the same note was stored first.
+   */
+  move(input: { ownerId: string; noteId: string; current: NoteReference | undefined; next: NoteReference; expiresAt: number | undefined }): Promise<'applied' | 'changed'>;
 }
 
 /** The per-user quota counters of POST /media/uploads (domain/upload-quotas.ts); every write is atomic. */
@@ -50,6 +70,11 @@ export interface MediaStorage {
   remove(keys: string[]): Promise<void>;
   /** Deletes every object under the prefix; returns how many there were. */
   removePrefix(prefix: string): Promise<number>;
+  /**
+   * Tags an original as referenced by a note or not (`photonotes:referenced`), which the bucket's lifecycle rule
+   * reads; false when there is no such object.
+   */
+  tagOriginal(key: string, referenced: boolean): Promise<boolean>;
 }
 
 /** The bucket as apps reach it. */

@@ -9,6 +9,7 @@ import type { Logger } from '@photonotes/shared/log';
 import { formatOfContentType, formatSignatureBytes, detectImageFormat } from './image-format';
 import { thumbnailKey, thumbnailPrefix } from './media';
 import type { MediaRecord, StoredThumbnails } from './media';
+import { syncOriginalTag } from './original-references';
 import { ImageRejectedError } from './ports';
 import type { ImageProcessor, MediaEvents, MediaRepository, MediaStorage, MediaUrls, ProcessingOutcome, UploadQuotas } from './ports';
 import { thumbnailViews } from './uploads';
@@ -50,6 +51,9 @@ async function finish(record: MediaRecord, upload: ParsedMediaKey, etag: string,
     // Nothing will read a refused original again, nor thumbnails of an earlier version of it.
     await deps.storage.remove([record.key]);
     await deps.storage.removePrefix(thumbnailPrefix(upload));
+  } else {
+    // Tagged for the lifecycle rule: referenced if a note already uses the key, else it expires unless one does soon.
+    await syncOriginalTag(record.ownerId, record.key, deps);
   }
   const status = record.status === 'ready' ? 'ready' : 'failed';
   await deps.events.mediaProcessed(

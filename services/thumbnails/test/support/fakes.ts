@@ -15,6 +15,8 @@ import type {
   MediaRepository,
   MediaStorage,
   MediaUrls,
+  NoteReference,
+  NoteReferences,
   ProcessingOutcome,
   RenderedThumbnail,
   StoredObject,
@@ -59,6 +61,51 @@ export class FakeMediaRepository implements MediaRepository {
     const keys = [...this.records.values()].filter((r) => r.ownerId === ownerId).map((r) => r.key);
     for (const key of keys) this.records.delete(key);
     return keys.length;
+  }
+
+  async removeUnreferenced(ownerId: string, key: string): Promise<'removed' | 'referenced' | 'missing'> {
+    const record = this.records.get(key);
+    if (!record || record.ownerId !== ownerId) return 'missing';
+    if ((record.noteIds?.length ?? 0) > 0) return 'referenced';
+    this.records.delete(key);
+    return 'removed';
+  }
+}
+
+/** Note states and the records' `noteIds`, moved together in one step as the DynamoDB transaction does. */
+export class FakeNoteReferences implements NoteReferences {
+  readonly notes = new Map<string, NoteReference & { expiresAt?: number }>();
+
+  constructor(private readonly media: FakeMediaRepository) {}
+
+  async get(ownerId: string, noteId: string): Promise<NoteReference | undefined> {
+    await Promise.resolve();
+    const note = this.notes.get(`${ownerId}/${noteId}`);
+    return note && { version: note.version, deleted: note.deleted, photoKey: note.photoKey };
+  }
+
+  async move(input: { ownerId: string; noteId: string; current: NoteReference | undefined; next: NoteReference; expiresAt: number | undefined }): Promise<'applied' | 'changed'> {
+    await Promise.resolve();
+    const id = `${input.ownerId}/${input.noteId}`;
+    const stored = this.notes.get(id);
+    const same = input.current ? stored?.version === input.current.version && stored.deleted === input.current.deleted : stored === undefined;
+    if (!same) return 'changed';
+    this.notes.set(id, { ...input.next, ...(input.expiresAt === undefined ? {} : { expiresAt: input.expiresAt }) });
+    const from = input.current?.photoKey ?? null;
+    const to = input.next.photoKey;
+    if (from === to) return 'applied';
+    const edit = (key: string | null, change: (ids: Set<string>) => void) => {
+      const record = key ? this.media.records.get(key) : undefined;
+      if (!record) return;
+      const ids = new Set(record.noteIds ?? []);
+      change(ids);
+      record.noteIds = ids.size > 0 ? [...ids].sort() : undefined;
+      if (record.noteIds === undefined) delete record.noteIds;
+      record.refsVersion = (record.refsVersion ?? 0) + 1;
+    };
+    edit(from, (ids) => ids.delete(input.noteId));
+    edit(to, (ids) => ids.add(input.noteId));
+    return 'applied';
   }
 }
 
@@ -151,13 +198,27 @@ export class FakeMediaStorage implements MediaStorage {
   }
 
   async remove(keys: string[]): Promise<void> {
-    for (const key of keys) this.objects.delete(key);
+    for (const key of keys) {
+      this.objects.delete(key);
+      this.referencedTags.delete(key);
+    }
   }
 
   async removePrefix(prefix: string): Promise<number> {
     const keys = [...this.objects.keys()].filter((key) => key.startsWith(prefix));
     await this.remove(keys);
     return keys.length;
+  }
+
+  /** The `photonotes:referenced` tag of each original, as last written. */
+  readonly referencedTags = new Map<string, boolean>();
+  readonly tagWrites: Array<[string, boolean]> = [];
+
+  async tagOriginal(key: string, referenced: boolean): Promise<boolean> {
+    if (!this.objects.has(key)) return false;
+    this.referencedTags.set(key, referenced);
+    this.tagWrites.push([key, referenced]);
+    return true;
   }
 
   keys(prefix = ''): string[] {
