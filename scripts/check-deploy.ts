@@ -206,10 +206,10 @@ function asyncInvokeProblems(template: Template, invokeConfigs: Map<string, Reso
 /**
  * Every asynchronous consumer keeps its failures (README, "Failures and redrive"): stream mappings retry a
  * bounded number of times, bisect, report partial failures, drop records past a maximum age and send what
- * fails to an on-failure destination; SNS subscriptions have a dead-letter queue; functions that SNS, S3 or an
- * IoT topic rule invoke asynchronously have an on-failure destination and a chosen retry count; every on-failure
- * destination is an SQS queue of the stack that the function's role may send to; queues are encrypted and keep
- * messages 14 days.
+ * fails to an on-failure destination; SNS subscriptions have a dead-letter queue; functions that SNS, S3, an
+ * EventBridge schedule or an IoT topic rule invoke asynchronously have an on-failure destination and a chosen retry
+ * count; every on-failure destination is an SQS queue of the stack that the function's role may send to; queues
+ * are encrypted and keep messages 14 days.
  */
 export function failureHandlingProblems(template: Template): string[] {
   const problems: string[] = [];
@@ -240,7 +240,8 @@ export function failureHandlingProblems(template: Template): string[] {
     if (resource.Type === 'AWS::SNS::Subscription' && props.Protocol === 'lambda') {
       if (!(props.RedrivePolicy as { deadLetterTargetArn?: unknown } | undefined)?.deadLetterTargetArn) problems.push(`${name}: SNS subscription without a dead-letter queue (RedrivePolicy)`);
     }
-    if (resource.Type === 'AWS::Lambda::Permission' && ['sns.amazonaws.com', 's3.amazonaws.com'].includes(String(props.Principal))) {
+    // SNS, S3 and EventBridge (schedules) invoke asynchronously.
+    if (resource.Type === 'AWS::Lambda::Permission' && ['sns.amazonaws.com', 's3.amazonaws.com', 'events.amazonaws.com'].includes(String(props.Principal))) {
       problems.push(...asyncInvokeProblems(template, invokeConfigs, logicalIdOf(props.FunctionName), String(props.Principal), name));
     }
     // A topic rule's Lambda action invokes asynchronously. (IoT Core also invokes the custom authorizer, but

@@ -177,6 +177,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       GOMEMLIMIT: '256MiB',
       // Services build in turns, two at a time (scripts/serverless/esbuild-on-demand.cjs).
       PHOTONOTES_BUILD_SLOTS_DIR: path.join(dataDir, 'build-slots'),
+      // The delivery layer runs `schedule` events, not serverless-offline (scripts/serverless/platform-schedules.cjs).
+      PHOTONOTES_PLATFORM_SCHEDULES: '1',
       // Each service's process and every handler's worker thread in it: V8's young generation may grow to 3 x 16 MB
       // per isolate by default, and a service runs one isolate per function it has invoked. 2 MB semi-spaces cost a
       // few more scavenges and save ~350 MB over six services after \`npm run seed\` (bench/dev-startup.ts).

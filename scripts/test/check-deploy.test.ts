@@ -173,6 +173,11 @@ describe('failureHandlingProblems', () => {
     ]);
   });
 
+  it('flags a scheduled function (EventBridge invokes it asynchronously) without a destination', () => {
+    const template = { Resources: { ConsumerLambdaFunction: fn, Permission: permission('events.amazonaws.com'), Config: invokeConfig({ MaximumRetryAttempts: 2 }) } };
+    expect(failureHandlingProblems(template)).toEqual(['ConsumerLambdaFunction: invoked asynchronously by events.amazonaws.com without an on-failure destination']);
+  });
+
   it('flags an asynchronous consumer that left the retry count to the default, and queues that are unencrypted or short-lived', () => {
     const template = {
       Resources: {

@@ -336,7 +336,7 @@ export interface paths {
         put?: never;
         /**
          * Get a URL to upload a photo to
-         * @description Thumbnails are made once the bytes arrive; GET /media/{key} and the notes that use the key show them.
+         * @description Thumbnails are made once the bytes arrive; GET /media/{key} and the notes that use the key show them. Per user, at most 20 uploads may be pending at once (requested, not yet processed, URL not expired) and at most 200 MB may be declared per UTC day (a stage may set other limits): over either, 429 with Retry-After.
          */
         post: operations["createUpload"];
         delete?: never;
@@ -2634,6 +2634,25 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            /** @description Over an upload quota: too many pending uploads (Retry-After: until the first pending URL expires) or too many bytes today (Retry-After: until the next UTC day) */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "message": "Over an upload quota: too many pending uploads (Retry-After: until the first pending URL expires) or too many bytes today (Retry-After: until the next UTC day)",
+                     *         "requestId": "5f0c6a52-3f0e-4a8e-9a55-0d2c7c2b8f41"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             500: components["responses"]["Internal"];
         };
     };

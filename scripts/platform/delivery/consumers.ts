@@ -1,5 +1,5 @@
-// The asynchronous consumers every service declares in its serverless.yml (stream, SNS, S3 and IoT topic rule
-// events), with the retry and failure settings AWS applies to them, as the local platform and `npm run redrive`
+// The asynchronous consumers every service declares in its serverless.yml (stream, SNS, S3, IoT topic rule and
+// schedule events), with the retry and failure settings AWS applies to them, as the local platform and `npm run redrive`
 // need them. serverless.yml stays the only place these settings are written. (The IoT twin reads the rules'
 // SQL itself, scripts/platform/iot/definitions.ts; here a rule target is a consumer with a failure queue.)
 import path from 'node:path';
@@ -72,7 +72,23 @@ export interface IotRuleConsumer extends ConsumerBase {
   retry: AsyncRetryPolicy;
 }
 
-export type AsyncConsumer = StreamConsumer | SnsConsumer | S3Consumer | IotRuleConsumer;
+/** One `schedule` event of a function, as serverless writes it (a string, or an object with `rate`). */
+export interface ScheduleRule {
+  /** `rate(1 day)`, `cron(...)`: one rule per expression (serverless accepts a list). */
+  expression: string;
+  enabled: boolean;
+  /** EventBridge passes this instead of the scheduled event when it is set. */
+  input: unknown;
+}
+
+/** A function EventBridge invokes on a schedule (asynchronously: the function's retries, then its failure queue). */
+export interface ScheduleConsumer extends ConsumerBase {
+  source: 'schedule';
+  rules: ScheduleRule[];
+  retry: AsyncRetryPolicy;
+}
+
+export type AsyncConsumer = StreamConsumer | SnsConsumer | S3Consumer | IotRuleConsumer | ScheduleConsumer;
 
 /** The function's name in a stage, as the framework names it (`<service>-<stage>-<function>`). */
 export function lambdaName(consumer: Pick<ConsumerBase, 'serviceName' | 'functionName'>, stage: string): string {
@@ -192,7 +208,24 @@ function streamTableName(arn: unknown, resources: Record<string, RawResource>, s
   return tableNameOfStreamArn(String(resolveLocal(arn, serviceName)));
 }
 
-/** Every stream, SNS, S3 and IoT topic rule consumer of one service, in the local stage. */
+/** A function's `schedule` events as rules; `inputPath` and `inputTransformer` are not played locally, so they stop the start. */
+function scheduleRulesOf(events: Array<Record<string, unknown>>, where: string): ScheduleRule[] {
+  return events.flatMap((event) => {
+    if (!('schedule' in event)) return [];
+    const raw = event.schedule;
+    const definition = (typeof raw === 'string' ? { rate: raw } : (raw ?? {})) as Record<string, unknown>;
+    for (const unsupported of ['inputPath', 'inputTransformer']) {
+      if (definition[unsupported] !== undefined) throw new Error(`${where}: the local scheduler does not play schedule.${unsupported}`);
+    }
+    const rates = Array.isArray(definition.rate) ? definition.rate : [definition.rate];
+    return rates.map((expression): ScheduleRule => {
+      if (typeof expression !== 'string') throw new Error(`${where}: a schedule event needs a rate or cron expression`);
+      return { expression, enabled: definition.enabled !== false, input: definition.input };
+    });
+  });
+}
+
+/** Every stream, SNS, S3, IoT topic rule and schedule consumer of one service, in the local stage. */
 export function serviceConsumers(service: ServiceDefinition): AsyncConsumer[] {
   const raw = readYaml<RawServiceFile>(path.join(service.dir, 'serverless.yml'));
   const resources = raw.resources?.Resources ?? {};
@@ -246,6 +279,8 @@ export function serviceConsumers(service: ServiceDefinition): AsyncConsumer[] {
     if ((fn.events ?? []).some((event) => 'iot' in event)) {
       consumers.push({ ...base, source: 'iot', failureQueue: functionQueue, retry: asyncRetry(fn) });
     }
+    const rules = scheduleRulesOf(fn.events ?? [], `${service.name}.${functionName}`);
+    if (rules.length > 0) consumers.push({ ...base, source: 'schedule', failureQueue: functionQueue, rules, retry: asyncRetry(fn) });
   }
   return consumers;
 }

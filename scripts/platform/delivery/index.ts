@@ -1,16 +1,19 @@
 // The local platform's delivery layer: AWS's side of every asynchronous consumer. It runs the S3 emulator,
-// polls DynamoDB streams, subscribes to the SNS emulator, invokes each function through serverless-offline's
-// Lambda API with the event AWS would send, retries as AWS does and keeps what still fails in a local
-// dead-letter store (`npm run redrive` replays it). Settings come from each serverless.yml.
+// polls DynamoDB streams, subscribes to the SNS emulator, fires `schedule` events as EventBridge would, applies
+// the buckets' lifecycle rules as S3 would, invokes each function through serverless-offline's Lambda API with the
+// event AWS would send, retries as AWS does and keeps what still fails in a local dead-letter store (`npm run
+// redrive` replays it). Settings come from each serverless.yml.
 import path from 'node:path';
 import type { S3EventRecord } from 'aws-lambda';
 import { localCredentials, localRegion } from '../emulators';
 import type { ServiceDefinition } from '../service-definitions';
 import { abortableSleep, invokeAsync, type AsyncInvocation } from './async-invoke';
-import { declaredBuckets, lambdaName, loadConsumers, type AsyncConsumer, type S3Consumer, type SnsConsumer, type StreamConsumer } from './consumers';
+import { declaredBuckets, lambdaName, loadConsumers, type AsyncConsumer, type S3Consumer, type ScheduleConsumer, type SnsConsumer, type StreamConsumer } from './consumers';
 import { DeadLetterStore } from './dead-letters';
 import { localLambdaInvoker } from './lambda-invoke';
-import { s3ConsumerMatches, s3LambdaEvent, startS3Emulator, type S3Emulator } from './s3-delivery';
+import { declaredLifecycleRules, emulatorS3Client, nextDailySweep, sweepLifecycle } from './lifecycle';
+import { s3ConsumerMatches, s3Invocation, startS3Emulator, type S3Emulator } from './s3-delivery';
+import { runScheduled, startScheduler, type Scheduler } from './schedules';
 import { startSnsDelivery } from './sns-delivery';
 import { pollStream, sdkStreamReader } from './stream-poller';
 
@@ -57,6 +60,7 @@ export function createDelivery(options: DeliveryOptions): DeliveryLayer {
   const running = new Set<Promise<unknown>>();
   let s3: S3Emulator | undefined;
   let sns: { close(): Promise<void> } | undefined;
+  let scheduler: Scheduler | undefined;
   const reader = sdkStreamReader({ endpoint: `http://127.0.0.1:${options.ports.dynamodb}`, region: localRegion, credentials: localCredentials });
 
   const track = (work: Promise<unknown>) => {
@@ -73,6 +77,27 @@ export function createDelivery(options: DeliveryOptions): DeliveryLayer {
       ),
     );
 
+  const s3Consumers = consumers.filter((c): c is S3Consumer => c.source === 's3');
+  const deliverS3 = (record: S3EventRecord) => {
+    const { bucket, object } = record.s3;
+    for (const consumer of s3Consumers.filter((c) => s3ConsumerMatches(c, bucket.name, record.eventName, object.key))) deliverAsync(consumer, s3Invocation(consumer, record));
+  };
+  // S3's lifecycle rules, which the emulator does not run: swept at start (what the days since the last run made
+  // due) and at every midnight UTC, as S3 does once a day; each removal's notification goes out like any other.
+  const lifecycleRules = declaredLifecycleRules(options.services);
+  let lifecycleTimer: NodeJS.Timeout | undefined;
+  const sweep = () => {
+    if (lifecycleRules.length === 0 || abort.signal.aborted) return;
+    const s3Client = emulatorS3Client(options.ports.s3);
+    track(
+      sweepLifecycle({ s3: s3Client, rules: lifecycleRules, at: new Date(), onExpired: async (record) => deliverS3(record) }).then(
+        (expired) => expired.length > 0 && options.log(`lifecycle: expired ${expired.length} object(s): ${expired.map((o) => `${o.bucket}/${o.key} (${o.rule})`).join(', ')}`),
+      ).finally(() => s3Client.destroy()),
+    );
+    lifecycleTimer = setTimeout(sweep, nextDailySweep(new Date()).getTime() - Date.now());
+    lifecycleTimer.unref();
+  };
+
   return {
     consumers,
     deadLetters,
@@ -83,17 +108,7 @@ export function createDelivery(options: DeliveryOptions): DeliveryLayer {
         directory: path.join(options.dataDir, 's3'),
         buckets: declaredBuckets(options.services),
       });
-      const s3Consumers = consumers.filter((c): c is S3Consumer => c.source === 's3');
-      s3.onObjectEvent((record: S3EventRecord) => {
-        const { bucket, object } = record.s3;
-        for (const consumer of s3Consumers.filter((c) => s3ConsumerMatches(c, bucket.name, record.eventName, object.key))) {
-          deliverAsync(consumer, {
-            event: s3LambdaEvent(record, `${consumer.functionName}-${consumer.event}`),
-            identity: `${bucket.name}/${object.key}@${object.sequencer}`,
-            summary: `${record.eventName} s3://${bucket.name}/${object.key}`,
-          });
-        }
-      });
+      s3.onObjectEvent(deliverS3);
     },
     async start() {
       sns = await startSnsDelivery({
@@ -103,6 +118,12 @@ export function createDelivery(options: DeliveryOptions): DeliveryLayer {
         dispatch: (consumer, event, notification) =>
           deliverAsync(consumer, { event, identity: notification.MessageId, summary: `message ${notification.MessageId} on ${consumer.topicName}` }),
       });
+      sweep();
+      // EventBridge's schedules, as asynchronous invocations with the function's retries.
+      scheduler = startScheduler(
+        consumers.filter((c): c is ScheduleConsumer => c.source === 'schedule'),
+        (consumer, ruleIndex, at) => track(runScheduled(consumer, { ...common, retryDelaysMs: localRetryDelays.asyncMs }, { at, ruleIndex })),
+      );
       for (const consumer of consumers.filter((c): c is StreamConsumer => c.source === 'stream')) {
         track(
           pollStream({
@@ -118,6 +139,8 @@ export function createDelivery(options: DeliveryOptions): DeliveryLayer {
       }
     },
     async stop() {
+      scheduler?.stop();
+      clearTimeout(lifecycleTimer);
       abort.abort();
       await sns?.close();
       // In-flight invocations end with their services; do not hold the shutdown for them.

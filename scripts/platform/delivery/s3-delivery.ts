@@ -4,7 +4,8 @@
 import { mkdirSync } from 'node:fs';
 import type { S3Event, S3EventRecord } from 'aws-lambda';
 import S3rver from 's3rver';
-import type { DeclaredBucket, S3Consumer } from './consumers';
+import { invokeAsync, type AsyncInvokeDeps, type AsyncResult } from './async-invoke';
+import { lambdaName, type DeclaredBucket, type S3Consumer } from './consumers';
 
 const xmlEscape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -59,6 +60,29 @@ export function s3LambdaEvent(record: S3EventRecord, configurationId: string): S
       },
     ],
   };
+}
+
+/** What one object event is to one consumer: the event its function gets, and how its dead letter names it. */
+export function s3Invocation(consumer: S3Consumer, record: S3EventRecord): { event: S3Event; identity: string; summary: string } {
+  const { bucket, object } = record.s3;
+  return {
+    event: s3LambdaEvent(record, `${consumer.functionName}-${consumer.event}`),
+    identity: `${bucket.name}/${object.key}@${object.sequencer}`,
+    summary: `${record.eventName} s3://${bucket.name}/${object.key}`,
+  };
+}
+
+/**
+ * Delivers one object event to every consumer that asks for it and waits for the outcomes (outside the platform:
+ * `npm run lifecycle`, tests); the platform itself delivers in the background.
+ */
+export async function deliverS3Record(consumers: S3Consumer[], record: S3EventRecord, deps: AsyncInvokeDeps): Promise<AsyncResult[]> {
+  const matching = consumers.filter((c) => s3ConsumerMatches(c, record.s3.bucket.name, record.eventName, record.s3.object.key));
+  return Promise.all(
+    matching.map((consumer) =>
+      invokeAsync({ ...s3Invocation(consumer, record), source: consumer.source, consumer: consumer.id, functionName: lambdaName(consumer, 'local'), queuedAt: deps.now() }, consumer.retry, deps),
+    ),
+  );
 }
 
 export interface S3Emulator {

@@ -8,12 +8,14 @@ const services = loadServiceDefinitions();
 const consumers = loadConsumers(services);
 
 describe('the asynchronous consumers the services declare', () => {
-  it('finds every stream, SNS, S3 and IoT topic rule consumer', () => {
+  it('finds every stream, SNS, S3, IoT topic rule and schedule consumer', () => {
     expect(consumers.map((c) => `${c.source} ${c.id}`).sort()).toEqual([
       'iot iot.ingestTelemetry',
       'iot iot.presence',
       'iot iot.reportState',
+      's3 thumbnails.forgetExpiredOriginal',
       's3 thumbnails.processUpload',
+      'schedule users.removeUnconfirmedSignUps',
       'sns analytics.mediaEvents',
       'sns analytics.noteEvents',
       'sns analytics.thingEvents',
@@ -28,6 +30,7 @@ describe('the asynchronous consumers the services declare', () => {
       'sns notifications.thingEvents',
       'sns notifications.userEvents',
       'sns thumbnails.deleteUserMedia',
+      'sns thumbnails.notePhotoEvents',
       'stream analytics.processEvents',
       'stream core-api.publishNoteEvents',
       'stream iot.purgeDeletedThings',

@@ -2,7 +2,7 @@
 // and handed over with its key decoded. S3 invokes Lambda asynchronously, so a failed record fails the
 // invocation (after every record was tried): Lambda retries it, then sends it to the failure destination.
 import type { Context, S3Event } from 'aws-lambda';
-import type { CreatedObject, S3ObjectCreatedContract } from '../contracts/s3-object-created';
+import type { S3ObjectEventContract, S3ObjectRecord } from '../contracts/s3-object-created';
 import { consumerRunner, RecordsFailedError } from './outcome';
 import type { ConsumerContext, ConsumerOptions, Outcome } from './outcome';
 
@@ -10,8 +10,8 @@ export { applied, ignored } from './outcome';
 export type { ConsumerContext, Outcome } from './outcome';
 
 export function s3Consumer<D>(
-  options: ConsumerOptions<S3ObjectCreatedContract, D>,
-  handle: (object: CreatedObject, ctx: ConsumerContext<D>) => Promise<Outcome>,
+  options: ConsumerOptions<S3ObjectEventContract, D>,
+  handle: (object: S3ObjectRecord, ctx: ConsumerContext<D>) => Promise<Outcome>,
 ): (event: S3Event, context: Context) => Promise<void> {
   const runner = consumerRunner(options);
   return async (event, context) => {

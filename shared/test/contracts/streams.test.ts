@@ -2,7 +2,7 @@
 // make of covered ones.
 import { notesStream } from '../../src/contracts/notes-stream';
 import type { NoteItemImage } from '../../src/contracts/notes-stream';
-import { s3ObjectCreated } from '../../src/contracts/s3-object-created';
+import { s3LifecycleExpiration, s3ObjectCreated } from '../../src/contracts/s3-object-created';
 import { parseStreamChange } from '../../src/contracts/stream';
 import { thingsStream } from '../../src/contracts/things-stream';
 import { s3Event } from '../../src/testing/lambda-events';
@@ -155,5 +155,22 @@ describe('s3:ObjectCreated v1', () => {
 
     // Assess
     expect(results.map((result) => result.kind)).toEqual(['foreign', 'foreign', 'invalid', 'invalid']);
+  });
+});
+
+describe('s3:LifecycleExpiration v1', () => {
+  it('reads an expiration and leaves created objects to their own reader', () => {
+    // Prepare
+    const [record] = s3Event('uploads/u1/a%2Bb.jpg').Records;
+
+    // Act
+    const expired = s3LifecycleExpiration.parse({ ...record, eventName: 'LifecycleExpiration:Delete' });
+    const created = s3LifecycleExpiration.parse(record);
+    const asCreated = s3ObjectCreated.parse({ ...record, eventName: 'LifecycleExpiration:Delete' });
+
+    // Assess
+    expect(expired).toMatchObject({ kind: 'parsed', value: { eventName: 'LifecycleExpiration:Delete', key: 'uploads/u1/a+b.jpg' } });
+    expect(created.kind).toBe('foreign');
+    expect(asCreated.kind).toBe('foreign');
   });
 });

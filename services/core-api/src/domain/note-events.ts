@@ -1,10 +1,12 @@
 // Every note change read from the notes table's stream becomes one note.changed on the note-events topic, so
 // consumers other than search (notifications, and later analytics and realtime) never read the stream.
 import type { EventPayload } from '@photonotes/shared/contracts/event';
+import type { notePhotoChanged } from '@photonotes/shared/contracts/media-events';
 import type { noteChanged } from '@photonotes/shared/contracts/note-events';
 import type { NoteImage, NoteStreamChange } from '@photonotes/shared/contracts/notes-stream';
 
 export type NoteChangedPayload = EventPayload<typeof noteChanged>;
+export type NotePhotoChangedPayload = EventPayload<typeof notePhotoChanged>;
 
 const access = (note: NoteImage) => ({ version: note.version, visibility: note.visibility, sharedWith: note.sharedWith });
 
@@ -28,4 +30,18 @@ export function noteChangedFrom(change: NoteStreamChange): NoteChangedPayload | 
     updatedAt: note.updatedAt,
     previous: kind === 'updated' && oldImage ? access(oldImage) : null,
   };
+}
+
+/**
+ * note.photoChanged for a record that changed which upload the note uses (created with a photo, a photo added,
+ * replaced or removed, deleted with a photo), so thumbnails knows which originals notes hold on to; undefined for
+ * every other change.
+ */
+export function notePhotoChangeFrom(change: NoteStreamChange): NotePhotoChangedPayload | undefined {
+  const before = change.eventName === 'INSERT' ? null : (change.oldImage?.photo?.key ?? null);
+  const after = change.eventName === 'REMOVE' ? null : (change.newImage?.photo?.key ?? null);
+  const note = change.eventName === 'REMOVE' ? change.oldImage : change.newImage;
+  if (!note || before === after) return undefined;
+  const kind = change.eventName === 'REMOVE' ? 'deleted' : change.eventName === 'INSERT' ? 'created' : 'updated';
+  return { noteId: note.id, ownerId: note.ownerId, version: note.version, change: kind, photoKey: kind === 'deleted' ? before : after };
 }

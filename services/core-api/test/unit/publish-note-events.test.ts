@@ -2,6 +2,7 @@
 // consumers' contract; the records it leaves alone; and failures reported for redelivery.
 import type { PublishCommand } from '@aws-sdk/client-sns';
 import { parseEvent } from '@photonotes/shared/contracts/event';
+import { notePhotoChanged } from '@photonotes/shared/contracts/media-events';
 import { noteChanged } from '@photonotes/shared/contracts/note-events';
 import type { NoteItemImage } from '@photonotes/shared/contracts/notes-stream';
 import { createLogger } from '@photonotes/shared/log';
@@ -23,15 +24,27 @@ function setup() {
       return {};
     },
   };
-  const build = jest.fn(() => ({ events: noteEventsTopic('arn:aws:sns:us-east-1:123456789012:note-events', sns) }));
+  const noteTopic = 'arn:aws:sns:us-east-1:123456789012:note-events';
+  const mediaTopic = 'arn:aws:sns:us-east-1:123456789012:media-events';
+  const build = jest.fn(() => ({ events: noteEventsTopic(noteTopic, sns, mediaTopic) }));
   const handler = publishNoteEventsHandler(build, createLogger({ service: 'core-api', level: 'silent' }));
   const published = () =>
-    sent.map((command) => {
-      const result = parseEvent(noteChanged, command.input.Message ?? '');
-      if (result.kind !== 'parsed') throw new Error(`published a message the contract refuses: ${JSON.stringify(result)}`);
-      return result.value;
-    });
-  return { handler, published, sns, build };
+    sent
+      .filter((command) => command.input.TopicArn === noteTopic)
+      .map((command) => {
+        const result = parseEvent(noteChanged, command.input.Message ?? '');
+        if (result.kind !== 'parsed') throw new Error(`published a message the contract refuses: ${JSON.stringify(result)}`);
+        return result.value;
+      });
+  const photoEvents = () =>
+    sent
+      .filter((command) => command.input.TopicArn === mediaTopic)
+      .map((command) => {
+        const result = parseEvent(notePhotoChanged, command.input.Message ?? '');
+        if (result.kind !== 'parsed') throw new Error(`published a message the contract refuses: ${JSON.stringify(result)}`);
+        return result.value;
+      });
+  return { handler, published, photoEvents, sns, build };
 }
 
 function noteItem(overrides: Partial<NoteItemImage> = {}): Record<string, unknown> {
@@ -166,5 +179,46 @@ describe('publishing note changes', () => {
     expect(retried).toEqual({ batchItemFailures: [] });
     expect(published()).toHaveLength(1);
     expect(build).toHaveBeenCalledTimes(1);
+  });
+
+  it.each([
+    ['a note created with a photo', () => streamRecord('100', 'INSERT', { keys, newItem: v1 }), { version: 1, change: 'created', photoKey: 'uploads/alice/k.jpg' }],
+    [
+      'a photo replaced',
+      () => streamRecord('200', 'MODIFY', { keys, oldItem: v1, newItem: noteItem({ version: 2, photo: { key: 'uploads/alice/other.jpg', status: 'pending', thumbnails: null } }) }),
+      { version: 2, change: 'updated', photoKey: 'uploads/alice/other.jpg' },
+    ],
+    ['a photo removed', () => streamRecord('200', 'MODIFY', { keys, oldItem: v1, newItem: noteItem({ version: 2, photo: null }) }), { version: 2, change: 'updated', photoKey: null }],
+    ['a note with a photo deleted', () => streamRecord('300', 'REMOVE', { keys, oldItem: v1 }), { version: 1, change: 'deleted', photoKey: 'uploads/alice/k.jpg' }],
+  ])('tells thumbnails, on media-events, which upload the note uses after %s', async (_case, record, data) => {
+    // Prepare
+    const { handler, photoEvents } = setup();
+
+    // Act
+    await handler({ Records: [record()] }, lambdaContext());
+
+    // Assess
+    expect(photoEvents()).toEqual([expect.objectContaining({ type: 'note.photoChanged', source: 'core-api', data: { noteId: 'n1', ownerId: 'alice', ...data } })]);
+  });
+
+  it('says nothing on media-events when the photo stayed the same or there is none', async () => {
+    // Prepare
+    const { handler, photoEvents, published } = setup();
+    const sameUploadReady = noteItem({ version: 2, photo: { key: 'uploads/alice/k.jpg', status: 'ready', thumbnails: null } });
+
+    // Act
+    await handler(
+      {
+        Records: [
+          streamRecord('200', 'MODIFY', { keys, oldItem: v1, newItem: sameUploadReady }),
+          streamRecord('300', 'INSERT', { keys: { pk: 'NOTE#n2', sk: 'NOTE' }, newItem: noteItem({ id: 'n2', photo: null }) }),
+        ],
+      },
+      lambdaContext(),
+    );
+
+    // Assess
+    expect(published()).toHaveLength(2);
+    expect(photoEvents()).toEqual([]);
   });
 });

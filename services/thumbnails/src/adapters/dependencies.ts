@@ -4,11 +4,15 @@
 // never bundle the S3 client. sharp is not here: its package declares side effects, so esbuild would keep it
 // in every bundle that imports this module; the processing function builds it itself (image-processor.ts).
 import { optionalEnv, requireEnv } from '@photonotes/shared/env';
-import type { MediaEvents, MediaRepository, MediaStorage, MediaUrls } from '../domain/ports';
+import type { MediaEvents, MediaRepository, MediaStorage, MediaUrls, NoteReferences, UploadQuotas } from '../domain/ports';
+import { uploadQuotaPolicy } from '../domain/upload-quotas';
+import type { UploadQuotaPolicy } from '../domain/upload-quotas';
 import { mediaEventsTopic } from './media-events';
 import { mediaRepository } from './media-repository';
 import { mediaStorage } from './media-storage';
 import { mediaUrls } from './media-urls';
+import { noteReferences } from './note-references';
+import { uploadQuotas } from './upload-quotas';
 
 export function mediaTableName(): string {
   return requireEnv('MEDIA_TABLE');
@@ -37,4 +41,19 @@ export function mediaUrlsFromEnv(): MediaUrls {
 let events: MediaEvents | undefined;
 export function mediaEventsFromEnv(): MediaEvents {
   return (events ??= mediaEventsTopic(requireEnv('MEDIA_EVENTS_TOPIC_ARN')));
+}
+
+let quotas: UploadQuotas | undefined;
+export function uploadQuotasFromEnv(): UploadQuotas {
+  return (quotas ??= uploadQuotas({ tableName: mediaTableName() }));
+}
+
+/** The stage's limits (params uploadMaxPending, uploadMaxBytesPerDay); a missing or malformed one fails loudly. */
+export function uploadQuotaPolicyFromEnv(): UploadQuotaPolicy {
+  return uploadQuotaPolicy({ maxPendingUploads: requireEnv('UPLOAD_MAX_PENDING'), maxUploadBytesPerDay: requireEnv('UPLOAD_MAX_BYTES_PER_DAY') });
+}
+
+let references: NoteReferences | undefined;
+export function noteReferencesFromEnv(): NoteReferences {
+  return (references ??= noteReferences({ tableName: mediaTableName() }));
 }

@@ -7,11 +7,12 @@ import { pendingRecordTtlSeconds } from '../domain/uploads';
 import { keys } from './keys';
 import type { TableKey } from './keys';
 
-type StoredItem = MediaRecord & { pk: string; sk: string; expiresAt?: number };
+type StoredItem = Omit<MediaRecord, 'noteIds'> & { pk: string; sk: string; expiresAt?: number; noteIds?: Set<string> };
 
 function toRecord(item: StoredItem): MediaRecord {
-  const { pk: _pk, sk: _sk, expiresAt: _expiresAt, ...record } = item;
-  return record;
+  const { pk: _pk, sk: _sk, expiresAt: _expiresAt, noteIds, ...record } = item;
+  // A string set is never empty in DynamoDB: no attribute means no note.
+  return noteIds && noteIds.size > 0 ? { ...record, noteIds: [...noteIds].sort() } : record;
 }
 
 /** Records one run of a user's deletion removes at most (a repeated run resumes: it deletes what it read). */
@@ -71,6 +72,16 @@ export function mediaRepository({ tableName, client }: MediaRepositoryOptions): 
       } catch (err) {
         // Deleted meanwhile: nothing left to mark.
         if (!(err instanceof ConditionFailedError)) throw err;
+      }
+    },
+
+    async removeUnreferenced(ownerId, mediaKey) {
+      try {
+        const removed = await table.deleteItem(key(ownerId, mediaKey), { condition: 'attribute_not_exists(noteIds)' });
+        return removed ? 'removed' : 'missing';
+      } catch (err) {
+        if (!(err instanceof ConditionFailedError)) throw err;
+        return 'referenced';
       }
     },
 

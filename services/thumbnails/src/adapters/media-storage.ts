@@ -1,11 +1,14 @@
 // The media bucket on S3 (s3rver locally) as this service uses it: reading uploads, writing thumbnails,
-// deletions. Apps' URLs are in media-urls.ts.
-import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+// tagging originals for the lifecycle rule, deletions. Apps' URLs are in media-urls.ts.
+import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, PutObjectTaggingCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { s3Client } from '@photonotes/shared/s3';
 import type { MediaStorage, StoredObject } from '../domain/ports';
 
 const deleteBatch = 1000;
+
+/** The tag the media bucket's lifecycle rule reads: originals tagged `false` expire (serverless.yml, LifecycleConfiguration). */
+export const referencedTag = 'photonotes:referenced';
 
 export interface MediaStorageOptions {
   bucket: string;
@@ -56,6 +59,17 @@ export function mediaStorage(options: MediaStorageOptions): MediaStorage {
 
     async remove(keys) {
       if (keys.length > 0) await removeKeys(keys);
+    },
+
+    async tagOriginal(key, referenced) {
+      try {
+        // The whole tag set: originals carry this one tag only.
+        await client.send(new PutObjectTaggingCommand({ Bucket: bucket, Key: key, Tagging: { TagSet: [{ Key: referencedTag, Value: String(referenced) }] } }));
+        return true;
+      } catch (err) {
+        if (isNotFound(err)) return false;
+        throw err;
+      }
     },
 
     async removePrefix(prefix) {

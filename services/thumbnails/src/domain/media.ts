@@ -31,6 +31,12 @@ export interface MediaRecord {
   processedEtag?: string;
   /** ETag whose media.processed event went out. */
   publishedEtag?: string;
+  /** The pending-upload slot (domain/upload-quotas.ts) the upload holds until it is processed. */
+  pendingSlot?: number;
+  /** The notes whose photo this upload is (domain/original-references.ts); none: no note holds on to it. */
+  noteIds?: string[];
+  /** Grows with every change of `noteIds`, so a tag written from a stale read is noticed. */
+  refsVersion?: number;
 }
 
 export interface ThumbnailView {

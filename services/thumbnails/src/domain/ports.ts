@@ -3,6 +3,7 @@ import type { EventOf, EventPayload } from '@photonotes/shared/contracts/event';
 import type { mediaProcessed } from '@photonotes/shared/contracts/media-events';
 import type { MediaRecord, StoredThumbnails } from './media';
 import type { Dimensions, ThumbnailSize } from './thumbnail-sizes';
+import type { PendingSlot } from './upload-quotas';
 
 export type ProcessingOutcome =
   | { status: 'ready'; width: number; height: number; thumbnails: StoredThumbnails }
@@ -18,6 +19,40 @@ export interface MediaRepository {
   markPublished(ownerId: string, key: string, etag: string): Promise<void>;
   /** Deletes every record of the user; returns how many there were. */
   deleteAllOf(ownerId: string): Promise<number>;
+  /** Deletes the record unless a note references the upload (then 'referenced'); 'missing' when there is none. */
+  removeUnreferenced(ownerId: string, key: string): Promise<'removed' | 'referenced' | 'missing'>;
+}
+
+/** What thumbnails last applied of one note's note.changed events: the upload the note holds on to. */
+export interface NoteReference {
+  version: number;
+  deleted: boolean;
+  photoKey: string | null;
+}
+
+/** Which notes reference which uploads (TABLES.md, "Originals and the notes that use them"). */
+export interface NoteReferences {
+  get(ownerId: string, noteId: string): Promise<NoteReference | undefined>;
+  /**
+   * Stores `next` for the note if its stored state is still `current` (undefined: none stored), and in the same
+   * transaction moves the note from the record of current's upload to the record of next's (a record that does not
+   * exist is left out). 'changed' when another event of the same note was stored first.
+   */
+  move(input: { ownerId: string; noteId: string; current: NoteReference | undefined; next: NoteReference; expiresAt: number | undefined }): Promise<'applied' | 'changed'>;
+}
+
+/** The per-user quota counters of POST /media/uploads (domain/upload-quotas.ts); every write is atomic. */
+export interface UploadQuotas {
+  /** The user's pending-upload slots as stored, expired ones included (at most a few dozen small items). */
+  pendingSlots(userId: string): Promise<PendingSlot[]>;
+  /** Takes the slot for the upload if no unexpired upload holds it; false when one does. */
+  claimPendingSlot(input: { userId: string; slot: number; mediaKey: string; expiresAt: number; nowSeconds: number }): Promise<boolean>;
+  /** Frees the slot if this upload still holds it (a later upload may have taken it after it expired). */
+  releasePendingSlot(input: { userId: string; slot: number; mediaKey: string }): Promise<void>;
+  /** Adds to the day's declared bytes unless that would pass `maxBytes`; false then, and nothing is added. */
+  addUploadBytes(input: { userId: string; day: string; bytes: number; maxBytes: number; expiresAt: number }): Promise<boolean>;
+  /** Takes bytes back off the day's count (an upload that could not be recorded after all). */
+  refundUploadBytes(input: { userId: string; day: string; bytes: number }): Promise<void>;
 }
 
 export interface StoredObject {
@@ -35,6 +70,11 @@ export interface MediaStorage {
   remove(keys: string[]): Promise<void>;
   /** Deletes every object under the prefix; returns how many there were. */
   removePrefix(prefix: string): Promise<number>;
+  /**
+   * Tags an original as referenced by a note or not (`photonotes:referenced`), which the bucket's lifecycle rule
+   * reads; false when there is no such object.
+   */
+  tagOriginal(key: string, referenced: boolean): Promise<boolean>;
 }
 
 /** The bucket as apps reach it. */

@@ -9,8 +9,9 @@ import type { Logger } from '@photonotes/shared/log';
 import { formatOfContentType, formatSignatureBytes, detectImageFormat } from './image-format';
 import { thumbnailKey, thumbnailPrefix } from './media';
 import type { MediaRecord, StoredThumbnails } from './media';
+import { syncOriginalTag } from './original-references';
 import { ImageRejectedError } from './ports';
-import type { ImageProcessor, MediaEvents, MediaRepository, MediaStorage, MediaUrls, ProcessingOutcome } from './ports';
+import type { ImageProcessor, MediaEvents, MediaRepository, MediaStorage, MediaUrls, ProcessingOutcome, UploadQuotas } from './ports';
 import { thumbnailViews } from './uploads';
 import { exceedsPixelLimit, maxInputPixels, orientedDimensions } from './thumbnail-sizes';
 
@@ -26,6 +27,7 @@ export interface ProcessingDeps {
   urls: MediaUrls;
   images: ImageProcessor;
   events: MediaEvents;
+  quotas: Pick<UploadQuotas, 'releasePendingSlot'>;
   clock: Clock;
   log: Logger;
 }
@@ -43,10 +45,15 @@ export function mediaProcessedEventId(key: string, etag: string): string {
 
 /** Tells other services how processing ended, after removing what a refused upload left in the bucket. */
 async function finish(record: MediaRecord, upload: ParsedMediaKey, etag: string, deps: ProcessingDeps): Promise<void> {
+  // Processed, ready or failed: the upload no longer counts as pending against its owner's quota.
+  if (record.pendingSlot !== undefined) await deps.quotas.releasePendingSlot({ userId: record.ownerId, slot: record.pendingSlot, mediaKey: record.key });
   if (record.status === 'failed') {
     // Nothing will read a refused original again, nor thumbnails of an earlier version of it.
     await deps.storage.remove([record.key]);
     await deps.storage.removePrefix(thumbnailPrefix(upload));
+  } else {
+    // Tagged for the lifecycle rule: referenced if a note already uses the key, else it expires unless one does soon.
+    await syncOriginalTag(record.ownerId, record.key, deps);
   }
   const status = record.status === 'ready' ? 'ready' : 'failed';
   await deps.events.mediaProcessed(

@@ -4,8 +4,10 @@ import { NotFoundError } from '@photonotes/shared/errors';
 import { parseMediaKey, signMediaKey, verifyMediaKey } from '@photonotes/shared/media-keys';
 import type { MediaContentType } from '@photonotes/shared/media-keys';
 import type { MediaRecord, MediaView, ThumbnailViews } from './media';
-import type { MediaRepository, MediaUrls } from './ports';
+import type { MediaRepository, MediaUrls, UploadQuotas } from './ports';
 import { thumbnailSizeNames } from './thumbnail-sizes';
+import { admitUpload, revokeAdmission } from './upload-quotas';
+import type { UploadQuotaPolicy } from './upload-quotas';
 
 /** How long an upload URL stays valid. */
 export const uploadUrlTtlSeconds = 15 * 60;
@@ -29,30 +31,43 @@ export interface UploadTicket {
 export interface UploadDeps {
   media: MediaRepository;
   urls: MediaUrls;
+  quotas: UploadQuotas;
+  quotaPolicy: UploadQuotaPolicy;
   clock: Clock;
 }
 
 export async function createUpload(input: CreateUploadInput, userId: string, deps: UploadDeps): Promise<UploadTicket> {
   const now = deps.clock.now();
+  const expiresAt = new Date(now.getTime() + uploadUrlTtlSeconds * 1000);
   const key = signMediaKey(userId, input.contentType);
   // Signing is local work and comes first: a record is only written for a URL that exists, and the
   // record exists before the URL is handed out, so processing always finds it.
   const uploadUrl = await deps.urls.presignUpload({ key, contentType: input.contentType, size: input.size, expiresInSeconds: uploadUrlTtlSeconds });
-  await deps.media.create({
-    key,
-    ownerId: userId,
-    status: 'pending',
-    contentType: input.contentType,
-    size: input.size,
-    createdAt: now.toISOString(),
-    updatedAt: now.toISOString(),
-  });
+  // Over a quota: a 429 before anything is recorded.
+  const request = { userId, mediaKey: key, size: input.size, now, urlExpiresAt: expiresAt };
+  const admission = await admitUpload(request, { quotas: deps.quotas, policy: deps.quotaPolicy });
+  try {
+    await deps.media.create({
+      key,
+      ownerId: userId,
+      status: 'pending',
+      contentType: input.contentType,
+      size: input.size,
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+      pendingSlot: admission.slot,
+    });
+  } catch (err) {
+    // No URL goes out, so nothing will use what was admitted.
+    await revokeAdmission(request, admission, deps.quotas).catch(() => undefined);
+    throw err;
+  }
   return {
     key,
     uploadUrl,
     method: 'PUT',
     headers: { 'Content-Type': input.contentType },
-    expiresAt: new Date(now.getTime() + uploadUrlTtlSeconds * 1000).toISOString(),
+    expiresAt: expiresAt.toISOString(),
   };
 }
 

@@ -3,7 +3,7 @@ import { systemClock } from '@photonotes/shared/clock';
 import { s3ObjectCreated } from '@photonotes/shared/contracts/s3-object-created';
 import { applied, ignored, s3Consumer } from '@photonotes/shared/consumers/s3';
 import { dependencies } from '@photonotes/shared/dependencies';
-import { mediaEventsFromEnv, mediaRepositoryFromEnv, mediaStorageFromEnv, mediaUrlsFromEnv } from '../adapters/dependencies';
+import { mediaEventsFromEnv, mediaRepositoryFromEnv, mediaStorageFromEnv, mediaUrlsFromEnv, uploadQuotasFromEnv } from '../adapters/dependencies';
 import { sharpImageProcessor } from '../adapters/image-processor';
 import { processUpload } from '../domain/processing';
 
@@ -14,6 +14,7 @@ const deps = () =>
     urls: mediaUrlsFromEnv,
     images: sharpImageProcessor,
     events: mediaEventsFromEnv,
+    quotas: uploadQuotasFromEnv,
     clock: () => systemClock,
   });
 

@@ -32,9 +32,15 @@ export const createUploadRoute = defineRoute({
   path: '/media/uploads',
   operationId: 'createUpload',
   summary: 'Get a URL to upload a photo to',
-  description: 'Thumbnails are made once the bytes arrive; GET /media/{key} and the notes that use the key show them.',
+  description:
+    'Thumbnails are made once the bytes arrive; GET /media/{key} and the notes that use the key show them. ' +
+    'Per user, at most 20 uploads may be pending at once (requested, not yet processed, URL not expired) and at most ' +
+    '200 MB may be declared per UTC day (a stage may set other limits): over either, 429 with Retry-After.',
   tags: ['media'],
   body: createUploadBody,
   bodyExample: { contentType: 'image/jpeg', size: 2_483_201 },
   responses: { 201: { description: 'Where and how to upload', schema: UploadTicketSchema } },
+  errors: {
+    429: 'Over an upload quota: too many pending uploads (Retry-After: until the first pending URL expires) or too many bytes today (Retry-After: until the next UTC day)',
+  },
 });

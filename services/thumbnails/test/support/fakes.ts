@@ -15,10 +15,14 @@ import type {
   MediaRepository,
   MediaStorage,
   MediaUrls,
+  NoteReference,
+  NoteReferences,
   ProcessingOutcome,
   RenderedThumbnail,
   StoredObject,
+  UploadQuotas,
 } from '../../src/domain/ports';
+import type { PendingSlot, UploadQuotaPolicy } from '../../src/domain/upload-quotas';
 import { fitInside, thumbnailSizeNames, thumbnailSizes } from '../../src/domain/thumbnail-sizes';
 
 export class FakeMediaRepository implements MediaRepository {
@@ -58,7 +62,105 @@ export class FakeMediaRepository implements MediaRepository {
     for (const key of keys) this.records.delete(key);
     return keys.length;
   }
+
+  async removeUnreferenced(ownerId: string, key: string): Promise<'removed' | 'referenced' | 'missing'> {
+    const record = this.records.get(key);
+    if (!record || record.ownerId !== ownerId) return 'missing';
+    if ((record.noteIds?.length ?? 0) > 0) return 'referenced';
+    this.records.delete(key);
+    return 'removed';
+  }
 }
+
+/** Note states and the records' `noteIds`, moved together in one step as the DynamoDB transaction does. */
+export class FakeNoteReferences implements NoteReferences {
+  readonly notes = new Map<string, NoteReference & { expiresAt?: number }>();
+
+  constructor(private readonly media: FakeMediaRepository) {}
+
+  async get(ownerId: string, noteId: string): Promise<NoteReference | undefined> {
+    await Promise.resolve();
+    const note = this.notes.get(`${ownerId}/${noteId}`);
+    return note && { version: note.version, deleted: note.deleted, photoKey: note.photoKey };
+  }
+
+  async move(input: { ownerId: string; noteId: string; current: NoteReference | undefined; next: NoteReference; expiresAt: number | undefined }): Promise<'applied' | 'changed'> {
+    await Promise.resolve();
+    const id = `${input.ownerId}/${input.noteId}`;
+    const stored = this.notes.get(id);
+    const same = input.current ? stored?.version === input.current.version && stored.deleted === input.current.deleted : stored === undefined;
+    if (!same) return 'changed';
+    this.notes.set(id, { ...input.next, ...(input.expiresAt === undefined ? {} : { expiresAt: input.expiresAt }) });
+    const from = input.current?.photoKey ?? null;
+    const to = input.next.photoKey;
+    if (from === to) return 'applied';
+    const edit = (key: string | null, change: (ids: Set<string>) => void) => {
+      const record = key ? this.media.records.get(key) : undefined;
+      if (!record) return;
+      const ids = new Set(record.noteIds ?? []);
+      change(ids);
+      record.noteIds = ids.size > 0 ? [...ids].sort() : undefined;
+      if (record.noteIds === undefined) delete record.noteIds;
+      record.refsVersion = (record.refsVersion ?? 0) + 1;
+    };
+    edit(from, (ids) => ids.delete(input.noteId));
+    edit(to, (ids) => ids.add(input.noteId));
+    return 'applied';
+  }
+}
+
+/**
+ * The quota counters with DynamoDB's semantics: each call yields once (so concurrent calls interleave), then
+ * checks its condition and writes in one step, as one conditional request does.
+ */
+export class FakeUploadQuotas implements UploadQuotas {
+  readonly slots = new Map<string, PendingSlot & { userId: string }>();
+  readonly bytes = new Map<string, number>();
+  readonly writes: string[] = [];
+
+  async pendingSlots(userId: string): Promise<PendingSlot[]> {
+    await Promise.resolve();
+    return [...this.slots.values()].filter((slot) => slot.userId === userId).map(({ slot, mediaKey, expiresAt }) => ({ slot, mediaKey, expiresAt }));
+  }
+
+  async claimPendingSlot(input: { userId: string; slot: number; mediaKey: string; expiresAt: number; nowSeconds: number }): Promise<boolean> {
+    await Promise.resolve();
+    this.writes.push(`claim ${input.slot}`);
+    const current = this.slots.get(`${input.userId}/${input.slot}`);
+    if (current && current.expiresAt > input.nowSeconds) return false;
+    this.slots.set(`${input.userId}/${input.slot}`, { userId: input.userId, slot: input.slot, mediaKey: input.mediaKey, expiresAt: input.expiresAt });
+    return true;
+  }
+
+  async releasePendingSlot(input: { userId: string; slot: number; mediaKey: string }): Promise<void> {
+    await Promise.resolve();
+    this.writes.push(`release ${input.slot}`);
+    if (this.slots.get(`${input.userId}/${input.slot}`)?.mediaKey === input.mediaKey) this.slots.delete(`${input.userId}/${input.slot}`);
+  }
+
+  async addUploadBytes(input: { userId: string; day: string; bytes: number; maxBytes: number; expiresAt: number }): Promise<boolean> {
+    await Promise.resolve();
+    const key = `${input.userId}/${input.day}`;
+    const current = this.bytes.get(key);
+    if (current !== undefined && current > input.maxBytes - input.bytes) return false;
+    this.bytes.set(key, (current ?? 0) + input.bytes);
+    return true;
+  }
+
+  async refundUploadBytes(input: { userId: string; day: string; bytes: number }): Promise<void> {
+    await Promise.resolve();
+    const key = `${input.userId}/${input.day}`;
+    const current = this.bytes.get(key);
+    if (current !== undefined) this.bytes.set(key, current - input.bytes);
+  }
+
+  pendingOf(userId: string): string[] {
+    return [...this.slots.values()].filter((slot) => slot.userId === userId).map((slot) => slot.mediaKey);
+  }
+}
+
+/** Limits no unit test reaches unless it means to. */
+export const generousQuotaPolicy: UploadQuotaPolicy = { maxPendingUploads: 99, maxUploadBytesPerDay: 1024 * 1024 * 1024 };
 
 export interface FakeObject {
   body: Uint8Array;
@@ -96,13 +198,27 @@ export class FakeMediaStorage implements MediaStorage {
   }
 
   async remove(keys: string[]): Promise<void> {
-    for (const key of keys) this.objects.delete(key);
+    for (const key of keys) {
+      this.objects.delete(key);
+      this.referencedTags.delete(key);
+    }
   }
 
   async removePrefix(prefix: string): Promise<number> {
     const keys = [...this.objects.keys()].filter((key) => key.startsWith(prefix));
     await this.remove(keys);
     return keys.length;
+  }
+
+  /** The `photonotes:referenced` tag of each original, as last written. */
+  readonly referencedTags = new Map<string, boolean>();
+  readonly tagWrites: Array<[string, boolean]> = [];
+
+  async tagOriginal(key: string, referenced: boolean): Promise<boolean> {
+    if (!this.objects.has(key)) return false;
+    this.referencedTags.set(key, referenced);
+    this.tagWrites.push([key, referenced]);
+    return true;
   }
 
   keys(prefix = ''): string[] {

@@ -3,7 +3,7 @@ import type { MediaContentType } from '@photonotes/shared/media-keys';
 import { mediaProcessedEventId, processUpload } from '../../src/domain/processing';
 import type { ProcessingDeps } from '../../src/domain/processing';
 import { createUpload } from '../../src/domain/uploads';
-import { FakeImageProcessor, FakeMediaEvents, FakeMediaRepository, FakeMediaStorage, fakeImage, fakeUrls, fixedClock, silentLogger } from '../support/fakes';
+import { FakeImageProcessor, FakeMediaEvents, FakeMediaRepository, FakeMediaStorage, FakeUploadQuotas, fakeImage, fakeUrls, fixedClock, generousQuotaPolicy, silentLogger } from '../support/fakes';
 
 process.env.MEDIA_KEY_SECRET = 'unit-test-media-key-secret';
 
@@ -16,13 +16,14 @@ function setup() {
     urls: fakeUrls,
     images: new FakeImageProcessor(),
     events: new FakeMediaEvents(),
+    quotas: new FakeUploadQuotas(),
     clock: fixedClock('2026-11-28T09:00:05.000Z'),
     log: silentLogger(),
   } satisfies ProcessingDeps;
   /** POST /media/uploads, then the app's PUT (with whatever bytes and type it sends). */
   const upload = async (body: Buffer, options: { declaredType?: MediaContentType; declaredSize?: number; sentType?: string } = {}) => {
     const declaredType = options.declaredType ?? 'image/jpeg';
-    const { key } = await createUpload({ contentType: declaredType, size: options.declaredSize ?? body.byteLength }, owner, { ...deps, clock: fixedClock('2026-11-28T09:00:00.000Z') });
+    const { key } = await createUpload({ contentType: declaredType, size: options.declaredSize ?? body.byteLength }, owner, { ...deps, quotaPolicy: generousQuotaPolicy, clock: fixedClock('2026-11-28T09:00:00.000Z') });
     const object = deps.storage.put(key, body, options.sentType ?? declaredType);
     return { key, eTag: object.etag };
   };
@@ -246,5 +247,23 @@ describe('processUpload', () => {
     // Assess
     expect(deps.media.records.get(object.key)?.processedEtag).toBe(object.eTag);
     expect(again).toBe('duplicate');
+  });
+
+  it.each([
+    ['ready', fakeImage({ format: 'jpeg', width: 800, height: 600 })],
+    ['failed', Buffer.from('not an image at all')],
+  ])('frees the pending-upload slot once the upload is %s', async (status, body) => {
+    // Prepare
+    const { deps, upload } = setup();
+    const object = await upload(body);
+    const pendingBefore = deps.quotas.pendingOf(owner);
+
+    // Act
+    const result = await processUpload(object, deps);
+
+    // Assess
+    expect(result).toBe(status);
+    expect(pendingBefore).toEqual([object.key]);
+    expect(deps.quotas.pendingOf(owner)).toEqual([]);
   });
 });

@@ -1,13 +1,14 @@
 import { parseMediaKey, signMediaKey, verifyMediaKey } from '@photonotes/shared/media-keys';
 import { NotFoundError } from '@photonotes/shared/errors';
 import { createUpload, getMedia } from '../../src/domain/uploads';
-import { FakeMediaRepository, fakeUrls, fixedClock } from '../support/fakes';
+import { FakeMediaRepository, FakeUploadQuotas, fakeUrls, fixedClock, generousQuotaPolicy } from '../support/fakes';
 
 process.env.MEDIA_KEY_SECRET = 'unit-test-media-key-secret';
 
 function setup() {
   const media = new FakeMediaRepository();
-  return { media, deps: { media, urls: fakeUrls, clock: fixedClock('2026-11-28T09:00:00.000Z') } };
+  const quotas = new FakeUploadQuotas();
+  return { media, quotas, deps: { media, urls: fakeUrls, quotas, quotaPolicy: generousQuotaPolicy, clock: fixedClock('2026-11-28T09:00:00.000Z') } };
 }
 
 describe('createUpload', () => {
@@ -36,6 +37,7 @@ describe('createUpload', () => {
       size: 2048,
       createdAt: '2026-11-28T09:00:00.000Z',
       updatedAt: '2026-11-28T09:00:00.000Z',
+      pendingSlot: expect.any(Number),
     });
   });
 });

@@ -1,6 +1,6 @@
 import { createUpload } from '../../src/domain/uploads';
 import { deleteUserMedia } from '../../src/domain/user-deletion';
-import { FakeMediaRepository, FakeMediaStorage, fakeUrls, fixedClock, silentLogger } from '../support/fakes';
+import { FakeMediaRepository, FakeMediaStorage, FakeUploadQuotas, fakeUrls, fixedClock, generousQuotaPolicy, silentLogger } from '../support/fakes';
 
 process.env.MEDIA_KEY_SECRET = 'unit-test-media-key-secret';
 
@@ -9,7 +9,7 @@ describe('deleteUserMedia', () => {
     // Prepare
     const media = new FakeMediaRepository();
     const storage = new FakeMediaStorage();
-    const deps = { media, urls: fakeUrls, clock: fixedClock() };
+    const deps = { media, urls: fakeUrls, quotas: new FakeUploadQuotas(), quotaPolicy: generousQuotaPolicy, clock: fixedClock() };
     const mine = await createUpload({ contentType: 'image/jpeg', size: 3 }, 'user-1', deps);
     const theirs = await createUpload({ contentType: 'image/jpeg', size: 3 }, 'user-10', deps);
     storage.put(mine.key, 'abc', 'image/jpeg');

@@ -6,10 +6,12 @@ import { tableClient } from '@photonotes/shared/dynamodb';
 import type { TableClient } from '@photonotes/shared/dynamodb';
 import type { UserEvents } from '../domain/account-deletion';
 import type { IdentityProvider } from '../domain/identity-provider';
+import type { SignUpRecords, UnconfirmedSignUps } from '../domain/unconfirmed-sign-ups';
 import type { SignUpEvents } from '../domain/profile';
 import type { LookupAllowance, UserDirectory } from '../domain/user-lookup';
 import type { SessionsRepository, UsersRepository } from '../domain/users-store';
 import { cognitoClient, cognitoIdentityProvider } from './cognito-identity-provider';
+import { cognitoUnconfirmedSignUps, signUpRecords } from './cognito-unconfirmed-sign-ups';
 import { mailOutboxFile } from './mail-outbox-file';
 import { lookupAllowance, userDirectory } from './user-directory';
 import { signUpEventsOnTopic, userEventsOnTopic } from './user-events';
@@ -43,6 +45,16 @@ export function identityProviderFromEnv(): IdentityProvider {
     clientId: requireEnv('COGNITO_CLIENT_ID'),
     globalSignOut: optionalEnv('COGNITO_GLOBAL_SIGN_OUT', 'true') === 'true',
   }));
+}
+
+let unconfirmed: UnconfirmedSignUps | undefined;
+/** The pool's unconfirmed sign-ups (the scheduled cleanup). */
+export function unconfirmedSignUpsFromEnv(): UnconfirmedSignUps {
+  return (unconfirmed ??= cognitoUnconfirmedSignUps({ client: cognitoClient(), userPoolId: requireEnv('COGNITO_USER_POOL_ID') }));
+}
+
+export function signUpRecordsFromEnv(): SignUpRecords {
+  return signUpRecords(usersTable());
 }
 
 /** Where the identity provider publishes its signing keys (COGNITO_JWKS_URL, else the issuer's well-known path). */

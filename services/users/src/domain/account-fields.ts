@@ -8,6 +8,12 @@ const noControlCharacters = z.regex(/^\P{Cc}*$/u, 'must not contain control char
 /** Stored and compared lower-case: `Ada@Example.com` and `ada@example.com` are one account. */
 export const email = z.string().check(z.trim(), z.toLowerCase(), z.maxLength(254), z.email('must be an email address'));
 
+/**
+ * The password policy in our words, for an answer about a password the identity provider refused: its own text
+ * (Cognito's "Password did not conform with policy: ...") never reaches a client.
+ */
+export const passwordPolicy = 'must be 8 to 128 characters with at least one letter and one digit, and must not start or end with a blank';
+
 /** API.md: 8..128 characters, at least one letter and one digit. Cognito refuses leading or trailing blanks. */
 export const password = z.string().check(
   z.minLength(8, 'must be at least 8 characters'),

@@ -5,6 +5,7 @@ import type { Clock } from '@photonotes/shared/clock';
 import { RateLimitedError, ServiceUnavailableError, ValidationError } from '@photonotes/shared/errors';
 import type { Logger } from '@photonotes/shared/log';
 import type { ValidationIssue } from '@photonotes/shared/validation';
+import { passwordPolicy } from './account-fields';
 import { isIdentityFailure } from './identity-provider';
 import type { IdentityProvider } from './identity-provider';
 import type { UsersRepository } from './users-store';
@@ -66,7 +67,7 @@ export async function resetPassword(input: ResetPasswordInput, deps: { identity:
       throw new ValidationError('Invalid or expired reset code', [bodyIssue('code', 'invalid or expired', 'invalid_code')], { cause: err });
     }
     if (isIdentityFailure(err, 'invalid-password')) {
-      throw new ValidationError('Request validation failed', [bodyIssue('newPassword', 'does not meet the password policy', 'password_policy')], { cause: err });
+      throw new ValidationError('The new password does not meet the password policy', [bodyIssue('newPassword', passwordPolicy, 'password_policy')], { cause: err });
     }
     if (isIdentityFailure(err, 'invalid-parameter')) throw new ValidationError('Request validation failed', [bodyIssue('', 'invalid request', 'invalid_parameter')], { cause: err });
     if (isIdentityFailure(err, 'rate-limited')) {

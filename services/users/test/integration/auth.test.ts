@@ -86,6 +86,8 @@ describe('POST /auth/signup', () => {
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('VALIDATION_FAILED');
     expect(res.body.error.details).toContainEqual(expect.objectContaining({ location: 'body', path: 'password', message }));
+    // Our words only: nothing of the identity provider's own refusal text ("Password did not conform with policy").
+    expect(res.text).not.toMatch(/conform|policy:|Exception|Cognito/i);
     expect(await cognitoUserExists(email)).toBe(false);
   });
 

@@ -2,6 +2,7 @@ import { AppError, errorBody, RateLimitedError } from '@photonotes/shared/errors
 import { createLogger } from '@photonotes/shared/log';
 import { forgotPasswordMinimumMs, requestPasswordReset, resetPassword, revokeSessionsAfterReset } from '../../src/domain/recovery';
 import { FakeIdentity, FakeUsers, manualClock, storedUser } from '../support/fakes';
+import { passwordPolicy } from '../../src/domain/account-fields';
 
 function setup() {
   const identity = new FakeIdentity();
@@ -142,7 +143,8 @@ describe('resetPassword', () => {
 
     // Assess
     expect(err.status).toBe(400);
-    expect(err.details).toEqual([{ location: 'body', path: 'newPassword', message: 'does not meet the password policy', code: 'password_policy' }]);
+    expect(err.message).toBe('The new password does not meet the password policy');
+    expect(err.details).toEqual([{ location: 'body', path: 'newPassword', message: passwordPolicy, code: 'password_policy' }]);
   });
 
   test('too many attempts is a 429 with a Retry-After', async () => {

@@ -1,4 +1,6 @@
 import { AppError } from '@photonotes/shared/errors';
+import { passwordPolicy } from '../../src/domain/account-fields';
+import { IdentityProviderError } from '../../src/domain/identity-provider';
 import { confirmSignUp, preSignUpDecision, signUp, SignUpRefused } from '../../src/domain/sign-up';
 import { FakeIdentity } from '../support/fakes';
 
@@ -37,16 +39,35 @@ describe('signUp', () => {
     expect(err).toMatchObject({ status: 409, code: 'CONFLICT' });
   });
 
-  test("a password refused by the provider's policy is a 400 naming the password", async () => {
-    // Prepare
+  test("a password refused by the provider's policy is a 400 naming the password, in our words", async () => {
+    // Prepare: Cognito's own text for a password its pool policy refuses.
     const identity = new FakeIdentity();
-    identity.failNext('signUp', 'invalid-password');
+    const cognitoText = 'Password did not conform with policy: Password must have uppercase characters';
+    identity.failNext('signUp', new IdentityProviderError('invalid-password', cognitoText));
 
     // Act
     const err = await failureOf(signUp(input, { identity }));
 
     // Assess
-    expect(err).toMatchObject({ status: 400, code: 'VALIDATION_FAILED', details: [expect.objectContaining({ location: 'body', path: 'password' })] });
+    expect(err).toMatchObject({ status: 400, code: 'VALIDATION_FAILED', message: 'The password does not meet the password policy' });
+    expect(err.details).toEqual([{ location: 'body', path: 'password', message: passwordPolicy, code: 'password_policy' }]);
+    expect(JSON.stringify({ message: err.message, details: err.details })).not.toContain('conform');
+  });
+
+  test("a parameter the provider refuses is a 400 that does not repeat the provider's text", async () => {
+    // Prepare
+    const identity = new FakeIdentity();
+    const cognitoText = "1 validation error detected: Value at 'username' failed to satisfy constraint: Member must satisfy regular expression pattern";
+    identity.failNext('signUp', new IdentityProviderError('invalid-parameter', cognitoText));
+
+    // Act
+    const err = await failureOf(signUp(input, { identity }));
+
+    // Assess
+    expect(err).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+    const told = JSON.stringify({ message: err.message, details: err.details });
+    expect(told).not.toContain('validation error detected');
+    expect(told).not.toContain('regular expression');
   });
 
   test('a failing trigger is a 503, not a 500', async () => {
@@ -106,6 +127,24 @@ describe('preSignUpDecision', () => {
 
     // Assess
     expect(decision).toEqual({ autoConfirmUser: false, autoVerifyEmail: false });
+  });
+
+  test("in the local stage a sign-up whose client metadata declines it stays unconfirmed, as it would deployed", () => {
+    // Act
+    const declined = preSignUpDecision({ source: 'PreSignUp_SignUp', attributes, clientMetadata: { autoConfirm: 'false' } }, { autoConfirm: true });
+    const other = preSignUpDecision({ source: 'PreSignUp_SignUp', attributes, clientMetadata: { app: 'ios' } }, { autoConfirm: true });
+
+    // Assess
+    expect(declined).toEqual({ autoConfirmUser: false, autoVerifyEmail: false });
+    expect(other).toEqual({ autoConfirmUser: true, autoVerifyEmail: true });
+  });
+
+  test('no client metadata confirms a deployed sign-up', () => {
+    // Act
+    const decision = preSignUpDecision({ source: 'PreSignUp_SignUp', attributes, clientMetadata: { autoConfirm: 'true' } }, { autoConfirm: false });
+
+    // Assess
+    expect(decision.autoConfirmUser).toBe(false);
   });
 
   test('only self sign-ups are auto-confirmed', () => {
