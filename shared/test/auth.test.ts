@@ -5,6 +5,7 @@ import { ServiceUnavailableError, UnauthorizedError } from '../src/errors';
 import { http, ok, requireGroup } from '../src/http';
 import { apiEvent, lambdaContext } from '../src/testing/api-event';
 import type { RevocationEntry } from '../src/contracts/revocation-list';
+import type * as revocationsModule from '../src/revocations';
 import type { RevocationList, RevocationSource } from '../src/revocations';
 import { captureLogger } from './support/log-capture';
 import { startTokenIssuer } from './support/token-issuer';
@@ -340,7 +341,7 @@ describe('defaultVerifier', () => {
   function mockRevocationsTable(revokedUserIds: string[]): string[] {
     const tables: string[] = [];
     jest.doMock('../src/revocations', () => {
-      const actual = jest.requireActual<typeof import('../src/revocations')>('../src/revocations');
+      const actual = jest.requireActual<typeof revocationsModule>('../src/revocations');
       return {
         ...actual,
         revocationsTableSource: (tableName: string): RevocationSource => {
