@@ -23,7 +23,7 @@ const candidateOffsets = [13_000, 23_000, 14_000, 15_000, 16_000];
 
 export interface BenchPlatform {
   platform: Platform;
-  ports: Record<'gateway' | 'dynamodb' | 'sns' | 's3' | 'cognito' | 'mqtt' | 'iotData', number>;
+  ports: Record<'gateway' | 'dynamodb' | 'sns' | 's3' | 'cognito' | 'mqtt' | 'iotData' | 'sqs', number>;
   offset: number;
   /** A document client on the platform's DynamoDB Local. */
   dynamo: DynamoDBDocumentClient;

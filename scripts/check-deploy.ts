@@ -208,8 +208,9 @@ function asyncInvokeProblems(template: Template, invokeConfigs: Map<string, Reso
  * bounded number of times, bisect, report partial failures, drop records past a maximum age and send what
  * fails to an on-failure destination; SNS subscriptions have a dead-letter queue; functions that SNS, S3, an
  * EventBridge schedule or an IoT topic rule invoke asynchronously have an on-failure destination and a chosen retry
- * count; every on-failure destination is an SQS queue of the stack that the function's role may send to; queues
- * are encrypted and keep messages 14 days.
+ * count; a queue a function reads has a dead-letter queue of the stack and the mapping reports partial failures;
+ * every on-failure destination is an SQS queue of the stack that the function's role may send to; queues are
+ * encrypted and keep messages 14 days.
  */
 export function failureHandlingProblems(template: Template): string[] {
   const problems: string[] = [];
@@ -235,6 +236,20 @@ export function failureHandlingProblems(template: Template): string[] {
       } else {
         if (props.BisectBatchOnFunctionError !== true) problems.push(`${name}: stream mapping without BisectBatchOnFunctionError`);
         if (!(props.FunctionResponseTypes as unknown[] | undefined)?.includes('ReportBatchItemFailures')) problems.push(`${name}: stream mapping without ReportBatchItemFailures`);
+      }
+    }
+    if (resource.Type === 'AWS::Lambda::EventSourceMapping' && props.StartingPosition === undefined) {
+      // An SQS mapping: what keeps failing stays in the queue until its redrive policy moves it to a dead-letter queue.
+      const queueId = logicalIdOf(props.EventSourceArn);
+      const source = queueId ? template.Resources[queueId] : undefined;
+      if (source?.Type === 'AWS::SQS::Queue') {
+        const policy = source.Properties?.RedrivePolicy;
+        const redrive = (typeof policy === 'string' ? JSON.parse(policy) : policy) as { deadLetterTargetArn?: unknown; maxReceiveCount?: unknown } | undefined;
+        const deadLetterId = logicalIdOf(redrive?.deadLetterTargetArn);
+        if (!deadLetterId || template.Resources[deadLetterId]?.Type !== 'AWS::SQS::Queue' || typeof redrive?.maxReceiveCount !== 'number') {
+          problems.push(`${name}: the queue ${queueId} has no dead-letter queue of the stack (RedrivePolicy with maxReceiveCount)`);
+        }
+        if (!(props.FunctionResponseTypes as unknown[] | undefined)?.includes('ReportBatchItemFailures')) problems.push(`${name}: queue mapping without ReportBatchItemFailures`);
       }
     }
     if (resource.Type === 'AWS::SNS::Subscription' && props.Protocol === 'lambda') {

@@ -102,6 +102,7 @@ async function main(): Promise<void> {
       sns: intFromEnv('SNS_PORT', defaultPorts.sns),
       s3: intFromEnv('S3_PORT', defaultPorts.s3),
       cognito: intFromEnv('COGNITO_PORT', defaultPorts.cognito),
+      sqs: intFromEnv('SQS_PORT', defaultPorts.sqs),
     },
     onReady: (component, elapsed) => console.log(`  ${tty ? '\u001b[32m✓\u001b[0m' : '-'} ${component.padEnd(16)}${dim(seconds(elapsed))}`),
     onReload: (service, changed) => console.log(`  ↻ ${service} reloaded ${dim(`(${changed})`)}`),

@@ -13,6 +13,7 @@ export interface EmulatorPorts {
   cognito: number;
   mqtt: number;
   iotData: number;
+  sqs: number;
 }
 export declare const serviceSlots: Readonly<Record<string, number>>;
 export declare function portOffset(env?: NodeJS.ProcessEnv): number;

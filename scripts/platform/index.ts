@@ -32,7 +32,7 @@ export interface PlatformOptions {
   /** What the terminal shows of it (default: nothing). */
   terminal?: TerminalMode | 'none';
   logLevel: string;
-  emulatorPorts: { dynamodb: number; sns: number; s3: number; cognito: number };
+  emulatorPorts: { dynamodb: number; sns: number; s3: number; cognito: number; sqs: number };
   /** Called as each emulator and service becomes ready, with the time since start. */
   onReady?: (component: string, elapsedMs: number) => void;
   /** Rebuild-and-reload on source edits (npm run dev); tests run what they started with. */
@@ -69,6 +69,7 @@ export function platformPorts(offset: number): Array<{ port: number; owner: stri
     { port: emulators.dynamodb, owner: 'DynamoDB Local' },
     { port: emulators.sns, owner: 'SNS emulator' },
     { port: emulators.s3, owner: 'S3 emulator' },
+    { port: emulators.sqs, owner: 'SQS emulator' },
     { port: emulators.cognito, owner: 'cognito-local' },
     { port: emulators.mqtt, owner: 'MQTT broker' },
     { port: emulators.iotData, owner: 'IoT data plane' },
@@ -93,6 +94,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     { port: emulatorPorts.dynamodb, owner: 'DynamoDB Local' },
     { port: emulatorPorts.sns, owner: 'SNS emulator' },
     { port: emulatorPorts.s3, owner: 'S3 emulator' },
+    { port: emulatorPorts.sqs, owner: 'SQS emulator' },
     { port: emulatorPorts.cognito, owner: 'cognito-local' },
     { port: portsAt(portOffset).mqtt, owner: 'MQTT broker' },
     { port: portsAt(portOffset).iotData, owner: 'IoT data plane' },
@@ -187,6 +189,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       DYNAMODB_PORT: String(emulatorPorts.dynamodb),
       SNS_PORT: String(emulatorPorts.sns),
       S3_PORT: String(emulatorPorts.s3),
+      SQS_PORT: String(emulatorPorts.sqs),
       S3_DIR: path.join(dataDir, 's3'),
       COGNITO_PORT: String(emulatorPorts.cognito),
       COGNITO_USER_POOL_ID: cognito.userPoolId,

@@ -213,6 +213,27 @@ describe('failureHandlingProblems', () => {
     ]);
   });
 
+  describe('queues a function reads', () => {
+    const queueMapping = (overrides: Record<string, unknown> = {}) => ({
+      Type: 'AWS::Lambda::EventSourceMapping',
+      Properties: { EventSourceArn: { 'Fn::GetAtt': ['Source', 'Arn'] }, FunctionResponseTypes: ['ReportBatchItemFailures'], ...overrides },
+    });
+    const source = (redrive?: unknown) => ({ Type: 'AWS::SQS::Queue', Properties: { ...queue.Properties, ...(redrive === undefined ? {} : { RedrivePolicy: redrive }) } });
+
+    it('accepts a queue with a dead-letter queue of the stack, read with partial failures', () => {
+      const template = { Resources: { Source: source({ deadLetterTargetArn: { 'Fn::GetAtt': ['Queue', 'Arn'] }, maxReceiveCount: 5 }), Queue: queue, Mapping: queueMapping() } };
+      expect(failureHandlingProblems(template)).toEqual([]);
+    });
+
+    it('flags a queue without a dead-letter queue, and a mapping that fails whole batches', () => {
+      const template = { Resources: { Source: source(), Queue: queue, Mapping: queueMapping({ FunctionResponseTypes: [] }) } };
+      expect(failureHandlingProblems(template)).toEqual([
+        'Mapping: the queue Source has no dead-letter queue of the stack (RedrivePolicy with maxReceiveCount)',
+        'Mapping: queue mapping without ReportBatchItemFailures',
+      ]);
+    });
+  });
+
   describe('IoT topic rule targets', () => {
     const rule = (functionId: string) => ({
       Type: 'AWS::IoT::TopicRule',

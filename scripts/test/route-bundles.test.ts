@@ -82,6 +82,22 @@ describe.each(functions.map((fn) => [`${fn.service}/${fn.name}`, fn] as const))(
     expect(routeModules).toEqual(routeClosure(own));
   });
 
+  test('bundles the token verifier (and the revocation list it reads) only if its route verifies tokens', () => {
+    // Prepare
+    const { file, exportName } = servedRoute(fn.handlerFile);
+    const route = jest.requireActual<Record<string, RouteSpec | undefined>>(file)[exportName];
+    const inputs = bundles.get(key)?.inputs ?? [];
+
+    // Act
+    const verifier = ['shared/src/auth.ts', 'shared/src/revocations.ts'].filter((module) => inputs.includes(module));
+
+    // Assess: health probes and the platform's docs and 404 use http-public; a route with tokens must have both.
+    // (The catch-all route has no path: it is not in the document.)
+    const healthOrPlatform = (route as { path?: string } | undefined)?.path?.startsWith('/health/') === true || file.includes(`${path.sep}platform${path.sep}`);
+    if (route?.auth !== false) expect(verifier).toEqual(['shared/src/auth.ts', 'shared/src/revocations.ts']);
+    else if (healthOrPlatform) expect(verifier).toEqual([]);
+  });
+
   test("carries none of the other routes' declarations", () => {
     // Prepare
     const { file, exportName } = servedRoute(fn.handlerFile);

@@ -1,9 +1,12 @@
 // Verifies Cognito access tokens locally (signature, issuer, expiry, token_use, client_id): serverless-offline
-// does not check signatures, and the API must refuse a forged token locally as it does in the cloud.
+// does not check signatures, and the API must refuse a forged token locally as it does in the cloud. Then refuses the
+// tokens of revoked (deleted) accounts, from the users service's revocation list (revocations.ts).
 import { createRemoteJWKSet, errors, jwtVerify } from 'jose';
 import type { JWTVerifyGetKey } from 'jose';
 import { optionalEnv, requireEnv } from './env';
 import { ServiceUnavailableError, UnauthorizedError } from './errors';
+import { cachedRevocationList, revocationsTableSource } from './revocations';
+import type { RevocationList } from './revocations';
 
 export interface AuthContext {
   userId: string;
@@ -19,7 +22,10 @@ export interface AuthContext {
 export type UserGroup = 'admins';
 
 export interface AccessTokenVerifier {
-  /** Resolves the caller, or rejects with UnauthorizedError (bad token) / ServiceUnavailableError (keys unreachable). */
+  /**
+   * Resolves the caller, or rejects with UnauthorizedError (bad token, or a revoked account's) / ServiceUnavailableError
+   * (keys or revocation list unreachable).
+   */
   verify(token: string): Promise<AuthContext>;
 }
 
@@ -28,6 +34,8 @@ export interface AccessTokenVerifierOptions {
   clientId: string;
   /** Defaults to `<issuer>/.well-known/jwks.json` (cognito-local's discovery document names `localhost`). */
   jwksUrl?: string;
+  /** Accounts whose valid tokens are refused all the same (deleted ones). None when left out (tests, benchmarks). */
+  revocations?: RevocationList;
 }
 
 const noGroups: readonly string[] = Object.freeze([]);
@@ -50,8 +58,9 @@ function toAuthError(err: unknown): Error {
   return new ServiceUnavailableError('Token keys unavailable', undefined, { cause: err });
 }
 
-// An RS256 check costs ~90 µs, ten times the rest of the HTTP chain. A verified token's answer cannot change
-// before it expires, so it is remembered: bounded in size, and no longer than jose trusts fetched keys (10 min).
+// An RS256 check costs ~90 µs, ten times the rest of the HTTP chain. A verified token's signature and claims cannot
+// change before it expires, so the caller it names is remembered: bounded in size, and no longer than jose trusts
+// fetched keys (10 min). Whether the account was revoked since is asked again on every request.
 const rememberedTokens = 1000;
 const rememberForMs = 10 * 60_000;
 
@@ -59,47 +68,72 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
   // One key set per verifier: jose caches the keys and rate-limits refetches on unknown `kid`s.
   const keys: JWTVerifyGetKey = createRemoteJWKSet(new URL(options.jwksUrl ?? `${options.issuer}/.well-known/jwks.json`));
   const verified = new Map<string, { caller: AuthContext; until: number }>();
+  const { revocations } = options;
+
+  /** The caller a token names once its signature and claims check out; remembered as explained above. */
+  async function checkToken(token: string): Promise<AuthContext> {
+    try {
+      const { payload } = await jwtVerify(token, keys, {
+        issuer: options.issuer,
+        algorithms: ['RS256'],
+        requiredClaims: ['exp', 'sub'],
+      });
+      // Cognito access tokens carry client_id instead of aud; an id token has token_use "id".
+      if (payload.token_use !== 'access' || payload.client_id !== options.clientId || typeof payload.sub !== 'string') {
+        throw new UnauthorizedError('Invalid access token');
+      }
+      const caller: AuthContext = Object.freeze({
+        userId: payload.sub,
+        email: typeof payload.email === 'string' ? payload.email : null,
+        groups: groupsOf(payload['cognito:groups']),
+      });
+      const oldest = verified.size >= rememberedTokens ? verified.keys().next().value : undefined;
+      if (oldest !== undefined) verified.delete(oldest);
+      verified.set(token, { caller, until: Math.min((payload.exp ?? 0) * 1000, Date.now() + rememberForMs) });
+      return caller;
+    } catch (err) {
+      throw toAuthError(err);
+    }
+  }
+
   return {
     async verify(token) {
+      let caller: AuthContext | undefined;
       const known = verified.get(token);
       if (known) {
-        if (known.until > Date.now()) return known.caller;
-        verified.delete(token);
+        if (known.until > Date.now()) caller = known.caller;
+        else verified.delete(token);
       }
-      try {
-        const { payload } = await jwtVerify(token, keys, {
-          issuer: options.issuer,
-          algorithms: ['RS256'],
-          requiredClaims: ['exp', 'sub'],
-        });
-        // Cognito access tokens carry client_id instead of aud; an id token has token_use "id".
-        if (payload.token_use !== 'access' || payload.client_id !== options.clientId || typeof payload.sub !== 'string') {
-          throw new UnauthorizedError('Invalid access token');
-        }
-        const caller: AuthContext = Object.freeze({
-          userId: payload.sub,
-          email: typeof payload.email === 'string' ? payload.email : null,
-          groups: groupsOf(payload['cognito:groups']),
-        });
-        const oldest = verified.size >= rememberedTokens ? verified.keys().next().value : undefined;
-        if (oldest !== undefined) verified.delete(oldest);
-        verified.set(token, { caller, until: Math.min((payload.exp ?? 0) * 1000, Date.now() + rememberForMs) });
-        return caller;
-      } catch (err) {
-        throw toAuthError(err);
-      }
+      caller ??= await checkToken(token);
+      if (!revocations) return caller;
+      // Remembering a token never outlives its account: the list is asked on every request. Its cache answers at once
+      // while fresh, so only a request that finds it stale waits for a read.
+      const revoked = revocations.isRevoked(caller.userId);
+      if (revoked === true || (revoked !== false && (await revoked))) throw new UnauthorizedError('Access token revoked');
+      return caller;
     },
   };
 }
 
 let fromEnv: AccessTokenVerifier | undefined;
 
-/** The verifier built from COGNITO_ISSUER, COGNITO_CLIENT_ID and optional COGNITO_JWKS_URL, once per process. */
+/** The revocation list of REVOCATIONS_TABLE, its answers at most REVOCATION_CACHE_SECONDS old (default 2). */
+export function revocationListFromEnv(): RevocationList {
+  const seconds = Number(optionalEnv('REVOCATION_CACHE_SECONDS', '2'));
+  return cachedRevocationList({ source: revocationsTableSource(requireEnv('REVOCATIONS_TABLE')), maxAgeMs: seconds * 1000 });
+}
+
+/**
+ * The verifier built from COGNITO_ISSUER, COGNITO_CLIENT_ID, optional COGNITO_JWKS_URL and the revocation list
+ * (REVOCATIONS_TABLE, REVOCATION_CACHE_SECONDS), once per process.
+ */
 export function defaultVerifier(): AccessTokenVerifier {
+  if (fromEnv) return fromEnv;
   const jwksUrl = optionalEnv('COGNITO_JWKS_URL');
-  return (fromEnv ??= createAccessTokenVerifier({
+  return (fromEnv = createAccessTokenVerifier({
     issuer: requireEnv('COGNITO_ISSUER'),
     clientId: requireEnv('COGNITO_CLIENT_ID'),
     ...(jwksUrl ? { jwksUrl } : {}),
+    revocations: revocationListFromEnv(),
   }));
 }

@@ -1,7 +1,7 @@
 // Each service's own health route: it checks that the resources the service owns answer, and
 // reports 503 naming the failing check otherwise. `GET /health` (users) aggregates these.
 import type { HealthRoute } from './health-route';
-import { http, json } from './http';
+import { http, json } from './http-public';
 
 export type HealthCheck = () => Promise<unknown>;
 

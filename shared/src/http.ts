@@ -1,57 +1,18 @@
 // The one factory every HTTP Lambda is built with (API Gateway HTTP API, payload v2): request id, headers,
-// auth, JSON body, zod validation, serialisation and error mapping, with zod's types flowing into the handler.
-import middy from '@middy/core';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type * as z from 'zod/mini';
+// auth, JSON body, zod validation, serialisation and error mapping, with zod's types flowing into the handler
+// (the chain is in http-chain.ts). Tokens are verified by the verifier built from the environment (auth.ts); routes
+// that verify no token may use http-public.ts instead, which leaves that verifier out of the bundle.
 import { defaultVerifier } from './auth';
-import { withInvocationCorrelationId } from './correlation';
-import type { AccessTokenVerifier } from './auth';
-import {
-  authenticate,
-  errorHandler,
-  jsonBody,
-  requestContext,
-  requestState,
-  toResult,
-  validateInput,
-} from './http-middlewares';
-import type { HttpEvent } from './http-middlewares';
-import type { HttpResponse } from './http-response';
-import type { CallerOf, HttpRoute, RouteAuth } from './http-route';
-import { createLogger } from './log';
-import type { Logger } from './log';
+import { httpChain } from './http-chain';
+import type { HttpOptions, Schema } from './http-chain';
+import type { HttpRoute, RouteAuth } from './http-route';
 
 export { created, json, noContent, ok, raw } from './http-response';
 export type { HttpResponse } from './http-response';
 export { requireGroup } from './http-route';
 export type { CallerOf, GroupRequirement, HttpRoute, RouteAuth } from './http-route';
 export type { AuthContext, UserGroup } from './auth';
-
-type Schema = z.ZodMiniType;
-type Parsed<S> = S extends Schema ? z.output<S> : undefined;
-
-/** What tests and benchmarks may replace; everything else comes from the route. */
-export interface HttpOptions {
-  /** Replaces the verifier built from COGNITO_* env. */
-  verifier?: AccessTokenVerifier;
-  logger?: Logger;
-}
-
-export interface HttpRequest<B, Q, P, A extends RouteAuth> {
-  body: Parsed<B>;
-  query: Parsed<Q>;
-  path: Parsed<P>;
-  /** The caller, as the route's `auth` promises: null where it is `false`, and for an anonymous call where it is `'optional'`. */
-  auth: CallerOf<A>;
-  /** Lower-case names. */
-  headers: Record<string, string>;
-  requestId: string;
-  log: Logger;
-  event: APIGatewayProxyEventV2;
-  context: Context;
-}
-
-export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+export type { HttpHandler, HttpOptions, HttpRequest } from './http-chain';
 
 /** Serves `route` (src/routes/<name>.ts): `export const handler = http(route).handler(async ({ body, auth }) => ...)`. */
 export function http<
@@ -60,37 +21,5 @@ export function http<
   P extends Schema | undefined = undefined,
   A extends RouteAuth = true,
 >(route: HttpRoute<B, Q, P, A>, options: HttpOptions = {}) {
-  const log = options.logger ?? createLogger({ service: route.service });
-  const auth: RouteAuth = route.auth ?? true;
-  // Resolved here, at cold start, so a missing COGNITO_* variable fails loudly before any request.
-  const verifier = auth === false ? undefined : (options.verifier ?? defaultVerifier());
-  return {
-    handler(fn: (request: HttpRequest<B, Q, P, A>) => Promise<HttpResponse>): HttpHandler {
-      const chain = middy<HttpEvent, APIGatewayProxyStructuredResultV2, Error, Context>();
-      chain.use(requestContext(log));
-      if (verifier && auth !== false) chain.use(authenticate(verifier, auth));
-      if (route.body) chain.use(jsonBody(route.maxBodyBytes));
-      if (route.body || route.query || route.params) {
-        chain.use(validateInput({ body: route.body, query: route.query, path: route.params }));
-      }
-      chain.use(errorHandler(log));
-      return chain.handler(async (event, context) => {
-        const state = requestState(event);
-        // The middlewares above validated these against the very schemas that type them. Events the handler
-        // causes carry its request id as their correlation id (shared/src/correlation.ts).
-        const response = await withInvocationCorrelationId(state.requestId, () => fn({
-          body: state.body as Parsed<B>,
-          query: state.query as Parsed<Q>,
-          path: state.path as Parsed<P>,
-          auth: state.auth as CallerOf<A>,
-          headers: event.headers,
-          requestId: state.requestId,
-          log: state.log,
-          event,
-          context,
-        }));
-        return toResult(response, state.requestId);
-      });
-    },
-  };
+  return httpChain(route, options, defaultVerifier);
 }

@@ -4,6 +4,9 @@ import type { AccessTokenVerifier } from '../src/auth';
 import { ServiceUnavailableError, UnauthorizedError } from '../src/errors';
 import { http, ok, requireGroup } from '../src/http';
 import { apiEvent, lambdaContext } from '../src/testing/api-event';
+import type { RevocationEntry } from '../src/contracts/revocation-list';
+import type * as revocationsModule from '../src/revocations';
+import type { RevocationList, RevocationSource } from '../src/revocations';
 import { captureLogger } from './support/log-capture';
 import { startTokenIssuer } from './support/token-issuer';
 import type { TokenIssuer } from './support/token-issuer';
@@ -23,6 +26,15 @@ beforeEach(() => {
 afterAll(async () => {
   await cognito.close();
 });
+
+async function* entriesOf(entries: RevocationEntry[]): AsyncGenerator<RevocationEntry> {
+  yield* entries;
+}
+
+/** A revocation list that answers from a set the test changes (the cache itself is tested in revocations.test.ts). */
+function revocationListOf(revoked: Set<string>, answer: 'at once' | 'after a read' = 'at once'): RevocationList {
+  return { isRevoked: (userId) => (answer === 'at once' ? revoked.has(userId) : Promise.resolve(revoked.has(userId))) };
+}
 
 function base64url(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -242,28 +254,162 @@ describe('createAccessTokenVerifier', () => {
   });
 });
 
+describe('revoked accounts', () => {
+  function verifierWith(revocations: RevocationList): AccessTokenVerifier {
+    return createAccessTokenVerifier({ issuer: cognito.issuer, clientId: cognito.clientId, revocations });
+  }
+
+  test.each(['at once', 'after a read'] as const)('a valid token of a revoked account is a 401 (list answering %s)', async (answer) => {
+    // Prepare
+    const revoked = verifierWith(revocationListOf(new Set(['user-gone']), answer));
+    const token = await cognito.accessToken({ sub: 'user-gone' });
+
+    // Act
+    const outcome = revoked.verify(token);
+
+    // Assess
+    await expect(outcome).rejects.toBeInstanceOf(UnauthorizedError);
+    await expect(outcome).rejects.toMatchObject({ status: 401, code: 'UNAUTHORIZED', message: 'Access token revoked' });
+  });
+
+  test("other accounts' tokens still verify", async () => {
+    // Prepare
+    const revoked = verifierWith(revocationListOf(new Set(['user-gone'])));
+    const token = await cognito.accessToken({ sub: 'user-staying' });
+
+    // Act
+    const caller = await revoked.verify(token);
+
+    // Assess
+    expect(caller.userId).toBe('user-staying');
+  });
+
+  test('a token verified before its account was revoked is refused after', async () => {
+    // Prepare
+    const list = new Set<string>();
+    const revoked = verifierWith(revocationListOf(list));
+    const token = await cognito.accessToken({ sub: 'user-leaving' });
+    await revoked.verify(token);
+    list.add('user-leaving');
+
+    // Act
+    const outcome = revoked.verify(token);
+
+    // Assess
+    await expect(outcome).rejects.toMatchObject({ status: 401, message: 'Access token revoked' });
+  });
+
+  test('an unreadable list is a 503, never a pass', async () => {
+    // Prepare
+    const unreadable = verifierWith({ isRevoked: () => Promise.reject(new ServiceUnavailableError('Revocation list unavailable')) });
+    const token = await cognito.accessToken();
+
+    // Act
+    const outcome = unreadable.verify(token);
+
+    // Assess
+    await expect(outcome).rejects.toBeInstanceOf(ServiceUnavailableError);
+  });
+
+  test("an 'optional' route: a revoked token is a 401 like anywhere else, no token is still anonymous", async () => {
+    // Prepare
+    const revoked = verifierWith(revocationListOf(new Set(['user-gone'])));
+    const handler = http({ service: 'test', auth: 'optional' }, { verifier: revoked, logger: captureLogger().logger }).handler(async ({ auth }) =>
+      ok({ userId: auth?.userId ?? null }),
+    );
+    const token = await cognito.accessToken({ sub: 'user-gone' });
+
+    // Act
+    const withToken = await handler(apiEvent({ token }), lambdaContext());
+    const anonymous = await handler(apiEvent({}), lambdaContext());
+
+    // Assess
+    expect(withToken.statusCode).toBe(401);
+    expect(JSON.parse(withToken.body ?? '')).toEqual({ error: { code: 'UNAUTHORIZED', message: 'Access token revoked', requestId: expect.any(String) } });
+    expect(anonymous.statusCode).toBe(200);
+    expect(JSON.parse(anonymous.body ?? '')).toEqual({ userId: null });
+  });
+});
+
 describe('defaultVerifier', () => {
   const saved = { ...process.env };
   afterEach(() => {
     process.env = { ...saved };
   });
 
-  test('is built once from COGNITO_* env', async () => {
+  /** The revocation list's table as a fake: which table was asked for, and what it holds. */
+  function mockRevocationsTable(revokedUserIds: string[]): string[] {
+    const tables: string[] = [];
+    jest.doMock('../src/revocations', () => {
+      const actual = jest.requireActual<typeof revocationsModule>('../src/revocations');
+      return {
+        ...actual,
+        revocationsTableSource: (tableName: string): RevocationSource => {
+          tables.push(tableName);
+          return { entriesSince: () => entriesOf(revokedUserIds.map((userId) => ({ userId, revokedAt: new Date().toISOString() }))) };
+        },
+      };
+    });
+    return tables;
+  }
+
+  test('is built once from COGNITO_* and REVOCATIONS_TABLE env, and refuses the revoked accounts of that table', async () => {
     // Prepare
     process.env.COGNITO_ISSUER = cognito.issuer;
     process.env.COGNITO_CLIENT_ID = cognito.clientId;
+    process.env.REVOCATIONS_TABLE = 'photonotes-users-test-revocations';
     const token = await cognito.accessToken();
+    const revokedToken = await cognito.accessToken({ sub: 'user-gone' });
 
     await jest.isolateModulesAsync(async () => {
+      const tables = mockRevocationsTable(['user-gone']);
       const { defaultVerifier } = await import('../src/auth');
 
       // Act
       const first = defaultVerifier();
       const caller = await first.verify(token);
+      const revoked = first.verify(revokedToken);
 
       // Assess
       expect(defaultVerifier()).toBe(first);
       expect(caller.userId).toBe('user-1');
+      await expect(revoked).rejects.toMatchObject({ status: 401, code: 'UNAUTHORIZED' });
+      expect(tables).toEqual(['photonotes-users-test-revocations']);
+    });
+  });
+
+  test('throws a clear error when REVOCATIONS_TABLE is missing', async () => {
+    // Prepare
+    process.env.COGNITO_ISSUER = cognito.issuer;
+    process.env.COGNITO_CLIENT_ID = 'client';
+    delete process.env.REVOCATIONS_TABLE;
+
+    await jest.isolateModulesAsync(async () => {
+      const { defaultVerifier } = await import('../src/auth');
+
+      // Act
+      const build = () => defaultVerifier();
+
+      // Assess
+      expect(build).toThrow('Missing required environment variable REVOCATIONS_TABLE');
+    });
+  });
+
+  test.each(['5', '0', 'two'])('refuses REVOCATION_CACHE_SECONDS=%s, which could not keep the 5 s promise', async (seconds) => {
+    // Prepare
+    process.env.COGNITO_ISSUER = cognito.issuer;
+    process.env.COGNITO_CLIENT_ID = 'client';
+    process.env.REVOCATIONS_TABLE = 'photonotes-users-test-revocations';
+    process.env.REVOCATION_CACHE_SECONDS = seconds;
+
+    await jest.isolateModulesAsync(async () => {
+      const { defaultVerifier } = await import('../src/auth');
+
+      // Act
+      const build = () => defaultVerifier();
+
+      // Assess
+      expect(build).toThrow("The revocation cache's maximum age must be within");
     });
   });
 

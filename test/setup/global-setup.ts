@@ -65,6 +65,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.DYNAMODB_PORT = String(ports.dynamodb);
   process.env.S3_PORT = String(ports.s3);
   process.env.SNS_PORT = String(ports.sns);
+  process.env.SQS_PORT = String(ports.sqs);
   process.env.COGNITO_PORT = String(ports.cognito);
   // The IoT twin's broker (devices) and data plane.
   process.env.MQTT_PORT = String(ports.mqtt);

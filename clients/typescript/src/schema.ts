@@ -239,7 +239,7 @@ export interface paths {
         post?: never;
         /**
          * Delete your account
-         * @description The account and profile are gone at once; the user's notes, media, devices and notifications are deleted asynchronously.
+         * @description The account and profile are gone at once, and within 5 s the account's access tokens are refused everywhere (401). The user's notes, media, devices, things and notifications are deleted asynchronously, including anything written just before the refusal.
          */
         delete: operations["deleteAccount"];
         options?: never;

@@ -1,9 +1,9 @@
-// The asynchronous consumers every service declares in its serverless.yml (stream, SNS, S3, IoT topic rule and
+// The asynchronous consumers every service declares in its serverless.yml (stream, SNS, S3, SQS, IoT topic rule and
 // schedule events), with the retry and failure settings AWS applies to them, as the local platform and `npm run redrive`
 // need them. serverless.yml stays the only place these settings are written. (The IoT twin reads the rules'
 // SQL itself, scripts/platform/iot/definitions.ts; here a rule target is a consumer with a failure queue.)
 import path from 'node:path';
-import { localFunctions, readYaml, repoRoot, type RawFunction, type ServiceDefinition } from '../service-definitions';
+import { localFunctions, localName, readYaml, repoRoot, type RawFunction, type ServiceDefinition } from '../service-definitions';
 
 export interface AsyncRetryPolicy {
   /** Retries after the first attempt (Lambda's asynchronous invocation: 0-2, default 2). */
@@ -66,6 +66,19 @@ export interface S3Consumer extends ConsumerBase {
   retry: AsyncRetryPolicy;
 }
 
+/**
+ * A function reading an SQS queue (an event source mapping): batches of visible messages; a failed message becomes
+ * visible again and, after the queue's maxReceiveCount, moves to its dead-letter queue (the consumer's failure queue).
+ */
+export interface SqsConsumer extends ConsumerBase {
+  source: 'sqs';
+  queueName: string;
+  batchSize: number;
+  reportBatchItemFailures: boolean;
+  /** Receives before a message moves to the dead-letter queue; null: it never does. */
+  maxReceiveCount: number | null;
+}
+
 /** A function that AWS IoT topic rules invoke (their Lambda action is an asynchronous invocation). */
 export interface IotRuleConsumer extends ConsumerBase {
   source: 'iot';
@@ -88,7 +101,7 @@ export interface ScheduleConsumer extends ConsumerBase {
   retry: AsyncRetryPolicy;
 }
 
-export type AsyncConsumer = StreamConsumer | SnsConsumer | S3Consumer | IotRuleConsumer | ScheduleConsumer;
+export type AsyncConsumer = StreamConsumer | SnsConsumer | S3Consumer | SqsConsumer | IotRuleConsumer | ScheduleConsumer;
 
 /** The function's name in a stage, as the framework names it (`<service>-<stage>-<function>`). */
 export function lambdaName(consumer: Pick<ConsumerBase, 'serviceName' | 'functionName'>, stage: string): string {
@@ -178,6 +191,13 @@ function topicNameOf(sns: Record<string, unknown>, serviceName: string): string 
   throw new Error('An sns event needs a topicName or an ARN that resolves locally');
 }
 
+/** A queue's RedrivePolicy as CloudFormation takes it (an object, or its JSON text). */
+function redrivePolicyOf(properties: Record<string, unknown> | undefined): { deadLetterTargetArn?: unknown; maxReceiveCount?: unknown } | undefined {
+  const policy = properties?.RedrivePolicy;
+  if (typeof policy === 'string') return JSON.parse(policy) as { deadLetterTargetArn?: unknown; maxReceiveCount?: unknown };
+  return policy as { deadLetterTargetArn?: unknown; maxReceiveCount?: unknown } | undefined;
+}
+
 function bucketNameOf(bucket: unknown, resources: Record<string, RawResource>, serviceName: string): string {
   const logicalId = logicalIdOf(bucket);
   const resource = logicalId ? resources[logicalId] : undefined;
@@ -262,6 +282,22 @@ export function serviceConsumers(service: ServiceDefinition): AsyncConsumer[] {
           filterPolicy: (sns.filterPolicy as Record<string, unknown> | undefined) ?? null,
           retry: asyncRetry(fn),
         });
+      } else if (event.sqs !== undefined) {
+        const sqs = (typeof event.sqs === 'object' && event.sqs !== null ? event.sqs : { arn: event.sqs }) as Record<string, unknown>;
+        const queueId = logicalIdOf(sqs.arn);
+        const queue = queueId ? resources[queueId] : undefined;
+        const name = queue?.Type === 'AWS::SQS::Queue' ? queue.Properties?.QueueName : undefined;
+        if (typeof name !== 'string') throw new Error(`${base.id}: an sqs event must name a queue of the service (!GetAtt <Queue>.Arn) with a QueueName`);
+        const redrive = redrivePolicyOf(queue?.Properties);
+        consumers.push({
+          ...base,
+          source: 'sqs',
+          failureQueue: failureQueueOf(redrive?.deadLetterTargetArn, resources),
+          queueName: localName(name, service.serviceName),
+          batchSize: numberOr(sqs.batchSize, 10),
+          reportBatchItemFailures: sqs.functionResponseType === 'ReportBatchItemFailures',
+          maxReceiveCount: typeof redrive?.maxReceiveCount === 'number' ? redrive.maxReceiveCount : null,
+        });
       } else if (event.s3 && typeof event.s3 === 'object') {
         const s3 = event.s3 as Record<string, unknown>;
         consumers.push({
@@ -304,6 +340,26 @@ export function declaredBuckets(services: ServiceDefinition[]): DeclaredBucket[]
       .map((resource) => ({
         name: bucketNameOf(resource.Properties?.BucketName, {}, service.serviceName),
         corsRules: ((resource.Properties?.CorsConfiguration as { CorsRules?: Array<Record<string, unknown>> } | undefined)?.CorsRules ?? []),
+      }));
+  });
+}
+
+export interface DeclaredQueue {
+  /** As named in the local stage. */
+  name: string;
+  /** How long a new message stays invisible (the queue's DelaySeconds, 0-900). */
+  delaySeconds: number;
+}
+
+/** The SQS queues the services declare, named as in the local stage, with their delay. */
+export function declaredQueues(services: ServiceDefinition[]): DeclaredQueue[] {
+  return services.flatMap((service) => {
+    const raw = readYaml<RawServiceFile>(path.join(service.dir, 'serverless.yml'));
+    return Object.values(raw.resources?.Resources ?? {})
+      .filter((resource) => resource.Type === 'AWS::SQS::Queue')
+      .map((resource) => ({
+        name: localName(String(resource.Properties?.QueueName), service.serviceName),
+        delaySeconds: Number(resolveLocal(resource.Properties?.DelaySeconds ?? 0, service.serviceName)),
       }));
   });
 }

@@ -5,8 +5,8 @@ import { mkdirSync } from 'node:fs';
 import { open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
-/** Who delivered the event: the delivery layer (streams, SNS, S3) or the IoT twin's rules engine (topic rules). */
-export type DeliverySource = 'stream' | 'sns' | 's3' | 'iot' | 'schedule';
+/** Who delivered the event: the delivery layer (streams, SNS, S3, SQS, schedules) or the IoT twin's rules engine (topic rules). */
+export type DeliverySource = 'stream' | 'sns' | 's3' | 'sqs' | 'iot' | 'schedule';
 
 /** Why the platform gave up, in the words of AWS's failure records. */
 export type FailureCondition = 'RetriesExhausted' | 'RecordAgeExceeded' | 'EventAgeExceeded';

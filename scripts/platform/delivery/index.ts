@@ -1,20 +1,21 @@
-// The local platform's delivery layer: AWS's side of every asynchronous consumer. It runs the S3 emulator,
-// polls DynamoDB streams, subscribes to the SNS emulator, fires `schedule` events as EventBridge would, applies
-// the buckets' lifecycle rules as S3 would, invokes each function through serverless-offline's Lambda API with the
-// event AWS would send, retries as AWS does and keeps what still fails in a local dead-letter store (`npm run
-// redrive` replays it). Settings come from each serverless.yml.
+// The local platform's delivery layer: AWS's side of every asynchronous consumer. It runs the S3 emulator and the
+// queue emulator (SQS), polls DynamoDB streams, subscribes to the SNS emulator, fires `schedule` events as
+// EventBridge would, applies the buckets' lifecycle rules as S3 would, invokes each function through
+// serverless-offline's Lambda API with the event AWS would send, retries as AWS does and keeps what still fails in
+// a local dead-letter store (`npm run redrive` replays it). Settings come from each serverless.yml.
 import path from 'node:path';
 import type { S3EventRecord } from 'aws-lambda';
 import { localCredentials, localRegion } from '../emulators';
 import type { ServiceDefinition } from '../service-definitions';
 import { abortableSleep, invokeAsync, type AsyncInvocation } from './async-invoke';
-import { declaredBuckets, lambdaName, loadConsumers, type AsyncConsumer, type S3Consumer, type ScheduleConsumer, type SnsConsumer, type StreamConsumer } from './consumers';
+import { declaredBuckets, declaredQueues, lambdaName, loadConsumers, type AsyncConsumer, type S3Consumer, type ScheduleConsumer, type SnsConsumer, type SqsConsumer, type StreamConsumer } from './consumers';
 import { DeadLetterStore } from './dead-letters';
 import { localLambdaInvoker } from './lambda-invoke';
 import { declaredLifecycleRules, emulatorS3Client, nextDailySweep, sweepLifecycle } from './lifecycle';
 import { s3ConsumerMatches, s3Invocation, startS3Emulator, type S3Emulator } from './s3-delivery';
 import { runScheduled, startScheduler, type Scheduler } from './schedules';
 import { startSnsDelivery } from './sns-delivery';
+import { startQueueEmulator, type QueueEmulator } from './sqs-queues';
 import { pollStream, sdkStreamReader } from './stream-poller';
 
 /**
@@ -23,6 +24,8 @@ import { pollStream, sdkStreamReader } from './stream-poller';
  */
 export const localRetryDelays = {
   asyncMs: [1000, 2000],
+  /** A failed SQS message is received again after this (AWS: the queue's VisibilityTimeout, 60 s here). */
+  queueRetryMs: 1000,
   streamMs: [200, 400, 800, 1000],
   unreachableMs: 1000,
   streamPollMs: 250,
@@ -32,7 +35,7 @@ export interface DeliveryOptions {
   services: ServiceDefinition[];
   /** The platform's data directory: dead letters, stream checkpoints and S3 objects live under it. */
   dataDir: string;
-  ports: { dynamodb: number; sns: number; s3: number };
+  ports: { dynamodb: number; sns: number; s3: number; sqs: number };
   /** Interface the S3 emulator binds to (0.0.0.0 lets a phone on the LAN upload). */
   s3Address?: string;
   log(text: string): void;
@@ -41,7 +44,7 @@ export interface DeliveryOptions {
 export interface DeliveryLayer {
   readonly consumers: AsyncConsumer[];
   readonly deadLetters: DeadLetterStore;
-  /** The S3 emulator and its buckets: before the services start. */
+  /** The S3 emulator and its buckets, the queue emulator and its queues: before the services start. */
   startStorage(): Promise<void>;
   /** Stream pollers and SNS subscriptions: once the services' Lambda APIs answer. */
   start(): Promise<void>;
@@ -59,6 +62,7 @@ export function createDelivery(options: DeliveryOptions): DeliveryLayer {
   const abort = new AbortController();
   const running = new Set<Promise<unknown>>();
   let s3: S3Emulator | undefined;
+  let queues: QueueEmulator | undefined;
   let sns: { close(): Promise<void> } | undefined;
   let scheduler: Scheduler | undefined;
   const reader = sdkStreamReader({ endpoint: `http://127.0.0.1:${options.ports.dynamodb}`, region: localRegion, credentials: localCredentials });
@@ -108,6 +112,7 @@ export function createDelivery(options: DeliveryOptions): DeliveryLayer {
         directory: path.join(options.dataDir, 's3'),
         buckets: declaredBuckets(options.services),
       });
+      queues = await startQueueEmulator({ port: options.ports.sqs, directory: path.join(options.dataDir, 'delivery', 'queues'), queues: declaredQueues(options.services) });
       s3.onObjectEvent(deliverS3);
     },
     async start() {
@@ -118,6 +123,10 @@ export function createDelivery(options: DeliveryOptions): DeliveryLayer {
         dispatch: (consumer, event, notification) =>
           deliverAsync(consumer, { event, identity: notification.MessageId, summary: `message ${notification.MessageId} on ${consumer.topicName}` }),
       });
+      queues?.startDelivery(
+        consumers.filter((c): c is SqsConsumer => c.source === 'sqs').map((consumer) => ({ consumer, functionName: lambdaName(consumer, 'local') })),
+        { ...common, retryDelayMs: localRetryDelays.queueRetryMs },
+      );
       sweep();
       // EventBridge's schedules, as asynchronous invocations with the function's retries.
       scheduler = startScheduler(
@@ -146,6 +155,7 @@ export function createDelivery(options: DeliveryOptions): DeliveryLayer {
       // In-flight invocations end with their services; do not hold the shutdown for them.
       await Promise.race([Promise.all([...running]), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
       await s3?.close().catch(() => undefined);
+      await queues?.close().catch(() => undefined);
       reader.destroy();
       lambda.destroy();
     },

@@ -4,9 +4,12 @@
 //   requestPayload;
 // - a stream consumer's on-failure record (shard and sequence range only): the records are read again from
 //   the stream, which keeps them 24 h, filtered as the event source mapping filters them;
-// - an SNS message the subscription could not deliver (its redrive policy): the SNS event built from it.
+// - an SNS message the subscription could not deliver (its redrive policy): the SNS event built from it;
+// - a message of a queue a function reads, moved by the queue's redrive policy: the SQS event built from it.
 // A message is deleted only after its replay succeeded; a failed one becomes visible again at the end.
+import { createHash } from 'node:crypto';
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, GetQueueUrlCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSEvent } from 'aws-lambda';
 import { lambdaName, type AsyncConsumer, type StreamConsumer } from './consumers';
 import { passesFilters } from './event-filter';
 import type { FailureDetail } from './dead-letters';
@@ -28,6 +31,7 @@ export type FailureMessage =
   | { kind: 'invocation-record'; payload: unknown; condition: string; error: string }
   | { kind: 'stream-batch'; batch: StreamBatchInfo; condition: string }
   | { kind: 'sns-message'; notification: ReturnType<typeof snsMessage> }
+  | { kind: 'queue-message'; event: SQSEvent }
   | { kind: 'unknown'; body: string };
 
 function snsMessage(value: unknown) {
@@ -64,9 +68,40 @@ export function describeFailureMessage(message: FailureMessage): string {
       return `stream records ${message.batch.startSequenceNumber}..${message.batch.endSequenceNumber} of shard ${message.batch.shardId} (${message.condition || 'failed'})`;
     case 'sns-message':
       return `SNS message ${message.notification?.MessageId ?? ''} on ${message.notification?.TopicArn ?? ''}`;
+    case 'queue-message':
+      return `queue message ${message.event.Records[0]?.messageId ?? ''}`;
     default:
       return 'unrecognised message';
   }
+}
+
+/**
+ * The event Lambda would have received for a message of the queue a function reads: the dead-letter queue keeps the
+ * message itself. Its source is named as the dead-letter queue it is replayed from (region and account from its URL).
+ */
+export function queueMessageEvent(message: Message, queueUrl: string): SQSEvent {
+  const [, region = '', account = '', name = ''] = /^https?:\/\/sqs\.([^.]+)\.[^/]+\/(\d+)\/([^/]+)$/.exec(queueUrl) ?? [];
+  const body = message.Body ?? '';
+  return {
+    Records: [
+      {
+        messageId: message.MessageId ?? '',
+        receiptHandle: message.ReceiptHandle ?? '',
+        body,
+        attributes: {
+          ApproximateReceiveCount: message.Attributes?.ApproximateReceiveCount ?? '1',
+          SentTimestamp: message.Attributes?.SentTimestamp ?? '',
+          SenderId: message.Attributes?.SenderId ?? '',
+          ApproximateFirstReceiveTimestamp: message.Attributes?.ApproximateFirstReceiveTimestamp ?? '',
+        },
+        messageAttributes: {},
+        md5OfBody: message.MD5OfBody ?? createHash('md5').update(body).digest('hex'),
+        eventSource: 'aws:sqs',
+        eventSourceARN: `arn:aws:sqs:${region}:${account}:${name}`,
+        awsRegion: region,
+      },
+    ],
+  };
 }
 
 const beyond = (sequenceNumber: string, end: string) => BigInt(sequenceNumber) > BigInt(end);
@@ -118,6 +153,8 @@ async function replay(message: FailureMessage, consumer: AsyncConsumer, options:
   switch (message.kind) {
     case 'invocation-record':
       return replaySucceeded(await options.invoke(functionName, message.payload), message.payload, false);
+    case 'queue-message':
+      return replaySucceeded(await options.invoke(functionName, message.event), message.event, consumer.source === 'sqs' && consumer.reportBatchItemFailures);
     case 'sns-message': {
       const event = snsLambdaEvent(message.notification as NonNullable<typeof message.notification>, `${message.notification?.TopicArn ?? ''}:redrive`);
       return replaySucceeded(await options.invoke(functionName, event), event, false);
@@ -171,7 +208,8 @@ export async function redriveDeployed(options: DeployedRedriveOptions): Promise<
       for (const sqsMessage of fresh) {
         const messageId = sqsMessage.MessageId as string;
         seen.add(messageId);
-        const message = classifyFailureMessage(sqsMessage.Body ?? '');
+        // A queue's dead-letter queue keeps the messages themselves; Lambda's failure destinations keep records.
+        const message: FailureMessage = consumer.source === 'sqs' ? { kind: 'queue-message', event: queueMessageEvent(sqsMessage, queueUrl) } : classifyFailureMessage(sqsMessage.Body ?? '');
         const sentAt = sqsMessage.Attributes?.SentTimestamp ? new Date(Number(sqsMessage.Attributes.SentTimestamp)).toISOString() : undefined;
         const entry: QueueReport['messages'][number] = { messageId, sentAt, receiveCount: sqsMessage.Attributes?.ApproximateReceiveCount, description: describeFailureMessage(message) };
         report.messages.push(entry);

@@ -5,7 +5,6 @@
 import type { AsyncConsumer } from './consumers';
 import type { DeadLetter, DeadLetterStore, FailureDetail } from './dead-letters';
 import type { Invoke, InvokeOutcome } from './lambda-invoke';
-import { firstFailedIndex, type LambdaStreamRecord } from './stream-batch';
 
 export interface RedriveResult {
   id: string;
@@ -15,11 +14,12 @@ export interface RedriveResult {
   reason?: string;
 }
 
-/** Did the function handle the whole event? A stream consumer may also report records as failed. */
+/** Did the function handle the whole event? A stream or queue consumer may also report records as failed. */
 export function replaySucceeded(outcome: InvokeOutcome, event: unknown, reportsBatchItemFailures: boolean): { ok: true } | { ok: false; error: FailureDetail } {
   if (!outcome.ok) return { ok: false, error: outcome.error };
-  const records = (event as { Records?: LambdaStreamRecord[] } | null)?.Records ?? [];
-  if (reportsBatchItemFailures && firstFailedIndex(outcome.payload, records) !== -1) {
+  // Any reported record fails the replay, whatever it names (a stream sequence number, an SQS message id).
+  const failures = (outcome.payload as { batchItemFailures?: unknown } | null)?.batchItemFailures;
+  if (reportsBatchItemFailures && Array.isArray(failures) && failures.length > 0) {
     return { ok: false, error: { type: 'BatchItemFailure', message: `the function reported records as failed: ${JSON.stringify(outcome.payload)}` } };
   }
   return { ok: true };
@@ -27,7 +27,8 @@ export function replaySucceeded(outcome: InvokeOutcome, event: unknown, reportsB
 
 function reportsBatchItemFailures(letter: DeadLetter, consumers: AsyncConsumer[]): boolean {
   const consumer = consumers.find((c) => c.id === letter.consumer);
-  return consumer?.source === 'stream' ? consumer.reportBatchItemFailures : letter.source === 'stream';
+  if (consumer?.source === 'stream' || consumer?.source === 'sqs') return consumer.reportBatchItemFailures;
+  return letter.source === 'stream' || letter.source === 'sqs';
 }
 
 export async function redriveLocal(options: { store: DeadLetterStore; invoke: Invoke; consumers: AsyncConsumer[]; ids?: string[]; now?: () => Date }): Promise<RedriveResult[]> {

@@ -1,14 +1,14 @@
 // Every asynchronous consumer keeps its failures: the settings below are what the local platform applies and
 // what the packaged stacks carry (check-deploy verifies the templates).
 import path from 'node:path';
-import { declaredBuckets, lambdaName, loadConsumers, resolveLocal } from '../../platform/delivery/consumers';
+import { declaredBuckets, declaredQueues, lambdaName, loadConsumers, resolveLocal } from '../../platform/delivery/consumers';
 import { loadServiceDefinitions, localFunctions, readYaml } from '../../platform/service-definitions';
 
 const services = loadServiceDefinitions();
 const consumers = loadConsumers(services);
 
 describe('the asynchronous consumers the services declare', () => {
-  it('finds every stream, SNS, S3, IoT topic rule and schedule consumer', () => {
+  it('finds every stream, SNS, S3, SQS, IoT topic rule and schedule consumer', () => {
     expect(consumers.map((c) => `${c.source} ${c.id}`).sort()).toEqual([
       'iot iot.ingestTelemetry',
       'iot iot.presence',
@@ -31,6 +31,7 @@ describe('the asynchronous consumers the services declare', () => {
       'sns notifications.userEvents',
       'sns thumbnails.deleteUserMedia',
       'sns thumbnails.notePhotoEvents',
+      'sqs users.sweepDeletedAccount',
       'stream analytics.processEvents',
       'stream core-api.publishNoteEvents',
       'stream iot.purgeDeletedThings',
@@ -100,8 +101,27 @@ describe('the asynchronous consumers the services declare', () => {
     // Act
     const queues = (fn.iamRoleStatements ?? []).filter((statement) => statement.Action.includes('sqs:SendMessage')).flatMap((statement) => [statement.Resource].flat());
 
-    // Assess: `!GetAtt Queue.Arn` reads as `Queue.Arn`.
-    expect(queues).toEqual([`${consumer.failureQueue?.logicalId}.Arn`]);
+    // Assess: `!GetAtt Queue.Arn` reads as `Queue.Arn`. A queue's dead-letter queue is fed by SQS itself, not the function.
+    expect(queues).toEqual(consumer.source === 'sqs' ? [] : [`${consumer.failureQueue?.logicalId}.Arn`]);
+  });
+
+  it("reads the users service's account sweeps: its queue, batch, partial failures and dead-letter queue", () => {
+    expect(consumers.find((c) => c.id === 'users.sweepDeletedAccount')).toEqual({
+      id: 'users.sweepDeletedAccount',
+      service: 'users',
+      serviceName: 'photonotes-users',
+      functionName: 'sweepDeletedAccount',
+      source: 'sqs',
+      queueName: 'photonotes-users-local-account-sweeps',
+      batchSize: 10,
+      reportBatchItemFailures: true,
+      maxReceiveCount: 5,
+      failureQueue: { logicalId: 'AccountSweepsFailuresQueue', nameTemplate: '${self:service}-${sls:stage}-sweepDeletedAccount-failures' },
+    });
+  });
+
+  it('declares the account sweeps queue with the local stage delay for the queue emulator', () => {
+    expect(declaredQueues(services)).toEqual(expect.arrayContaining([{ name: 'photonotes-users-local-account-sweeps', delaySeconds: 20 }]));
   });
 
   it('reads the S3 consumer bucket, event and rules through the bucket resource', () => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { DeadLetterStore, deadLetterId, type NewDeadLetter } from '../../platform/delivery/dead-letters';
 import type { Invoke, InvokeOutcome } from '../../platform/delivery/lambda-invoke';
 import { loadConsumers } from '../../platform/delivery/consumers';
-import { classifyFailureMessage, describeFailureMessage, queueName } from '../../platform/delivery/redrive-deployed';
+import { classifyFailureMessage, describeFailureMessage, queueMessageEvent, queueName } from '../../platform/delivery/redrive-deployed';
 import { redriveLocal } from '../../platform/delivery/redrive-local';
 import { loadServiceDefinitions } from '../../platform/service-definitions';
 import { functionError, ok, streamRecord } from './support';
@@ -116,6 +116,15 @@ describe('redriveLocal', () => {
     expect(lambda.calls).toEqual([{ functionName: 'photonotes-iot-local-reportState', event }]);
   });
 
+  it("counts messages a queue consumer reports as failed as a failed replay (the queue emulator's letters)", async () => {
+    const event = { Records: [{ messageId: 'm-1', body: '{}' }] };
+    const letter = await store.put({ ...snsFailure('m-1'), source: 'sqs', consumer: 'users.sweepDeletedAccount', functionName: 'photonotes-users-local-sweepDeletedAccount', event });
+    const lambda = recordingInvoke(() => ok({ batchItemFailures: [{ itemIdentifier: 'm-1' }] }));
+    const results = await redriveLocal({ store, invoke: lambda.invoke, consumers: declaredConsumers });
+    expect(results[0]?.outcome).toBe('failed');
+    expect((await store.get(letter.id))?.status).toBe('pending');
+  });
+
   it('says so for an id it does not know', async () => {
     expect(await redriveLocal({ store, invoke: recordingInvoke(() => ok()).invoke, consumers: [], ids: ['sns-0000000000000000'] })).toEqual([expect.objectContaining({ outcome: 'skipped', reason: 'no such dead letter' })]);
   });
@@ -128,6 +137,25 @@ describe('the failure queues a deployed redrive reads', () => {
       ['iot.ingestTelemetry', 'photonotes-iot-prod-ingestTelemetry-failures'],
       ['iot.reportState', 'photonotes-iot-prod-reportState-failures'],
       ['iot.presence', 'photonotes-iot-prod-presence-failures'],
+    ]);
+  });
+});
+
+describe('queueMessageEvent (a dead-letter queue of a queue a function reads)', () => {
+  it('rebuilds the SQS event the function receives, its source named from the queue URL', () => {
+    const event = queueMessageEvent(
+      { MessageId: 'm-1', ReceiptHandle: 'r-1', Body: '{"type":"account.sweep"}', Attributes: { ApproximateReceiveCount: '5', SentTimestamp: '1767225600000' } },
+      'https://sqs.eu-west-1.amazonaws.com/123456789012/photonotes-users-prod-sweepDeletedAccount-failures',
+    );
+    expect(event.Records).toEqual([
+      expect.objectContaining({
+        messageId: 'm-1',
+        body: '{"type":"account.sweep"}',
+        eventSource: 'aws:sqs',
+        eventSourceARN: 'arn:aws:sqs:eu-west-1:123456789012:photonotes-users-prod-sweepDeletedAccount-failures',
+        awsRegion: 'eu-west-1',
+        attributes: expect.objectContaining({ ApproximateReceiveCount: '5', SentTimestamp: '1767225600000' }),
+      }),
     ]);
   });
 });

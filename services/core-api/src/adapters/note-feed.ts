@@ -87,7 +87,12 @@ export function changeFeed(table: TableClient, clock: Clock) {
       }
     },
 
-    /** Deletes the owner's feed (head included) and the tombstones of the notes it records as deleted. */
+    /**
+     * Deletes the owner's feed (head included) and the tombstones of the notes it records as deleted, but never the
+     * entry of a live note: a note created while the account's notes were being removed (a request that passed the
+     * auth chain just before the revocation) keeps its entry, so the deletion's second sweep finds it through
+     * ownNoteIds. Once the notes are gone (their entries go with them), nothing but deletes and the head is left.
+     */
     async purge(ownerId: string): Promise<void> {
       const entries = table.queryAll<{ pk: string; sk: string; op?: string; noteId?: string }>({
         keyCondition: 'pk = :pk',
@@ -103,6 +108,7 @@ export function changeFeed(table: TableClient, clock: Clock) {
 
 async function* feedKeys(entries: AsyncIterable<{ pk: string; sk: string; op?: string; noteId?: string }>): AsyncGenerator<AttributeMap> {
   for await (const entry of entries) {
+    if (entry.op === 'upsert') continue;
     yield { pk: entry.pk, sk: entry.sk };
     if (entry.op === 'delete') yield keys.tombstone(String(entry.noteId));
   }

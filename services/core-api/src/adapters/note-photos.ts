@@ -53,20 +53,23 @@ export function notePhotos(table: TableClient, clock: Clock) {
       return [...(out.noteIds ?? [])];
     },
 
-    /** Deletes the owner's upload records. */
+    /**
+     * Deletes the owner's upload records, but not one a note still links (a note that raced the account's deletion):
+     * the second sweep removes that note, which unlinks it, and then deletes it.
+     */
     async purge(ownerId: string): Promise<void> {
-      const uploads = table.queryAll<{ pk: string; sk: string }>({
+      const uploads = table.queryAll<{ pk: string; sk: string; noteIds?: Set<string> }>({
         index: ownerIndex,
         keyCondition: 'gsi1pk = :pk',
         values: { ':pk': keys.uploads(ownerId) },
-        projection: 'pk, sk',
+        projection: 'pk, sk, noteIds',
         maxItems: accountItemsPerRun,
       });
-      await table.deleteAll(keysOf(uploads));
+      await table.deleteAll(unlinkedKeysOf(uploads));
     },
   };
 }
 
-async function* keysOf(items: AsyncIterable<{ pk: string; sk: string }>): AsyncGenerator<AttributeMap> {
-  for await (const item of items) yield { pk: item.pk, sk: item.sk };
+async function* unlinkedKeysOf(items: AsyncIterable<{ pk: string; sk: string; noteIds?: Set<string> }>): AsyncGenerator<AttributeMap> {
+  for await (const item of items) if (!item.noteIds || item.noteIds.size === 0) yield { pk: item.pk, sk: item.sk };
 }

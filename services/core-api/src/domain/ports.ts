@@ -60,7 +60,7 @@ export interface NotesRepository {
   ownNoteIds(ownerId: string): AsyncIterable<string>;
   /** Ids of other owners' notes shared with the user. */
   sharedNoteIds(userId: string): AsyncIterable<string>;
-  /** Removes what is left of a deleted account: its change feed and its upload records. */
+  /** Removes what is left of a deleted account: its change feed (never the entry of a note still there) and its upload records. */
   purgeAccount(ownerId: string): Promise<void>;
 }
 

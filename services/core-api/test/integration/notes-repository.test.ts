@@ -194,4 +194,28 @@ describe('notesRepository', () => {
     const upload = await client.send(new GetCommand({ TableName: tableName, Key: keys.media(`uploads/${owner}/photo.jpg`) }));
     expect(upload.Item).toBeUndefined();
   });
+
+  it('never purges the feed entry of a live note, so a later run of the clean-up still finds it', async () => {
+    // Prepare: a note written after the account's notes were read for removal (it raced the deletion).
+    const owner = randomUUID();
+    const repo = notesRepository({ tableName, client });
+    const key = `uploads/${owner}/raced.jpg`;
+    const raced = note(owner, { photo: { key, status: 'pending', thumbnails: null } });
+    await repo.insertNote(raced, { key, processed: null });
+
+    // Act
+    await repo.purgeAccount(owner);
+    const ids: string[] = [];
+    for await (const id of repo.ownNoteIds(owner)) ids.push(id);
+    const uploadWhileLinked = await client.send(new GetCommand({ TableName: tableName, Key: keys.media(key) }));
+    await repo.removeNote((await repo.getNote(raced.id)) as StoredNote, new Date().toISOString(), { keepHistory: false });
+    await repo.purgeAccount(owner);
+
+    // Assess: the first purge kept the note's entry and upload record, the run after it removes both.
+    expect(ids).toEqual([raced.id]);
+    expect(uploadWhileLinked.Item).toBeDefined();
+    const feed = await client.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.feedPartition(owner) }, ConsistentRead: true }));
+    expect(feed.Items).toEqual([]);
+    expect((await client.send(new GetCommand({ TableName: tableName, Key: keys.media(key) }))).Item).toBeUndefined();
+  });
 });

@@ -20,6 +20,24 @@ describe('deleteAccountData', () => {
     expect(repo.feeds.has(owner.userId)).toBe(false);
   });
 
+  it('keeps finding a note created while it ran: the next run (the sweep) removes it', async () => {
+    // Prepare: a create that passed the auth chain just before the revocation lands while the notes are removed.
+    const { deps, repo } = testDeps();
+    repo.seed(storedNote());
+    const racing = storedNote({ title: 'Raced in' });
+    repo.beforeNextWrite = () => repo.seed(racing);
+    await deleteAccountData(owner.userId, deps);
+    const afterFirstRun = await repo.getNote(racing.id);
+
+    // Act
+    await deleteAccountData(owner.userId, deps);
+
+    // Assess
+    expect(afterFirstRun).toBeDefined();
+    expect(repo.notes.size).toBe(0);
+    expect(repo.feeds.has(owner.userId)).toBe(false);
+  });
+
   it('can run again after it already ran', async () => {
     // Prepare
     const { deps, repo } = testDeps();

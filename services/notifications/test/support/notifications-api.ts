@@ -1,6 +1,10 @@
 // Helpers for notifications' integration tests: the device, inbox and outbox routes through the gateway, the
-// core-api calls that share notes, media events published to the local SNS emulator, tokens, and polling.
+// core-api calls that share notes, media events published to the local SNS emulator, tokens, and polling; and what
+// the service's tables hold for a user, for when the user's own token no longer opens the routes (a deleted account).
 import { randomBytes, randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { keys } from '../../src/adapters/keys';
 import { api } from '../../../../test/support/api';
 import type { ApiResponse } from '../../../../test/support/api';
 import type { TestUser } from '../../../../test/support/users';
@@ -107,6 +111,25 @@ export function publishMediaProcessed(data: { key: string; ownerId: string; stat
 }
 
 export { eventually } from '../../../../test/support/eventually';
+
+/** How many devices and notifications the local stage's tables hold for a user, read straight from DynamoDB Local. */
+export async function storedForUser(userId: string): Promise<{ devices: number; notifications: number }> {
+  const db = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ endpoint: `http://127.0.0.1:${process.env.DYNAMODB_PORT ?? '8000'}`, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+  );
+  const count = async (tableName: string, key: { pk: string; sk: string }) => {
+    const out = await db.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': key.pk, ':prefix': key.sk }, Select: 'COUNT' }));
+    return out.Count ?? 0;
+  };
+  try {
+    return {
+      devices: await count('photonotes-notifications-local-devices', keys.device(userId, '')),
+      notifications: await count('photonotes-notifications-local-inbox', keys.notification(userId, '')),
+    };
+  } finally {
+    db.destroy();
+  }
+}
 
 /** Waits a while and returns the last value: for asserting that something did NOT happen after a known-good marker. */
 export async function settle(ms = 2_500): Promise<void> {

@@ -4,7 +4,7 @@
 import { optionalEnv, requireEnv } from '@photonotes/shared/env';
 import { tableClient } from '@photonotes/shared/dynamodb';
 import type { TableClient } from '@photonotes/shared/dynamodb';
-import type { UserEvents } from '../domain/account-deletion';
+import type { DeletionSweeps, Revocations, UserEvents } from '../domain/account-deletion';
 import type { IdentityProvider } from '../domain/identity-provider';
 import type { SignUpRecords, UnconfirmedSignUps } from '../domain/unconfirmed-sign-ups';
 import type { SignUpEvents } from '../domain/profile';
@@ -12,7 +12,9 @@ import type { LookupAllowance, UserDirectory } from '../domain/user-lookup';
 import type { SessionsRepository, UsersRepository } from '../domain/users-store';
 import { cognitoClient, cognitoIdentityProvider } from './cognito-identity-provider';
 import { cognitoUnconfirmedSignUps, signUpRecords } from './cognito-unconfirmed-sign-ups';
+import { deletionSweepsQueue } from './deletion-sweeps-queue';
 import { mailOutboxFile } from './mail-outbox-file';
+import { revocationsRepository } from './revocations-table';
 import { lookupAllowance, userDirectory } from './user-directory';
 import { signUpEventsOnTopic, userEventsOnTopic } from './user-events';
 import { sessionsRepository, usersRepository } from './users-table';
@@ -65,6 +67,17 @@ export function identityKeysUrl(): string {
 let events: UserEvents | undefined;
 export function userEventsFromEnv(): UserEvents {
   return (events ??= userEventsOnTopic(requireEnv('USER_EVENTS_TOPIC_ARN')));
+}
+
+let revocations: Revocations | undefined;
+/** The revocation list the users service publishes (REVOCATIONS_TABLE, the one every auth chain reads). */
+export function revocationsFromEnv(): Revocations {
+  return (revocations ??= revocationsRepository(tableClient({ tableName: requireEnv('REVOCATIONS_TABLE') })));
+}
+
+let sweeps: DeletionSweeps | undefined;
+export function deletionSweepsFromEnv(): DeletionSweeps {
+  return (sweeps ??= deletionSweepsQueue(requireEnv('ACCOUNT_SWEEPS_QUEUE_URL')));
 }
 
 let signUps: SignUpEvents | undefined;

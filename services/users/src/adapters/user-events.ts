@@ -11,6 +11,10 @@ export function userEvents(publisher: EventPublisher<typeof userDeleted>): UserE
       // The correlation id is the DELETE /users/me request's (set by the HTTP chain).
       await publisher.publish({ userId }, { id: `user.deleted:${userId}` });
     },
+    async userDeletedAgain(userId) {
+      // The correlation id is the sweep message's, which carries the DELETE /users/me request's.
+      await publisher.publish({ userId }, { id: `user.deleted:${userId}:sweep` });
+    },
   };
 }
 

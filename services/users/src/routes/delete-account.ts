@@ -7,7 +7,8 @@ export const deleteAccountRoute = defineRoute({
   path: '/users/me',
   operationId: 'deleteAccount',
   summary: 'Delete your account',
-  description: "The account and profile are gone at once; the user's notes, media, devices and notifications are deleted asynchronously.",
+  description:
+    "The account and profile are gone at once, and within 5 s the account's access tokens are refused everywhere (401). The user's notes, media, devices, things and notifications are deleted asynchronously, including anything written just before the refusal.",
   tags: ['users'],
   responses: { 204: { description: 'Deleted' } },
 });

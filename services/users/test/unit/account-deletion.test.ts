@@ -1,5 +1,5 @@
-import { deleteAccount } from '../../src/domain/account-deletion';
-import type { UserEvents } from '../../src/domain/account-deletion';
+import { deleteAccount, sweepDeletedAccount } from '../../src/domain/account-deletion';
+import type { DeletionSweeps, Revocations, UserEvents } from '../../src/domain/account-deletion';
 import { FakeIdentity, FakeUsers, manualClock, storedUser } from '../support/fakes';
 
 function setup() {
@@ -8,31 +8,66 @@ function setup() {
   const users = new FakeUsers();
   users.seed(storedUser());
   const published: string[] = [];
-  let failPublish = false;
+  const sweptAgain: string[] = [];
+  const revoked: Array<{ userId: string; at: string }> = [];
+  const scheduled: string[] = [];
+  /** Every side effect in the order it happened. */
+  const steps: string[] = [];
+  const failing = new Set<'publish' | 'revoke' | 'schedule'>();
   const events: UserEvents = {
     userDeleted: async (userId) => {
-      if (failPublish) throw new Error('SNS unavailable');
+      if (failing.has('publish')) throw new Error('SNS unavailable');
       published.push(userId);
+      steps.push('event');
+    },
+    userDeletedAgain: async (userId) => {
+      sweptAgain.push(userId);
     },
   };
+  const revocations: Revocations = {
+    revoke: async (userId, at) => {
+      if (failing.has('revoke')) throw new Error('DynamoDB unavailable');
+      revoked.push({ userId, at: at.toISOString() });
+      steps.push('revocation');
+    },
+  };
+  const sweeps: DeletionSweeps = {
+    schedule: async (userId) => {
+      if (failing.has('schedule')) throw new Error('SQS unavailable');
+      scheduled.push(userId);
+      steps.push('sweep');
+    },
+  };
+  const tracedUsers = Object.assign(Object.create(users) as FakeUsers, {
+    markDeleted: async (userId: string, at: Date) => {
+      await users.markDeleted(userId, at);
+      steps.push('tombstone');
+    },
+  });
+  const tracedIdentity = Object.assign(Object.create(identity) as FakeIdentity, {
+    deleteUser: async (userId: string) => {
+      await identity.deleteUser(userId);
+      steps.push('login');
+    },
+  });
+  const clock = manualClock();
   return {
     identity,
     users,
     published,
-    failNextPublish: () => {
-      failPublish = true;
-    },
-    healPublish: () => {
-      failPublish = false;
-    },
-    deps: { identity, users, events, clock: manualClock() },
+    sweptAgain,
+    revoked,
+    scheduled,
+    steps,
+    failing,
+    deps: { identity: tracedIdentity, users: tracedUsers, events, revocations, sweeps, clock },
   };
 }
 
 describe('deleteAccount', () => {
-  test('removes the login, publishes user.deleted and replaces the profile by a tombstone', async () => {
+  test('removes the login, publishes user.deleted, replaces the profile by a tombstone and revokes the tokens', async () => {
     // Prepare
-    const { deps, identity, users, published } = setup();
+    const { deps, identity, users, published, revoked, scheduled } = setup();
 
     // Act
     await deleteAccount('user-1', deps);
@@ -42,15 +77,29 @@ describe('deleteAccount', () => {
     expect(published).toEqual(['user-1']);
     expect(users.live('user-1')).toBeUndefined();
     expect(users.items.get('user-1')).toEqual({ deletedAt: '2026-11-28T09:00:00.000Z' });
+    expect(revoked).toEqual([{ userId: 'user-1', at: '2026-11-28T09:00:00.000Z' }]);
+    expect(scheduled).toEqual(['user-1']);
   });
 
-  test('when publishing fails the profile stays, and repeating the request completes the deletion', async () => {
+  test('schedules the sweep before the event, and revokes last, once nothing is left for a retry', async () => {
     // Prepare
-    const { deps, users, published, failNextPublish, healPublish } = setup();
-    failNextPublish();
+    const { deps, steps } = setup();
+
+    // Act
+    await deleteAccount('user-1', deps);
+
+    // Assess
+    expect(steps).toEqual(['login', 'sweep', 'event', 'tombstone', 'revocation']);
+  });
+
+  test('when publishing fails the profile stays and no token is revoked, and repeating the request completes the deletion', async () => {
+    // Prepare
+    const { deps, users, published, revoked, failing } = setup();
+    failing.add('publish');
     await expect(deleteAccount('user-1', deps)).rejects.toThrow('SNS unavailable');
     expect(users.live('user-1')).toBeDefined();
-    healPublish();
+    expect(revoked).toEqual([]);
+    failing.delete('publish');
 
     // Act
     await deleteAccount('user-1', deps);
@@ -58,11 +107,44 @@ describe('deleteAccount', () => {
     // Assess
     expect(published).toEqual(['user-1']);
     expect(users.live('user-1')).toBeUndefined();
+    expect(revoked.map((entry) => entry.userId)).toEqual(['user-1']);
+  });
+
+  test('when the revocation cannot be written the request fails (no 204 without it), and a retry writes it', async () => {
+    // Prepare
+    const { deps, revoked, scheduled, failing } = setup();
+    failing.add('revoke');
+    const failed = deleteAccount('user-1', deps);
+    await expect(failed).rejects.toThrow('DynamoDB unavailable');
+    failing.delete('revoke');
+
+    // Act
+    await deleteAccount('user-1', deps);
+
+    // Assess
+    expect(revoked.map((entry) => entry.userId)).toEqual(['user-1']);
+    // The retry schedules its own sweep: its delay counts from before its own revocation.
+    expect(scheduled).toEqual(['user-1', 'user-1']);
+  });
+
+  test('when the sweep cannot be scheduled nothing is published or revoked yet', async () => {
+    // Prepare
+    const { deps, published, revoked, users, failing } = setup();
+    failing.add('schedule');
+
+    // Act
+    const outcome = deleteAccount('user-1', deps);
+
+    // Assess
+    await expect(outcome).rejects.toThrow('SQS unavailable');
+    expect(published).toEqual([]);
+    expect(revoked).toEqual([]);
+    expect(users.live('user-1')).toBeDefined();
   });
 
   test('the login goes before anything else', async () => {
     // Prepare
-    const { deps, identity, users, published } = setup();
+    const { deps, identity, users, published, scheduled } = setup();
     identity.failNext('deleteUser', new Error('Cognito down'));
 
     // Act
@@ -71,6 +153,21 @@ describe('deleteAccount', () => {
     // Assess
     await expect(outcome).rejects.toThrow('Cognito down');
     expect(published).toEqual([]);
+    expect(scheduled).toEqual([]);
     expect(users.live('user-1')).toBeDefined();
+  });
+});
+
+describe('sweepDeletedAccount', () => {
+  test('publishes user.deleted again, as the sweep', async () => {
+    // Prepare
+    const { deps, published, sweptAgain } = setup();
+
+    // Act
+    await sweepDeletedAccount('user-1', deps);
+
+    // Assess
+    expect(sweptAgain).toEqual(['user-1']);
+    expect(published).toEqual([]);
   });
 });

@@ -111,8 +111,11 @@ export class FakeNotesRepository implements NotesRepository {
 
   async purgeAccount(ownerId: string): Promise<void> {
     this.purged.push(ownerId);
-    this.feeds.delete(ownerId);
-    for (const [key, record] of this.media) if (record.ownerId === ownerId) this.media.delete(key);
+    // As the table does: the entries of live notes stay, so a later run finds them.
+    const live = (this.feeds.get(ownerId) ?? []).filter((entry) => entry.change.op === 'upsert');
+    if (live.length > 0) this.feeds.set(ownerId, live);
+    else this.feeds.delete(ownerId);
+    for (const [key, record] of this.media) if (record.ownerId === ownerId && record.noteIds.size === 0) this.media.delete(key);
   }
 
   /** Test helper: a note as if it had been written earlier. */

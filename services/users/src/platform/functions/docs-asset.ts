@@ -2,7 +2,7 @@
 // (DOCS_ASSETS_DIR): they are ~2 MB, far over an HTTP function's zip budget, and change only with swagger-ui-dist.
 import { dependencies } from '@photonotes/shared/dependencies';
 import { NotFoundError } from '@photonotes/shared/errors';
-import { http, raw } from '@photonotes/shared/http';
+import { http, raw } from '@photonotes/shared/http-public';
 import { docsAssetsFromEnv } from '../adapters/dependencies';
 import { acceptsGzip, docsAssets, isDocsAsset } from '../domain/api-docs';
 import { docsAssetRoute } from '../routes/docs-asset';

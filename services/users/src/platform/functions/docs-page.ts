@@ -1,5 +1,5 @@
 // GET /docs: Swagger UI rendering GET /openapi.json.
-import { http, raw } from '@photonotes/shared/http';
+import { http, raw } from '@photonotes/shared/http-public';
 import { version } from 'swagger-ui-dist/package.json';
 import { docsPage } from '../domain/api-docs';
 import { docsPageRoute } from '../routes/docs-page';

@@ -1,6 +1,6 @@
 // GET /openapi.json: the OpenAPI 3.1 document of the whole API, generated from every service's zod schemas
 // (npm run openapi) and bundled into this function.
-import { http, raw } from '@photonotes/shared/http';
+import { http, raw } from '@photonotes/shared/http-public';
 import document from '../../../../../docs/openapi.json';
 import { openApiDocumentRoute } from '../routes/openapi-document';
 

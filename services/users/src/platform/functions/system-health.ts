@@ -1,5 +1,5 @@
 // GET /health: 200 when every service answers its own health route, 503 naming the ones that do not.
-import { http, json } from '@photonotes/shared/http';
+import { http, json } from '@photonotes/shared/http-public';
 import { publicBaseUrl } from '../adapters/dependencies';
 import { httpServiceProbe } from '../adapters/service-health-probe';
 import { systemHealth } from '../domain/system-health';
