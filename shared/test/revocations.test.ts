@@ -58,12 +58,12 @@ describe('cachedRevocationList', () => {
     expect(reads).toEqual([new Date(start - revocationRetentionMs)]);
   });
 
-  test('while the last read is younger than the maximum age, answers come at once, without a read', async () => {
+  test('while the last read is younger than half the maximum age, answers come at once, without a read', async () => {
     // Prepare
     const { list, reads, revoke, advance } = setup({ maxAgeMs: 2_000 });
     await list.isRevoked('user-1');
     revoke('user-1');
-    advance(1_999);
+    advance(999);
 
     // Act
     const answer = list.isRevoked('user-1');
@@ -71,6 +71,47 @@ describe('cachedRevocationList', () => {
     // Assess: a plain boolean (nothing awaited), from the cache, which does not know yet
     expect(answer).toBe(false);
     expect(reads).toHaveLength(1);
+  });
+
+  test('from half the maximum age on, a question still answers at once and starts one read that the next questions answer from', async () => {
+    // Prepare
+    const { list, reads, revoke, advance, hold, release } = setup({ maxAgeMs: 2_000 });
+    await list.isRevoked('user-1');
+    revoke('user-1');
+    advance(1_500);
+    hold();
+
+    // Act
+    const first = list.isRevoked('user-1');
+    const second = list.isRevoked('user-1');
+    release();
+    await new Promise((resolve) => setImmediate(resolve));
+    const afterRead = list.isRevoked('user-1');
+
+    // Assess: nothing awaited, one read ahead for both questions, then the entry it found
+    expect([first, second]).toEqual([false, false]);
+    expect(reads).toHaveLength(2);
+    expect(afterRead).toBe(true);
+  });
+
+  test('a read that began longer ago than the maximum age is not waited for: a question that finds the list too old starts another', async () => {
+    // Prepare: a read ahead that never ends (on Lambda, a container frozen mid-read)
+    const { list, reads, revoke, advance, hold, release } = setup({ maxAgeMs: 2_000 });
+    await list.isRevoked('user-1');
+    advance(1_500);
+    hold();
+    list.isRevoked('user-1');
+    revoke('user-1');
+    advance(2_500);
+
+    // Act
+    const answer = list.isRevoked('user-1');
+
+    // Assess: a new read, not the stuck one; releasing the newest read (the stuck one stays stuck) answers
+    expect(reads).toHaveLength(3);
+    expect(answer).toBeInstanceOf(Promise);
+    release();
+    await expect(answer).resolves.toBe(true);
   });
 
   test('once the cache is older than the maximum age, the next question waits for a read and sees the new entry', async () => {
