@@ -68,6 +68,8 @@ export async function startBenchPlatform(name: string): Promise<BenchPlatform> {
   });
   console.log(`platform up on ${platform.baseUrl} (port offset ${offset}) in ${Math.round((Date.now() - started) / 1000)} s; log .local/logs/bench-${name}.log`);
   process.env.API_BASE_URL = platform.baseUrl;
+  // Test helpers (test/support/users.ts) read the platform's tables through this port, as under the jest setup.
+  process.env.DYNAMODB_PORT = String(ports.dynamodb);
   const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: `http://127.0.0.1:${ports.dynamodb}`, region: localRegion, credentials: localCredentials }), {
     marshallOptions: { removeUndefinedValues: true },
   });

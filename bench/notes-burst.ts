@@ -195,6 +195,7 @@ async function main(): Promise<void> {
     process.env.API_BASE_URL = platform.baseUrl;
     process.env.PHOTONOTES_PORT_OFFSET = String(offset);
     process.env.COGNITO_PORT = String(ports.cognito);
+    process.env.DYNAMODB_PORT = String(ports.dynamodb);
     process.env.TEST_COGNITO_ISSUER = platform.cognito.issuer;
     process.env.TEST_COGNITO_CLIENT_ID = platform.cognito.clientId;
     process.env.TEST_COGNITO_USER_POOL_ID = platform.cognito.userPoolId;
