@@ -1,27 +1,42 @@
 // The search index table behind the domain's SearchIndex: document records with conditional writes,
-// postings in batches (BatchWriteItem, 25 a request), candidates' records in batches (BatchGetItem, 100 a
-// request); the table toolkit sends what DynamoDB leaves unprocessed again.
+// postings and share entries in batches (BatchWriteItem, 25 a request), candidates' records in batches
+// (BatchGetItem, 100 a request); the table toolkit sends what DynamoDB leaves unprocessed again.
 import { systemClock } from '@photonotes/shared/clock';
 import type { Clock } from '@photonotes/shared/clock';
 import { ConditionFailedError, tableClient } from '@photonotes/shared/dynamodb';
 import type { DocumentSender } from '@photonotes/shared/dynamodb';
-import type { Posting, PostingSet } from '../domain/index-entry';
+import type { Posting } from '../domain/index-entry';
 import { DocChangedError } from '../domain/ports';
-import type { IndexedDoc, NotePosting, PostingsPage, SearchIndex } from '../domain/ports';
+import type { IndexedDoc, Leftovers, NotePosting, PostingsPage, SearchIndex, SharedNote } from '../domain/ports';
 import { entities, keys } from './keys';
 
 /** Batch writes of one note in flight at once. */
 const writeParallelism = 8;
+/** Share entries per Query page: about 1 KB each at most (maxShareEntryTerms), so a page stays near 1 MB. */
+const sharesPageSize = 1000;
 /** Tombstones outlive every stream record of their note (streams keep records 24 hours). */
 const tombstoneTtlSeconds = 7 * 24 * 3600;
 
-/** An IndexedDoc as stored: its key, and `pending` left out (not null) when there is none. */
-interface DocItem extends Omit<IndexedDoc, 'pending'> {
+/**
+ * An IndexedDoc as stored: its key, and `pending` left out (not null) when there is none. Records written before
+ * share entries existed have neither `postedUnder` nor `sharees` (nor `pending.sharees`).
+ */
+interface DocItem extends Omit<IndexedDoc, 'pending' | 'postedUnder' | 'sharees'> {
   pk: string;
   sk: string;
   entity: string;
-  pending?: PostingSet;
+  postedUnder?: string[];
+  sharees?: string[];
+  pending?: Omit<Leftovers, 'sharees'> & { sharees?: string[] };
   expiresAt?: number;
+}
+
+interface ShareItem {
+  pk: string;
+  sk: string;
+  entity: string;
+  ownerId: string;
+  terms?: Record<string, number>;
 }
 
 export interface SearchIndexOptions {
@@ -58,10 +73,11 @@ export function searchIndex({ tableName, client, clock = systemClock }: SearchIn
       }
     },
 
-    async writePostings(noteId, puts, deletes) {
+    async writeEntries(noteId, { postings, shares }) {
+      const shareItems = shares.puts.map(({ userId, ownerId, terms }): ShareItem => ({ ...keys.share(userId, noteId), entity: entities.share, ownerId, ...(terms ? { terms } : {}) }));
       await table.batchWrite({
-        puts: puts.map((posting: Posting) => keys.posting(noteId, posting)),
-        deletes: deletes.map((posting: Posting) => keys.posting(noteId, posting)),
+        puts: [...shareItems, ...postings.puts.map((posting: Posting) => keys.posting(noteId, posting))],
+        deletes: [...shares.deletes.map((userId) => keys.share(userId, noteId)), ...postings.deletes.map((posting: Posting) => keys.posting(noteId, posting))],
         concurrency: writeParallelism,
       });
     },
@@ -80,6 +96,23 @@ export function searchIndex({ tableName, client, clock = systemClock }: SearchIn
         if (parsed) postings.push(parsed);
       }
       return { postings, truncated: out.hasMore };
+    },
+
+    async sharedWith(userId, limit) {
+      const shared: SharedNote[] = [];
+      const items = table.queryAll<ShareItem>({
+        keyCondition: 'pk = :pk',
+        values: { ':pk': keys.sharesOf(userId) },
+        projection: 'sk, ownerId, #terms',
+        names: { '#terms': 'terms' },
+        pageSize: Math.min(limit, sharesPageSize),
+        maxItems: Number.MAX_SAFE_INTEGER,
+      });
+      for await (const item of items) {
+        shared.push({ noteId: String(item.sk), ownerId: String(item.ownerId), terms: item.terms ?? null });
+        if (shared.length >= limit) break;
+      }
+      return shared;
     },
 
     async getDocs(noteIds) {
@@ -103,6 +136,8 @@ function toDocItem(doc: IndexedDoc, clock: Clock): DocItem {
     body: doc.body,
     updatedAt: doc.updatedAt,
     principals: doc.principals,
+    postedUnder: doc.postedUnder,
+    sharees: doc.sharees,
     terms: doc.terms,
   };
   if (doc.pending) item.pending = doc.pending;
@@ -120,7 +155,9 @@ function fromDocItem(item: DocItem): IndexedDoc {
     body: item.body ?? '',
     updatedAt: item.updatedAt ?? '',
     principals: item.principals ?? [],
+    postedUnder: item.postedUnder ?? item.principals ?? [],
+    sharees: item.sharees ?? [],
     terms: item.terms ?? {},
-    pending: item.pending ? { principals: item.pending.principals ?? [], terms: item.pending.terms ?? {} } : null,
+    pending: item.pending ? { principals: item.pending.principals ?? [], terms: item.pending.terms ?? {}, sharees: item.pending.sharees ?? [] } : null,
   };
 }
