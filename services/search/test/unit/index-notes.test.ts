@@ -253,7 +253,7 @@ describe('indexing the notes stream', () => {
     expect(index.postingsOfNote('n1')).toEqual(expectedPostings(v1));
   });
 
-  it('stops at a failing record and reports it, leaving later records for the retry', async () => {
+  it('reports a failing record and holds back its note’s later records, while other notes go ahead', async () => {
     // Prepare
     const { index, deliver } = setup();
     const other = note({ id: 'n2', title: 'Later note' });
@@ -261,11 +261,45 @@ describe('indexing the notes stream', () => {
     const first = streamRecords.insert(v1);
 
     // Act
-    const result = await deliver(batch(first, streamRecords.insert(other)));
+    const result = await deliver(batch(first, streamRecords.insert(other), streamRecords.modify(v1, v2)));
+    const afterFailure = { n1: index.docs.get('n1'), n2: index.docs.get('n2') };
+    const retried = await deliver(batch(first, streamRecords.insert(other), streamRecords.modify(v1, v2)));
 
     // Assess
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: first.dynamodb?.SequenceNumber }] });
-    expect(index.docs.has('n2')).toBe(false);
+    expect(afterFailure.n1).toBeUndefined();
+    expect(afterFailure.n2).toMatchObject({ version: 1 });
+    expect(retried).toEqual({ batchItemFailures: [] });
+    expect(index.docs.get('n1')).toMatchObject({ version: 2, pending: null });
+    expect(index.postingsOfNote('n1')).toEqual(expectedPostings(v2));
+  });
+
+  it('indexes a short note while a long one before it in the same batch is still being written', async () => {
+    // Prepare: the long note's writes wait for the short note's record (for a second at most).
+    const { index, deliver } = setup();
+    const long = note({ id: 'long', body: Array.from({ length: 300 }, (_, i) => `word${i}`).join(' ') });
+    const short = note({ id: 'short', ownerId: 'bob', title: 'Groceries' });
+    const recorded: string[] = [];
+    let shortIndexed: () => void = () => undefined;
+    const shortDone = new Promise<void>((resolve) => (shortIndexed = resolve));
+    const writeEntries = index.writeEntries.bind(index);
+    index.writeEntries = async (noteId, writes) => {
+      if (noteId === 'long') await Promise.race([shortDone, new Promise((resolve) => setTimeout(resolve, 1000))]);
+      await writeEntries(noteId, writes);
+    };
+    const putDoc = index.putDoc.bind(index);
+    index.putDoc = async (doc, expected) => {
+      await putDoc(doc, expected);
+      recorded.push(doc.noteId);
+      if (doc.noteId === 'short') shortIndexed();
+    };
+
+    // Act
+    const result = await deliver(batch(streamRecords.insert(long), streamRecords.insert(short)));
+
+    // Assess
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(recorded).toEqual(['short', 'long']);
   });
 
   it('ignores the other items of the notes table', async () => {
@@ -281,7 +315,7 @@ describe('indexing the notes stream', () => {
     expect(index.postingCount()).toBe(0);
   });
 
-  it('reports a note it cannot read as a failure, logged with its sequence number, and stops there', async () => {
+  it('reports a note it cannot read as a failure, logged with its sequence number', async () => {
     // Prepare
     const { logger, entries } = captureLogger();
     const index = new FakeSearchIndex();
@@ -293,7 +327,7 @@ describe('indexing the notes stream', () => {
 
     // Assess
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: malformed.dynamodb?.SequenceNumber }] });
-    expect(index.docs.size).toBe(0);
+    expect(index.docs.has('bad')).toBe(false);
     expect(entries()).toContainEqual(
       expect.objectContaining({ level: 'error', sequenceNumber: malformed.dynamodb?.SequenceNumber, issues: expect.arrayContaining([expect.stringContaining('newImage.title')]) }),
     );
