@@ -9,10 +9,11 @@ import type { Posting } from '../domain/index-entry';
 import { DocChangedError } from '../domain/ports';
 import type { IndexedDoc, Leftovers, NotePosting, PostingsPage, SearchIndex, SharedNote } from '../domain/ports';
 import { entities, keys } from './keys';
+import { decodeTerms, encodeTerms } from './term-codec';
 
 /** Batch writes of one note in flight at once. */
 const writeParallelism = 8;
-/** Share entries per Query page: about 1 KB each at most (maxShareEntryTerms), so a page stays near 1 MB. */
+/** Share entries per Query request (DynamoDB also ends a page at 1 MB). */
 const sharesPageSize = 1000;
 /** Tombstones outlive every stream record of their note (streams keep records 24 hours). */
 const tombstoneTtlSeconds = 7 * 24 * 3600;
@@ -21,10 +22,12 @@ const tombstoneTtlSeconds = 7 * 24 * 3600;
  * An IndexedDoc as stored: its key, and `pending` left out (not null) when there is none. Records written before
  * share entries existed have neither `postedUnder` nor `sharees` (nor `pending.sharees`).
  */
-interface DocItem extends Omit<IndexedDoc, 'pending' | 'postedUnder' | 'sharees'> {
+interface DocItem extends Omit<IndexedDoc, 'pending' | 'postedUnder' | 'sharees' | 'terms'> {
   pk: string;
   sk: string;
   entity: string;
+  /** term-codec.ts; a map in records written before it. */
+  terms?: string | Record<string, number>;
   postedUnder?: string[];
   sharees?: string[];
   pending?: Omit<Leftovers, 'sharees'> & { sharees?: string[] };
@@ -36,7 +39,8 @@ interface ShareItem {
   sk: string;
   entity: string;
   ownerId: string;
-  terms?: Record<string, number>;
+  /** term-codec.ts; absent when the owner's postings hold the terms. */
+  terms?: string;
 }
 
 export interface SearchIndexOptions {
@@ -74,7 +78,7 @@ export function searchIndex({ tableName, client, clock = systemClock }: SearchIn
     },
 
     async writeEntries(noteId, { postings, shares }) {
-      const shareItems = shares.puts.map(({ userId, ownerId, terms }): ShareItem => ({ ...keys.share(userId, noteId), entity: entities.share, ownerId, ...(terms ? { terms } : {}) }));
+      const shareItems = shares.puts.map(({ userId, ownerId, terms }): ShareItem => ({ ...keys.share(userId, noteId), entity: entities.share, ownerId, ...(terms ? { terms: encodeTerms(terms) } : {}) }));
       await table.batchWrite({
         puts: [...shareItems, ...postings.puts.map((posting: Posting) => keys.posting(noteId, posting))],
         deletes: [...shares.deletes.map((userId) => keys.share(userId, noteId)), ...postings.deletes.map((posting: Posting) => keys.posting(noteId, posting))],
@@ -109,7 +113,7 @@ export function searchIndex({ tableName, client, clock = systemClock }: SearchIn
         maxItems: Number.MAX_SAFE_INTEGER,
       });
       for await (const item of items) {
-        shared.push({ noteId: String(item.sk), ownerId: String(item.ownerId), terms: item.terms ?? null });
+        shared.push({ noteId: String(item.sk), ownerId: String(item.ownerId), terms: item.terms === undefined ? null : decodeTerms(item.terms) });
         if (shared.length >= limit) break;
       }
       return shared;
@@ -138,7 +142,7 @@ function toDocItem(doc: IndexedDoc, clock: Clock): DocItem {
     principals: doc.principals,
     postedUnder: doc.postedUnder,
     sharees: doc.sharees,
-    terms: doc.terms,
+    terms: encodeTerms(doc.terms),
   };
   if (doc.pending) item.pending = doc.pending;
   if (doc.deleted) item.expiresAt = Math.floor(clock.now().getTime() / 1000) + tombstoneTtlSeconds;
@@ -157,7 +161,7 @@ function fromDocItem(item: DocItem): IndexedDoc {
     principals: item.principals ?? [],
     postedUnder: item.postedUnder ?? item.principals ?? [],
     sharees: item.sharees ?? [],
-    terms: item.terms ?? {},
+    terms: decodeTerms(item.terms),
     pending: item.pending ? { principals: item.pending.principals ?? [], terms: item.pending.terms ?? {}, sharees: item.pending.sharees ?? [] } : null,
   };
 }

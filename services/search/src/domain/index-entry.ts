@@ -38,11 +38,12 @@ export const recordWritesPerChange = 2;
 export const maxTermsPerNote = Math.floor((maxWritesPerChange - 2 * maxShareesPerNote - recordWritesPerChange) / 2);
 
 /**
- * A share entry carries the note's terms when it has at most this many, so the sharee's search matches it
- * without reading any postings; a note with more is found through its owner's postings. At this size an entry
- * stays about 1 KB (one write unit), and a sharee's entries read about a thousand at a time.
+ * A share entry carries the note's terms when it has at most this many (a note of a few hundred words), so the
+ * sharee's search matches it without reading any postings; a longer note is found through its owner's postings.
+ * The bound keeps an entry near 1.5 KB for ordinary words (two write units), so the entries a sharee reads on
+ * every search stay small whatever was shared with them.
  */
-export const maxShareEntryTerms = 64;
+export const maxShareEntryTerms = 128;
 
 export const publicPrincipal = 'public';
 export const userPrincipal = (userId: string): string => `user:${userId}`;

@@ -13,8 +13,8 @@
 //     (500) postings each, highest impact first: for a term more frequent than that among the notes one
 //     partition holds, only its 500 best postings are considered;
 //   - one Query (two at most) reads up to `maxSharedNotes` (2,000) share entries, and at most `maxOwnerReads`
-//     (32) owner partitions are read in all, for the owners sharing the most with the caller; a shared note no
-//     read settles stays a candidate and its record decides;
+//     (32) Queries of owner partitions are made, for the owners sharing the most with the caller; a shared note
+//     no read settles stays a candidate and its record decides;
 //   - at most `maxDocReadsPerPage` (200) document records are read to fill one page.
 // No Scan anywhere. The document records also re-check every result (still visible to the caller, still
 // holding every term), so a posting or share entry that a re-index has not yet deleted never leaks a note.
@@ -142,12 +142,15 @@ function addPossible(list: TermHits, noteId: string, impact: number): void {
   list.truncated = true;
 }
 
+type OwnerNotes = [ownerId: string, noteIds: Set<string>];
+
 /**
  * Adds the notes shared with the caller to each term's list. An entry with terms is matched against them. The
- * others are grouped by owner, and the owners sharing the most are read (one Query per owner and term, at most
- * maxOwnerReads in all), keeping only the postings of the notes shared with the caller. A note whose owner's
- * list was cut short before it, or whose owner was not read, stays possible at the lowest impact read (1 when
- * none was), so it ranks after the settled ones and its record decides.
+ * others are grouped by owner and read in their owners' partitions, keeping only the postings of the notes shared
+ * with the caller: first the first read term (the longest, likely the rarest) for the owners sharing the most,
+ * then the other terms only for owners with a note that may still hold it (a note must hold every term), at
+ * most maxOwnerReads Queries in all. A note whose owner's postings ended before it, or whose owner was not read,
+ * stays possible at the lowest impact read (1 when none was): it ranks after the settled ones and its record decides.
  */
 async function addSharedNotes(lists: TermHits[], read: QueryTerm[], shared: SharedNote[], deps: SearchDeps): Promise<void> {
   const byOwner = new Map<string, Set<string>>();
@@ -159,29 +162,45 @@ async function addSharedNotes(lists: TermHits[], read: QueryTerm[], shared: Shar
     const notes = byOwner.get(note.ownerId) ?? new Set<string>();
     byOwner.set(note.ownerId, notes.add(note.noteId));
   }
-  if (byOwner.size === 0) return;
-  const owners = [...byOwner].sort(([a, x], [b, y]) => y.size - x.size || (a < b ? -1 : a > b ? 1 : 0));
-  const readOwners = owners.slice(0, Math.max(1, Math.floor(maxOwnerReads / Math.max(1, read.length))));
-  const unread = owners.slice(readOwners.length);
+  const [first, ...others] = read;
+  if (byOwner.size === 0 || !first) return;
+  const owners: OwnerNotes[] = [...byOwner].sort(([a, x], [b, y]) => y.size - x.size || (a < b ? -1 : a > b ? 1 : 0));
+  const firstRound = owners.slice(0, maxOwnerReads);
+  for (const [, noteIds] of owners.slice(firstRound.length)) for (const list of lists) for (const noteId of noteIds) addPossible(list, noteId, 1);
+  const stillPossible = (await readOwners(lists[0] as TermHits, first, firstRound, deps)).filter(([, noteIds]) => noteIds.size > 0);
+  if (others.length === 0 || stillPossible.length === 0) return;
+  const secondRound = stillPossible.slice(0, Math.floor((maxOwnerReads - firstRound.length) / others.length));
   await Promise.all(
-    read.map(async (term, i) => {
-      const list = lists[i] as TermHits;
-      const pages = await Promise.all(readOwners.map(([ownerId]) => deps.index.queryPostings({ principal: userPrincipal(ownerId), term: term.text, prefix: term.prefix, limit: postingsPerTerm })));
-      pages.forEach((page, p) => {
-        const noteIds = (readOwners[p] as [string, Set<string>])[1];
-        const seen = new Set<string>();
-        let lowest = Infinity;
-        for (const posting of page.postings) {
-          lowest = Math.min(lowest, posting.impact);
-          if (!noteIds.has(posting.noteId)) continue;
-          seen.add(posting.noteId);
-          addMatch(list, posting.noteId, posting.impact);
-        }
-        if (page.truncated) for (const noteId of noteIds) if (!seen.has(noteId)) addPossible(list, noteId, Number.isFinite(lowest) ? lowest : 1);
-      });
-      for (const [, noteIds] of unread) for (const noteId of noteIds) addPossible(list, noteId, 1);
+    others.map(async (term, i) => {
+      const list = lists[i + 1] as TermHits;
+      for (const [, noteIds] of stillPossible.slice(secondRound.length)) for (const noteId of noteIds) addPossible(list, noteId, 1);
+      await readOwners(list, term, secondRound, deps);
     }),
   );
+}
+
+/** One Query per owner for `term`, into `list`; returns, per owner, the notes that may hold the term. */
+async function readOwners(list: TermHits, term: QueryTerm, owners: OwnerNotes[], deps: SearchDeps): Promise<OwnerNotes[]> {
+  const pages = await Promise.all(owners.map(([ownerId]) => deps.index.queryPostings({ principal: userPrincipal(ownerId), term: term.text, prefix: term.prefix, limit: postingsPerTerm })));
+  return pages.map((page, p) => {
+    const [ownerId, noteIds] = owners[p] as OwnerNotes;
+    const holding = new Set<string>();
+    let lowest = Infinity;
+    for (const posting of page.postings) {
+      lowest = Math.min(lowest, posting.impact);
+      if (!noteIds.has(posting.noteId)) continue;
+      holding.add(posting.noteId);
+      addMatch(list, posting.noteId, posting.impact);
+    }
+    if (page.truncated) {
+      for (const noteId of noteIds) {
+        if (holding.has(noteId)) continue;
+        holding.add(noteId);
+        addPossible(list, noteId, Number.isFinite(lowest) ? lowest : 1);
+      }
+    }
+    return [ownerId, holding];
+  });
 }
 
 function matchEntry(list: TermHits, term: QueryTerm, noteId: string, terms: Record<string, number>): void {

@@ -149,6 +149,20 @@ describe('searchNotes: notes shared with the caller', () => {
     expect(index.shareReads).toEqual(['alice']);
   });
 
+  it('reads the other terms only in the partitions of owners whose shared notes may hold the first', async () => {
+    // Prepare: ten owners share a long note with alice; only owner3's has both words.
+    const owners = Array.from({ length: 10 }, (_, i) => `owner${i}`);
+    const index = await indexed(owners.map((ownerId, i) => ({ ownerId, title: i === 3 ? 'quince pear' : 'pear', body: longBody(), sharedWith: ['alice'] })));
+
+    // Act
+    const page = await search(index, 'pear quince');
+
+    // Assess: "quince" (the longest) in all ten partitions, then "pear" in owner3's only.
+    expect(ids(page)).toEqual(['n4']);
+    const ownerQueries = index.queries.filter((query) => query.principal.startsWith('user:owner'));
+    expect(ownerQueries.map((query) => `${query.principal} ${query.term}`).sort()).toEqual([...owners.map((ownerId) => `user:${ownerId} quince`), 'user:owner3 pear'].sort());
+  });
+
   it('forgets a note once it is un-shared or deleted', async () => {
     // Prepare
     const index = await indexed([
