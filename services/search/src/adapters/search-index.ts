@@ -15,6 +15,8 @@ import { decodeTerms, encodeTerms } from './term-codec';
 const writeParallelism = 8;
 /** Share entries per Query request (DynamoDB also ends a page at 1 MB). */
 const sharesPageSize = 1000;
+/** What a search result and its visibility check read of a record (not the write bookkeeping: sharees, pending). */
+const resultAttributes = ['noteId', 'version', 'deleted', 'ownerId', 'title', 'body', 'updatedAt', 'principals', 'terms'] as const;
 /** Tombstones outlive every stream record of their note (streams keep records 24 hours). */
 const tombstoneTtlSeconds = 7 * 24 * 3600;
 
@@ -121,7 +123,10 @@ export function searchIndex({ tableName, client, clock = systemClock }: SearchIn
 
     async getDocs(noteIds) {
       const docs = new Map<string, IndexedDoc>();
-      const items = await table.batchGet<DocItem>(noteIds.map((id) => keys.doc(id)));
+      const items = await table.batchGet<DocItem>(
+        noteIds.map((id) => keys.doc(id)),
+        { projection: resultAttributes.map((name) => `#${name}`).join(', '), names: Object.fromEntries(resultAttributes.map((name) => [`#${name}`, name])) },
+      );
       for (const item of items) docs.set(item.noteId, fromDocItem(item));
       return docs;
     },

@@ -89,7 +89,7 @@ export interface SearchIndex {
   queryPostings(query: PostingsQuery): Promise<PostingsPage>;
   /** The notes shared with a user (their share entries), at most `limit` of them. */
   sharedWith(userId: string, limit: number): Promise<SharedNote[]>;
-  /** The records that exist, by note id. */
+  /** The records that exist, by note id, with what a search result needs (postedUnder, sharees and pending may be left out). */
   getDocs(noteIds: string[]): Promise<Map<string, IndexedDoc>>;
 }
 
