@@ -27,6 +27,13 @@ export interface StreamConsumerOptions<Image, D> extends ConsumerOptions<StreamC
    * it and every record after it again, including those that succeeded.
    */
   concurrency?: number;
+  /**
+   * With concurrency above 1, records of one item (the same stream Keys) are still handled one after another in
+   * stream order, and a failed record holds back its item's later records (reported with it): what Lambda's
+   * ParallelizationFactor guarantees per partition key. For consumers whose records of one item must stay in
+   * order while different items are independent.
+   */
+  inOrderPerItem?: boolean;
   /** The correlation id a record carries (images store the one of the request that wrote them). */
   correlationOf?: (record: StreamRecord<Image>) => string | undefined;
 }
@@ -97,15 +104,37 @@ export function streamConsumer<I, D>(
   }
   return async (event, context) => {
     const records = event.Records;
+    // Lanes of record indexes: one per item when its order matters, else one per record.
+    const lanes = options.inOrderPerItem ? [...groupBy(records.keys(), (index) => itemKey(records[index] as DynamoDBRecord)).values()] : [...records.keys()].map((index) => [index]);
     let earliestFailure = records.length;
     let next = 0;
     const worker = async () => {
-      while (next < records.length) {
-        const index = next++;
-        if ((await runOne(records[index] as DynamoDBRecord, context)).status === 'failed') earliestFailure = Math.min(earliestFailure, index);
+      while (next < lanes.length) {
+        for (const index of lanes[next++] as number[]) {
+          if ((await runOne(records[index] as DynamoDBRecord, context)).status !== 'failed') continue;
+          earliestFailure = Math.min(earliestFailure, index);
+          break;
+        }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(concurrency, records.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(concurrency, lanes.length) }, worker));
     return failure(records[earliestFailure]);
   };
+}
+
+/** The item a record is about; a record without Keys is an item of its own. */
+function itemKey(record: DynamoDBRecord): string {
+  const keys = record.dynamodb?.Keys;
+  return keys ? JSON.stringify(Object.entries(keys).sort(([a], [b]) => (a < b ? -1 : 1))) : `event:${record.eventID ?? ''}:${record.dynamodb?.SequenceNumber ?? ''}`;
+}
+
+function groupBy<T>(values: Iterable<T>, keyOf: (value: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const value of values) {
+    const key = keyOf(value);
+    const group = groups.get(key);
+    if (group) group.push(value);
+    else groups.set(key, [value]);
+  }
+  return groups;
 }

@@ -247,4 +247,55 @@ describe('streamConsumer', () => {
     expect(processed.sort()).toEqual(['100', '300', '500']);
     expect(entries().filter((entry) => entry.level === 'error').map((entry) => entry.sequenceNumber)).toEqual(['400', '200']);
   });
+
+  describe('with concurrency, in order per item', () => {
+    /** A change of item `id` (several records may share it). */
+    const change = (seq: string, id: string) => streamRecord(seq, 'MODIFY', { keys: { pk: id }, newItem: { entity: 'item', id, title: seq, version: 2 }, oldItem: { entity: 'item', id, title: 'old', version: 1 } });
+
+    test('handles different items side by side and one item’s records one after another, in stream order', async () => {
+      // Prepare: a slow first record of item a; b and c must not wait for it, a's second record must.
+      const events: string[] = [];
+      const running = new Set<string>();
+      let mostAtOnce = 0;
+      const { logger } = captureLogger();
+      const handler = streamConsumer({ service: 'tests', contract: itemStream, deps: () => ({}), logger, concurrency: 3, inOrderPerItem: true }, async (record) => {
+        const id = record.newImage?.id ?? '';
+        expect(running.has(id)).toBe(false);
+        running.add(id);
+        mostAtOnce = Math.max(mostAtOnce, running.size);
+        events.push(`start ${record.sequenceNumber}`);
+        await new Promise((resolve) => setTimeout(resolve, record.sequenceNumber === '100' ? 30 : 1));
+        events.push(`end ${record.sequenceNumber}`);
+        running.delete(id);
+        return applied();
+      });
+
+      // Act
+      const result = await handler({ Records: [change('100', 'a'), change('200', 'b'), change('300', 'a'), change('400', 'c')] }, lambdaContext());
+
+      // Assess
+      expect(result).toEqual({ batchItemFailures: [] });
+      expect(mostAtOnce).toBe(3);
+      expect(events.indexOf('end 400')).toBeLessThan(events.indexOf('end 100'));
+      expect(events.indexOf('start 300')).toBeGreaterThan(events.indexOf('end 100'));
+    });
+
+    test('holds back the later records of an item whose record failed, and reports the earliest failure', async () => {
+      // Prepare
+      const processed: string[] = [];
+      const { logger } = captureLogger();
+      const handler = streamConsumer({ service: 'tests', contract: itemStream, deps: () => ({}), logger, concurrency: 4, inOrderPerItem: true }, async (record) => {
+        if (record.sequenceNumber === '300') throw new Error('index failed');
+        processed.push(record.sequenceNumber);
+        return applied();
+      });
+
+      // Act
+      const result = await handler({ Records: [change('100', 'a'), change('200', 'b'), change('300', 'a'), change('400', 'b'), change('500', 'a')] }, lambdaContext());
+
+      // Assess
+      expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '300' }] });
+      expect(processed.sort()).toEqual(['100', '200', '400']);
+    });
+  });
 });

@@ -1,10 +1,12 @@
-// Every key of the search index table, built here and nowhere else:
+// Every key of the search index table, built here and nowhere else (services/search/TABLES.md):
 //   doc      pk DOC#<noteId>                     sk DOC                          per-note record (IndexedDoc)
 //   posting  pk USER#<userId>#<b> | PUBLIC#<b>   sk <term>#<9999-impact>#<noteId>
+//   share    pk SHARED#<userId>                  sk <noteId>                     a note shared with the user
 // where <b> is the term's first `minPrefixLength` characters. One partition holds a principal's terms
 // that start alike, sorted by term, then best impact first: a term is `begins_with(sk, "<term>#")`, a
 // prefix `begins_with(sk, "<prefix>")`, each a single Query. Terms are letters and digits only, and user
-// ids carry no '#', so the separators cannot be forged.
+// ids carry no '#', so the separators cannot be forged. A user's share entries are one partition, read with
+// one Query.
 import { maxImpact } from '../domain/scoring';
 import { minPrefixLength } from '../domain/ports';
 import { publicPrincipal } from '../domain/index-entry';
@@ -15,7 +17,7 @@ export interface TableKey {
   sk: string;
 }
 
-export const entities = { doc: 'doc' } as const;
+export const entities = { doc: 'doc', share: 'share' } as const;
 
 const userPrefix = 'user:';
 
@@ -41,6 +43,8 @@ export const keys = {
     pk: `${principalKey(principal)}#${bucket(term)}`,
     skPrefix: prefix ? term : `${term}#`,
   }),
+  share: (userId: string, noteId: string): TableKey => ({ pk: `SHARED#${userId}`, sk: noteId }),
+  sharesOf: (userId: string): string => `SHARED#${userId}`,
   parsePostingSortKey(sk: string): { term: string; impact: number; noteId: string } | undefined {
     const [term, code, noteId, extra] = sk.split('#');
     if (!term || !code || !noteId || extra !== undefined) return undefined;

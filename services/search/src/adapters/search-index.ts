@@ -1,27 +1,48 @@
 // The search index table behind the domain's SearchIndex: document records with conditional writes,
-// postings in batches (BatchWriteItem, 25 a request), candidates' records in batches (BatchGetItem, 100 a
-// request); the table toolkit sends what DynamoDB leaves unprocessed again.
+// postings and share entries in batches (BatchWriteItem, 25 a request), candidates' records in batches
+// (BatchGetItem, 100 a request); the table toolkit sends what DynamoDB leaves unprocessed again.
 import { systemClock } from '@photonotes/shared/clock';
 import type { Clock } from '@photonotes/shared/clock';
 import { ConditionFailedError, tableClient } from '@photonotes/shared/dynamodb';
 import type { DocumentSender } from '@photonotes/shared/dynamodb';
-import type { Posting, PostingSet } from '../domain/index-entry';
+import type { Posting } from '../domain/index-entry';
 import { DocChangedError } from '../domain/ports';
-import type { IndexedDoc, NotePosting, PostingsPage, SearchIndex } from '../domain/ports';
+import type { IndexedDoc, Leftovers, NotePosting, PostingsPage, SearchIndex, SharedNote } from '../domain/ports';
 import { entities, keys } from './keys';
+import { decodeTerms, encodeTerms } from './term-codec';
 
 /** Batch writes of one note in flight at once. */
 const writeParallelism = 8;
+/** Share entries per Query request (DynamoDB also ends a page at 1 MB). */
+const sharesPageSize = 1000;
+/** What a search result and its visibility check read of a record (not the write bookkeeping: sharees, pending). */
+const resultAttributes = ['noteId', 'version', 'deleted', 'ownerId', 'title', 'body', 'updatedAt', 'principals', 'terms'] as const;
 /** Tombstones outlive every stream record of their note (streams keep records 24 hours). */
 const tombstoneTtlSeconds = 7 * 24 * 3600;
 
-/** An IndexedDoc as stored: its key, and `pending` left out (not null) when there is none. */
-interface DocItem extends Omit<IndexedDoc, 'pending'> {
+/**
+ * An IndexedDoc as stored: its key, and `pending` left out (not null) when there is none. Records written before
+ * share entries existed have neither `postedUnder` nor `sharees` (nor `pending.sharees`).
+ */
+interface DocItem extends Omit<IndexedDoc, 'pending' | 'postedUnder' | 'sharees' | 'terms'> {
   pk: string;
   sk: string;
   entity: string;
-  pending?: PostingSet;
+  /** term-codec.ts; a map in records written before it. */
+  terms?: string | Record<string, number>;
+  postedUnder?: string[];
+  sharees?: string[];
+  pending?: Omit<Leftovers, 'sharees'> & { sharees?: string[] };
   expiresAt?: number;
+}
+
+interface ShareItem {
+  pk: string;
+  sk: string;
+  entity: string;
+  ownerId: string;
+  /** term-codec.ts; absent when the owner's postings hold the terms. */
+  terms?: string;
 }
 
 export interface SearchIndexOptions {
@@ -58,10 +79,11 @@ export function searchIndex({ tableName, client, clock = systemClock }: SearchIn
       }
     },
 
-    async writePostings(noteId, puts, deletes) {
+    async writeEntries(noteId, { postings, shares }) {
+      const shareItems = shares.puts.map(({ userId, ownerId, terms }): ShareItem => ({ ...keys.share(userId, noteId), entity: entities.share, ownerId, ...(terms ? { terms: encodeTerms(terms) } : {}) }));
       await table.batchWrite({
-        puts: puts.map((posting: Posting) => keys.posting(noteId, posting)),
-        deletes: deletes.map((posting: Posting) => keys.posting(noteId, posting)),
+        puts: [...shareItems, ...postings.puts.map((posting: Posting) => keys.posting(noteId, posting))],
+        deletes: [...shares.deletes.map((userId) => keys.share(userId, noteId)), ...postings.deletes.map((posting: Posting) => keys.posting(noteId, posting))],
         concurrency: writeParallelism,
       });
     },
@@ -82,9 +104,29 @@ export function searchIndex({ tableName, client, clock = systemClock }: SearchIn
       return { postings, truncated: out.hasMore };
     },
 
+    async sharedWith(userId, limit) {
+      const shared: SharedNote[] = [];
+      const items = table.queryAll<ShareItem>({
+        keyCondition: 'pk = :pk',
+        values: { ':pk': keys.sharesOf(userId) },
+        projection: 'sk, ownerId, #terms',
+        names: { '#terms': 'terms' },
+        pageSize: Math.min(limit, sharesPageSize),
+        maxItems: Number.MAX_SAFE_INTEGER,
+      });
+      for await (const item of items) {
+        shared.push({ noteId: String(item.sk), ownerId: String(item.ownerId), terms: item.terms === undefined ? null : decodeTerms(item.terms) });
+        if (shared.length >= limit) break;
+      }
+      return shared;
+    },
+
     async getDocs(noteIds) {
       const docs = new Map<string, IndexedDoc>();
-      const items = await table.batchGet<DocItem>(noteIds.map((id) => keys.doc(id)));
+      const items = await table.batchGet<DocItem>(
+        noteIds.map((id) => keys.doc(id)),
+        { projection: resultAttributes.map((name) => `#${name}`).join(', '), names: Object.fromEntries(resultAttributes.map((name) => [`#${name}`, name])) },
+      );
       for (const item of items) docs.set(item.noteId, fromDocItem(item));
       return docs;
     },
@@ -103,7 +145,9 @@ function toDocItem(doc: IndexedDoc, clock: Clock): DocItem {
     body: doc.body,
     updatedAt: doc.updatedAt,
     principals: doc.principals,
-    terms: doc.terms,
+    postedUnder: doc.postedUnder,
+    sharees: doc.sharees,
+    terms: encodeTerms(doc.terms),
   };
   if (doc.pending) item.pending = doc.pending;
   if (doc.deleted) item.expiresAt = Math.floor(clock.now().getTime() / 1000) + tombstoneTtlSeconds;
@@ -120,7 +164,9 @@ function fromDocItem(item: DocItem): IndexedDoc {
     body: item.body ?? '',
     updatedAt: item.updatedAt ?? '',
     principals: item.principals ?? [],
-    terms: item.terms ?? {},
-    pending: item.pending ? { principals: item.pending.principals ?? [], terms: item.pending.terms ?? {} } : null,
+    postedUnder: item.postedUnder ?? item.principals ?? [],
+    sharees: item.sharees ?? [],
+    terms: decodeTerms(item.terms),
+    pending: item.pending ? { principals: item.pending.principals ?? [], terms: item.pending.terms ?? {}, sharees: item.pending.sharees ?? [] } : null,
   };
 }

@@ -1,6 +1,6 @@
-// What the search domain needs from storage: the per-note document record (the indexed version and the
-// postings it wrote) and the postings themselves. The DynamoDB implementation is adapters/search-index.ts.
-import type { Posting, PostingSet } from './index-entry';
+// What the search domain needs from storage: the per-note document record (the indexed version and what it
+// wrote), the postings, and the sharees' share entries. The DynamoDB implementation is adapters/search-index.ts.
+import type { Posting, PostingSet, ShareEntry } from './index-entry';
 
 /** The index's record of one note: what a result shows, and which postings exist for it. */
 export interface IndexedDoc {
@@ -13,14 +13,41 @@ export interface IndexedDoc {
   title: string;
   body: string;
   updatedAt: string;
+  /** Who may find the note (principalsOf): every result is checked against it. */
   principals: string[];
-  /** Term → impact; with `principals`, exactly the postings of this version. */
+  /**
+   * The partitions that hold its postings: its home (homeOf). Records written before share entries existed
+   * filed postings under every principal, and read back that way, so a re-index deletes those copies.
+   */
+  postedUnder: string[];
+  /** The users holding a share entry of this version (shareesOf). */
+  sharees: string[];
+  /** Term → impact; with `postedUnder`, exactly the postings of this version. */
   terms: Record<string, number>;
   /**
-   * Set while this version's postings are being written: the postings of earlier versions that may still
-   * exist and must go. Non-null also means this version's own postings may be incomplete.
+   * Set while this version's postings and share entries are being written: those of earlier versions that may
+   * still exist and must go. Non-null also means this version's own writes may be incomplete.
    */
-  pending: PostingSet | null;
+  pending: Leftovers | null;
+}
+
+/** What earlier versions may have left: postings, and the sharees whose entries may exist. */
+export interface Leftovers extends PostingSet {
+  sharees: string[];
+}
+
+/** One change's writes to postings and share entries (by sharee id), all idempotent. */
+export interface EntryWrites {
+  postings: { puts: Posting[]; deletes: Posting[] };
+  shares: { puts: ShareEntry[]; deletes: string[] };
+}
+
+/** A note shared with the reader, from their share entry. */
+export interface SharedNote {
+  noteId: string;
+  ownerId: string;
+  /** The note's terms with their impacts, or null: then its owner's postings hold them. */
+  terms: Record<string, number> | null;
 }
 
 /**
@@ -58,9 +85,11 @@ export interface SearchIndex {
   /** Clears `pending` if `version` is still the stored one. */
   completeDoc(noteId: string, version: number): Promise<void>;
   /** Idempotent: puts and deletes may be repeated. */
-  writePostings(noteId: string, puts: Posting[], deletes: Posting[]): Promise<void>;
+  writeEntries(noteId: string, writes: EntryWrites): Promise<void>;
   queryPostings(query: PostingsQuery): Promise<PostingsPage>;
-  /** The records that exist, by note id. */
+  /** The notes shared with a user (their share entries), at most `limit` of them. */
+  sharedWith(userId: string, limit: number): Promise<SharedNote[]>;
+  /** The records that exist, by note id, with what a search result needs (postedUnder, sharees and pending may be left out). */
   getDocs(noteIds: string[]): Promise<Map<string, IndexedDoc>>;
 }
 

@@ -8,10 +8,16 @@ import { applyNoteChange } from '../domain/apply-note-change';
 import { noteChangeFrom } from '../domain/note-change';
 import type { SearchIndex } from '../domain/ports';
 
-/** In stream order: a failed record stops the batch, and Lambda delivers it and every later one again. */
+/**
+ * Notes of a batch are indexed side by side, so a long note does not hold up the short ones after it; the records of
+ * one note stay in stream order. A failed record holds back its note's later records and is reported: Lambda
+ * delivers it and every later record again (the other notes' records then repeat, which changes nothing).
+ */
+export const notesAtOnce = 4;
+
 export function indexNotesHandler(index: () => SearchIndex, logger?: Logger) {
   return streamConsumer(
-    { service: 'search', contract: notesStream, deps: () => ({ index: index() }), ...(logger ? { logger } : {}) },
+    { service: 'search', contract: notesStream, deps: () => ({ index: index() }), concurrency: notesAtOnce, inOrderPerItem: true, ...(logger ? { logger } : {}) },
     async (record, { deps }) => {
       const change = noteChangeFrom(record);
       if (!change) throw new Error(`${record.eventName} record without the image it needs`);

@@ -1,11 +1,13 @@
 // The stream consumer on a fake index: every change kind, re-delivered and reordered batches, crashes in
-// the middle of a write, and the records it must leave alone.
+// the middle of a write, the records it must leave alone, and how many writes one change may cost.
 import { createLogger } from '@photonotes/shared/log';
 import type { Logger } from '@photonotes/shared/log';
 import { lambdaContext } from '@photonotes/shared/testing/api-event';
+import { maxShareesPerNote, maxTermsPerNote, maxWritesPerChange, postingSetOf, postingsOf, recordWritesPerChange, termImpacts } from '../../src/domain/index-entry';
+import type { NoteSnapshot } from '../../src/domain/index-entry';
 import { indexNotesHandler } from '../../src/functions/index-notes';
 import { FakeSearchIndex } from './support/fake-search-index';
-import { batch, expectedPostings, note, streamRecords } from './support/notes';
+import { batch, expectedPostings, expectedShares, note, streamRecords } from './support/notes';
 
 const silent = createLogger({ service: 'search', level: 'silent' });
 
@@ -38,7 +40,8 @@ describe('indexing the notes stream', () => {
     expect(result).toEqual({ batchItemFailures: [] });
     expect(index.postingsOfNote('n1')).toEqual(expectedPostings(v1));
     expect(index.postingsOfNote('n1').every((posting) => posting.startsWith('USER#alice#'))).toBe(true);
-    expect(index.docs.get('n1')).toMatchObject({ version: 1, deleted: false, title: 'Crème brûlée', pending: null, principals: ['user:alice'] });
+    expect(index.docs.get('n1')).toMatchObject({ version: 1, deleted: false, title: 'Crème brûlée', pending: null, principals: ['user:alice'], postedUnder: ['user:alice'], sharees: [] });
+    expect(index.shareCount()).toBe(0);
   });
 
   it('re-indexes edits, shares, un-shares and visibility exactly: no stale posting survives', async () => {
@@ -49,15 +52,18 @@ describe('indexing the notes stream', () => {
     // Act
     await deliver(batch(streamRecords.modify(v1, v2)));
     const afterShare = index.postingsOfNote('n1');
+    const afterShareEntries = index.sharesOfNote('n1');
     await deliver(batch(streamRecords.modify(v2, v3)));
 
-    // Assess
+    // Assess: shared, the postings stay the owner's and bob gets a share entry; public, they move to the public partition.
     expect(afterShare).toEqual(expectedPostings(v2));
-    expect(afterShare.some((posting) => posting.startsWith('USER#bob#'))).toBe(true);
+    expect(afterShare.every((posting) => posting.startsWith('USER#alice#'))).toBe(true);
     expect(afterShare.some((posting) => posting.includes(' burn#'))).toBe(false);
+    expect(afterShareEntries).toEqual([{ pk: 'SHARED#bob', entry: { ownerId: 'alice', terms: index.docs.get('n1')?.terms } }]);
     expect(index.postingsOfNote('n1')).toEqual(expectedPostings(v3));
-    expect(index.postingsOfNote('n1').some((posting) => posting.startsWith('USER#bob#'))).toBe(false);
-    expect(index.postingsOfNote('n1').some((posting) => posting.startsWith('PUBLIC#'))).toBe(true);
+    expect(index.postingsOfNote('n1').every((posting) => posting.startsWith('PUBLIC#'))).toBe(true);
+    expect(index.sharesOfNote('n1')).toEqual([]);
+    expect(index.docs.get('n1')).toMatchObject({ principals: ['public', 'user:alice'], postedUnder: ['public'], sharees: [] });
   });
 
   it('writes only the postings that changed when an edit keeps most terms', async () => {
@@ -76,26 +82,48 @@ describe('indexing the notes stream', () => {
     expect(index.postingsOfNote('n1')).toEqual(expectedPostings(edited));
   });
 
-  it('re-indexes only the principal that changed when a note is shared or un-shared', async () => {
+  it('writes one share entry to share a note with one more user, and deletes it to un-share: no posting moves', async () => {
     // Prepare
     const { index, deliver } = setup();
     const shared = { ...v1, version: 2, sharedWith: ['bob'] };
     const unshared = { ...v1, version: 3 };
     await deliver(batch(streamRecords.insert(v1)));
-    const termCount = Object.keys(index.docs.get('n1')?.terms ?? {}).length;
+    const postings = index.postingsOfNote('n1');
 
     // Act
-    const before = index.postingWrites;
+    const before = { postings: index.postingWrites, shares: index.shareWrites };
     await deliver(batch(streamRecords.modify(v1, shared)));
-    const shareWrites = index.postingWrites - before;
+    const afterShare = { postings: index.postingWrites - before.postings, shares: index.shareWrites - before.shares, entries: index.sharesOfNote('n1') };
     await deliver(batch(streamRecords.modify(shared, unshared)));
-    const unshareWrites = index.postingWrites - before - shareWrites;
 
     // Assess
-    expect(termCount).toBeGreaterThan(0);
-    expect(shareWrites).toBe(termCount);
-    expect(unshareWrites).toBe(termCount);
-    expect(index.postingsOfNote('n1')).toEqual(expectedPostings(unshared));
+    expect(postings.length).toBeGreaterThan(0);
+    expect(afterShare).toEqual({ postings: 0, shares: 1, entries: expectedShares(shared) });
+    expect(index.postingWrites - before.postings).toBe(0);
+    expect(index.shareWrites - before.shares).toBe(2);
+    expect(index.sharesOfNote('n1')).toEqual([]);
+    expect(index.postingsOfNote('n1')).toEqual(postings);
+  });
+
+  it("rewrites the sharees' entries when a small note's terms change, and leaves them alone when they do not", async () => {
+    // Prepare
+    const { index, deliver } = setup();
+    const shared = note({ body: 'alpha beta', sharedWith: ['bob', 'carol'] });
+    const edited = { ...shared, version: 2, body: 'alpha gamma' };
+    const retitledTheSame = { ...edited, version: 3, updatedAt: '2026-11-28T10:00:00.000Z' };
+    await deliver(batch(streamRecords.insert(shared)));
+
+    // Act
+    const before = index.shareWrites;
+    await deliver(batch(streamRecords.modify(shared, edited)));
+    const afterEdit = index.shareWrites - before;
+    await deliver(batch(streamRecords.modify(edited, retitledTheSame)));
+
+    // Assess
+    expect(afterEdit).toBe(2);
+    expect(index.shareWrites - before).toBe(2);
+    expect(index.sharesOfNote('n1')).toEqual(expectedShares(retitledTheSame));
+    expect(index.sharesOfNote('n1')[0]?.entry.terms).toHaveProperty('gamma');
   });
 
   it('removes every posting of a deleted note and keeps a tombstone of its version', async () => {
@@ -108,6 +136,7 @@ describe('indexing the notes stream', () => {
 
     // Assess
     expect(index.postingCount()).toBe(0);
+    expect(index.shareCount()).toBe(0);
     expect(index.docs.get('n1')).toMatchObject({ version: 2, deleted: true, pending: null, title: '', body: '' });
   });
 
@@ -118,7 +147,7 @@ describe('indexing the notes stream', () => {
     await deliver(events);
     const postings = index.postingsOfNote('n1');
     const doc = structuredClone(index.docs.get('n1'));
-    const writes = index.postingWrites;
+    const writes = index.writes;
 
     // Act
     const result = await deliver(events);
@@ -127,7 +156,7 @@ describe('indexing the notes stream', () => {
     expect(result).toEqual({ batchItemFailures: [] });
     expect(index.postingsOfNote('n1')).toEqual(postings);
     expect(index.docs.get('n1')).toEqual(doc);
-    expect(index.postingWrites).toBe(writes);
+    expect(index.writes).toBe(writes);
   });
 
   it('never lets an older version overwrite a newer one when records arrive out of order', async () => {
@@ -158,7 +187,7 @@ describe('indexing the notes stream', () => {
     // Prepare
     const { index, deliver } = setup();
     await deliver(batch(streamRecords.insert(v1)));
-    index.crashAfterPostingWrites = 3;
+    index.crashAfterEntryWrites = 3;
     const share = streamRecords.modify(v1, v2);
 
     // Act
@@ -170,13 +199,14 @@ describe('indexing the notes stream', () => {
     expect(retried).toEqual({ batchItemFailures: [] });
     expect(index.docs.get('n1')).toMatchObject({ version: 2, pending: null });
     expect(index.postingsOfNote('n1')).toEqual(expectedPostings(v2));
+    expect(index.sharesOfNote('n1')).toEqual(expectedShares(v2));
   });
 
   it('cleans up after an interrupted version when the next version arrives first', async () => {
     // Prepare: v2's write dies halfway and its record is never retried (retries exhausted).
     const { index, deliver } = setup();
     await deliver(batch(streamRecords.insert(v1)));
-    index.crashAfterPostingWrites = 5;
+    index.crashAfterEntryWrites = 5;
     await deliver(batch(streamRecords.modify(v1, v2)));
 
     // Act
@@ -185,6 +215,7 @@ describe('indexing the notes stream', () => {
     // Assess
     expect(index.docs.get('n1')).toMatchObject({ version: 3, pending: null });
     expect(index.postingsOfNote('n1')).toEqual(expectedPostings(v3));
+    expect(index.sharesOfNote('n1')).toEqual([]);
   });
 
   it('completes a write that died right before clearing its pending mark', async () => {
@@ -208,7 +239,7 @@ describe('indexing the notes stream', () => {
   it("repeats a new note's write that died before its record was written", async () => {
     // Prepare
     const { index, deliver } = setup();
-    index.crashAfterPostingWrites = 4;
+    index.crashAfterEntryWrites = 4;
     const insert = streamRecords.insert(v1);
     await deliver(batch(insert));
     const recordAfterCrash = index.docs.get('n1');
@@ -222,19 +253,53 @@ describe('indexing the notes stream', () => {
     expect(index.postingsOfNote('n1')).toEqual(expectedPostings(v1));
   });
 
-  it('stops at a failing record and reports it, leaving later records for the retry', async () => {
+  it('reports a failing record and holds back its note’s later records, while other notes go ahead', async () => {
     // Prepare
     const { index, deliver } = setup();
     const other = note({ id: 'n2', title: 'Later note' });
-    index.crashAfterPostingWrites = 0;
+    index.crashAfterEntryWrites = 0;
     const first = streamRecords.insert(v1);
 
     // Act
-    const result = await deliver(batch(first, streamRecords.insert(other)));
+    const result = await deliver(batch(first, streamRecords.insert(other), streamRecords.modify(v1, v2)));
+    const afterFailure = { n1: index.docs.get('n1'), n2: index.docs.get('n2') };
+    const retried = await deliver(batch(first, streamRecords.insert(other), streamRecords.modify(v1, v2)));
 
     // Assess
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: first.dynamodb?.SequenceNumber }] });
-    expect(index.docs.has('n2')).toBe(false);
+    expect(afterFailure.n1).toBeUndefined();
+    expect(afterFailure.n2).toMatchObject({ version: 1 });
+    expect(retried).toEqual({ batchItemFailures: [] });
+    expect(index.docs.get('n1')).toMatchObject({ version: 2, pending: null });
+    expect(index.postingsOfNote('n1')).toEqual(expectedPostings(v2));
+  });
+
+  it('indexes a short note while a long one before it in the same batch is still being written', async () => {
+    // Prepare: the long note's writes wait for the short note's record (for a second at most).
+    const { index, deliver } = setup();
+    const long = note({ id: 'long', body: Array.from({ length: 300 }, (_, i) => `word${i}`).join(' ') });
+    const short = note({ id: 'short', ownerId: 'bob', title: 'Groceries' });
+    const recorded: string[] = [];
+    let shortIndexed: () => void = () => undefined;
+    const shortDone = new Promise<void>((resolve) => (shortIndexed = resolve));
+    const writeEntries = index.writeEntries.bind(index);
+    index.writeEntries = async (noteId, writes) => {
+      if (noteId === 'long') await Promise.race([shortDone, new Promise((resolve) => setTimeout(resolve, 1000))]);
+      await writeEntries(noteId, writes);
+    };
+    const putDoc = index.putDoc.bind(index);
+    index.putDoc = async (doc, expected) => {
+      await putDoc(doc, expected);
+      recorded.push(doc.noteId);
+      if (doc.noteId === 'short') shortIndexed();
+    };
+
+    // Act
+    const result = await deliver(batch(streamRecords.insert(long), streamRecords.insert(short)));
+
+    // Assess
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(recorded).toEqual(['short', 'long']);
   });
 
   it('ignores the other items of the notes table', async () => {
@@ -250,7 +315,7 @@ describe('indexing the notes stream', () => {
     expect(index.postingCount()).toBe(0);
   });
 
-  it('reports a note it cannot read as a failure, logged with its sequence number, and stops there', async () => {
+  it('reports a note it cannot read as a failure, logged with its sequence number', async () => {
     // Prepare
     const { logger, entries } = captureLogger();
     const index = new FakeSearchIndex();
@@ -262,13 +327,13 @@ describe('indexing the notes stream', () => {
 
     // Assess
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: malformed.dynamodb?.SequenceNumber }] });
-    expect(index.docs.size).toBe(0);
+    expect(index.docs.has('bad')).toBe(false);
     expect(entries()).toContainEqual(
       expect.objectContaining({ level: 'error', sequenceNumber: malformed.dynamodb?.SequenceNumber, issues: expect.arrayContaining([expect.stringContaining('newImage.title')]) }),
     );
   });
 
-  it('indexes a private note under each sharee, and a public one only under its owner and the public', async () => {
+  it('files a note shared with 50 users once, under its owner, with a share entry each; a public one once, under the public', async () => {
     // Prepare
     const { index, deliver } = setup();
     const sharees = Array.from({ length: 50 }, (_, i) => `user${i}`);
@@ -277,12 +342,88 @@ describe('indexing the notes stream', () => {
 
     // Act
     await deliver(batch(streamRecords.insert(shared)));
-    const privately = { principals: index.docs.get('n1')?.principals.length, postings: index.postingsOfNote('n1') };
+    const privately = { principals: index.docs.get('n1')?.principals.length, postings: index.postingsOfNote('n1'), shares: index.sharesOfNote('n1') };
     await deliver(batch(streamRecords.modify(shared, madePublic)));
 
     // Assess
-    expect(privately).toEqual({ principals: 51, postings: expectedPostings(shared) });
+    expect(privately).toEqual({ principals: 51, postings: expectedPostings(shared), shares: expectedShares(shared) });
+    expect(privately.shares).toHaveLength(50);
     expect(index.docs.get('n1')?.principals).toEqual(['public', 'user:alice']);
     expect(index.postingsOfNote('n1')).toEqual(expectedPostings(madePublic));
+    expect(index.sharesOfNote('n1')).toEqual([]);
+  });
+
+  it('cleans up a record of the earlier layout, which filed postings under every sharee, on its next change', async () => {
+    // Prepare: what the indexer wrote before share entries existed (read back with postedUnder = principals).
+    const { index, deliver } = setup();
+    const legacy = note({ sharedWith: ['bob', 'carol'] });
+    const principals = ['user:alice', 'user:bob', 'user:carol'];
+    const terms = termImpacts(legacy);
+    await index.writeEntries('n1', { postings: { puts: postingsOf(postingSetOf(principals, terms)), deletes: [] }, shares: { puts: [], deletes: [] } });
+    const { title, body, ownerId, version, updatedAt } = legacy;
+    index.docs.set('n1', { noteId: 'n1', version, deleted: false, ownerId, title, body, updatedAt, principals, postedUnder: principals, sharees: [], terms, pending: null });
+    const edited = { ...legacy, version: 2, sharedWith: ['bob'] };
+
+    // Act
+    await deliver(batch(streamRecords.modify(legacy, edited)));
+
+    // Assess
+    expect(index.postingsOfNote('n1')).toEqual(expectedPostings(edited));
+    expect(index.sharesOfNote('n1')).toEqual(expectedShares(edited));
   });
 });
+
+describe('index writes per change', () => {
+  const sharees = (prefix: string) => Array.from({ length: maxShareesPerNote }, (_, i) => `${prefix}${i}`);
+  /** `count` distinct words, none shared with another call's (a different `seed`). */
+  const words = (count: number, seed: string) => Array.from({ length: count }, (_, i) => `${seed}${i.toString(36)}`).join(' ');
+
+  it(`indexes a note of 1,200 distinct words shared with 50 users in at most ${maxWritesPerChange} writes`, async () => {
+    // Prepare
+    const { index, deliver } = setup();
+    const heavy = note({ title: 'Heavy', body: words(1200, 'w'), tags: [], sharedWith: sharees('user') });
+
+    // Act
+    await deliver(batch(streamRecords.insert(heavy)));
+
+    // Assess: its kept terms once, a share entry per sharee, the record once.
+    expect(index.writes).toBe(maxTermsPerNote + maxShareesPerNote + 1);
+    expect(index.writes).toBeLessThanOrEqual(maxWritesPerChange);
+    expect(index.postingsOfNote('n1')).toEqual(expectedPostings(heavy));
+    expect(index.sharesOfNote('n1')).toEqual(expectedShares(heavy));
+    expect(index.sharesOfNote('n1').every((share) => share.entry.terms === null)).toBe(true);
+  });
+
+  it(`keeps every change of such a note within ${maxWritesPerChange} writes, the worst ones included`, async () => {
+    // Prepare: each version replaces every word; the sharees are replaced, the note goes public and back.
+    const { index, deliver } = setup();
+    const versions = [
+      note({ version: 1, title: 'atitle', body: words(1200, 'a'), tags: [], sharedWith: sharees('x') }),
+      note({ version: 2, title: 'btitle', body: words(1200, 'b'), tags: [], sharedWith: sharees('y') }),
+      note({ version: 3, title: 'ctitle', body: words(1200, 'c'), tags: [], visibility: 'public' }),
+      note({ version: 4, title: 'dtitle', body: words(1200, 'd'), tags: [], sharedWith: sharees('z') }),
+    ];
+    const records = [streamRecords.insert(versions[0] as NoteSnapshot), ...versions.slice(1).map((next, i) => streamRecords.modify(versions[i] as NoteSnapshot, next)), streamRecords.remove(versions[3] as NoteSnapshot)];
+
+    // Act
+    const costs: number[] = [];
+    const states: Array<{ postings: boolean; shares: boolean }> = [];
+    for (const [i, record] of records.entries()) {
+      const before = index.writes;
+      await deliver(batch(record));
+      costs.push(index.writes - before);
+      const version = versions[i];
+      if (version) states.push({ postings: sameList(index.postingsOfNote('n1'), expectedPostings(version)), shares: sameList(index.sharesOfNote('n1'), expectedShares(version)) });
+    }
+
+    // Assess
+    expect(Math.max(...costs)).toBeLessThanOrEqual(maxWritesPerChange);
+    expect(costs[1]).toBe(2 * maxTermsPerNote + 2 * maxShareesPerNote + recordWritesPerChange);
+    expect(states.every((state) => state.postings && state.shares)).toBe(true);
+    expect(index.postingCount() + index.shareCount()).toBe(0);
+  });
+});
+
+function sameList<T>(a: T[], b: T[]): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

@@ -2,8 +2,9 @@
 // pages and cursors, and the bounds on the work one query may do.
 import { ValidationError } from '@photonotes/shared/errors';
 import { applyNoteChange } from '../../src/domain/apply-note-change';
+import { maxShareEntryTerms } from '../../src/domain/index-entry';
 import type { NoteSnapshot } from '../../src/domain/index-entry';
-import { maxDocReadsPerPage, maxReadTerms, postingsPerTerm, searchNotes } from '../../src/domain/search-notes';
+import { maxDocReadsPerPage, maxOwnerReads, maxReadTerms, postingsPerTerm, searchNotes } from '../../src/domain/search-notes';
 import type { SearchPage } from '../../src/domain/search-notes';
 import { FakeSearchIndex } from './support/fake-search-index';
 import { note } from './support/notes';
@@ -17,6 +18,9 @@ async function indexed(notes: Partial<NoteSnapshot>[]): Promise<FakeSearchIndex>
 }
 
 const ids = (page: SearchPage) => page.items.map((item) => item.id);
+
+/** A body with more distinct words than a share entry carries: such a note is found through its owner's postings. */
+const longBody = (extra = '') => `${Array.from({ length: maxShareEntryTerms + 6 }, (_, i) => `filler${i}`).join(' ')} ${extra}`;
 
 function search(index: FakeSearchIndex, q: string, caller = 'alice', options: { limit?: number; cursor?: string } = {}) {
   return searchNotes({ q, limit: options.limit ?? 20, cursor: options.cursor }, caller, { index });
@@ -64,6 +68,120 @@ describe('searchNotes: what the caller may see', () => {
 
     // Assess
     expect(page).toEqual({ items: [], nextCursor: null });
+  });
+});
+
+describe('searchNotes: notes shared with the caller', () => {
+  it('finds a shared note with many words through its owner’s postings, and none of the owner’s other notes', async () => {
+    // Prepare
+    const index = await indexed([
+      { ownerId: 'bob', title: 'apple shared', body: longBody(), sharedWith: ['alice'] },
+      { ownerId: 'bob', title: 'apple private', body: longBody() },
+      { ownerId: 'bob', title: 'apple for carol', body: longBody(), sharedWith: ['carol'] },
+    ]);
+
+    // Act
+    const alice = await search(index, 'apple');
+    const prefix = await search(index, 'filler3 appl');
+    const carol = await search(index, 'apple', 'carol');
+
+    // Assess
+    expect(ids(alice)).toEqual(['n1']);
+    expect(ids(prefix)).toEqual(['n1']);
+    expect(ids(carol)).toEqual(['n3']);
+    expect(index.queries.some((query) => query.principal === 'user:bob')).toBe(true);
+  });
+
+  it('matches a shared note with few words on its share entry, without reading its owner’s postings', async () => {
+    // Prepare
+    const index = await indexed([{ ownerId: 'bob', title: 'Crème brûlée', body: 'caramel', sharedWith: ['alice'] }]);
+
+    // Act
+    const page = await search(index, 'CARAMEL brul');
+
+    // Assess
+    expect(ids(page)).toEqual(['n1']);
+    expect(index.queries.every((query) => query.principal !== 'user:bob')).toBe(true);
+  });
+
+  it('ranks shared notes with the same scores as the owner sees them', async () => {
+    // Prepare: the same two notes, found by the owner in their partition and by the sharee through entries.
+    const index = await indexed([
+      { ownerId: 'bob', title: 'kiwi', sharedWith: ['alice'] },
+      { ownerId: 'bob', title: 'x', body: 'kiwi and more', sharedWith: ['alice'] },
+      { ownerId: 'bob', title: 'kiwi', body: longBody(), sharedWith: ['alice'] },
+    ]);
+
+    // Act
+    const owner = await search(index, 'kiwi', 'bob');
+    const sharee = await search(index, 'kiwi', 'alice');
+
+    // Assess
+    expect(ids(sharee)).toEqual(ids(owner));
+    expect(sharee.items.map((item) => item.score)).toEqual(owner.items.map((item) => item.score));
+  });
+
+  it('still finds a shared note that its owner’s other notes push past the postings read', async () => {
+    // Prepare: bob has more private notes titled "lime" than one read returns; the shared one mentions it once.
+    const index = await indexed([
+      ...Array.from({ length: postingsPerTerm + 20 }, () => ({ ownerId: 'bob', title: 'lime' })),
+      { ownerId: 'bob', title: 'notes', body: longBody('lime'), sharedWith: ['alice'] },
+    ]);
+
+    // Act
+    const page = await search(index, 'lime');
+
+    // Assess
+    expect(ids(page)).toEqual([`n${postingsPerTerm + 21}`]);
+  });
+
+  it(`reads at most ${maxOwnerReads} owner partitions, and still finds the notes of the owners beyond them`, async () => {
+    // Prepare: 40 owners share one long note each with alice; one more shares a long note without the word.
+    const owners = Array.from({ length: 40 }, (_, i) => `owner${i}`);
+    const index = await indexed([...owners.map((ownerId) => ({ ownerId, title: 'quince', body: longBody(), sharedWith: ['alice'] })), { ownerId: 'zed', title: 'pear', body: longBody(), sharedWith: ['alice'] }]);
+
+    // Act
+    const page = await search(index, 'quince', 'alice', { limit: 100 });
+
+    // Assess
+    expect(ids(page).sort()).toEqual(owners.map((_, i) => `n${i + 1}`).sort());
+    expect(index.queries.filter((query) => query.principal.startsWith('user:owner') || query.principal === 'user:zed').length).toBeLessThanOrEqual(maxOwnerReads);
+    expect(index.shareReads).toEqual(['alice']);
+  });
+
+  it('reads the other terms only in the partitions of owners whose shared notes may hold the first', async () => {
+    // Prepare: ten owners share a long note with alice; only owner3's has both words.
+    const owners = Array.from({ length: 10 }, (_, i) => `owner${i}`);
+    const index = await indexed(owners.map((ownerId, i) => ({ ownerId, title: i === 3 ? 'quince pear' : 'pear', body: longBody(), sharedWith: ['alice'] })));
+
+    // Act
+    const page = await search(index, 'pear quince');
+
+    // Assess: "quince" (the longest) in all ten partitions, then "pear" in owner3's only.
+    expect(ids(page)).toEqual(['n4']);
+    const ownerQueries = index.queries.filter((query) => query.principal.startsWith('user:owner'));
+    expect(ownerQueries.map((query) => `${query.principal} ${query.term}`).sort()).toEqual([...owners.map((ownerId) => `user:${ownerId} quince`), 'user:owner3 pear'].sort());
+  });
+
+  it('forgets a note once it is un-shared or deleted', async () => {
+    // Prepare
+    const index = await indexed([
+      { ownerId: 'bob', title: 'plum small', sharedWith: ['alice'] },
+      { ownerId: 'bob', title: 'plum long', body: longBody(), sharedWith: ['alice'] },
+    ]);
+    const before = ids(await search(index, 'plum')).sort();
+
+    // Act
+    await applyNoteChange({ kind: 'upsert', note: note({ id: 'n1', ownerId: 'bob', title: 'plum small', body: '', tags: [], version: 2 }) }, { index });
+    await applyNoteChange({ kind: 'delete', noteId: 'n2', version: 2 }, { index });
+    const after = await search(index, 'plum');
+    const owner = await search(index, 'plum', 'bob');
+
+    // Assess
+    expect(before).toEqual(['n1', 'n2']);
+    expect(after).toEqual({ items: [], nextCursor: null });
+    expect(ids(owner)).toEqual(['n1']);
+    expect(index.shareCount()).toBe(0);
   });
 });
 

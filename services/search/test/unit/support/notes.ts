@@ -2,7 +2,7 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { keys } from '../../../src/adapters/keys';
-import { postingSetOf, postingsOf, principalsOf, termImpacts } from '../../../src/domain/index-entry';
+import { homeOf, postingSetOf, postingsOf, shareesOf, shareTermsOf, termImpacts } from '../../../src/domain/index-entry';
 import type { NoteSnapshot } from '../../../src/domain/index-entry';
 
 export function note(overrides: Partial<NoteSnapshot> = {}): NoteSnapshot {
@@ -68,10 +68,17 @@ export const batch = (...records: DynamoDBRecord[]): DynamoDBStreamEvent => ({ R
 
 /** The postings the index must hold for a note at this state, in FakeSearchIndex.postingsOfNote's form. */
 export function expectedPostings(snapshot: NoteSnapshot): string[] {
-  return postingsOf(postingSetOf(principalsOf(snapshot), termImpacts(snapshot)))
+  return postingsOf(postingSetOf([homeOf(snapshot)], termImpacts(snapshot)))
     .map((posting) => {
       const { pk, sk } = keys.posting(snapshot.id, posting);
       return `${pk} ${sk}`;
     })
     .sort();
+}
+
+/** The share entries the index must hold for a note at this state, in FakeSearchIndex.sharesOfNote's form. */
+export function expectedShares(snapshot: NoteSnapshot): Array<{ pk: string; entry: { ownerId: string; terms: Record<string, number> | null } }> {
+  return shareesOf(snapshot)
+    .map((userId) => ({ pk: keys.share(userId, snapshot.id).pk, entry: { ownerId: snapshot.ownerId, terms: shareTermsOf(termImpacts(snapshot)) } }))
+    .sort((a, b) => (a.pk < b.pk ? -1 : 1));
 }
