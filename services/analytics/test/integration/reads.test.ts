@@ -1,6 +1,8 @@
 // The admin reads against what the tests sent: summary, events/{type} (with by=) and retention, computed here from
 // the plan of events and compared with the service's answers once processEvents has applied them. Each test writes
-// to days no other test uses (events may be up to 30 days old), so the day totals are the test's own.
+// to days no other test uses (events may be up to 30 days old) and the seed does not (its last 7 days; the users
+// tests run it on the same platform), so the day totals are the test's own. The summary's days (9 to 7 ago) stay
+// out of the retention test's weeks too: the week of its last day (16 ago) ends 10 days ago at the latest.
 import { randomUUID } from 'node:crypto';
 import { api } from '../../../../test/support/api';
 import type { ErrorBody } from '../../../../test/support/api';
@@ -53,18 +55,18 @@ beforeAll(async () => {
 
 describe('GET /analytics/summary and /analytics/events/{type}', () => {
   test('the numbers equal those computed from what was sent: daily actives, new users, sessions, events, top events, metrics and top attribute values; a replayed batch counts once', async () => {
-    // Prepare: days 8, 7 and 6 ago; 4 anonymous installs and 2 signed-in users; two event types of this test.
+    // Prepare: days 9, 8 and 7 ago (older than the seed's, newer than the retention test's weeks); 4 anonymous installs and 2 signed-in users; two event types of this test.
     const users = await Promise.all([createTestUser('analytics-a'), createTestUser('analytics-b')]);
     const actors: Actor[] = [...Array.from({ length: 4 }, () => ({ installId: randomUUID(), user: null })), ...users.map((user) => ({ installId: randomUUID(), user }))];
     const viewType = `view_${randomUUID().slice(0, 8)}`;
     const buyType = `buy_${randomUUID().slice(0, 8)}`;
     const screens = ['home', 'camera', 'gallery'];
-    // Who is active when: actor i on day 8 if i < 4, on day 7 if i is odd, on day 6 if i >= 2.
+    // Who is active when: actor i on day 9 if i < 4, on day 8 if i is odd, on day 7 if i >= 2.
     const plan: Array<{ daysAgo: number; actor: number; events: AppEvent[] }> = [];
     for (const [daysAgo, active] of [
-      [8, (i: number) => i < 4],
-      [7, (i: number) => i % 2 === 1],
-      [6, (i: number) => i >= 2],
+      [9, (i: number) => i < 4],
+      [8, (i: number) => i % 2 === 1],
+      [7, (i: number) => i >= 2],
     ] as const) {
       actors.forEach((_, i) => {
         if (!active(i)) return;
@@ -84,7 +86,7 @@ describe('GET /analytics/summary and /analytics/events/{type}', () => {
     await send(actors[replayed.actor] as Actor, replayed.events);
 
     // Assess: the expected numbers, from the plan.
-    const days = [8, 7, 6].map((daysAgo) => {
+    const days = [9, 8, 7].map((daysAgo) => {
       const entries = plan.filter((entry) => entry.daysAgo === daysAgo);
       const firstDays = new Map<number, number>();
       for (const entry of plan) firstDays.set(entry.actor, Math.max(firstDays.get(entry.actor) ?? 0, entry.daysAgo));
@@ -97,7 +99,7 @@ describe('GET /analytics/summary and /analytics/events/{type}', () => {
       };
     });
     const allEvents = plan.flatMap((entry) => entry.events);
-    const query = `from=${date(8)}&to=${date(6)}`;
+    const query = `from=${date(9)}&to=${date(7)}`;
     const summary = await eventually(
       () => api<Summary>(`/analytics/summary?${query}`, { token: admin.accessToken }),
       (response) => response.status === 200 && response.body.totals.events === allEvents.length,
@@ -113,7 +115,7 @@ describe('GET /analytics/summary and /analytics/events/{type}', () => {
     expect(report.body.type).toBe(viewType);
     const views = (daysAgo: number) => plan.filter((entry) => entry.daysAgo === daysAgo).flatMap((entry) => entry.events.filter((event) => event.type === viewType));
     expect(report.body.days).toEqual(
-      [8, 7, 6].map((daysAgo) => {
+      [9, 8, 7].map((daysAgo) => {
         const ms = views(daysAgo).map((event) => event.metrics?.ms as number);
         return { date: date(daysAgo), count: ms.length, metrics: { ms: { sum: ms.reduce((a, b) => a + b, 0), min: Math.min(...ms), max: Math.max(...ms) } } };
       }),
@@ -123,7 +125,7 @@ describe('GET /analytics/summary and /analytics/events/{type}', () => {
     expect(report.body.by).toEqual([...byScreen].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value)));
     const plain = await api<EventReport>(`/analytics/events/${buyType}?${query}`, { token: admin.accessToken });
     expect(plain.body.by).toEqual([]);
-    expect(plain.body.days.map((day) => day.metrics.amount?.sum ?? 0)).toEqual([8, 7, 6].map((daysAgo) => (plan.some((entry) => entry.daysAgo === daysAgo && entry.actor === 5) ? 4.5 : 0)));
+    expect(plain.body.days.map((day) => day.metrics.amount?.sum ?? 0)).toEqual([9, 8, 7].map((daysAgo) => (plan.some((entry) => entry.daysAgo === daysAgo && entry.actor === 5) ? 4.5 : 0)));
   });
 });
 
