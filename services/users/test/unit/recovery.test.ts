@@ -1,8 +1,9 @@
-import { AppError, errorBody, RateLimitedError } from '@photonotes/shared/errors';
+import { errorBody, RateLimitedError } from '@photonotes/shared/errors';
 import { createLogger } from '@photonotes/shared/log';
 import { forgotPasswordMinimumMs, requestPasswordReset, resetPassword, revokeSessionsAfterReset } from '../../src/domain/recovery';
 import { FakeIdentity, FakeUsers, manualClock, storedUser } from '../support/fakes';
 import { passwordPolicy } from '../../src/domain/account-fields';
+import { failureOf } from '../support/failure';
 
 function setup() {
   const identity = new FakeIdentity();
@@ -15,15 +16,6 @@ function setup() {
   };
   const log = createLogger({ service: 'users', write: () => undefined });
   return { identity, clock, slept, deps: { identity, clock, sleep, log } };
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<AppError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof AppError)) throw new Error(`expected an AppError, got ${String(err)}`);
-  return err;
 }
 
 describe('requestPasswordReset', () => {

@@ -1,7 +1,8 @@
-import { AppError, errorBody } from '@photonotes/shared/errors';
+import { errorBody } from '@photonotes/shared/errors';
 import { createLogger } from '@photonotes/shared/log';
 import { logIn, logOut, refreshSession } from '../../src/domain/sessions';
 import { FakeIdentity, FakeSessions, FakeUsers, manualClock, storedUser } from '../support/fakes';
+import { failureOf } from '../support/failure';
 
 function setup() {
   const identity = new FakeIdentity();
@@ -19,15 +20,6 @@ function setup() {
     },
   };
   return { identity, users, sessions, clock, lines, signedUp, deps: { identity, users, sessions, clock, log, signUps } };
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<AppError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof AppError)) throw new Error(`expected an AppError, got ${String(err)}`);
-  return err;
 }
 
 describe('logIn', () => {

@@ -1,19 +1,10 @@
-import { AppError } from '@photonotes/shared/errors';
 import { passwordPolicy } from '../../src/domain/account-fields';
 import { IdentityProviderError } from '../../src/domain/identity-provider';
 import { confirmSignUp, preSignUpDecision, signUp, SignUpRefused } from '../../src/domain/sign-up';
 import { FakeIdentity } from '../support/fakes';
+import { failureOf } from '../support/failure';
 
 const input = { email: 'ada@example.com', password: 'abcdefg1', displayName: 'Ada' };
-
-async function failureOf(promise: Promise<unknown>): Promise<AppError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof AppError)) throw new Error(`expected an AppError, got ${String(err)}`);
-  return err;
-}
 
 describe('signUp', () => {
   test('returns the user id, the normalised email and whether the account is already confirmed', async () => {

@@ -2,6 +2,7 @@ import { RateLimitedError } from '@photonotes/shared/errors';
 import { admitLookup, emailLookupsPerHour, findUserByEmail } from '../../src/domain/user-lookup';
 import type { LookupAllowance, LookupWindow, UserDirectory, UserMatch } from '../../src/domain/user-lookup';
 import { manualClock } from '../support/fakes';
+import { failureOf } from '../support/failure';
 
 const hourMs = 3600 * 1000;
 const t0 = Date.parse('2026-11-30T09:00:00.000Z');
@@ -33,15 +34,6 @@ function setup() {
   const directory = new FakeDirectory({ 'ada@example.com': { userId: 'user-1', displayName: 'Ada' } });
   const allowance = new FakeAllowance();
   return { clock, directory, allowance, deps: { clock, directory, allowance } };
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (err: unknown) => err,
-  );
 }
 
 describe('admitLookup', () => {
