@@ -14,6 +14,7 @@ import { declaredLifecycleRules, emulatorS3Client, sweepLifecycle } from './plat
 import { deliverS3Record } from './platform/delivery/s3-delivery';
 import { canConnect } from './platform/net';
 import { loadServiceDefinitions, repoRoot } from './platform/service-definitions';
+import { runCommand } from './run-command';
 
 const usage = 'usage: npm run lifecycle -- [--at <ISO time> | --days <n>] [--only <key prefix>]';
 const dayMs = 24 * 60 * 60 * 1000;
@@ -71,10 +72,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`npm run lifecycle failed: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  },
-);
+runCommand('lifecycle', main);

@@ -15,6 +15,7 @@ import { redriveLocal } from './platform/delivery/redrive-local';
 import { sdkStreamReader } from './platform/delivery/stream-poller';
 import { canConnect } from './platform/net';
 import { loadServiceDefinitions, repoRoot } from './platform/service-definitions';
+import { runCommand } from './run-command';
 
 const usage = 'usage: npm run redrive [-- --stage <stage>] [--list] [--id <id>]...';
 
@@ -95,10 +96,4 @@ async function main(): Promise<number> {
   return stage === 'local' ? local(options) : deployed(stage, options);
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`npm run redrive failed: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  },
-);
+runCommand('redrive', main);

@@ -13,6 +13,7 @@ import { localLambdaInvoker } from './platform/delivery/lambda-invoke';
 import { runScheduled } from './platform/delivery/schedules';
 import { canConnect } from './platform/net';
 import { loadServiceDefinitions, repoRoot } from './platform/service-definitions';
+import { runCommand } from './run-command';
 
 const usage = 'usage: npm run schedule -- <service>.<function> [--at <ISO time>] | --list';
 
@@ -67,10 +68,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`npm run schedule failed: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  },
-);
+runCommand('schedule', main);
