@@ -5,8 +5,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { emulatorPorts } from './config/ports.cjs';
-import { deadLetterDir, localRetryDelays } from './platform/delivery';
-import { abortableSleep } from './platform/delivery/async-invoke';
+import { deadLetterDir, localAsyncDeps } from './platform/delivery';
 import { loadConsumers, type S3Consumer } from './platform/delivery/consumers';
 import { DeadLetterStore } from './platform/delivery/dead-letters';
 import { localLambdaInvoker } from './platform/delivery/lambda-invoke';
@@ -41,16 +40,7 @@ async function main(): Promise<number> {
   const store = new DeadLetterStore(deadLetterDir(process.env.DEV_DATA_DIR ?? path.join(repoRoot, '.local')));
   const lambda = localLambdaInvoker(services);
   const s3 = emulatorS3Client(s3Port);
-  const deps = {
-    invoke: lambda.invoke,
-    deadLetters: store,
-    retryDelaysMs: localRetryDelays.asyncMs,
-    unreachableDelayMs: localRetryDelays.unreachableMs,
-    now: Date.now,
-    sleep: abortableSleep,
-    signal: new AbortController().signal,
-    log: (text: string) => console.log(text),
-  };
+  const deps = localAsyncDeps({ invoke: lambda.invoke, deadLetters: store, log: (text) => console.log(text) });
   let failed = 0;
   try {
     const expired = await sweepLifecycle({

@@ -5,8 +5,7 @@
 // passed, for a job that takes its time from the event). `--list` shows the declared schedules.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { deadLetterDir, localRetryDelays } from './platform/delivery';
-import { abortableSleep } from './platform/delivery/async-invoke';
+import { deadLetterDir, localAsyncDeps } from './platform/delivery';
 import { loadConsumers, type ScheduleConsumer } from './platform/delivery/consumers';
 import { DeadLetterStore } from './platform/delivery/dead-letters';
 import { localLambdaInvoker } from './platform/delivery/lambda-invoke';
@@ -49,16 +48,7 @@ async function main(): Promise<number> {
   try {
     const result = await runScheduled(
       consumer,
-      {
-        invoke: lambda.invoke,
-        deadLetters: store,
-        retryDelaysMs: localRetryDelays.asyncMs,
-        unreachableDelayMs: localRetryDelays.unreachableMs,
-        now: Date.now,
-        sleep: abortableSleep,
-        signal: new AbortController().signal,
-        log: (text) => console.log(text),
-      },
+      localAsyncDeps({ invoke: lambda.invoke, deadLetters: store, log: (text) => console.log(text) }),
       { at },
     );
     console.log(`${consumer.id} for ${at.toISOString()}: ${result}`);

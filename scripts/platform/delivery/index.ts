@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { S3EventRecord } from 'aws-lambda';
 import { localCredentials, localRegion } from '../emulators';
 import type { ServiceDefinition } from '../service-definitions';
-import { abortableSleep, invokeAsync, type AsyncInvocation } from './async-invoke';
+import { abortableSleep, invokeAsync, type AsyncInvocation, type AsyncInvokeDeps } from './async-invoke';
 import { declaredBuckets, declaredQueues, lambdaName, loadConsumers, type AsyncConsumer, type S3Consumer, type ScheduleConsumer, type SnsConsumer, type SqsConsumer, type StreamConsumer } from './consumers';
 import { DeadLetterStore } from './dead-letters';
 import { localLambdaInvoker } from './lambda-invoke';
@@ -53,6 +53,14 @@ export interface DeliveryLayer {
 
 export function deadLetterDir(dataDir: string): string {
   return path.join(dataDir, 'dead-letters');
+}
+
+/**
+ * What an asynchronous invocation outside the running platform needs (`npm run schedule`, `npm run lifecycle`,
+ * tests): the platform's Lambda retries and dead-letter store, with no abort.
+ */
+export function localAsyncDeps(options: Pick<AsyncInvokeDeps, 'invoke' | 'deadLetters' | 'log'>): AsyncInvokeDeps {
+  return { ...options, retryDelaysMs: localRetryDelays.asyncMs, unreachableDelayMs: localRetryDelays.unreachableMs, now: Date.now, sleep: abortableSleep, signal: new AbortController().signal };
 }
 
 export function createDelivery(options: DeliveryOptions): DeliveryLayer {

@@ -3,8 +3,7 @@
 // clock. Processing tags each original photonotes:referenced=false, a note that uses it turns the tag true
 // (core-api's note.photoChanged → thumbnails), and the expiration's notification removes the record and thumbnails.
 import { GetObjectTaggingCommand } from '@aws-sdk/client-s3';
-import { deadLetterDir, localRetryDelays } from '../../../../scripts/platform/delivery';
-import { abortableSleep } from '../../../../scripts/platform/delivery/async-invoke';
+import { deadLetterDir, localAsyncDeps } from '../../../../scripts/platform/delivery';
 import { loadConsumers, type S3Consumer } from '../../../../scripts/platform/delivery/consumers';
 import { DeadLetterStore } from '../../../../scripts/platform/delivery/dead-letters';
 import { localLambdaInvoker } from '../../../../scripts/platform/delivery/lambda-invoke';
@@ -66,16 +65,7 @@ async function tagBecomes(key: string, value: 'true' | 'false'): Promise<void> {
 /** The lifecycle rules applied to the user's objects as of `at`, each expiration delivered as S3 would. */
 function sweepAsOf(user: TestUser, at: Date): Promise<ExpiredObject[]> {
   const consumers = loadConsumers(services).filter((c): c is S3Consumer => c.source === 's3');
-  const deps = {
-    invoke: lambda.invoke,
-    deadLetters: new DeadLetterStore(deadLetterDir(process.env.TEST_PLATFORM_DATA_DIR as string)),
-    retryDelaysMs: localRetryDelays.asyncMs,
-    unreachableDelayMs: localRetryDelays.unreachableMs,
-    now: Date.now,
-    sleep: abortableSleep,
-    signal: new AbortController().signal,
-    log: () => undefined,
-  };
+  const deps = localAsyncDeps({ invoke: lambda.invoke, deadLetters: new DeadLetterStore(deadLetterDir(process.env.TEST_PLATFORM_DATA_DIR as string)), log: () => undefined });
   return sweepLifecycle({
     s3,
     rules: declaredLifecycleRules(services),

@@ -3,8 +3,7 @@
 // unconfirmed sign-ups: that one goes, the younger one and a confirmed account stay.
 import { AdminGetUserCommand, CognitoIdentityProviderClient, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { randomUUID } from 'node:crypto';
-import { localRetryDelays, deadLetterDir } from '../../../../scripts/platform/delivery';
-import { abortableSleep } from '../../../../scripts/platform/delivery/async-invoke';
+import { deadLetterDir, localAsyncDeps } from '../../../../scripts/platform/delivery';
 import { loadConsumers, type ScheduleConsumer } from '../../../../scripts/platform/delivery/consumers';
 import { DeadLetterStore } from '../../../../scripts/platform/delivery/dead-letters';
 import { localLambdaInvoker } from '../../../../scripts/platform/delivery/lambda-invoke';
@@ -69,16 +68,7 @@ describe('the daily removal of unconfirmed sign-ups', () => {
     // Act
     const result = await runScheduled(
       consumer,
-      {
-        invoke: lambda.invoke,
-        deadLetters: new DeadLetterStore(deadLetterDir(process.env.TEST_PLATFORM_DATA_DIR as string)),
-        retryDelaysMs: localRetryDelays.asyncMs,
-        unreachableDelayMs: localRetryDelays.unreachableMs,
-        now: Date.now,
-        sleep: abortableSleep,
-        signal: new AbortController().signal,
-        log: () => undefined,
-      },
+      localAsyncDeps({ invoke: lambda.invoke, deadLetters: new DeadLetterStore(deadLetterDir(process.env.TEST_PLATFORM_DATA_DIR as string)), log: () => undefined }),
       { at },
     );
 
