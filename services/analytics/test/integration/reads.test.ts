@@ -102,7 +102,8 @@ describe('GET /analytics/summary and /analytics/events/{type}', () => {
     const query = `from=${date(9)}&to=${date(7)}`;
     const summary = await eventually(
       () => api<Summary>(`/analytics/summary?${query}`, { token: admin.accessToken }),
-      (response) => response.status === 200 && response.body.totals.events === allEvents.length,
+      // Counters and distinct-count sketches are separate writes: wait until both show the test's events.
+      (response) => response.status === 200 && response.body.totals.events === allEvents.length && JSON.stringify(response.body.days) === JSON.stringify(days),
       30_000,
     );
     expect(summary.body.days).toEqual(days);
