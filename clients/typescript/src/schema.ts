@@ -274,7 +274,7 @@ export interface paths {
         };
         /**
          * Find a user by email address
-         * @description An exact match of the address, in any letter case, with a confirmed account. Every look-up, found or not, counts against the caller's 30 an hour (an hour from the first of them); beyond that: 429 with Retry-After.
+         * @description An exact match of the address, in any letter case, with a confirmed account. Every look-up, found or not, counts against the caller's 30 an hour (an hour from the first of them; a deployment may set another allowance); beyond that: 429 with Retry-After.
          */
         get: operations["findUserByEmail"];
         put?: never;
@@ -2491,7 +2491,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description More than 30 look-ups this hour */
+            /** @description More look-ups than the caller's hourly allowance (30 by default) */
             429: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -2502,7 +2502,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "RATE_LIMITED",
-                     *         "message": "More than 30 look-ups this hour",
+                     *         "message": "More look-ups than the caller's hourly allowance (30 by default)",
                      *         "requestId": "5f0c6a52-3f0e-4a8e-9a55-0d2c7c2b8f41"
                      *       }
                      *     }

@@ -7,6 +7,7 @@ import { systemClock } from '@photonotes/shared/clock';
 import { dependencies } from '@photonotes/shared/dependencies';
 import { requireEnv } from '@photonotes/shared/env';
 import type { DevicesStore, InboxStore, NotificationsDeps, PushGateway } from '../domain/ports';
+import { noteSharedQuietSecondsFrom } from '../domain/triggers';
 import { devicesTable } from './devices-table';
 import { inboxTable } from './inbox-table';
 import { pushOutbox } from './outbox-push';
@@ -59,4 +60,9 @@ export function notificationsDeps(): NotificationsDeps {
     clock: () => systemClock,
     newId: () => randomUUID,
   }));
+}
+
+/** note-events: the window in which a recipient hears of one note's sharing once (param noteSharedQuietHours), in seconds. */
+export function noteSharedQuietSecondsFromEnv(): number {
+  return noteSharedQuietSecondsFrom(requireEnv('NOTE_SHARED_QUIET_HOURS'));
 }

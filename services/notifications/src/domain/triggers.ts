@@ -9,14 +9,24 @@ import type { thingAlert } from '@photonotes/shared/contracts/thing-events';
 import type { NotificationRequest } from './delivery';
 import { mediaProcessedContent, noteSharedContent, thingAlertContent } from './notification';
 
-/** API.md: a recipient hears of a note's sharing at most once in 24 hours, however often it is unshared and shared again. */
-export const noteSharedQuietSeconds = 24 * 3600;
+/**
+ * API.md: a recipient hears of a note's sharing at most once in 24 hours, however often it is unshared and shared
+ * again. The default of the stage param noteSharedQuietHours.
+ */
+export const defaultNoteSharedQuietHours = 24;
+
+/** The stage's window (param noteSharedQuietHours), in seconds; a missing or malformed value fails loudly. */
+export function noteSharedQuietSecondsFrom(rawHours: string): number {
+  const hours = Number(rawHours);
+  if (!/^\d+$/.test(rawHours) || !Number.isSafeInteger(hours) || hours < 1) throw new Error(`noteSharedQuietHours must be a positive integer, got "${rawHours}"`);
+  return hours * 3600;
+}
 
 /**
  * One note.shared per user who is in the note's sharedWith after the change and was not before it, at most once
- * per note and recipient in `noteSharedQuietSeconds` (so toggling a share is no channel for repeated messages).
+ * per note and recipient in `quietSeconds` (so toggling a share is no channel for repeated messages).
  */
-export function noteShareRequests(event: EventOf<typeof noteChanged>): NotificationRequest[] {
+export function noteShareRequests(event: EventOf<typeof noteChanged>, quietSeconds: number): NotificationRequest[] {
   const note = event.data;
   if (note.change === 'deleted') return [];
   const before = new Set(note.previous?.sharedWith ?? []);
@@ -27,7 +37,7 @@ export function noteShareRequests(event: EventOf<typeof noteChanged>): Notificat
     eventId,
     recipient,
     content: noteSharedContent({ id: note.noteId, title: note.title }),
-    onceWithin: { key: `note.shared:${note.noteId}\n${recipient}`, seconds: noteSharedQuietSeconds },
+    onceWithin: { key: `note.shared:${note.noteId}\n${recipient}`, seconds: quietSeconds },
   }));
 }
 

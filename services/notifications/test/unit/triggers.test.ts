@@ -1,7 +1,7 @@
 import type { EventOf, EventPayload } from '@photonotes/shared/contracts/event';
 import type { mediaProcessed } from '@photonotes/shared/contracts/media-events';
 import type { noteChanged } from '@photonotes/shared/contracts/note-events';
-import { mediaProcessedRequest, noteShareRequests } from '../../src/domain/triggers';
+import { defaultNoteSharedQuietHours, mediaProcessedRequest, noteSharedQuietSecondsFrom, noteShareRequests } from '../../src/domain/triggers';
 
 function noteEvent(overrides: Partial<EventPayload<typeof noteChanged>> = {}): EventOf<typeof noteChanged> {
   const data = {
@@ -29,13 +29,34 @@ const shared = (recipient: string) => ({
   onceWithin: { key: `note.shared:n1\n${recipient}`, seconds: 86_400 },
 });
 
+const day = noteSharedQuietSecondsFrom(String(defaultNoteSharedQuietHours));
+
+describe('noteSharedQuietSecondsFrom (the stage param noteSharedQuietHours)', () => {
+  it('turns whole hours into the window’s seconds, 24 hours by the contract unless a stage sets another', () => {
+    // Act
+    const seconds = ['24', '1', '168'].map(noteSharedQuietSecondsFrom);
+
+    // Assess
+    expect(defaultNoteSharedQuietHours).toBe(24);
+    expect(seconds).toEqual([86_400, 3600, 604_800]);
+  });
+
+  it.each(['', '0', '-1', '1.5', 'a day', '24h'])('refuses %j rather than notifying on every toggle', (raw) => {
+    // Act
+    const read = () => noteSharedQuietSecondsFrom(raw);
+
+    // Assess
+    expect(read).toThrow(/noteSharedQuietHours must be a positive integer/);
+  });
+});
+
 describe('noteShareRequests', () => {
   it('notifies everyone a new note is shared with', () => {
     // Prepare
     const event = noteEvent({ sharedWith: ['bob', 'carol'] });
 
     // Act
-    const requests = noteShareRequests(event);
+    const requests = noteShareRequests(event, day);
 
     // Assess
     expect(requests).toEqual([shared('bob'), shared('carol')]);
@@ -46,7 +67,7 @@ describe('noteShareRequests', () => {
     const event = noteEvent({ change: 'updated', version: 4, sharedWith: ['bob', 'dave'], previous: { version: 3, visibility: 'private', sharedWith: ['bob'] } });
 
     // Act
-    const requests = noteShareRequests(event);
+    const requests = noteShareRequests(event, day);
 
     // Assess
     expect(requests).toMatchObject([{ eventId: 'note.shared:n1:4', recipient: 'dave' }]);
@@ -58,7 +79,7 @@ describe('noteShareRequests', () => {
     const event = noteEvent({ change: 'updated', version: 4, title: 'Edited', sharedWith: ['bob'], previous: { version: 3, visibility: 'private', sharedWith: ['bob'] } });
 
     // Act
-    const requests = noteShareRequests(event);
+    const requests = noteShareRequests(event, day);
 
     // Assess
     expect(requests).toEqual([]);
@@ -69,7 +90,7 @@ describe('noteShareRequests', () => {
     const event = noteEvent({ sharedWith: ['alice', 'bob', 'bob'] });
 
     // Act
-    const requests = noteShareRequests(event);
+    const requests = noteShareRequests(event, day);
 
     // Assess
     expect(requests).toEqual([shared('bob')]);
@@ -81,8 +102,8 @@ describe('noteShareRequests', () => {
     const again = noteEvent({ change: 'updated', version: 3, sharedWith: ['bob'], previous: { version: 2, visibility: 'private', sharedWith: [] } });
 
     // Act
-    const [one] = noteShareRequests(first);
-    const [two] = noteShareRequests(again);
+    const [one] = noteShareRequests(first, day);
+    const [two] = noteShareRequests(again, day);
 
     // Assess
     expect(one?.eventId).not.toBe(two?.eventId);
@@ -90,12 +111,23 @@ describe('noteShareRequests', () => {
     expect(two?.onceWithin).toEqual(one?.onceWithin);
   });
 
+  it('asks for the stage’s window when it is not the default', () => {
+    // Prepare
+    const event = noteEvent({ sharedWith: ['bob'] });
+
+    // Act
+    const [request] = noteShareRequests(event, noteSharedQuietSecondsFrom('2'));
+
+    // Assess
+    expect(request?.onceWithin).toEqual({ key: 'note.shared:n1\nbob', seconds: 7200 });
+  });
+
   it('notifies nobody of a deletion', () => {
     // Prepare
     const event = noteEvent({ change: 'deleted', sharedWith: ['bob'] });
 
     // Act
-    const requests = noteShareRequests(event);
+    const requests = noteShareRequests(event, day);
 
     // Assess
     expect(requests).toEqual([]);

@@ -9,6 +9,7 @@ import type { IdentityProvider } from '../domain/identity-provider';
 import type { SignUpRecords, UnconfirmedSignUps } from '../domain/unconfirmed-sign-ups';
 import type { SignUpEvents } from '../domain/profile';
 import type { LookupAllowance, UserDirectory } from '../domain/user-lookup';
+import { emailLookupsPerHourFrom } from '../domain/user-lookup';
 import type { SessionsRepository, UsersRepository } from '../domain/users-store';
 import { cognitoClient, cognitoIdentityProvider } from './cognito-identity-provider';
 import { cognitoUnconfirmedSignUps, signUpRecords } from './cognito-unconfirmed-sign-ups';
@@ -105,4 +106,9 @@ let allowance: LookupAllowance | undefined;
 /** GET /users?email=: each caller's look-up window, in the users table. */
 export function lookupAllowanceFromEnv(): LookupAllowance {
   return (allowance ??= lookupAllowance(usersTable()));
+}
+
+/** GET /users?email=: look-ups a caller may make in an hour (param emailLookupsPerHour). */
+export function emailLookupsPerHourFromEnv(): number {
+  return emailLookupsPerHourFrom(requireEnv('EMAIL_LOOKUPS_PER_HOUR'));
 }

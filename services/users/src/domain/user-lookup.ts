@@ -1,12 +1,20 @@
 // GET /users?email=: find a user to share with by their address, without the API becoming a directory. An exact
 // (case-insensitive) match of a confirmed, live account answers its id and display name, anything else a 404;
-// every look-up counts, found or not, against the caller's allowance of 30 an hour (then 429 with Retry-After).
+// every look-up counts, found or not, against the caller's hourly allowance (then 429 with Retry-After): the stage
+// param emailLookupsPerHour, 30 as the contract says unless a stage sets otherwise.
 import type { Clock } from '@photonotes/shared/clock';
 import { NotFoundError, RateLimitedError } from '@photonotes/shared/errors';
 
-/** API.md: at most 30 look-ups per caller per hour. */
-export const emailLookupsPerHour = 30;
+/** API.md: at most 30 look-ups per caller per hour (the default of the stage param emailLookupsPerHour). */
+export const defaultEmailLookupsPerHour = 30;
 export const lookupWindowSeconds = 3600;
+
+/** The stage's allowance (param emailLookupsPerHour); a missing or malformed value fails loudly, at start-up. */
+export function emailLookupsPerHourFrom(raw: string): number {
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < 1) throw new Error(`emailLookupsPerHour must be a positive integer, got "${raw}"`);
+  return value;
+}
 
 export interface UserMatch {
   userId: string;
@@ -35,7 +43,7 @@ export interface LookupWindow {
 export type LookupAdmission = { admitted: true; window: LookupWindow } | { admitted: false; retryAfterSeconds: number };
 
 /** The rule itself; the store applies it with conditional writes (adapters/user-directory.ts). */
-export function admitLookup(window: LookupWindow | undefined, nowMs: number, limit = emailLookupsPerHour, windowSeconds = lookupWindowSeconds): LookupAdmission {
+export function admitLookup(window: LookupWindow | undefined, nowMs: number, limit = defaultEmailLookupsPerHour, windowSeconds = lookupWindowSeconds): LookupAdmission {
   const closesAt = window ? window.openedAt + windowSeconds * 1000 : 0;
   if (!window || closesAt <= nowMs) return { admitted: true, window: { openedAt: nowMs, count: 1 } };
   if (window.count < limit) return { admitted: true, window: { openedAt: window.openedAt, count: window.count + 1 } };
@@ -51,14 +59,16 @@ export interface UserLookupDeps {
   directory: UserDirectory;
   allowance: LookupAllowance;
   clock: Clock;
+  /** Look-ups a caller may make in an hour. */
+  lookupsPerHour: number;
 }
 
 /** `email` is validated and lower-cased by the route (account-fields.ts). */
 export async function findUserByEmail(email: string, caller: { userId: string }, deps: UserLookupDeps): Promise<UserMatch> {
   // Counted before the answer is known, so misses cost as much as hits: probing addresses is what the limit stops.
-  const admission = await deps.allowance.admit(caller.userId, deps.clock.now(), emailLookupsPerHour, lookupWindowSeconds);
+  const admission = await deps.allowance.admit(caller.userId, deps.clock.now(), deps.lookupsPerHour, lookupWindowSeconds);
   if (!admission.admitted) {
-    throw new RateLimitedError(`At most ${emailLookupsPerHour} look-ups by email an hour; try again later`, undefined, { retryAfterSeconds: admission.retryAfterSeconds });
+    throw new RateLimitedError(`At most ${deps.lookupsPerHour} look-ups by email an hour; try again later`, undefined, { retryAfterSeconds: admission.retryAfterSeconds });
   }
   const match = await deps.directory.findByEmail(email);
   if (!match) throw new NotFoundError('No user with this email');

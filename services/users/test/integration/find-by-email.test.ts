@@ -1,11 +1,17 @@
 // GET /users?email=: share by address without the API becoming a directory. Exact, case-insensitive matches of
-// live accounts only, 30 look-ups per caller an hour, and the neighbouring /users routes still answer as before.
+// live accounts only, 30 look-ups per caller an hour (the local stage's param emailLookupsPerHour, the contract's
+// figure), and the neighbouring /users routes still answer as before.
+import path from 'node:path';
+import { readYaml, repoRoot } from '../../../../scripts/platform/service-definitions';
 import { api } from '../../../../test/support/api';
 import type { ErrorBody } from '../../../../test/support/api';
 import { createTestUser } from '../../../../test/support/users';
 import type { TestUser } from '../../../../test/support/users';
 
 jest.setTimeout(60_000);
+
+const localParams = readYaml<{ params: { local: Record<string, string> } }>(path.join(repoRoot, 'serverless.common.yml')).params.local;
+const allowance = Number(localParams.emailLookupsPerHour);
 
 interface UserMatch {
   userId: string;
@@ -23,6 +29,11 @@ beforeAll(async () => {
 });
 
 describe('GET /users?email=', () => {
+  test('the local stage allows the contract’s 30 look-ups an hour', () => {
+    // Assess
+    expect(allowance).toBe(30);
+  });
+
   test('answers the id and display name of the account, for the address in any letter case, never the email', async () => {
     // Prepare
     const caller = await createTestUser('finder');
@@ -57,19 +68,19 @@ describe('GET /users?email=', () => {
     expect(gone.status).toBe(404);
   });
 
-  test('refuses the 31st look-up of the hour with 429 and Retry-After, counting misses too, and only for that caller', async () => {
+  test(`refuses look-up ${allowance + 1} of the hour with 429 and Retry-After, counting misses too, and only for that caller`, async () => {
     // Prepare
     const caller = await createTestUser('prober');
     const statuses: number[] = [];
-    for (let i = 0; i < 30; i++) statuses.push((await lookUp(caller, i % 3 === 0 ? ada.email : `probe-${i}-${ada.userId}@example.com`)).status);
+    for (let i = 0; i < allowance; i++) statuses.push((await lookUp(caller, i % 3 === 0 ? ada.email : `probe-${i}-${ada.userId}@example.com`)).status);
 
     // Act
     const refused = await lookUp(caller, ada.email);
     const other = await lookUp(await createTestUser('other'), ada.email);
 
     // Assess
-    expect(statuses.filter((status) => status === 200)).toHaveLength(10);
-    expect(statuses.filter((status) => status === 404)).toHaveLength(20);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(Math.ceil(allowance / 3));
+    expect(statuses.filter((status) => status === 404)).toHaveLength(allowance - Math.ceil(allowance / 3));
     expect(refused.status).toBe(429);
     expect((refused.body as unknown as ErrorBody).error).toMatchObject({ code: 'RATE_LIMITED', requestId: refused.headers.get('x-request-id') });
     const retryAfter = Number(refused.headers.get('retry-after'));
@@ -78,16 +89,16 @@ describe('GET /users?email=', () => {
     expect(other.status).toBe(200);
   });
 
-  test('lets exactly 30 of 40 concurrent look-ups of one caller through', async () => {
+  test(`lets exactly ${allowance} of ${allowance + 10} concurrent look-ups of one caller through`, async () => {
     // Prepare
     const caller = await createTestUser('hasty');
 
     // Act
-    const answers = await Promise.all(Array.from({ length: 40 }, () => lookUp(caller, ada.email)));
+    const answers = await Promise.all(Array.from({ length: allowance + 10 }, () => lookUp(caller, ada.email)));
 
     // Assess
     const statuses = answers.map((res) => res.status);
-    expect(statuses.filter((status) => status === 200)).toHaveLength(30);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(allowance);
     expect(statuses.filter((status) => status === 429)).toHaveLength(10);
   });
 

@@ -1,5 +1,5 @@
 import { RateLimitedError } from '@photonotes/shared/errors';
-import { admitLookup, emailLookupsPerHour, findUserByEmail } from '../../src/domain/user-lookup';
+import { admitLookup, defaultEmailLookupsPerHour, emailLookupsPerHourFrom, findUserByEmail } from '../../src/domain/user-lookup';
 import type { LookupAllowance, LookupWindow, UserDirectory, UserMatch } from '../../src/domain/user-lookup';
 import { manualClock } from '../support/fakes';
 import { failureOf } from '../support/failure';
@@ -29,12 +29,33 @@ class FakeDirectory implements UserDirectory {
   }
 }
 
-function setup() {
+const emailLookupsPerHour = defaultEmailLookupsPerHour;
+
+function setup(lookupsPerHour = emailLookupsPerHour) {
   const clock = manualClock('2026-11-30T09:00:00.000Z');
   const directory = new FakeDirectory({ 'ada@example.com': { userId: 'user-1', displayName: 'Ada' } });
   const allowance = new FakeAllowance();
-  return { clock, directory, allowance, deps: { clock, directory, allowance } };
+  return { clock, directory, allowance, deps: { clock, directory, allowance, lookupsPerHour } };
 }
+
+describe('emailLookupsPerHourFrom (the stage param)', () => {
+  test('reads a positive whole number, 30 by the contract unless a stage sets another', () => {
+    // Act
+    const values = ['30', '5', '1000'].map(emailLookupsPerHourFrom);
+
+    // Assess
+    expect(defaultEmailLookupsPerHour).toBe(30);
+    expect(values).toEqual([30, 5, 1000]);
+  });
+
+  test.each(['', '0', '-3', '2.5', 'thirty', ' 30'])('refuses %j at start-up rather than admitting everyone or nobody', (raw) => {
+    // Act
+    const read = () => emailLookupsPerHourFrom(raw);
+
+    // Assess
+    expect(read).toThrow(/emailLookupsPerHour must be a positive integer/);
+  });
+});
 
 describe('admitLookup', () => {
   test('opens a window at the first look-up and admits the limit within it', () => {
@@ -100,6 +121,18 @@ describe('findUserByEmail', () => {
     expect(err).toMatchObject({ status: 429, code: 'RATE_LIMITED', retryAfterSeconds: 45 * 60 });
     expect(directory.asked).toHaveLength(emailLookupsPerHour + 1);
     expect(other.userId).toBe('user-1');
+  });
+
+  test('applies the stage’s allowance, not the default', async () => {
+    // Prepare
+    const { deps } = setup(3);
+    for (let i = 0; i < 3; i++) await findUserByEmail('ada@example.com', { userId: 'caller' }, deps);
+
+    // Act
+    const err = await failureOf(findUserByEmail('ada@example.com', { userId: 'caller' }, deps));
+
+    // Assess
+    expect(err).toMatchObject({ status: 429, code: 'RATE_LIMITED', message: 'At most 3 look-ups by email an hour; try again later' });
   });
 
   test('admits look-ups again once the caller’s hour is over', async () => {
