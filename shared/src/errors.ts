@@ -87,8 +87,12 @@ export class RateLimitedError extends AppError {
 }
 
 export class ServiceUnavailableError extends AppError {
-  constructor(message = 'Service unavailable', details?: unknown[], options?: ErrorOptions) {
+  /** Sent as the `Retry-After` header when set. */
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(message = 'Service unavailable', details?: unknown[], options?: ErrorOptions & { retryAfterSeconds?: number }) {
     super(503, 'SERVICE_UNAVAILABLE', message, details, options);
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 }
 

@@ -6,6 +6,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import { withInvocationCorrelationId } from './correlation';
+import { ServiceUnavailableError } from './errors';
 import type { AccessTokenVerifier } from './auth';
 import {
   authenticate,
@@ -46,6 +47,16 @@ export interface HttpRequest<B, Q, P, A extends RouteAuth> {
   context: Context;
 }
 
+/**
+ * middy answers for a handler still running 5 ms before the function's timeout (its `timeoutEarlyInMillis`), so the
+ * caller gets our JSON error with the request id instead of API Gateway's bare 503, and the log names the request.
+ * A timeout is ours and worth retrying: 503 with Retry-After, never a 500.
+ */
+const timeoutEarlyInMillis = 5;
+function timeoutEarlyResponse(): never {
+  throw new ServiceUnavailableError('The request took too long; try again', undefined, { retryAfterSeconds: 1 });
+}
+
 export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
 /** The chain for `route`; `defaultVerifier` is asked only when the route verifies tokens and none was given. */
@@ -60,7 +71,7 @@ export function httpChain<B extends Schema | undefined, Q extends Schema | undef
   const verifier = auth === false ? undefined : (options.verifier ?? defaultVerifier());
   return {
     handler(fn: (request: HttpRequest<B, Q, P, A>) => Promise<HttpResponse>): HttpHandler {
-      const chain = middy<HttpEvent, APIGatewayProxyStructuredResultV2, Error, Context>();
+      const chain = middy<HttpEvent, APIGatewayProxyStructuredResultV2, Error, Context>({ timeoutEarlyInMillis, timeoutEarlyResponse });
       chain.use(requestContext(log));
       if (verifier && auth !== false) chain.use(authenticate(verifier, auth));
       if (route.body) chain.use(jsonBody(route.maxBodyBytes));

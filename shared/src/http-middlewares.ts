@@ -12,6 +12,7 @@ import {
   ForbiddenError,
   PayloadTooLargeError,
   RateLimitedError,
+  ServiceUnavailableError,
   UnauthorizedError,
   UnsupportedMediaTypeError,
   ValidationError,
@@ -216,7 +217,7 @@ export function errorHandler(baseLog: Logger): HttpMiddleware {
         log.info('Request rejected', { status: err.status, code: err.code, reason: err.message, cause: err.cause });
       }
       const { status, body } = errorBody(err, requestId);
-      const retryAfter = err instanceof RateLimitedError && err.retryAfterSeconds !== undefined ? { 'retry-after': String(Math.max(1, Math.ceil(err.retryAfterSeconds))) } : undefined;
+      const retryAfter = (err instanceof RateLimitedError || err instanceof ServiceUnavailableError) && err.retryAfterSeconds !== undefined ? { 'retry-after': String(Math.max(1, Math.ceil(err.retryAfterSeconds))) } : undefined;
       request.response = toResult({ statusCode: status, body, ...(retryAfter ? { headers: retryAfter } : {}) }, requestId);
     },
   };

@@ -520,6 +520,39 @@ describe('rate limits', () => {
   });
 });
 
+describe('the function running out of time', () => {
+  test('a handler still busy 5 ms before the timeout is answered with a JSON 503 and Retry-After, never a 500, and logged', async () => {
+    // Prepare: 40 ms left in the invocation, and a handler that would take a second.
+    const captured = captureLogger();
+    const handler = http({ service: 'test' }, { verifier, logger: captured.logger }).handler(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      return ok({ late: true });
+    });
+    const started = Date.now();
+
+    // Act
+    const res = await handler(apiEvent({ token }), lambdaContext({ getRemainingTimeInMillis: () => 40 }));
+
+    // Assess
+    expect(Date.now() - started).toBeLessThan(900);
+    expect(res.statusCode).toBe(503);
+    expect(res.headers?.['retry-after']).toBe('1');
+    expect(errorOf(res)).toMatchObject({ code: 'SERVICE_UNAVAILABLE', message: 'The request took too long; try again', requestId: res.headers?.['x-request-id'] });
+    expect(captured.entries()).toContainEqual(expect.objectContaining({ level: 'error', message: 'Request failed', status: 503 }));
+  });
+
+  test('a ServiceUnavailableError without a wait has no Retry-After', async () => {
+    // Act
+    const res = await route({}, async () => {
+      throw new ServiceUnavailableError('Down');
+    }).call();
+
+    // Assess
+    expect(res.statusCode).toBe(503);
+    expect(res.headers?.['retry-after']).toBeUndefined();
+  });
+});
+
 describe('JSON body', () => {
   /** A JSON body of exactly `bytes` UTF-8 bytes: {"text":"aaa…"} */
   function bodyOfBytes(bytes: number): string {
