@@ -29,8 +29,17 @@ export async function choosePortOffset(): Promise<number> {
 }
 
 export default async function globalSetup(): Promise<void> {
+  await startTestPlatform({ dataDir: null });
+}
+
+/**
+ * Starts the platform for a test run and hands its addresses to test files through the environment. `dataDir` null
+ * keeps emulator data in memory (integration); the resilience suite passes a directory, so DynamoDB Local persists
+ * and can be restarted mid-run.
+ */
+export async function startTestPlatform(options: { dataDir: string | null; name?: string }): Promise<Platform> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const logFile = path.join(repoRoot, '.local', 'logs', `test-platform-${process.pid}.log`);
+  const logFile = path.join(repoRoot, '.local', 'logs', `${options.name ?? 'test-platform'}-${process.pid}.log`);
   const offset = await choosePortOffset();
   const ports = emulatorPorts(offset);
   try {
@@ -38,7 +47,7 @@ export default async function globalSetup(): Promise<void> {
       port: ports.gateway,
       host: '127.0.0.1',
       portOffset: offset,
-      dataDir: null,
+      dataDir: options.dataDir,
       logFile,
       logLevel: process.env.LOG_LEVEL ?? 'warn',
       emulatorPorts: ports,
@@ -74,4 +83,5 @@ export default async function globalSetup(): Promise<void> {
   process.env.TEST_PLATFORM_DATA_DIR = platform.dataDir;
   // Every service's log lines: tests that check what a service counts only in its log read them here.
   process.env.TEST_PLATFORM_LOG_FILE = logFile;
+  return platform;
 }
