@@ -47,6 +47,7 @@ function oversized(url: string, headers: Headers): boolean {
 let requestsSent = 0;
 let serverErrors = 0;
 const casesPerOperation: Record<string, number> = {};
+const secondsPerOperation: Record<string, number> = {};
 const notes: string[] = [];
 
 interface Resources {
@@ -146,8 +147,10 @@ async function fuzzOperation(operation: Operation, context: FuzzContext, foreign
     const problem = answerProblem({ operation: operation.name, answer, mustRefuse, foreignMarkers });
     if (problem) throw new Error(`${operation.name}: ${problem}\n  answer ${answer.status}: ${shorten(answer.text)}`);
   });
+  const startedAt = Date.now();
   const result = await fc.check(property, { numRuns: profile.fuzzRunsPerOperation, seed, interruptAfterTimeLimit: 120_000 });
   casesPerOperation[operation.name] = result.numRuns;
+  secondsPerOperation[operation.name] = (Date.now() - startedAt) / 1000;
   if (!result.failed) return undefined;
   const [counterexample] = result.counterexample ?? [];
   const error = result.errorInstance instanceof Error ? result.errorInstance.message : String(result.errorInstance);
@@ -220,6 +223,11 @@ describe('HTTP fuzz of every operation in docs/openapi.json', () => {
         'POST /media/uploads: the ticket request is fuzzed; the presigned PUT goes to storage, not the API',
         `${[...selfEnding].join(' and ')}: sent last, as a scratch user (they end the caller's session)`,
         `${oversizedSent} requests over API Gateway's 10 KB of request line and headers: only a 4xx asked of them (the gateway answers them in the cloud)`,
+        `slowest operations: ${Object.entries(secondsPerOperation)
+          .sort(([, x], [, y]) => y - x)
+          .slice(0, 4)
+          .map(([name, seconds]) => `${name} ${seconds.toFixed(1)} s`)
+          .join(', ')}`,
         `${transportRetries} requests sent again after a connection reset without an answer`,
         `GET /health answered 503 (a check slower than 2 s under the fuzz's load) ${healthDegraded} times; not counted as 5xx above`,
         ...notes,
