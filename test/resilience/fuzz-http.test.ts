@@ -130,11 +130,12 @@ async function fuzzOperation(operation: Operation, context: FuzzContext, foreign
         requestsSent += 1;
       }
     }
-    if (oversized(url, init.headers as Headers)) {
-      // API Gateway refuses these itself (request line and headers over 10 KB) with its own body, so the API's
-      // error shape cannot be asked of them; a refusal it must be, never a crash.
-      oversizedSent += 1;
-      if (answer.status < 400 || answer.status >= 500) throw new Error(`${operation.name}: a ${answer.status} to a request over API Gateway's 10 KB of request line and headers`);
+    if (oversized(url, init.headers as Headers)) oversizedSent += 1;
+    if (oversized(url, init.headers as Headers) && !answer.headers.get('x-request-id')) {
+      // Over API Gateway's 10 KB of request line and headers (refused there with its own body) and over the local
+      // HTTP server's 16 KB, which answers 431 before the API sees it: the API's error shape cannot be asked of
+      // such a refusal, but a refusal it must be, never a crash. Below 16 KB the API answers as usual.
+      if (answer.status < 400 || answer.status >= 500) throw new Error(`${operation.name}: a ${answer.status} without a request id to a request over 10 KB of request line and headers`);
       return;
     }
     if (operation.name === 'GET /health' && answer.status === 503 && /^\{"status":"degraded","services":\{("[a-z-]+":"(ok|down)",?)+\}\}$/.test(answer.text)) {
@@ -222,7 +223,7 @@ describe('HTTP fuzz of every operation in docs/openapi.json', () => {
         `local-only operations in the document fuzzed too: ${operations.filter((operation) => operation.path.startsWith('/dev/')).map((operation) => operation.name).join(', ') || 'none'}`,
         'POST /media/uploads: the ticket request is fuzzed; the presigned PUT goes to storage, not the API',
         `${[...selfEnding].join(' and ')}: sent last, as a scratch user (they end the caller's session)`,
-        `${oversizedSent} requests over API Gateway's 10 KB of request line and headers: only a 4xx asked of them (the gateway answers them in the cloud)`,
+        `${oversizedSent} requests over API Gateway's 10 KB of request line and headers: those refused before the API (over the local server's 16 KB) only asked for a 4xx`,
         `slowest operations: ${Object.entries(secondsPerOperation)
           .sort(([, x], [, y]) => y - x)
           .slice(0, 4)
