@@ -56,6 +56,18 @@ function sendError(res: ServerResponse, status: number, code: string, message: s
 }
 
 /**
+ * serverless-offline's own refusal (hapi's, before any handler ran) as the API's error: a Content-Type hapi cannot
+ * parse (`application/json, text/plain`) is the 415 the chain gives a wrong content type; any other 4xx keeps its
+ * status with the contract's code. Null when the answer is no such refusal (a crash: the caller answers 500).
+ */
+export function offlineRefusal(status: number, body: string): { status: number; code: string; message: string } | null {
+  if (status === 415 || (status === 400 && /invalid content-type/i.test(body))) return { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Content-Type must be application/json' };
+  if (status === 413) return { status, code: 'PAYLOAD_TOO_LARGE', message: 'Request body is too large' };
+  if (status === 400) return { status, code: 'VALIDATION_FAILED', message: 'The request could not be read' };
+  return null;
+}
+
+/**
  * Requests in flight per service at once; the rest wait their turn in arrival order. serverless-offline starts a
  * new worker (its own heap, the handler loaded again) for every concurrent invocation of a function, so a burst of
  * 40 requests would load 40 copies on a 2-core machine and run into the Lambda timeout. On AWS each would be its own
@@ -119,9 +131,16 @@ export function startGateway(options: GatewayOptions): Promise<http.Server> {
         // Every answer of our handlers carries x-request-id. One without it comes from serverless-offline
         // itself: a handler that crashed or timed out, which it reports as a 200 with `errorMessage`.
         // API Gateway would answer 500 there, so the API's error body it is (CORS preflights excepted).
+        // A 4xx without it is hapi (inside serverless-offline) refusing a request it could not read before any
+        // handler ran; API Gateway would have passed it on, and our chain refuses it the same way.
         if (!upstreamRes.headers['x-request-id'] && method !== 'OPTIONS') {
-          upstreamRes.resume();
-          sendError(res, 500, 'INTERNAL', 'Internal server error', requestId);
+          const chunks: Buffer[] = [];
+          upstreamRes.on('data', (chunk: Buffer) => chunks.push(chunk));
+          upstreamRes.on('end', () => {
+            const refusal = offlineRefusal(upstreamRes.statusCode ?? 500, Buffer.concat(chunks).toString('utf8').slice(0, 2000));
+            if (refusal) sendError(res, refusal.status, refusal.code, refusal.message, requestId);
+            else sendError(res, 500, 'INTERNAL', 'Internal server error', requestId);
+          });
           return;
         }
         res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);

@@ -1,4 +1,4 @@
-import { createRouter } from '../platform/gateway';
+import { createRouter, offlineRefusal } from '../platform/gateway';
 import type { ServiceDefinition } from '../platform/service-definitions';
 
 function service(name: string, routes: Array<[string, string]>): ServiceDefinition {
@@ -42,5 +42,31 @@ describe('gateway router', () => {
     const withoutCatchAll = createRouter([notes]);
     expect(withoutCatchAll('GET', '/unknown')).toBeNull();
     expect(withoutCatchAll('GET', '/notes/1/extra')).toBeNull();
+  });
+});
+
+describe('serverless-offline refusals through the gateway', () => {
+  it('turns hapi\'s 400 for an unreadable Content-Type into the 415 the chain gives a wrong content type', () => {
+    // Act
+    const refusal = offlineRefusal(400, '{"statusCode":400,"error":"Bad Request","message":"Invalid content-type header"}');
+
+    // Assess
+    expect(refusal).toEqual({ status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Content-Type must be application/json' });
+  });
+
+  it('keeps the status of other 4xx refusals with the contract\'s code', () => {
+    // Act
+    const badRequest = offlineRefusal(400, '{"statusCode":400,"error":"Bad Request","message":"Invalid request payload JSON format"}');
+    const tooLarge = offlineRefusal(413, '{"statusCode":413}');
+
+    // Assess
+    expect(badRequest).toEqual({ status: 400, code: 'VALIDATION_FAILED', message: 'The request could not be read' });
+    expect(tooLarge).toMatchObject({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
+  });
+
+  it('leaves a crash (a 200 or 502 without the request id) to be answered as a 500', () => {
+    // Act and Assess
+    expect(offlineRefusal(200, '{"errorMessage":"boom"}')).toBeNull();
+    expect(offlineRefusal(502, '')).toBeNull();
   });
 });

@@ -138,6 +138,17 @@ function contractError(err: unknown): unknown {
   return err;
 }
 
+/**
+ * The body as the text the client sent. API Gateway always passes a string (or nothing); serverless-offline passes
+ * the value it parsed itself when that value is falsy (a body of `false` or `0` arrives as a boolean or a number),
+ * which would otherwise crash the size check with a 500.
+ */
+function rawBodyText(body: unknown): string {
+  if (typeof body === 'string') return body;
+  if (body === undefined || body === null) return '';
+  return JSON.stringify(body);
+}
+
 /** Reads the JSON body of routes that declare one, with @middy/http-json-body-parser; routes without a body schema never look at it. */
 export function jsonBody(limitBytes = maxBodyBytes): HttpMiddleware {
   const parse = httpJsonBodyParser<APIGatewayProxyEventV2>().before;
@@ -146,7 +157,7 @@ export function jsonBody(limitBytes = maxBodyBytes): HttpMiddleware {
     before: async (request) => {
       const { event } = request;
       const state = requestState(event);
-      const raw = event.body ?? '';
+      const raw = rawBodyText(event.body);
       // The limit is on the bytes the client sent, so base64 is measured decoded and text as UTF-8; checked
       // before anything is parsed.
       const bytes = Buffer.byteLength(raw, event.isBase64Encoded ? 'base64' : 'utf8');

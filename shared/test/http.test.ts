@@ -707,6 +707,19 @@ describe('JSON body', () => {
     expect(errorOf(res)).toMatchObject({ code: 'VALIDATION_FAILED', message: 'Malformed JSON body' });
   });
 
+  test.each([[false], [0]])('a body the emulator hands over already parsed (%p) is judged as its JSON text: a 400, not a 500', async (parsed) => {
+    // Prepare: serverless-offline passes a falsy JSON body as the value it parsed, not as its text.
+    const handler = http({ body: CreateNote, service: 'test' }, { verifier, logger: captureLogger().logger }).handler(async () => ok({}));
+    const event: APIGatewayProxyEventV2 = { ...apiEvent({ token, method: 'POST', headers: { 'content-type': 'application/json' } }), body: parsed as unknown as string };
+
+    // Act
+    const res = await handler(event, lambdaContext());
+
+    // Assess
+    expect(res.statusCode).toBe(400);
+    expect(errorOf(res)).toMatchObject({ code: 'VALIDATION_FAILED', details: [expect.objectContaining({ location: 'body' })] });
+  });
+
   test('malformed base64-encoded JSON is a 400 too', async () => {
     // Prepare
     const { call } = route({ body: CreateNote }, async () => ok({}));

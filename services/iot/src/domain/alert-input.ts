@@ -3,7 +3,7 @@
 import * as z from 'zod/mini';
 import type { AlertRule } from './alerts';
 import { alertLimits, comparisons } from './alerts';
-import { metricNamePattern } from './telemetry-message';
+import { isStorableNumber, metricNamePattern } from './telemetry-message';
 
 export const ruleIdPattern = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
@@ -11,7 +11,7 @@ const rule = z.strictObject({
   id: z.optional(z.string().check(z.regex(ruleIdPattern, 'rule ids are 1 to 64 of A-Z a-z 0-9 _ -, starting with a letter or digit'))),
   metric: z.string().check(z.regex(metricNamePattern, 'metric names are 1 to 40 of a-z 0-9 _ .')),
   op: z.enum(comparisons),
-  threshold: z.number().check(z.refine(Number.isFinite, 'threshold must be a finite number')),
+  threshold: z.number().check(z.refine(isStorableNumber, 'threshold must be a finite number: 0 or a magnitude from 1e-130 to below 1e126')),
   forSeconds: z._default(z.int().check(z.minimum(0), z.maximum(alertLimits.forSeconds)), 0),
 });
 

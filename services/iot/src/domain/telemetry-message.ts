@@ -16,6 +16,15 @@ export const telemetryLimits = {
 
 export const metricNamePattern = /^[a-z0-9_.]{1,40}$/;
 
+/**
+ * A number DynamoDB can keep: 0, or a magnitude from 1e-130 to below 1e126. Any other finite double makes the
+ * write fail with a ValidationException, so metric values and alert thresholds are held to it on input.
+ */
+export function isStorableNumber(value: number): boolean {
+  const magnitude = Math.abs(value);
+  return Number.isFinite(value) && (magnitude === 0 || (magnitude >= 1e-130 && magnitude < 1e126));
+}
+
 export interface Reading {
   /** Epoch ms; the reading's identity with the thing and the metric. */
   ts: number;
@@ -37,7 +46,7 @@ const metrics = z.custom<Record<string, unknown>>((value) => typeof value === 'o
     }
     for (const [name, metric] of entries) {
       if (!metricNamePattern.test(name)) ctx.issues.push({ code: 'custom', message: 'metric names are 1 to 40 of a-z 0-9 _ .', path: [name], input: name });
-      else if (typeof metric !== 'number' || !Number.isFinite(metric)) ctx.issues.push({ code: 'custom', message: 'metric values are finite numbers', path: [name], input: metric });
+      else if (typeof metric !== 'number' || !isStorableNumber(metric)) ctx.issues.push({ code: 'custom', message: 'metric values are finite numbers (0 or a magnitude from 1e-130 to below 1e126)', path: [name], input: metric });
     }
   }),
 );

@@ -20,6 +20,14 @@ describe('putAlertsBody', () => {
     expect(rules.map((item) => item.id)).toEqual(['hot', ...Array.from({ length: 9 }, (_, index) => `id-${index + 1}`)]);
   });
 
+  it('accepts thresholds at the edges of what DynamoDB stores', () => {
+    // Act
+    const parsed = parseInput(putAlertsBody, { rules: [rule({ threshold: 0 }), rule({ threshold: 1e-130 }), rule({ threshold: -9.99e125 })] }, 'body');
+
+    // Assess
+    expect(parsed.rules.map((item) => item.threshold)).toEqual([0, 1e-130, -9.99e125]);
+  });
+
   it('accepts no rules (clears them)', () => {
     // Act
     const parsed = parseInput(putAlertsBody, { rules: [] }, 'body');
@@ -35,6 +43,9 @@ describe('putAlertsBody', () => {
     ['forSeconds -1', { rules: [rule({ forSeconds: -1 })] }],
     ['fractional forSeconds', { rules: [rule({ forSeconds: 1.5 })] }],
     ['a string threshold', { rules: [rule({ threshold: '30' })] }],
+    // DynamoDB refuses these magnitudes: they were a 500 (found by the resilience fuzz).
+    ['a threshold too small for DynamoDB (5e-324)', { rules: [rule({ threshold: 5e-324 })] }],
+    ['a threshold too large for DynamoDB (1e200)', { rules: [rule({ threshold: -1e200 })] }],
     ['a bad metric name', { rules: [rule({ metric: 'Temp' })] }],
     ['duplicate ids', { rules: [rule({ id: 'a' }), rule({ id: 'a' })] }],
     ['an id starting with an underscore', { rules: [rule({ id: '__proto__' })] }],

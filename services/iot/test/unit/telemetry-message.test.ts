@@ -61,6 +61,8 @@ describe('parseTelemetryMessage', () => {
     ['NaN as a literal', '{"metrics":{"temp":NaN}}', 'not_json'],
     ['Infinity as a literal', '{"metrics":{"temp":Infinity}}', 'not_json'],
     ['a number too large for a double', '{"metrics":{"temp":1e999}}', 'malformed'],
+    ['a value too small for DynamoDB', { metrics: { temp: 5e-324 } }, 'malformed'],
+    ['a value too large for DynamoDB', { metrics: { temp: 1e200 } }, 'malformed'],
     ['a string metric', { metrics: { temp: '21' } }, 'malformed'],
     ['a null metric', { metrics: { temp: null } }, 'malformed'],
     ['a nested metric', { metrics: { temp: { c: 1 } } }, 'malformed'],
