@@ -20,7 +20,7 @@ function notes(): string[] {
     ...Object.entries(report.operations).map(([operation, figures]) => `${operation}: ${figures.count} (${figures.perSecond}/s), p50 ${figures.p50Ms} p95 ${figures.p95Ms} p99 ${figures.p99Ms} ms, statuses ${JSON.stringify(figures.statuses)}`),
   ];
   if (check) lines.push(`read models agreed after (s): ${JSON.stringify(check.settleSeconds)}`, ...check.slow, ...check.problems.slice(0, 20));
-  lines.push(...report.unexpected.slice(0, 10).map((line) => `unexpected: ${line}`));
+  lines.push(...report.unexpected.slice(0, 10).map((line) => `unexpected: ${line}`), ...report.setupRetries.slice(0, 10).map((line) => `setup retried: ${line}`));
   return lines;
 }
 

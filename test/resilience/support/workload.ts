@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { connectAsync } from 'mqtt';
 import { parseSimulateArgs } from '../../../scripts/things/args';
-import type { DeviceEvent } from '../../../scripts/things/device';
+import { mqttLink, type ConnectLink, type DeviceEvent, type DeviceLink } from '../../../scripts/things/device';
 import { startSimulation, type Simulation } from '../../../scripts/things/simulate';
 import { solidPng } from '../../../services/thumbnails/test/support/images';
 import { baseUrl } from '../../support/api';
@@ -116,6 +116,8 @@ export interface WorkloadReport {
   serverErrors: number;
   /** Requests without an answer (timeout or connection error). */
   noAnswer: number;
+  /** Setup steps (sign-ups, devices, connecting the things) that failed and were tried again, and why. */
+  setupRetries: string[];
   /** Answers no correct server gives to these requests (a 400 to a valid request...), a sample of them. */
   unexpected: string[];
   unexpectedCount: number;
@@ -263,18 +265,39 @@ async function inBatches<T, R>(items: T[], concurrency: number, work: (item: T, 
   return results;
 }
 
+/**
+ * A setup step (sign-up, admin, device) tried up to three times: setup is not what the load measures, but a cold
+ * emulated Lambda on a busy machine can time out there too. Each retry is noted in the report.
+ */
+async function setupStep<T>(what: string, retries: string[], step: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await step();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (attempt >= 3) throw error;
+      retries.push(`${what}: ${message.slice(0, 200)}`);
+      await sleep(2000);
+    }
+  }
+}
+
 const apnsToken = (random: () => number) => Array.from({ length: 64 }, () => '0123456789abcdef'[Math.floor(random() * 16)]).join('');
 const fcmToken = (random: () => number) => `${word(random, 22)}:APA91b${word(random, 120)}`;
 
-async function createUsers(count: number, seed: number, recorder: Recorder, timeoutMs: number): Promise<WorkloadUser[]> {
+async function createUsers(count: number, seed: number, recorder: Recorder, timeoutMs: number, retries: string[]): Promise<WorkloadUser[]> {
   return inBatches(Array.from({ length: count }, (_, i) => i), 4, async (index) => {
     const random = seededRandom(seed * 7919 + index);
-    const user = await createTestUser(`load-${index}`);
+    const user = await setupStep(`user ${index}`, retries, () => createTestUser(`load-${index}`));
     const devices: WorkloadUser['devices'] = [];
     for (const platform of index % 3 === 0 ? (['ios', 'android'] as const) : (['ios'] as const)) {
       const token = platform === 'ios' ? apnsToken(random) : fcmToken(random);
-      const res = await send<{ deviceId: string }>(recorder, 'devices.register', '/devices', { method: 'POST', token: user.accessToken, body: { platform, token, appVersion: '1.0.0' } }, timeoutMs);
-      if (res.status !== 201) throw new Error(`POST /devices answered ${res.status}: ${res.text}`);
+      const res = await setupStep(`user ${index} device`, retries, async () => {
+        // Registering a token again is idempotent: a retry gets the same device.
+        const answer = await send<{ deviceId: string }>(recorder, 'devices.register', '/devices', { method: 'POST', token: user.accessToken, body: { platform, token, appVersion: '1.0.0' } }, timeoutMs);
+        if (answer.status !== 201 && answer.status !== 200) throw new Error(`POST /devices answered ${answer.status}: ${answer.text}`);
+        return answer;
+      });
       devices.push({ deviceId: res.body.deviceId, platform, token });
     }
     return { ...user, index, installId: randomUUID(), devices };
@@ -563,7 +586,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // ---------------------------------------------------------------------------------------------------- things
 
-async function startThings(count: number, rate: number, readings: Map<string, LedgerReading>, recorder: Recorder): Promise<{ simulations: Simulation[]; owners: TestUser[] }> {
+async function startThings(count: number, rate: number, readings: Map<string, LedgerReading>, recorder: Recorder, retries: string[]): Promise<{ simulations: Simulation[]; owners: TestUser[] }> {
   const simulations: Simulation[] = [];
   const owners: TestUser[] = [];
   const io = {
@@ -586,14 +609,26 @@ async function startThings(count: number, rate: number, readings: Map<string, Le
     // owner: re-provisioning the same things would rotate the credentials of devices that were just connected.
     let simulation: Simulation | undefined;
     for (let attempt = 1; !simulation; attempt += 1) {
-      const owner = await createTestUser('load-things');
+      const owner = await setupStep('things owner', retries, () => createTestUser('load-things'));
       const parsed = parseSimulateArgs(['--things', String(Math.min(50, count - first)), '--rate', String(rate), '--qos', '1', '--prefix', 'load-thing', '--email', owner.email, '--password', owner.password, '--api', baseUrl()], {});
       if (parsed === 'help') throw new Error('unexpected simulator help');
+      // Every link of the attempt, so a failed one leaves no device connecting (and reconnecting) behind.
+      const links: DeviceLink[] = [];
+      let abandoned = false;
+      const connect: ConnectLink = async (credentials, handlers) => {
+        const link = await mqttLink(credentials, handlers);
+        links.push(link);
+        if (abandoned) await link.end(true);
+        return link;
+      };
       try {
-        simulation = await startSimulation(parsed, io);
+        simulation = await startSimulation(parsed, { ...io, connect });
         owners.push(owner);
       } catch (error) {
+        abandoned = true;
+        await Promise.all(links.map((link) => link.end(true).catch(() => undefined)));
         if (attempt >= 3) throw error;
+        retries.push(`things: ${error instanceof Error ? error.message.slice(0, 200) : String(error)}`);
         await sleep(2000);
       }
     }
@@ -618,9 +653,14 @@ export async function startWorkload(options: WorkloadOptions): Promise<Workload>
   const recorder = new Recorder();
   const setupStarted = Date.now();
   // Setup requests (sign-ups, device registrations) are not part of the load figures.
-  const [users, admin, photo] = await Promise.all([createUsers(options.users, options.seed, setupRecorder, timeoutMs), createTestAdmin('load-admin'), solidPng(96, 64, '#3366cc')]);
+  const setupRetries: string[] = [];
+  const [users, admin, photo] = await Promise.all([
+    createUsers(options.users, options.seed, setupRecorder, timeoutMs, setupRetries),
+    setupStep('admin', setupRetries, () => createTestAdmin('load-admin')),
+    solidPng(96, 64, '#3366cc'),
+  ]);
   const readings = new Map<string, LedgerReading>();
-  const things = options.things > 0 ? await startThings(options.things, options.thingRate ?? 0.5, readings, recorder) : { simulations: [], owners: [] };
+  const things = options.things > 0 ? await startThings(options.things, options.thingRate ?? 0.5, readings, recorder, setupRetries) : { simulations: [], owners: [] };
   log(`workload set up in ${Math.round((Date.now() - setupStarted) / 1000)} s: ${users.length} users, ${options.things} things`);
 
   const started = Date.now();
@@ -661,6 +701,7 @@ export async function startWorkload(options: WorkloadOptions): Promise<Workload>
         things: things.simulations.flatMap((simulation, owner) => simulation.things.map((thing) => ({ thingId: thing.thingId, owner }))),
         thingOwners: things.owners,
         ledger: { notes: context.notes, shares: [...context.shares.values()], uploads: context.uploads, readings: [...readings.values()], events: [...context.events.values()] },
+        setupRetries,
         requestsSent: recorder.requestsSent,
         serverErrors: recorder.serverErrors,
         noAnswer: recorder.noAnswer,
