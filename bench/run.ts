@@ -1,6 +1,7 @@
 // `npm run bench`: runs every benchmark in turn (each writes bench/results/<name>.json), then
 // rewrites the README's benchmark summary from those files. `npm run bench -- middy-chain` runs one;
-// `npm run bench -- --summary` only refreshes the README table.
+// `npm run bench -- --summary` only refreshes the README table. `load.json` comes from the resilience suite's full
+// profile (`npm run test:resilience`), not from a benchmark here.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -37,7 +38,7 @@ function summary(): string {
     lines.push(`| largest HTTP function zip | ${largest.zipKB} KB (${largest.function}) | ≤ 150 KB |`);
     lines.push(`| slowest cold module load vs empty handler | ${slowest.loadRatio}× (${slowest.function}) | — |`);
   }
-  for (const extra of ['users-latency', 'notes-load', 'search-query', 'thumbnails-pipeline', 'notifications-fanout', 'chart-query', 'thing-alert', 'presence-replay', 'ingest', 'ingest-cost', 'mqtt-connect', 'hll', 'notes-burst', 'analytics']) {
+  for (const extra of ['users-latency', 'notes-load', 'search-query', 'thumbnails-pipeline', 'notifications-fanout', 'chart-query', 'thing-alert', 'presence-replay', 'ingest', 'ingest-cost', 'mqtt-connect', 'hll', 'notes-burst', 'analytics', 'load']) {
     const result = read(extra) as { summary?: string; goal?: string } | null;
     if (result?.summary) lines.push(`| ${extra} | ${result.summary} | ${result.goal ?? '—'} |`);
   }

@@ -521,7 +521,7 @@ describe('rate limits', () => {
 });
 
 describe('the function running out of time', () => {
-  test('a handler still busy 5 ms before the timeout is answered with a JSON 503 and Retry-After, never a 500, and logged', async () => {
+  test('a handler still busy at the early timeout is answered with a JSON 503 and Retry-After, never a 500, and logged', async () => {
     // Prepare: 40 ms left in the invocation, and a handler that would take a second.
     const captured = captureLogger();
     const handler = http({ service: 'test' }, { verifier, logger: captured.logger }).handler(async () => {
@@ -539,6 +539,24 @@ describe('the function running out of time', () => {
     expect(res.headers?.['retry-after']).toBe('1');
     expect(errorOf(res)).toMatchObject({ code: 'SERVICE_UNAVAILABLE', message: 'The request took too long; try again', requestId: res.headers?.['x-request-id'] });
     expect(captured.entries()).toContainEqual(expect.objectContaining({ level: 'error', message: 'Request failed', status: 503 }));
+  });
+
+  test('the early answer leaves the runtime a whole second: a handler still busy 1 s before the timeout gets its 503 then', async () => {
+    // Prepare: 1.2 s left in the invocation, a handler that would take 3 s. With a margin of a few ms a busy
+    // process let the runtime's own timeout win the race (a 500, found by the resilience suite's load).
+    const handler = http({ service: 'test' }, { verifier, logger: captureLogger().logger }).handler(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      return ok({ late: true });
+    });
+    const started = Date.now();
+
+    // Act
+    const res = await handler(apiEvent({ token }), lambdaContext({ getRemainingTimeInMillis: () => 1200 }));
+
+    // Assess
+    expect(Date.now() - started).toBeLessThan(900);
+    expect(res.statusCode).toBe(503);
+    expect(res.headers?.['retry-after']).toBe('1');
   });
 
   test('a ServiceUnavailableError without a wait has no Retry-After', async () => {
