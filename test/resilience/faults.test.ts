@@ -18,7 +18,7 @@ const repoRoot = path.join(__dirname, '..', '..');
 const profile = resilienceProfile();
 const random = seededRandom(profile.seed);
 /** How long each component stays down; the drills share the profile's fault window. */
-const outageMs = profile.name === 'short' ? 4000 : 10_000;
+const outageMs = profile.name === 'short' ? 3000 : 10_000;
 /** Answers this long after a component is back still count as the outage's (serverless-offline warms up). */
 const recoveryGraceMs = 5000;
 /** Services whose process a drill may kill: those on the traffic's write paths. */
@@ -82,27 +82,30 @@ describe('faults during a load run', () => {
     );
     traffic = await startTraffic({ users, things, outage, random });
 
-    // Act: each fault at a seeded moment of its share of the window, one after the other.
-    const service = killableServices[Math.floor(random() * killableServices.length)] as string;
-    const components = ['dynamodb', 'sns', 'mqtt', `service:${service}`];
-    const slotMs = (profile.faultSeconds * 1000) / components.length;
-    for (const component of components) {
-      await sleep(Math.floor(random() * Math.max(0, slotMs - outageMs)));
-      outage.down = true;
-      await control(component, 'stop');
-      const stoppedAt = Date.now();
-      await sleep(outageMs);
-      const restartMs = await control(component, 'start');
-      const startedAt = Date.now();
-      outage.until = startedAt + recoveryGraceMs;
-      outage.down = false;
-      // Recovered: the API reads notes again (DynamoDB, core-api) and the health route says every part is up.
-      await eventually(() => api('/health'), (res) => res.status === 200, 60_000);
-      timings.push({ component, outageMs: startedAt - stoppedAt, restartMs, recoverMs: Date.now() - startedAt });
-      await sleep(Math.max(0, outage.until - Date.now()));
+    try {
+      // Act: each fault at a seeded moment of its share of the window, one after the other.
+      const service = killableServices[Math.floor(random() * killableServices.length)] as string;
+      const components = ['dynamodb', 'sns', 'mqtt', `service:${service}`];
+      const slotMs = (profile.faultSeconds * 1000) / components.length;
+      for (const component of components) {
+        await sleep(Math.floor(random() * Math.max(0, slotMs - outageMs)));
+        outage.down = true;
+        await control(component, 'stop');
+        const stoppedAt = Date.now();
+        await sleep(outageMs);
+        const restartMs = await control(component, 'start');
+        const startedAt = Date.now();
+        outage.until = startedAt + recoveryGraceMs;
+        outage.down = false;
+        // Recovered: the API reads notes again (DynamoDB, core-api) and the health route says every part is up.
+        await eventually(() => api('/health'), (res) => res.status === 200, 60_000);
+        timings.push({ component, outageMs: startedAt - stoppedAt, restartMs, recoverMs: Date.now() - startedAt });
+        await sleep(Math.max(0, outage.until - Date.now()));
+      }
+      await sleep(3000);
+    } finally {
+      await traffic.stop();
     }
-    await sleep(3000);
-    await traffic.stop();
   }, 600_000);
 
   afterAll(() => {
@@ -116,6 +119,7 @@ describe('faults during a load run', () => {
       duplicated: checked.duplicated,
       notes: [
         ...timings.map((t) => `${t.component}: down ${(t.outageMs / 1000).toFixed(1)} s, restart ${(t.restartMs / 1000).toFixed(1)} s, API healthy ${(t.recoverMs / 1000).toFixed(1)} s after the start`),
+        `device connections refused or failed meanwhile: ${traffic?.refusedConnects ?? 0}`,
         `answers during outages: ${answers.filter((a) => a.duringOutage).length} (${answers.filter((a) => a.duringOutage && a.status === 503).length} × 503), slowest ${Math.max(0, ...answers.filter((a) => a.duringOutage).map((a) => a.ms))} ms`,
         redriveNote,
         ...checked.problems.slice(0, 10),

@@ -4,7 +4,7 @@
 // Every answer is classified by whether an outage was under way when it came; every acknowledged write is in the
 // ledger, and `check` reads it back from every read model it must reach.
 import { randomUUID } from 'node:crypto';
-import { connectAsync, type MqttClient } from 'mqtt';
+import { connect, type MqttClient } from 'mqtt';
 import { baseUrl, type ApiResponse } from '../../support/api';
 import type { TestUser } from '../../support/users';
 
@@ -46,6 +46,8 @@ export interface Traffic {
   notes: NoteLedger[];
   things: ThingLedger[];
   mqttPublishes: number;
+  /** Device connections refused or failed (while the broker or the authorizer's service was down). */
+  refusedConnects: number;
   stop(): Promise<void>;
 }
 
@@ -83,6 +85,7 @@ export async function startTraffic(options: TrafficOptions): Promise<Traffic> {
   const thingLedgers: ThingLedger[] = options.things.map((t) => ({ thingId: t.thingId, owner: t.owner, acknowledged: [] }));
   let running = true;
   let mqttPublishes = 0;
+  let refusedConnects = 0;
 
   /** One request, timed and classified; a hang is cut at twice the limit and recorded as status 0. */
   async function call(label: string, path: string, init: { method: string; token: string; body?: unknown }): Promise<ApiResponse | null> {
@@ -154,7 +157,12 @@ export async function startTraffic(options: TrafficOptions): Promise<Traffic> {
     const spec = options.things[index] as TrafficOptions['things'][number];
     const ledger = thingLedgers[index] as ThingLedger;
     const mqttUrl = `mqtt://127.0.0.1:${process.env.MQTT_PORT ?? '1883'}`;
-    const device = await connectAsync(mqttUrl, { clientId: spec.credentials.clientId, username: spec.credentials.username, password: spec.credentials.password, reconnectPeriod: 500, connectTimeout: 5000, clean: false });
+    // A device keeps trying, also when a connection is refused: with the iot service down, its authorizer cannot
+    // answer and the broker refuses the CONNECT (as IoT Core does when a custom authorizer fails).
+    // Not waited for: the first CONNECT may be refused too (the authorizer's first, cold invocation on a busy
+    // machine); publishes wait in the client until it is connected.
+    const device = connect(mqttUrl, { clientId: spec.credentials.clientId, username: spec.credentials.username, password: spec.credentials.password, reconnectPeriod: 500, connectTimeout: 5000, clean: false, reconnectOnConnackError: true });
+    device.on('error', () => void refusedConnects++);
     devices.push(device);
     const pending: Array<Promise<void>> = [];
     while (running) {
@@ -182,10 +190,13 @@ export async function startTraffic(options: TrafficOptions): Promise<Traffic> {
     get mqttPublishes() {
       return mqttPublishes;
     },
+    get refusedConnects() {
+      return refusedConnects;
+    },
     async stop() {
       running = false;
       await Promise.all(loops);
-      await Promise.all(devices.map((d) => d.endAsync().catch(() => undefined)));
+      await Promise.all(devices.map((d) => d.endAsync(true).catch(() => undefined)));
     },
   };
 }
