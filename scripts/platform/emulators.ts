@@ -45,8 +45,16 @@ export async function startDynamoDbLocal(group: ProcessGroup, options: { port: n
   await waitFor('DynamoDB Local', () => canConnect(options.port), startTimeoutMs, () => proc.child.exitCode !== null);
 }
 
+export interface SnsEmulator {
+  /** Stops listening and drops open connections; topics and subscriptions stay (they live in this process). */
+  close(): void;
+  /** Listens again on the same port, after `close` (a fault drill's recovery). */
+  listen(): Promise<void>;
+  listening(): boolean;
+}
+
 /** Runs the SNS API of serverless-offline-sns in this process; the services subscribe to it. */
-export async function startSnsServer(port: number): Promise<Server> {
+export async function startSnsServer(port: number): Promise<SnsEmulator> {
   const pluginDir = path.join(repoRoot, 'node_modules', 'serverless-offline-sns');
   const pluginRequire = (await import('node:module')).createRequire(path.join(pluginDir, 'package.json'));
   const express = pluginRequire('express') as () => RequestListener & { listen(port: number, host: string, cb: () => void): Server };
@@ -57,10 +65,25 @@ export async function startSnsServer(port: number): Promise<Server> {
   };
   const app = express();
   new SNSServer(() => undefined, app, localRegion, localAccountId);
-  return new Promise((resolve, reject) => {
-    const server = app.listen(port, '127.0.0.1', () => resolve(server));
-    server.once('error', reject);
-  });
+  let server: Server | null = null;
+  const listen = () =>
+    new Promise<void>((resolve, reject) => {
+      const listening = app.listen(port, '127.0.0.1', () => {
+        server = listening;
+        resolve();
+      });
+      listening.once('error', reject);
+    });
+  await listen();
+  return {
+    close() {
+      server?.closeAllConnections();
+      server?.close();
+      server = null;
+    },
+    listen,
+    listening: () => server?.listening === true,
+  };
 }
 
 /** Creates every topic the services declare, so publishers never race a subscriber's first start. */

@@ -4,8 +4,9 @@ import { mkdirSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { createDeclaredTopics, startCognitoLocal, startDynamoDbLocal, startSnsServer, localAccountId, localCredentials, localRegion, quietSdkEnv, type CognitoLocal } from './emulators';
+import { createDeclaredTopics, startCognitoLocal, startDynamoDbLocal, startSnsServer, localAccountId, localCredentials, localRegion, quietSdkEnv, type CognitoLocal, type SnsEmulator } from './emulators';
 import { createDelivery, type DeliveryLayer } from './delivery';
+import { createFaultControl, type FaultControl } from './faults';
 import { startGateway } from './gateway';
 import { iotEnvironment, startIotTwin, type IotTwin } from './iot';
 import { assertPortsFree, canConnect, waitFor } from './net';
@@ -42,6 +43,8 @@ export interface PlatformOptions {
   /** Aborting it while the platform starts stops what has started; then `onAborted` is called. */
   signal?: AbortSignal;
   onAborted?: () => void;
+  /** The resilience suite's fault drills (scripts/platform/faults.ts); never in `npm run dev`. */
+  faultDrills?: boolean;
 }
 
 export interface Platform {
@@ -55,6 +58,8 @@ export interface Platform {
   mqttUrl: string | null;
   env: Record<string, string>;
   readyInMs: number;
+  /** Takes components down and up again on purpose; null unless started with `faultDrills`. */
+  faults: FaultControl | null;
   stop(): Promise<void>;
 }
 
@@ -112,7 +117,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const ephemeralDir = options.dataDir ? null : path.join(os.tmpdir(), `photonotes-${process.pid}-${Date.now()}`);
   const dataDir = options.dataDir ?? (ephemeralDir as string);
   mkdirSync(dataDir, { recursive: true });
-  let snsServer: Server | null = null;
+  let snsServer: SnsEmulator | null = null;
   let gateway: Server | null = null;
   let reloads: ReloadWatcher | null = null;
   const publicHost = options.publicHost ?? 'localhost';
@@ -128,7 +133,6 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     await delivery.stop();
     gateway?.closeAllConnections();
     gateway?.close();
-    snsServer?.closeAllConnections();
     snsServer?.close();
     await iot?.stop();
     await group.stopAll();
@@ -140,11 +144,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const abort = () => void stop().then(() => options.onAborted?.());
   options.signal?.addEventListener('abort', abort, { once: true });
 
+  const startDynamoDb = () => startDynamoDbLocal(group, { port: emulatorPorts.dynamodb, dataDir: options.dataDir ? path.join(dataDir, 'dynamodb') : null });
+  let startService: (service: ServiceDefinition) => Promise<void> = () => Promise.reject(new Error('the platform has not started yet'));
+
   try {
     const users = services.find((s) => s.name === 'users');
     if (!users) throw new Error('serverless-compose.yml has no users service');
     const [, sns, cognito] = await Promise.all([
-      startDynamoDbLocal(group, { port: emulatorPorts.dynamodb, dataDir: options.dataDir ? path.join(dataDir, 'dynamodb') : null }).then(() => ready('DynamoDB Local')),
+      startDynamoDb().then(() => ready('DynamoDB Local')),
       startSnsServer(emulatorPorts.sns).then((server) => {
         ready('SNS emulator');
         return server;
@@ -206,10 +213,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const slsBin = path.join(repoRoot, 'node_modules', 'serverless', 'bin', 'serverless.js');
     // Every service at once: none needs another to be up (the platform delivers stream, SNS and S3 events itself,
     // and starts delivering only once every service is ready).
+    startService = async (service) => {
+      const proc = group.start(service.name, process.execPath, [slsBin, 'offline', 'start', '--stage', 'local'], { cwd: service.dir, env });
+      await waitFor(`${service.name} (serverless-offline on ${service.httpPort})`, () => canConnect(service.httpPort), 120_000, () => failure !== null || proc.child.exitCode !== null);
+    };
     await Promise.all(
       services.map(async (service) => {
-        const proc = group.start(service.name, process.execPath, [slsBin, 'offline', 'start', '--stage', 'local'], { cwd: service.dir, env });
-        await waitFor(`${service.name} (serverless-offline on ${service.httpPort})`, () => canConnect(service.httpPort), 120_000, () => failure !== null || proc.child.exitCode !== null);
+        await startService(service);
         ready(service.name);
       }),
     );
@@ -234,7 +244,23 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     }
     options.signal?.removeEventListener('abort', abort);
     if (options.signal?.aborted) throw new Error('stopped while starting');
-    return { baseUrl, services, cognito, dataDir, delivery, mqttUrl: iot?.mqttUrl ?? null, env, readyInMs: Date.now() - startedAt, stop };
+    const snsEmulator = snsServer;
+    const twin = iot;
+    const faults = options.faultDrills
+      ? createFaultControl({
+          services: services.map((s) => s.name),
+          stopProcess: (name) => group.stopOne(name),
+          startDynamoDb,
+          startService: async (name) => {
+            const service = services.find((s) => s.name === name);
+            if (!service) throw new Error(`no service named ${name}`);
+            await startService(service);
+          },
+          sns: snsEmulator,
+          mqtt: twin,
+        })
+      : null;
+    return { baseUrl, services, cognito, dataDir, delivery, mqttUrl: iot?.mqttUrl ?? null, env, readyInMs: Date.now() - startedAt, faults, stop };
   } catch (error) {
     await stop();
     throw error;

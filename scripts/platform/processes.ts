@@ -48,6 +48,8 @@ export interface ManagedProcess {
 export class ProcessGroup {
   private readonly processes: ManagedProcess[] = [];
   private stopping = false;
+  /** Processes stopped on purpose one at a time (a fault drill, stopOne): their exit is expected. */
+  private readonly stoppedOnPurpose = new Set<ChildProcess>();
 
   constructor(
     private readonly log: LogSink,
@@ -63,7 +65,7 @@ export class ProcessGroup {
     child.stderr?.on('data', forward);
     const exited = new Promise<number | null>((resolve) => {
       child.on('exit', (code) => {
-        if (!this.stopping) this.onUnexpectedExit(name, code);
+        if (!this.stopping && !this.stoppedOnPurpose.has(child)) this.onUnexpectedExit(name, code);
         resolve(code);
       });
       child.on('error', (error) => {
@@ -74,6 +76,24 @@ export class ProcessGroup {
     const managed = { name, child, exited };
     this.processes.push(managed);
     return managed;
+  }
+
+  /**
+   * Kills the live processes started as `name` (their whole groups), on purpose: their exit is not reported as
+   * unexpected. What the resilience suite's fault drills use to take an emulator or a service down; SIGKILL by
+   * default, as a crash would. Resolves once they have exited.
+   */
+  async stopOne(name: string, signal: NodeJS.Signals = 'SIGKILL', graceMs = 5000): Promise<void> {
+    const alive = this.processes.filter((p) => p.name === name && p.child.exitCode === null && p.child.signalCode === null);
+    for (const p of alive) {
+      this.stoppedOnPurpose.add(p.child);
+      signalGroup(p.child, signal);
+    }
+    const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), graceMs).unref());
+    if ((await Promise.race([Promise.all(alive.map((p) => p.exited)), timeout])) === 'timeout') for (const p of alive) signalGroup(p.child, 'SIGKILL');
+    await Promise.race([Promise.all(alive.map((p) => p.exited)), new Promise((r) => setTimeout(r, 500).unref())]);
+    // Forget them: stopAll and killAllNow deal with the live ones only.
+    for (const p of alive) this.processes.splice(this.processes.indexOf(p), 1);
   }
 
   /** SIGTERM to every group, then SIGKILL to what is still alive after the grace period. */

@@ -387,3 +387,35 @@ describe('the data plane, through @aws-sdk/client-iot-data-plane', () => {
     await expect(dataPlane.send(new PublishCommand({ topic: 'things/x/state/desired', payload: Buffer.alloc(128 * 1024 + 1) }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 413 } });
   });
 });
+
+describe('a broker outage (fault drills: stopBroker, startBroker)', () => {
+  it('drops every device and refuses connections while down, then takes a reconnect and the QoS 1 message queued meanwhile', async () => {
+    // Prepare
+    const device = await connect('thing-drill', { reconnectPeriod: 100, clean: false });
+    const dropped = closed(device);
+
+    // Act: the broker goes down; the device publishes while it is away.
+    await twin().stopBroker();
+    await dropped;
+    const health = twin().health();
+    const refused = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(Number(new URL(twin().mqttUrl).port), '127.0.0.1');
+      socket.once('error', () => resolve(true));
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(false);
+      });
+    });
+    const queued = device.publishAsync('things/thing-drill/telemetry', JSON.stringify({ ts: 1700000000001, metrics: { temp: 19 } }), { qos: 1 });
+    await twin().startBroker();
+    await queued;
+
+    // Assess
+    expect(health).toBe('down');
+    expect(refused).toBe(true);
+    expect(twin().health()).toBe('ok');
+    expect(device.connected).toBe(true);
+    const event = await eventually(() => lambda().eventsOf(fn('ingestTelemetry')).find((e) => (e as { thingId?: string }).thingId === 'thing-drill'), 'the reading published during the outage');
+    expect(event).toMatchObject({ ts: 1700000000001, metrics: { temp: 19 } });
+  });
+});

@@ -110,6 +110,32 @@ export function isAppError(err: unknown): err is AppError {
   return err instanceof AppError;
 }
 
+/** Socket errors that mean the other side is down or unreachable, not that the request was wrong. */
+const unreachableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
+/** AWS SDK errors of a dependency that is overloaded or failing on its side, worth retrying later. */
+const retryLaterNames = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'ServiceUnavailable', 'ServiceUnavailableException', 'InternalServerError', 'InternalFailure', 'ThrottlingException', 'Throttling', 'ProvisionedThroughputExceededException', 'RequestLimitExceeded', 'TooManyRequestsException']);
+
+function unreachable(err: unknown, depth = 0): boolean {
+  if (typeof err !== 'object' || err === null || depth > 3) return false;
+  const { code, name, errors, cause, $metadata } = err as { code?: unknown; name?: unknown; errors?: unknown; cause?: unknown; $metadata?: { httpStatusCode?: unknown } };
+  if (typeof code === 'string' && unreachableCodes.has(code)) return true;
+  if (typeof name === 'string' && retryLaterNames.has(name)) return true;
+  if (typeof $metadata?.httpStatusCode === 'number' && $metadata.httpStatusCode >= 500) return true;
+  // Node's connection attempts to each address of a host fail together as one AggregateError.
+  if (Array.isArray(errors) && errors.some((inner) => unreachable(inner, depth + 1))) return true;
+  return unreachable(cause, depth + 1);
+}
+
+/**
+ * A dependency (DynamoDB, SNS, S3, another service) that is down, unreachable, timing out or throttling: a 503 the
+ * caller may retry, with the original error as its cause (logged, never sent). Null for anything else, which stays
+ * a 500: a request must never answer 500 because an emulator or an AWS endpoint is briefly away.
+ */
+export function dependencyUnavailable(err: unknown): ServiceUnavailableError | null {
+  if (isAppError(err) || !unreachable(err)) return null;
+  return new ServiceUnavailableError('A service this request depends on is unavailable; try again', undefined, { cause: err, retryAfterSeconds: 1 });
+}
+
 /** Anything that is not an AppError becomes a generic 500: its message may hold AWS or stack details. */
 export function errorBody(err: unknown, requestId: string): { status: number; body: ErrorBody } {
   if (!isAppError(err)) {

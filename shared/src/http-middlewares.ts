@@ -8,6 +8,7 @@ import type * as z from 'zod/mini';
 import type { AccessTokenVerifier, AuthContext } from './auth';
 import {
   isAppError,
+  dependencyUnavailable,
   errorBody,
   ForbiddenError,
   PayloadTooLargeError,
@@ -216,7 +217,8 @@ export function validateInput(schemas: InputSchemas): HttpMiddleware {
 export function errorHandler(baseLog: Logger): HttpMiddleware {
   return {
     onError: (request) => {
-      const err = request.error;
+      // A dependency that is down is a 503 the caller may retry, not a 500 (errors.ts, dependencyUnavailable).
+      const err = dependencyUnavailable(request.error) ?? request.error;
       const state = states.get(request.event);
       const requestId = state?.requestId ?? randomUUID();
       const log = state?.log ?? baseLog.child({ requestId });

@@ -1,6 +1,7 @@
 import {
   AppError,
   ConflictError,
+  dependencyUnavailable,
   errorBody,
   ForbiddenError,
   InternalError,
@@ -83,5 +84,42 @@ describe('errorBody', () => {
 
     // Assess
     expect(out).toEqual({ status: 500, body: { error: { code: 'INTERNAL', message: 'Internal server error', requestId: 'req-9' } } });
+  });
+});
+
+describe('dependencyUnavailable', () => {
+  const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8000'), { code: 'ECONNREFUSED', $metadata: { attempts: 3 } });
+
+  test.each([
+    ['a refused connection (DynamoDB Local or the SNS emulator down)', refused()],
+    ['every address of a host refusing (AggregateError)', new AggregateError([refused(), refused()], 'connect failed')],
+    ['a reset connection', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })],
+    ['an SDK request timeout', Object.assign(new Error('Connection timed out after 1000 ms'), { name: 'TimeoutError' })],
+    ['throttling', Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException', $metadata: { httpStatusCode: 400 } })],
+    ['a 5xx from the AWS endpoint', Object.assign(new Error('We encountered an internal error'), { name: 'InternalServerError', $metadata: { httpStatusCode: 500 } })],
+    ['a refused connection as the cause of a wrapper', new Error('publish failed', { cause: refused() })],
+  ])('%s is a retryable 503 that keeps the error as its cause', (_case, thrown) => {
+    // Act
+    const mapped = dependencyUnavailable(thrown);
+
+    // Assess
+    expect(mapped).toBeInstanceOf(ServiceUnavailableError);
+    expect(mapped).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 1, cause: thrown });
+    expect(errorBody(mapped, 'req-1').body.error.message).not.toMatch(/ECONN|127\.0\.0\.1|internal error/);
+  });
+
+  test.each([
+    ['an access error', Object.assign(new Error('not authorized'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } })],
+    ['a validation error of the SDK', Object.assign(new Error('One or more parameter values were invalid'), { name: 'ValidationException', $metadata: { httpStatusCode: 400 } })],
+    ['a TypeError', new TypeError('x is undefined')],
+    ['a typed error', new ConflictError('taken')],
+    ['a string', 'ECONNREFUSED'],
+    ['undefined', undefined],
+  ])('%s is left as it is', (_case, thrown) => {
+    // Act
+    const mapped = dependencyUnavailable(thrown);
+
+    // Assess
+    expect(mapped).toBeNull();
   });
 });

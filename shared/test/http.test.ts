@@ -922,6 +922,24 @@ describe('errors', () => {
     expect((logged?.err as { stack?: string }).stack).toContain('AccessDeniedException');
   });
 
+  test('a dependency that is down (DynamoDB Local killed) is a quick JSON 503 with Retry-After, not a 500', async () => {
+    // Prepare: what the SDK throws once its retries against a refused port are spent.
+    const { call, entries } = route({}, async () => {
+      throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8000'), { code: 'ECONNREFUSED', $metadata: { attempts: 3 } });
+    });
+
+    // Act
+    const res = await call();
+
+    // Assess
+    expect(res.statusCode).toBe(503);
+    expect(res.headers?.['retry-after']).toBe('1');
+    expect(res.headers?.['x-request-id']).toBe('apigw-request-id-1');
+    expect(errorOf(res)).toEqual({ code: 'SERVICE_UNAVAILABLE', message: 'A service this request depends on is unavailable; try again', requestId: 'apigw-request-id-1' });
+    expect(res.body).not.toContain('ECONNREFUSED');
+    expect(entries().find((entry) => entry.level === 'error')).toMatchObject({ requestId: 'apigw-request-id-1', code: 'SERVICE_UNAVAILABLE' });
+  });
+
   test('a thrown non-Error is a 500 too', async () => {
     // Prepare
     const { call } = route({}, async () => Promise.reject('plain string'));

@@ -37,7 +37,7 @@ export default async function globalSetup(): Promise<void> {
  * keeps emulator data in memory (integration); the resilience suite passes a directory, so DynamoDB Local persists
  * and can be restarted mid-run.
  */
-export async function startTestPlatform(options: { dataDir: string | null; name?: string }): Promise<Platform> {
+export async function startTestPlatform(options: { dataDir: string | null; name?: string; faultDrills?: boolean }): Promise<Platform> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const logFile = path.join(repoRoot, '.local', 'logs', `${options.name ?? 'test-platform'}-${process.pid}.log`);
   const offset = await choosePortOffset();
@@ -51,6 +51,7 @@ export async function startTestPlatform(options: { dataDir: string | null; name?
       logFile,
       logLevel: process.env.LOG_LEVEL ?? 'warn',
       emulatorPorts: ports,
+      faultDrills: options.faultDrills ?? false,
     });
   } catch (error) {
     let tail = '';

@@ -55,6 +55,11 @@ export interface IotBroker {
   /** Closes a connected client as DeleteConnection does; false when no client has that id. */
   deleteConnection(clientId: string, options: DeleteConnectionOptions): boolean;
   connectedClients(): number;
+  /**
+   * Stops accepting connections and drops every connected client's socket, as a crashed broker would, but keeps
+   * the broker's state (sessions, retained messages): `listen` again and devices reconnect. Fault drills only.
+   */
+  stopListening(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -269,6 +274,15 @@ export async function createIotBroker(options: BrokerOptions): Promise<IotBroker
       return true;
     },
     connectedClients: () => Object.keys(internals.clients).length,
+    stopListening() {
+      const closing = server;
+      server = null;
+      for (const client of Object.values(internals.clients)) client.conn.destroy();
+      return new Promise((resolve) => {
+        if (!closing) return resolve();
+        closing.close(() => resolve());
+      });
+    },
     close() {
       stopping = true;
       options.retained.flush();

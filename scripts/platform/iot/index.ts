@@ -44,6 +44,9 @@ export interface IotTwin {
   broker: IotBroker;
   rules: RulesEngine;
   health(): 'ok' | 'down';
+  /** Fault drills: the broker stops listening and drops its clients (sessions kept), then listens again. */
+  stopBroker(): Promise<void>;
+  startBroker(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -90,7 +93,15 @@ export async function startIotTwin(options: IotTwinOptions): Promise<IotTwin | n
   }
   const env = iotEnvironment({ mqtt: addressPort(mqttServer), iotData: addressPort(dataPlane) }, options.publicHost);
   options.log(`MQTT broker on ${env.IOT_MQTT_URL} (authorizer: ${authorizer?.target.functionName ?? 'none'}; ${definitions.rules.length} topic rule(s)); data plane on ${env.IOT_DATA_ENDPOINT}`);
-  return { mqttUrl: env.IOT_MQTT_URL as string, dataPlaneUrl: env.IOT_DATA_ENDPOINT as string, env, definitions, broker, rules, health, stop };
+  const brokerPort = addressPort(mqttServer);
+  const stopBroker = async () => {
+    mqttServer = null;
+    await broker.stopListening();
+  };
+  const startBroker = async () => {
+    if (!mqttServer?.listening) mqttServer = await broker.listen(brokerPort, options.host);
+  };
+  return { mqttUrl: env.IOT_MQTT_URL as string, dataPlaneUrl: env.IOT_DATA_ENDPOINT as string, env, definitions, broker, rules, health, stopBroker, startBroker, stop };
 }
 
 /** The port actually bound (tests ask for port 0). */

@@ -1,13 +1,16 @@
 // The resilience suite's platform: the integration suite's, with its emulator data in a temp directory instead of
-// memory, so DynamoDB Local (and the stream positions, dead letters and S3 objects beside it) survive a restart.
+// memory, so DynamoDB Local (and the stream positions, dead letters and S3 objects beside it) survive a restart, and
+// with fault drills (scripts/platform/faults.ts) that test files drive over FAULT_CONTROL_URL.
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startTestPlatform } from '../../setup/global-setup';
 import { resilienceProfile } from '../support/profile';
+import { startFaultControlServer } from './fault-control-server';
 
 declare global {
   var __RESILIENCE_DATA_DIR__: string | undefined;
+  var __FAULT_CONTROL__: { close(): Promise<void> } | undefined;
 }
 
 export default async function globalSetup(): Promise<void> {
@@ -17,5 +20,9 @@ export default async function globalSetup(): Promise<void> {
   console.log(`\nResilience suite, ${profile.name} profile, seed ${profile.seed} (repeat with RESILIENCE_SEED=${profile.seed})`);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'photonotes-resilience-'));
   globalThis.__RESILIENCE_DATA_DIR__ = dataDir;
-  await startTestPlatform({ dataDir, name: 'resilience-platform' });
+  const platform = await startTestPlatform({ dataDir, name: 'resilience-platform', faultDrills: true });
+  if (!platform.faults) throw new Error('the resilience platform started without fault drills');
+  const control = await startFaultControlServer(platform.faults);
+  globalThis.__FAULT_CONTROL__ = control;
+  process.env.FAULT_CONTROL_URL = control.url;
 }
