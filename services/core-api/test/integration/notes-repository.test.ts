@@ -80,7 +80,7 @@ describe('notesRepository', () => {
     let writing = true;
     const sync = async () => {
       for (;;) {
-        const page = await reader.changesSince(owner, cursor, 500);
+        const page = await reader.changesSince(owner, 'own', cursor, 500);
         state = applyChanges(state, page.changes as Parameters<typeof applyChanges>[1]);
         cursor = page.cursor;
         if (!page.hasMore) return;
