@@ -436,8 +436,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Changes to your notes since a cursor
-         * @description Every change after `cursor` (all of them without one), in order, at most 500 per page. Replaying from any returned cursor never skips a change.
+         * Changes to your notes, or to notes shared with you, since a cursor
+         * @description Every change after `cursor` (all of them without one), in order, at most 500 per page. Replaying from any returned cursor never skips a change; several changes of one note may come as its latest state, but a note deleted (or unshared from you) after the cursor always comes as a `delete`. A cursor works only with the scope that returned it.
          */
         get: operations["sync"];
         put?: never;
@@ -3242,6 +3242,8 @@ export interface operations {
     sync: {
         parameters: {
             query?: {
+                /** @description `own`: your notes; `shared`: notes shared with you (an unshare arrives as a delete); `all`: both in one order */
+                scope?: "own" | "shared" | "all";
                 cursor?: string;
             };
             header?: never;
@@ -3260,7 +3262,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChangePage"];
                 };
             };
-            /** @description A cursor the server did not issue */
+            /** @description An unknown scope, or a cursor the server did not issue for this scope */
             400: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];

@@ -72,6 +72,22 @@ describe('requests', () => {
     expect(calls[0]?.headers.authorization).toBe('Bearer access-1');
   });
 
+  test('catches up with /sync in any scope, typed by the API document', async () => {
+    // Prepare
+    const { fetch, calls } = fakeFetch(json(200, { changes: [], cursor: 'c2', hasMore: false }));
+    const api = createClient({ baseUrl, fetch, tokens: { get: () => 'access-1' } });
+    // @ts-expect-error: the document names the scopes /sync takes
+    const unknownScope: Parameters<typeof api.get<'/sync'>>[1] = { query: { scope: 'everything' } };
+
+    // Act
+    const page = await api.get('/sync', { query: { scope: 'all', cursor: 'c1' } });
+
+    // Assess
+    expect(unknownScope).toBeDefined();
+    expect(page).toEqual({ changes: [], cursor: 'c2', hasMore: false });
+    expect(calls.map((call) => `${call.method} ${call.url}`)).toEqual(['GET http://api.test/sync?scope=all&cursor=c1']);
+  });
+
   test('sends a JSON body, and resolves undefined on a 204', async () => {
     // Prepare
     const { fetch, calls } = fakeFetch(json(201, note), new Response(null, { status: 204 }));

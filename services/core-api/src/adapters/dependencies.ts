@@ -12,6 +12,8 @@ import type { KnownUsers } from '../domain/known-users';
 import type { NotesRepository } from '../domain/ports';
 import { knownUsers } from './known-users';
 import { notesRepository } from './notes-repository';
+import { sharedFeed } from './shared-feed';
+import type { SharedFeed } from './shared-feed';
 
 export function notesTableName(): string {
   return requireEnv('NOTES_TABLE');
@@ -20,6 +22,12 @@ export function notesTableName(): string {
 let notes: NotesRepository | undefined;
 export function notesRepositoryFromEnv(): NotesRepository {
   return (notes ??= notesRepository({ tableName: notesTableName() }));
+}
+
+let shared: SharedFeed | undefined;
+/** The users' shared feeds, which publishNoteEvents writes (domain/shared-feed.ts). */
+export function sharedFeedFromEnv(): SharedFeed {
+  return (shared ??= sharedFeed(tableClient({ tableName: notesTableName() }), systemClock));
 }
 
 let users: KnownUsers | undefined;

@@ -4,6 +4,12 @@
 //   note-tombstone  pk NOTE#<id>        sk TOMBSTONE          keeps a deleted note's id taken (TTL expiresAt)
 //   feed-head       pk FEED#<ownerId>   sk HEAD               the last sequence number of the owner's change feed
 //   feed-change     pk FEED#<ownerId>   sk CHANGE#<seq>       one entry per note: its latest upsert or its delete
+//   shared-head     pk SFEED#<userId>   sk HEAD               the last sequence number of the user's shared feed
+//                                                             (closedAt once the account is deleted; TTL expiresAt)
+//   shared-change   pk SFEED#<userId>   sk CHANGE#<seq>       one entry per note shared with the user (or unshared
+//                                                             from them): its latest upsert or its delete
+//   shared-note     pk SFEED#<userId>   sk NOTE#<noteId>      where that note's entry is (seq) and which version of
+//                                                             the note it shows (version, deleted)
 //   media           pk MEDIA#<key>      sk MEDIA              processing state of an upload + the notes using it
 //                                                             gsi1 UPLOADS#<ownerId> / <key>
 //   known-user      pk USER#<userId>    sk KNOWN              a user id that exists (from user-events), or its
@@ -16,6 +22,9 @@ export const entities = {
   tombstone: 'note-tombstone',
   feedHead: 'feed-head',
   feedChange: 'feed-change',
+  sharedHead: 'shared-head',
+  sharedChange: 'shared-change',
+  sharedNote: 'shared-note',
   media: 'media',
   knownUser: 'known-user',
 } as const;
@@ -42,6 +51,10 @@ export const keys = {
   feedPartition: (ownerId: string): string => `FEED#${ownerId}`,
   /** The feed entries after `seq` are the sort keys in [from, to]; the head sorts outside that range. */
   feedRangeAfter: (seq: number): { from: string; to: string } => ({ from: changeSortKey(seq + 1), to: `${changePrefix}${'9'.repeat(seqDigits)}` }),
+  sharedHead: (userId: string): TableKey => ({ pk: `SFEED#${userId}`, sk: 'HEAD' }),
+  sharedChange: (userId: string, seq: number): TableKey => ({ pk: `SFEED#${userId}`, sk: changeSortKey(seq) }),
+  sharedNote: (userId: string, noteId: string): TableKey => ({ pk: `SFEED#${userId}`, sk: `NOTE#${noteId}` }),
+  sharedPartition: (userId: string): string => `SFEED#${userId}`,
   media: (key: string): TableKey => ({ pk: `MEDIA#${key}`, sk: 'MEDIA' }),
   knownUser: (userId: string): TableKey => ({ pk: `USER#${userId}`, sk: 'KNOWN' }),
   /** gsi1 partitions. */

@@ -6,12 +6,10 @@
 // nowhere); it catches up past that head and goes again (domain/write-attempts.ts), so a burst of one owner's
 // writes is serialised here and every write of it lands: contention costs attempts, never the write.
 import type { Clock } from '@photonotes/shared/clock';
-import { decodeCursor, encodeCursor } from '@photonotes/shared/cursor';
 import type { AttributeMap, TableClient, Transaction } from '@photonotes/shared/dynamodb';
-import { ValidationError } from '@photonotes/shared/errors';
 import { toNote } from '../domain/note';
 import type { StoredNote } from '../domain/note';
-import type { ChangePage } from '../domain/ports';
+import type { FeedSlice } from '../domain/shared-feed';
 import { entities, keys } from './keys';
 import { toChange } from './note-items';
 import type { ChangeItem } from './note-items';
@@ -64,19 +62,10 @@ export function changeFeed(table: TableClient, clock: Clock) {
       });
     },
 
-    async changesSince(ownerId: string, cursor: string | undefined, limit: number): Promise<ChangePage> {
-      const scope = `sync:${ownerId}`;
-      const after = cursor === undefined ? 0 : seqFromCursor(decodeCursor(cursor, scope));
+    /** The owner's entries after `after`, in order, at most `limit` (GET /sync reads them: adapters/sync-reader.ts). */
+    async sliceAfter(ownerId: string, after: number, limit: number): Promise<FeedSlice> {
       // Strongly consistent: an entry committed before this read is in it, so no later page can skip it.
-      // One more than a page tells whether another page follows.
-      const out = await table.query<ChangeItem>({ ...feedRange(ownerId, after), consistentRead: true, limit: limit + 1 });
-      const page = out.items.slice(0, limit);
-      const last = page.at(-1)?.seq ?? after;
-      return {
-        changes: page.map(toChange),
-        cursor: encodeCursor({ seq: last }, scope),
-        hasMore: out.items.length > limit || (out.hasMore && page.length > 0),
-      };
+      return readSlice(table, feedRange(ownerId, after), limit);
     },
 
     /** The owner's live notes: every note has exactly one entry, so none is missed. */
@@ -116,10 +105,12 @@ async function* feedKeys(entries: AsyncIterable<{ pk: string; sk: string; op?: s
 
 export type ChangeFeed = ReturnType<typeof changeFeed>;
 
-function seqFromCursor(payload: Record<string, unknown>): number {
-  const { seq } = payload;
-  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0) {
-    throw new ValidationError('Invalid cursor', [{ location: 'query', path: 'cursor', message: 'Invalid cursor', code: 'invalid_cursor' }]);
-  }
-  return seq;
+/**
+ * One page of a feed partition: a strongly consistent Query of one more entry than the page, which tells whether
+ * another page follows (as does a Query that DynamoDB cut at 1 MB).
+ */
+export async function readSlice(table: TableClient, range: { keyCondition: string; values: AttributeMap }, limit: number): Promise<FeedSlice> {
+  const out = await table.query<ChangeItem>({ ...range, consistentRead: true, limit: limit + 1 });
+  const page = out.items.slice(0, limit);
+  return { entries: page.map((item) => ({ seq: item.seq, change: toChange(item) })), hasMore: out.items.length > limit || (out.hasMore && page.length > 0) };
 }

@@ -1,6 +1,7 @@
 // The notes table behind the domain's NotesRepository, assembled from its parts: note items and their
 // mapping (note-items.ts), the change feed (note-feed.ts), share entries (note-shares.ts), upload records
-// (note-photos.ts) and the transactional writes that tie them together (note-writes.ts).
+// (note-photos.ts), the transactional writes that tie them together (note-writes.ts), and the feeds GET /sync
+// reads (sync-reader.ts over note-feed.ts and shared-feed.ts).
 import { systemClock } from '@photonotes/shared/clock';
 import type { Clock } from '@photonotes/shared/clock';
 import { tableClient } from '@photonotes/shared/dynamodb';
@@ -14,6 +15,8 @@ import type { NoteItem } from './note-items';
 import { notePhotos } from './note-photos';
 import { noteShares } from './note-shares';
 import { noteWrites } from './note-writes';
+import { sharedFeed } from './shared-feed';
+import { syncReader } from './sync-reader';
 
 export interface NotesRepositoryOptions {
   tableName: string;
@@ -28,6 +31,7 @@ export function notesRepository({ tableName, client, clock = systemClock }: Note
   const feed = changeFeed(table, clock);
   const shares = noteShares(table);
   const photos = notePhotos(table, clock);
+  const shared = sharedFeed(table, clock);
 
   async function getNote(id: string) {
     const item = await table.getItem<NoteItem>(keys.note(id), { consistentRead: true });
@@ -52,13 +56,14 @@ export function notesRepository({ tableName, client, clock = systemClock }: Note
     },
 
     listSharedNotes: shares.listSharedNotes,
-    changesSince: feed.changesSince,
+    changesSince: syncReader(feed, shared),
     recordProcessedMedia: photos.recordProcessed,
     ownNoteIds: feed.ownNoteIds,
     sharedNoteIds: shares.sharedNoteIds,
 
     async purgeAccount(ownerId) {
       await feed.purge(ownerId);
+      await shared.purge(ownerId);
       await photos.purge(ownerId);
     },
   };

@@ -14,6 +14,9 @@ export interface NotePage {
 
 export type Change = { op: 'upsert'; note: Note } | { op: 'delete'; id: string; deletedAt: string };
 
+/** Which feed GET /sync reads: the caller's notes, the notes shared with them, or both in one order. */
+export type SyncScope = 'own' | 'shared' | 'all';
+
 export interface ChangePage {
   changes: Change[];
   cursor: string;
@@ -52,15 +55,18 @@ export interface NotesRepository {
   removeNote(previous: StoredNote, deletedAt: string, options?: RemoveOptions): Promise<void>;
   listOwnNotes(ownerId: string, page: PageRequest): Promise<NotePage>;
   listSharedNotes(userId: string, page: PageRequest): Promise<NotePage>;
-  /** The owner's change feed after `cursor`, in commit order. */
-  changesSince(ownerId: string, cursor: string | undefined, limit: number): Promise<ChangePage>;
+  /** The user's feed of `scope` after `cursor`, in order (the cursor is one this scope handed to this user). */
+  changesSince(userId: string, scope: SyncScope, cursor: string | undefined, limit: number): Promise<ChangePage>;
   /** Stores the processed state of an upload; returns the ids of the notes that reference it. */
   recordProcessedMedia(media: ProcessedMedia): Promise<string[]>;
   /** Ids of the owner's live notes (from the change feed, so none is missed). */
   ownNoteIds(ownerId: string): AsyncIterable<string>;
   /** Ids of other owners' notes shared with the user. */
   sharedNoteIds(userId: string): AsyncIterable<string>;
-  /** Removes what is left of a deleted account: its change feed (never the entry of a note still there) and its upload records. */
+  /**
+   * Removes what is left of a deleted account: its change feed (never the entry of a note still there), its shared
+   * feed (closed first, so nothing is written to it afterwards) and its upload records.
+   */
   purgeAccount(ownerId: string): Promise<void>;
 }
 

@@ -5,7 +5,7 @@ import type { Caller, NotesDeps } from './deps';
 import { viewOf } from './note';
 import type { Note } from './note';
 import type { ListNotesInput } from './note-input';
-import type { ChangePage, NotePage } from './ports';
+import type { ChangePage, NotePage, SyncScope } from './ports';
 
 /** The most changes one /sync page carries (API.md). */
 export const syncPageSize = 500;
@@ -21,6 +21,12 @@ export async function listNotes(input: ListNotesInput, caller: Caller, deps: Not
   return input.scope === 'shared' ? deps.notes.listSharedNotes(caller.userId, page) : deps.notes.listOwnNotes(caller.userId, page);
 }
 
-export async function syncChanges(cursor: string | undefined, caller: Caller, deps: NotesDeps): Promise<ChangePage> {
-  return deps.notes.changesSince(caller.userId, cursor, syncPageSize);
+export interface SyncInput {
+  scope: SyncScope;
+  cursor?: string | undefined;
+}
+
+/** `own` (the default), `shared` or `all`: domain/shared-feed.ts says how the shared feed is kept and merged. */
+export async function syncChanges(input: SyncInput, caller: Caller, deps: NotesDeps): Promise<ChangePage> {
+  return deps.notes.changesSince(caller.userId, input.scope, input.cursor, syncPageSize);
 }

@@ -1,4 +1,4 @@
-// GET /sync?cursor= → the changes to the caller's notes after the cursor, in order, at most 500 a page.
+// GET /sync?scope=&cursor= → the changes to the caller's notes, or to notes shared with them, after the cursor.
 import { http, ok } from '@photonotes/shared/http';
 import { notesDeps } from '../adapters/dependencies';
 import { syncChanges } from '../domain/read-notes';
@@ -6,4 +6,4 @@ import { syncRoute } from '../routes/sync';
 
 const deps = notesDeps();
 
-export const handler = http(syncRoute).handler(async ({ query, auth }) => ok(await syncChanges(query.cursor, auth, deps)));
+export const handler = http(syncRoute).handler(async ({ query, auth }) => ok(await syncChanges(query, auth, deps)));

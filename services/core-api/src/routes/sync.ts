@@ -1,12 +1,21 @@
-// GET /sync?cursor= → the changes to the caller's notes after the cursor, in order, at most 500 a page.
+// GET /sync?scope=own|shared|all&cursor= → the changes to the caller's notes (own, the default), to the notes shared
+// with them (shared), or both in one order (all), after the cursor, at most 500 a page.
 import { defineRoute } from '@photonotes/shared/http-route';
 import { annotate, describes, named, timestamp } from '@photonotes/shared/openapi';
 import { cursorParam } from '@photonotes/shared/validation';
 import * as z from 'zod/mini';
 import type { ChangePage } from '../domain/ports';
+import type { SyncInput } from '../domain/read-notes';
 import { NoteSchema } from './note-resource';
 
-export const syncQuery = z.object({ cursor: cursorParam });
+export const syncQuery = describes<SyncInput>()(
+  z.object({
+    scope: annotate(z._default(z.enum(['own', 'shared', 'all']), 'own'), {
+      description: '`own`: your notes; `shared`: notes shared with you (an unshare arrives as a delete); `all`: both in one order',
+    }),
+    cursor: cursorParam,
+  }),
+);
 
 const ChangePageSchema = named(
   'ChangePage',
@@ -29,10 +38,13 @@ export const syncRoute = defineRoute({
   method: 'GET',
   path: '/sync',
   operationId: 'sync',
-  summary: 'Changes to your notes since a cursor',
-  description: 'Every change after `cursor` (all of them without one), in order, at most 500 per page. Replaying from any returned cursor never skips a change.',
+  summary: 'Changes to your notes, or to notes shared with you, since a cursor',
+  description:
+    'Every change after `cursor` (all of them without one), in order, at most 500 per page. Replaying from any returned cursor never skips a change; ' +
+    'several changes of one note may come as its latest state, but a note deleted (or unshared from you) after the cursor always comes as a `delete`. ' +
+    'A cursor works only with the scope that returned it.',
   tags: ['notes'],
   query: syncQuery,
   responses: { 200: { description: 'A page of changes', schema: ChangePageSchema } },
-  errors: { 400: 'A cursor the server did not issue' },
+  errors: { 400: 'An unknown scope, or a cursor the server did not issue for this scope' },
 });

@@ -5,11 +5,14 @@ import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../../src/adapters/keys';
 import { notesRepository } from '../../src/adapters/notes-repository';
+import { sharedFeed } from '../../src/adapters/shared-feed';
+import { tableClient } from '@photonotes/shared/dynamodb';
 import { applyChanges } from '../support/notes-api';
 import type { Note } from '../support/notes-api';
 import type { StoredNote } from '../../src/domain/note';
 import { ChangeTooLargeError, WriteConflictError } from '../../src/domain/ports';
 import { writeAttempts } from '../../src/domain/write-attempts';
+import type { ShareeChange } from '../../src/domain/shared-feed';
 
 jest.setTimeout(60_000);
 
@@ -80,7 +83,7 @@ describe('notesRepository', () => {
     let writing = true;
     const sync = async () => {
       for (;;) {
-        const page = await reader.changesSince(owner, cursor, 500);
+        const page = await reader.changesSince(owner, 'own', cursor, 500);
         state = applyChanges(state, page.changes as Parameters<typeof applyChanges>[1]);
         cursor = page.cursor;
         if (!page.hasMore) return;
@@ -219,3 +222,88 @@ describe('notesRepository', () => {
     expect((await client.send(new GetCommand({ TableName: tableName, Key: keys.media(key) }))).Item).toBeUndefined();
   });
 });
+
+describe('sharedFeed', () => {
+  const feedOn = (skewMs = 0) => sharedFeed(tableClient({ tableName, client }), { now: () => new Date(Date.now() + skewMs) });
+  const upsert = (userId: string, shared: StoredNote): ShareeChange => ({ userId, noteId: shared.id, version: shared.version, deleted: false, change: { op: 'upsert', note: shared } });
+
+  it('keeps one user’s shared feed in commit order for writers whose clocks disagree, so a syncing reader misses nothing', async () => {
+    // Prepare: three publishers, one a second slow and one a second fast, writing changes of 12 notes into one feed.
+    const sharee = randomUUID();
+    const writers = [-1000, 0, 1000].map((skew) => feedOn(skew));
+    const reader = notesRepository({ tableName, client });
+    let cursor: string | undefined;
+    let state = new Map<string, Note>();
+    let writing = true;
+    const sync = async () => {
+      for (;;) {
+        const page = await reader.changesSince(sharee, 'shared', cursor, 500);
+        state = applyChanges(state, page.changes as Parameters<typeof applyChanges>[1]);
+        cursor = page.cursor;
+        if (!page.hasMore) return;
+      }
+    };
+    const notes = Array.from({ length: 12 }, (_, i) => note(randomUUID(), { title: `n${i}`, sharedWith: [sharee] }));
+
+    // Act
+    const syncing = (async () => {
+      while (writing) await sync();
+    })();
+    const outcomes = await Promise.all(
+      notes.map(async (shared, i) => {
+        const results = [];
+        for (let v = 1; v <= 4; v++) {
+          const version = { ...shared, version: v, body: `v${v}` };
+          const writer = writers[(i + v) % writers.length] as (typeof writers)[number];
+          results.push(await retryingRecord(() => writer.record(upsert(sharee, version))));
+        }
+        return results;
+      }),
+    ).finally(() => {
+      writing = false;
+    });
+    await syncing;
+    await sync();
+
+    // Assess
+    expect(outcomes.flat().every((outcome) => outcome === 'recorded')).toBe(true);
+    expect([...state.values()].map((n) => `${n.id}:${n.version}`).sort()).toEqual(notes.map((n) => `${n.id}:4`).sort());
+    const partition = await client.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.sharedPartition(sharee) }, ConsistentRead: true }));
+    expect(partition.Items?.filter((item) => item.entity === 'shared-change')).toHaveLength(12);
+  });
+
+  it('ignores a stale or repeated change, replaces an upsert with the delete of its version, and refuses writes once the account is purged', async () => {
+    // Prepare
+    const sharee = randomUUID();
+    const feed = feedOn();
+    const shared = note(randomUUID(), { sharedWith: [sharee], version: 3 });
+    await feed.record(upsert(sharee, shared));
+
+    // Act
+    const stale = await feed.record(upsert(sharee, { ...shared, version: 2 }));
+    const repeated = await feed.record(upsert(sharee, shared));
+    const unshared = await feed.record({ userId: sharee, noteId: shared.id, version: 3, deleted: true, change: { op: 'delete', id: shared.id, deletedAt: shared.updatedAt } });
+    const page = await feed.sliceAfter(sharee, 0, 10);
+    await feed.purge(sharee);
+    const afterPurge = await feed.record(upsert(sharee, { ...shared, version: 4 }));
+
+    // Assess
+    expect([stale, repeated, unshared, afterPurge]).toEqual(['stale', 'stale', 'recorded', 'closed']);
+    expect(page.entries.map((entry) => entry.change)).toEqual([{ op: 'delete', id: shared.id, deletedAt: shared.updatedAt }]);
+    const partition = await client.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.sharedPartition(sharee) }, ConsistentRead: true }));
+    expect(partition.Items).toEqual([expect.objectContaining({ sk: 'HEAD', closedAt: expect.any(String), expiresAt: expect.any(Number) })]);
+  });
+});
+
+/** The domain's retry of a shared feed write (domain/shared-feed.ts): the adapter tries once. */
+async function retryingRecord(write: () => Promise<string>): Promise<string> {
+  for await (const _attempt of writeAttempts()) {
+    try {
+      return await write();
+    } catch (err) {
+      if (!(err instanceof WriteConflictError)) throw err;
+    }
+  }
+  throw new Error('The shared feed write kept conflicting');
+}
+

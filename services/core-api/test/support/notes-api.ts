@@ -83,16 +83,18 @@ export async function listAll(user: TestUser, query: Record<string, string> = {}
   return { pages, items: pages.flatMap((page) => page.items) };
 }
 
-export function syncPage(user: TestUser, cursor?: string): Promise<ApiResponse<SyncPage>> {
-  return api<SyncPage>(`/sync${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`, { token: user.accessToken });
+/** GET /sync; without `scope` the request names none (the default, `own`). */
+export function syncPage(user: TestUser, cursor?: string, scope?: string): Promise<ApiResponse<SyncPage>> {
+  const qs = new URLSearchParams({ ...(scope === undefined ? {} : { scope }), ...(cursor ? { cursor } : {}) }).toString();
+  return api<SyncPage>(`/sync${qs ? `?${qs}` : ''}`, { token: user.accessToken });
 }
 
 /** Every page of /sync after `cursor`, as a client replays them. */
-export async function syncAll(user: TestUser, cursor?: string): Promise<{ changes: Change[]; cursor: string; pages: SyncPage[] }> {
+export async function syncAll(user: TestUser, cursor?: string, scope?: string): Promise<{ changes: Change[]; cursor: string; pages: SyncPage[] }> {
   const pages: SyncPage[] = [];
   let next = cursor;
   for (;;) {
-    const res = await syncPage(user, next);
+    const res = await syncPage(user, next, scope);
     if (res.status !== 200) throw new Error(`GET /sync answered ${res.status}: ${res.text}`);
     pages.push(res.body);
     next = res.body.cursor;

@@ -104,4 +104,21 @@ describe('deleteAccountData', () => {
     // Assess
     expect(repo.notes.size).toBe(0);
   });
+
+  it('purges the account’s shared feed and closes it, so a change handled later writes nothing there', async () => {
+    // Prepare
+    const { deps, repo } = testDeps();
+    const othersNote = storedNote({ ownerId: 'someone-else', sharedWith: [owner.userId] });
+    const change = { userId: owner.userId, noteId: othersNote.id, version: 1, deleted: false, change: { op: 'upsert' as const, note: othersNote } };
+    await repo.shared.record(change);
+
+    // Act
+    await deleteAccountData(owner.userId, deps);
+    const late = await repo.shared.record({ ...change, version: 2, deleted: true, change: { op: 'delete', id: othersNote.id, deletedAt: '2026-11-28T10:00:00.000Z' } });
+
+    // Assess
+    expect(late).toBe('closed');
+    expect(repo.shared.feeds.has(owner.userId)).toBe(false);
+    expect((await repo.changesSince(owner.userId, 'shared', undefined, 500)).changes).toEqual([]);
+  });
 });

@@ -10,9 +10,14 @@ import { lambdaContext } from '@photonotes/shared/testing/api-event';
 import { streamRecord } from '@photonotes/shared/testing/lambda-events';
 import { noteEventsTopic } from '../../src/adapters/note-events-topic';
 import { publishNoteEventsHandler } from '../../src/functions/publish-note-events';
+import { FakeSharedFeed } from './support/fake-shared-feed';
 
 function setup() {
   const sent: PublishCommand[] = [];
+  let seq = 0;
+  const sharedFeed = new FakeSharedFeed(() => ++seq);
+  /** What bob's shared feed held each time something was published. */
+  const bobsFeedAtPublish: unknown[][] = [];
   const sns = {
     failNext: false,
     send: async (command: PublishCommand) => {
@@ -20,13 +25,15 @@ function setup() {
         sns.failNext = false;
         throw new Error('SNS is down');
       }
+      bobsFeedAtPublish.push(sharedFeed.sliceAfter('bob', 0, 500).entries.map((entry) => entry.change));
       sent.push(command);
       return {};
     },
   };
   const noteTopic = 'arn:aws:sns:us-east-1:123456789012:note-events';
   const mediaTopic = 'arn:aws:sns:us-east-1:123456789012:media-events';
-  const build = jest.fn(() => ({ events: noteEventsTopic(noteTopic, sns, mediaTopic) }));
+  const clock = { now: () => new Date('2026-11-28T10:00:00.000Z') };
+  const build = jest.fn(() => ({ events: noteEventsTopic(noteTopic, sns, mediaTopic), sharedFeed, clock }));
   const handler = publishNoteEventsHandler(build, createLogger({ service: 'core-api', level: 'silent' }));
   const published = () =>
     sent
@@ -44,7 +51,7 @@ function setup() {
         if (result.kind !== 'parsed') throw new Error(`published a message the contract refuses: ${JSON.stringify(result)}`);
         return result.value;
       });
-  return { handler, published, photoEvents, sns, build };
+  return { handler, published, photoEvents, sns, build, sharedFeed, bobsFeedAtPublish };
 }
 
 function noteItem(overrides: Partial<NoteItemImage> = {}): Record<string, unknown> {
@@ -220,5 +227,51 @@ describe('publishing note changes', () => {
     // Assess
     expect(published()).toHaveLength(2);
     expect(photoEvents()).toEqual([]);
+  });
+
+  it('writes a share into the sharee’s shared feed before the change is announced', async () => {
+    // Prepare
+    const { handler, published, bobsFeedAtPublish, sharedFeed } = setup();
+
+    // Act
+    const result = await handler({ Records: [streamRecord('200', 'MODIFY', { keys, newItem: v2, oldItem: v1 })] }, lambdaContext());
+
+    // Assess
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(published()).toHaveLength(1);
+    const bobsEntry = { op: 'upsert', note: expect.objectContaining({ id: 'n1', version: 2, sharedWith: ['bob'], body: v1.body }) };
+    expect(bobsFeedAtPublish[0]).toEqual([bobsEntry]);
+    expect(sharedFeed.sliceAfter('alice', 0, 500).entries).toEqual([]);
+  });
+
+  it('gives an unshared user and the sharees of a deleted note a delete', async () => {
+    // Prepare
+    const { handler, sharedFeed } = setup();
+    const v3 = noteItem({ version: 3, sharedWith: ['carol'], updatedAt: '2026-11-28T09:10:00.000Z' });
+
+    // Act
+    await handler({ Records: [streamRecord('200', 'MODIFY', { keys, newItem: v2, oldItem: v1 }), streamRecord('300', 'MODIFY', { keys, newItem: v3, oldItem: v2 })] }, lambdaContext());
+    const afterUnshare = sharedFeed.sliceAfter('bob', 0, 500).entries.map((entry) => entry.change);
+    await handler({ Records: [streamRecord('400', 'REMOVE', { keys, oldItem: v3 })] }, lambdaContext());
+
+    // Assess
+    expect(afterUnshare).toEqual([{ op: 'delete', id: 'n1', deletedAt: '2026-11-28T09:10:00.000Z' }]);
+    expect(sharedFeed.sliceAfter('carol', 0, 500).entries.map((entry) => entry.change)).toEqual([{ op: 'delete', id: 'n1', deletedAt: expect.any(String) }]);
+  });
+
+  it('announces nothing when the shared feed cannot be written, so the record is delivered again', async () => {
+    // Prepare
+    const { handler, published, sharedFeed } = setup();
+    jest.spyOn(sharedFeed, 'record').mockRejectedValueOnce(new Error('DynamoDB is down'));
+
+    // Act
+    const failed = await handler({ Records: [streamRecord('200', 'MODIFY', { keys, newItem: v2, oldItem: v1 })] }, lambdaContext());
+    const retried = await handler({ Records: [streamRecord('200', 'MODIFY', { keys, newItem: v2, oldItem: v1 })] }, lambdaContext());
+
+    // Assess
+    expect(failed).toEqual({ batchItemFailures: [{ itemIdentifier: '200' }] });
+    expect(retried).toEqual({ batchItemFailures: [] });
+    expect(published()).toHaveLength(1);
+    expect(sharedFeed.sliceAfter('bob', 0, 500).entries).toHaveLength(1);
   });
 });

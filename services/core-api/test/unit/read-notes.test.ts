@@ -73,16 +73,35 @@ describe('syncChanges', () => {
     // Prepare
     const { deps, repo } = testDeps();
     repo.seed(storedNote());
-    const first = await syncChanges(undefined, owner, deps);
+    const first = await syncChanges({ scope: 'own' }, owner, deps);
     const second = storedNote();
     repo.seed(second);
 
     // Act
-    const next = await syncChanges(first.cursor, owner, deps);
+    const next = await syncChanges({ scope: 'own', cursor: first.cursor }, owner, deps);
 
     // Assess
     expect(first.changes).toHaveLength(1);
     expect(next.changes).toEqual([{ op: 'upsert', note: expect.objectContaining({ id: second.id }) }]);
-    expect(await syncChanges(undefined, stranger, deps)).toMatchObject({ changes: [], hasMore: false });
+    expect(await syncChanges({ scope: 'own' }, stranger, deps)).toMatchObject({ changes: [], hasMore: false });
+  });
+
+  it('reads the shared feed or both feeds in one order, each with cursors of its own scope', async () => {
+    // Prepare
+    const { deps, repo } = testDeps();
+    const mine = storedNote({ ownerId: sharee.userId, sharedWith: [] });
+    const theirs = storedNote();
+    repo.seed(mine);
+    await repo.shared.record({ userId: sharee.userId, noteId: theirs.id, version: theirs.version, deleted: false, change: { op: 'upsert', note: theirs } });
+
+    // Act
+    const shared = await syncChanges({ scope: 'shared' }, sharee, deps);
+    const all = await syncChanges({ scope: 'all' }, sharee, deps);
+    const crossed = await thrownBy(() => syncChanges({ scope: 'all', cursor: shared.cursor }, sharee, deps));
+
+    // Assess
+    expect(shared.changes).toEqual([{ op: 'upsert', note: expect.objectContaining({ id: theirs.id }) }]);
+    expect(all.changes.map((change) => (change.op === 'upsert' ? change.note.id : change.id))).toEqual([mine.id, theirs.id]);
+    expect(crossed).toMatchObject({ status: 400 });
   });
 });

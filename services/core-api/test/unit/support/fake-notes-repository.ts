@@ -4,7 +4,10 @@ import { ValidationError } from '@photonotes/shared/errors';
 import { toNote } from '../../../src/domain/note';
 import type { Note, ProcessedMedia, StoredNote } from '../../../src/domain/note';
 import { ChangeTooLargeError, MediaChangedError, NoteChangedError, NoteIdTakenError, WriteConflictError } from '../../../src/domain/ports';
-import type { Change, NotesRepository, PageRequest, PhotoLink, RemoveOptions, ReplaceOptions } from '../../../src/domain/ports';
+import type { Change, NotesRepository, PageRequest, PhotoLink, RemoveOptions, ReplaceOptions, SyncScope } from '../../../src/domain/ports';
+import { mergeFeeds } from '../../../src/domain/shared-feed';
+import type { FeedSlice } from '../../../src/domain/shared-feed';
+import { FakeSharedFeed } from './fake-shared-feed';
 
 interface FeedEntry {
   seq: number;
@@ -33,6 +36,8 @@ export class FakeNotesRepository implements NotesRepository {
   /** Writes with more share entries than this fail like an oversized transaction. */
   maxShareEntries = Infinity;
   private seq = 0;
+  /** The users' shared feeds, numbered from the same sequence as the owners' feeds. */
+  readonly shared = new FakeSharedFeed(() => ++this.seq);
 
   async getNote(id: string): Promise<StoredNote | undefined> {
     const note = this.notes.get(id);
@@ -86,12 +91,25 @@ export class FakeNotesRepository implements NotesRepository {
     return this.paginate([...this.notes.values()].filter((note) => note.sharedWith.includes(userId)), page, `shared:${userId}`);
   }
 
-  async changesSince(ownerId: string, cursor: string | undefined, limit: number) {
-    const after = cursor === undefined ? 0 : Number(cursor.replace(/^seq:/, ''));
-    if (cursor !== undefined && (!cursor.startsWith('seq:') || Number.isNaN(after))) throw new ValidationError('Invalid cursor');
+  /** Cursors are `sync|<scope>|<userId>|<own position>|<shared position>`: another scope's or user's is refused. */
+  async changesSince(userId: string, scope: SyncScope, cursor: string | undefined, limit: number) {
+    const from = { own: 0, shared: 0 };
+    if (cursor !== undefined) {
+      const [tag, cursorScope, cursorUser, own, shared] = cursor.split('|');
+      from.own = Number(own);
+      from.shared = Number(shared);
+      if (tag !== 'sync' || cursorScope !== scope || cursorUser !== userId || !Number.isSafeInteger(from.own) || !Number.isSafeInteger(from.shared)) throw new ValidationError('Invalid cursor');
+    }
+    const none: FeedSlice = { entries: [], hasMore: false };
+    const own = scope === 'shared' ? none : this.ownSlice(userId, from.own, limit);
+    const shared = scope === 'own' ? none : this.shared.sliceAfter(userId, from.shared, limit);
+    const page = mergeFeeds(own, shared, from, limit);
+    return { changes: page.changes, cursor: `sync|${scope}|${userId}|${page.positions.own}|${page.positions.shared}`, hasMore: page.hasMore };
+  }
+
+  private ownSlice(ownerId: string, after: number, limit: number): FeedSlice {
     const entries = (this.feeds.get(ownerId) ?? []).filter((entry) => entry.seq > after);
-    const page = entries.slice(0, limit);
-    return { changes: page.map((entry) => clone(entry.change)), cursor: `seq:${page.at(-1)?.seq ?? after}`, hasMore: entries.length > limit };
+    return { entries: entries.slice(0, limit).map((entry) => ({ seq: entry.seq, change: clone(entry.change) })), hasMore: entries.length > limit };
   }
 
   async recordProcessedMedia(media: ProcessedMedia): Promise<string[]> {
@@ -111,6 +129,7 @@ export class FakeNotesRepository implements NotesRepository {
 
   async purgeAccount(ownerId: string): Promise<void> {
     this.purged.push(ownerId);
+    this.shared.purge(ownerId);
     // As the table does: the entries of live notes stay, so a later run finds them.
     const live = (this.feeds.get(ownerId) ?? []).filter((entry) => entry.change.op === 'upsert');
     if (live.length > 0) this.feeds.set(ownerId, live);
