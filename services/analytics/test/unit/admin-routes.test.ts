@@ -3,6 +3,7 @@
 import { http, ok } from '@photonotes/shared/http';
 import type { HttpHandler } from '@photonotes/shared/http';
 import { apiEvent, lambdaContext } from '@photonotes/shared/testing/api-event';
+import { createLogger } from '@photonotes/shared/log';
 import { fakeVerifier } from '@photonotes/shared/testing/fake-verifier';
 import { readEventReport } from '../../src/domain/event-report';
 import { resolveRange } from '../../src/domain/read-range';
@@ -18,11 +19,12 @@ const verifier = fakeVerifier({ admin: { userId: 'u-admin', email: null, groups:
 const now = new Date('2026-11-30T12:00:00.000Z');
 const reader = new FakeAggregates();
 
-// What src/functions/read-*.ts serve, with a test verifier and the fake store.
+// What src/functions/read-*.ts serve, with a test verifier, the fake store and no log lines in the test output.
+const logger = createLogger({ service: 'analytics', level: 'silent' });
 const handlers: Record<string, HttpHandler> = {
-  summary: http(readSummaryRoute, { verifier }).handler(async ({ query }) => ok(await readSummary(resolveRange(query, now), { reader, sketches: exactSketches }))),
-  events: http(readEventReportRoute, { verifier }).handler(async ({ path, query }) => ok(await readEventReport(path.type, resolveRange(query, now), query.by, reader))),
-  retention: http(readRetentionRoute, { verifier }).handler(async ({ query }) => ok(await readRetention(resolveRange(query, now), query.period, reader))),
+  summary: http(readSummaryRoute, { verifier, logger }).handler(async ({ query }) => ok(await readSummary(resolveRange(query, now), { reader, sketches: exactSketches }))),
+  events: http(readEventReportRoute, { verifier, logger }).handler(async ({ path, query }) => ok(await readEventReport(path.type, resolveRange(query, now), query.by, reader))),
+  retention: http(readRetentionRoute, { verifier, logger }).handler(async ({ query }) => ok(await readRetention(resolveRange(query, now), query.period, reader))),
 };
 
 async function call(route: string, input: Parameters<typeof apiEvent>[0]) {
