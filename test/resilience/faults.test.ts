@@ -218,7 +218,11 @@ describe('faults during a load run', () => {
         30_000,
       );
       const pushes = await eventually(
-        async () => (await api<{ items: Array<{ data: { noteId?: string } }> }>('/dev/push-outbox', { token: recipient.accessToken })).body.items ?? [],
+        // Every page: a recipient of the full profile has more pushes than one page holds.
+        () =>
+          readAll<{ items: Array<{ data: { noteId?: string } }>; nextCursor: string | null }>(recipient.accessToken, '/dev/push-outbox?limit=100', (b) => (b.nextCursor ? `/dev/push-outbox?limit=100&cursor=${encodeURIComponent(b.nextCursor)}` : null), (b) => b.items) as Promise<
+            Array<{ data: { noteId?: string } }>
+          >,
         (items) => shared.every((n) => items.some((i) => i.data.noteId === n.id)),
         30_000,
       );
