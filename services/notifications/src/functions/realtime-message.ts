@@ -1,0 +1,10 @@
+// $default of the realtime WebSocket: every client frame gets one answer frame (API.md "Realtime"), sent back as the
+// route's response; a frame the server cannot use is an error frame, and the connection stays open.
+import { websocket } from '@photonotes/shared/websocket';
+import { answerFrame, frameError } from '../domain/realtime';
+
+export const handler = websocket({
+  service: 'notifications',
+  authenticate: false,
+  errorFrame: (message) => JSON.stringify(frameError('INTERNAL', message)),
+}).handler(async ({ event }) => ({ statusCode: 200, body: JSON.stringify(answerFrame(event)) }));
