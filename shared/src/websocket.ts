@@ -7,6 +7,7 @@ import type { Context } from 'aws-lambda';
 import { decodeJwt } from 'jose';
 import type { AccessTokenVerifier, AuthContext } from './auth';
 import { defaultVerifier } from './auth';
+import { lazy } from './dependencies';
 import { isAppError, UnauthorizedError } from './errors';
 import { createLogger } from './log';
 import type { Logger } from './log';
@@ -51,8 +52,9 @@ export const accepted: WebSocketResult = { statusCode: 200 };
 
 export function websocket<Authenticated extends boolean>(options: WebSocketOptions<Authenticated>) {
   const log = options.logger ?? createLogger({ service: options.service });
-  // Resolved at cold start, so missing COGNITO_* or REVOCATIONS_TABLE variables fail loudly.
-  const verifier = options.authenticate ? (options.verifier ?? defaultVerifier()) : undefined;
+  // Built at the first invocation, like every dependency (dependencies.ts): a missing COGNITO_* or REVOCATIONS_TABLE
+  // variable fails that invocation loudly (a 500, logged), and importing the module reads no environment.
+  const verifier = options.authenticate ? lazy(() => options.verifier ?? defaultVerifier()) : undefined;
   return {
     handler(fn: (request: WebSocketRequest<Authenticated>) => Promise<WebSocketResult>) {
       return middy<WebSocketEvent, WebSocketResult, Error, Context>().handler(async (event, context) => {
@@ -64,7 +66,7 @@ export function websocket<Authenticated extends boolean>(options: WebSocketOptio
           if (verifier) {
             const token = event.queryStringParameters?.token;
             if (!token) throw new UnauthorizedError('Missing access token');
-            auth = await verifier.verify(token);
+            auth = await verifier().verify(token);
             // Verified just above, so its claims can be read as they are.
             tokenExpiresAtMs = (decodeJwt(token).exp ?? 0) * 1000;
           }
