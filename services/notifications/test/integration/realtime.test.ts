@@ -47,7 +47,7 @@ describe('the handshake', () => {
     // Prepare
     const leaving = await createTestUser('rt-leaving');
     const before = await connectRealtime(leaving.accessToken);
-    before.socket.close();
+    before.socket.terminate();
 
     // Act
     const deleted = await api('/users/me', { method: 'DELETE', token: leaving.accessToken });

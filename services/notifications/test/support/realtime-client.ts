@@ -49,8 +49,11 @@ export function connectRealtime(token?: string, path?: string): Promise<Realtime
           while (frames.length <= taken) {
             if (Date.now() > deadline) throw new Error(`no frame within ${timeoutMs} ms (received ${JSON.stringify(frames)})`);
             await new Promise<void>((wake) => {
-              waiting.push(wake);
-              setTimeout(wake, 100);
+              const timer = setTimeout(wake, 100);
+              waiting.push(() => {
+                clearTimeout(timer);
+                wake();
+              });
             });
           }
           return frames[taken++];
@@ -64,7 +67,7 @@ export function connectRealtime(token?: string, path?: string): Promise<Realtime
 export async function refusedStatus(token?: string, path?: string): Promise<number> {
   try {
     const client = await connectRealtime(token, path);
-    client.socket.close();
+    client.socket.terminate();
     throw new Error('the handshake was accepted');
   } catch (err) {
     const status = (err as { status?: number }).status;
