@@ -104,9 +104,26 @@ export function iamProblems(template: Template): string[] {
         const unexplained = actions.filter((action) => !(action in wildcardResourceAllowed));
         if (unexplained.length > 0) problems.push(`${name}: resource "*" for ${unexplained.join(', ')}`);
       }
+      if (actions.includes('execute-api:ManageConnections')) problems.push(...manageConnectionsProblems(template, name, resources));
     }
   }
   return problems;
+}
+
+/**
+ * `execute-api:ManageConnections` (PostToConnection, DeleteConnection) only on the @connections of a WebSocket API of
+ * the same stack: `arn:aws:execute-api:<region>:<account>:<api>/<stage>/<method>/@connections/<id>` with the method
+ * and the id left open (`*`): no ARN can name a connection that does not exist yet.
+ */
+function manageConnectionsProblems(template: Template, role: string, resources: unknown[]): string[] {
+  const websocketApis = Object.entries(template.Resources)
+    .filter(([, resource]) => resource.Type === 'AWS::ApiGatewayV2::Api' && resource.Properties?.ProtocolType === 'WEBSOCKET')
+    .map(([id]) => id);
+  return resources.flatMap((resource) => {
+    const text = JSON.stringify(resource);
+    const ownApi = websocketApis.some((id) => text.includes(JSON.stringify({ Ref: id })));
+    return ownApi && /\/@connections\/\*"/.test(text) ? [] : [`${role}: execute-api:ManageConnections beyond the @connections of the stack's own WebSocket API (${text.slice(0, 200)})`];
+  });
 }
 
 /** The framework's own helper functions (custom resources): one shared role that the framework scopes itself. */

@@ -31,6 +31,7 @@ function banner(platform: Platform, options: { lan: string | null; port: number;
     `  API       ${api}`,
     `  Docs      ${api}/docs`,
     `  Health    ${api}/health`,
+    `  Realtime  ${api.replace(/^http/, 'ws')}/realtime?token=<accessToken>`,
   ];
   if (platform.mqttUrl) lines.push(`  MQTT      ${platform.mqttUrl}   ${dim('(devices: the credentials POST /things returns)')}`);
   if (options.lan) {

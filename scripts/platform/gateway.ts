@@ -2,6 +2,7 @@
 // serverless-offline port, routing by the httpApi events each service declares.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import { admissionGate } from './admission';
 import type { HttpRoute, ServiceDefinition } from './service-definitions';
 
@@ -166,8 +167,65 @@ export function startGateway(options: GatewayOptions): Promise<http.Server> {
     });
     req.pipe(upstream);
   }
+  // API Gateway's WebSocket API for the service that declares `websocket` events, at /realtime.
+  const realtime = options.services.find((service) => service.websocketPort !== null);
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://gateway');
+    if (url.pathname !== realtimePath || !realtime?.websocketPort) {
+      refuseUpgrade(socket, 404, 'NOT_FOUND', `No WebSocket at ${url.pathname}`);
+      return;
+    }
+    proxyUpgrade(req, socket, head, realtime.websocketPort);
+  });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve(server));
   });
+}
+
+/** The path apps open the realtime WebSocket on (API.md "Realtime"). */
+export const realtimePath = '/realtime';
+
+function refuseUpgrade(socket: Duplex, status: number, code: string, message: string): void {
+  const body = JSON.stringify({ error: { code, message } });
+  socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ''}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+}
+
+function rawHeaders(headers: string[]): string {
+  let text = '';
+  for (let i = 0; i + 1 < headers.length; i += 2) text += `${headers[i]}: ${headers[i + 1]}\r\n`;
+  return text;
+}
+
+/**
+ * Hands a WebSocket handshake to serverless-offline's WebSocket server and, once it switches protocols, joins the two
+ * sockets. A refusal ($connect answering 401) reaches the client as that status; an unreachable server as a 503.
+ */
+function proxyUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, port: number): void {
+  const upstream = http.request({ host: '127.0.0.1', port, method: req.method, path: req.url, headers: req.headers, agent: false });
+  socket.on('error', () => upstream.destroy());
+  upstream.on('upgrade', (res, upstreamSocket, upstreamHead) => {
+    socket.write(`HTTP/1.1 ${res.statusCode ?? 101} ${res.statusMessage ?? 'Switching Protocols'}\r\n${rawHeaders(res.rawHeaders)}\r\n`);
+    if (upstreamHead.length > 0) socket.write(upstreamHead);
+    if (head.length > 0) upstreamSocket.write(head);
+    upstreamSocket.on('error', () => socket.destroy());
+    socket.on('error', () => upstreamSocket.destroy());
+    upstreamSocket.on('close', () => socket.destroy());
+    socket.on('close', () => upstreamSocket.destroy());
+    upstreamSocket.pipe(socket);
+    socket.pipe(upstreamSocket);
+  });
+  upstream.on('response', (res) => {
+    // Refused before the upgrade: pass the status and body on, then close (no WebSocket follows).
+    const chunks: Buffer[] = [];
+    res.on('data', (chunk: Buffer) => chunks.push(chunk));
+    res.on('end', () => {
+      const body = Buffer.concat(chunks);
+      socket.end(`HTTP/1.1 ${res.statusCode ?? 502} ${res.statusMessage ?? ''}\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body.toString('utf8')}`);
+    });
+  });
+  upstream.on('error', () => {
+    if (!socket.destroyed) refuseUpgrade(socket, 503, 'SERVICE_UNAVAILABLE', 'The realtime service is not running');
+  });
+  upstream.end();
 }

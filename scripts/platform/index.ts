@@ -81,6 +81,7 @@ export function platformPorts(offset: number): Array<{ port: number; owner: stri
     ...loadServiceDefinitions(repoRoot, offset).flatMap((s) => [
       { port: s.httpPort, owner: `${s.name} http` },
       { port: s.lambdaPort, owner: `${s.name} lambda` },
+      ...(s.websocketPort === null ? [] : [{ port: s.websocketPort, owner: `${s.name} websocket` }]),
     ]),
   ];
 }
@@ -106,6 +107,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     ...services.flatMap((s) => [
       { port: s.httpPort, owner: `${s.name} http` },
       { port: s.lambdaPort, owner: `${s.name} lambda` },
+      ...(s.websocketPort === null ? [] : [{ port: s.websocketPort, owner: `${s.name} websocket` }]),
     ]),
   ]);
 

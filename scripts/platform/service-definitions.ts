@@ -22,6 +22,8 @@ export interface ServiceDefinition {
   dir: string;
   httpPort: number;
   lambdaPort: number;
+  /** serverless-offline's WebSocket server (and its @connections API); null when the service declares no `websocket` events. */
+  websocketPort: number | null;
   routes: HttpRoute[];
   /** Cognito trigger name (PreSignUp, PostConfirmation...) to local function name. */
   cognitoTriggers: Record<string, string>;
@@ -39,7 +41,7 @@ export interface RawFunction {
 interface RawService {
   service: string;
   resources?: { Resources?: Record<string, { Type?: string; Properties?: Record<string, unknown> }> };
-  custom?: { 'serverless-offline'?: { httpPort?: unknown; lambdaPort?: unknown } };
+  custom?: { 'serverless-offline'?: { httpPort?: unknown; lambdaPort?: unknown; websocketPort?: unknown } };
   /** A definition, or a `${file(...)}` reference to a stage's fragment. */
   functions?: Record<string, RawFunction | string | null>;
 }
@@ -132,12 +134,17 @@ export function loadServiceDefinitions(root = repoRoot, offset = portOffset()): 
     }
     const ports = servicePorts(name, offset);
     const functions = localFunctions(raw.functions ?? {}, dir);
+    const hasWebsocket = Object.values(functions).some((fn) => (fn.events ?? []).some((event) => 'websocket' in event));
+    if (hasWebsocket && offline?.websocketPort !== portReference(name, 'websocket')) {
+      throw new Error(`${entry.path}/serverless.yml: custom.serverless-offline.websocketPort must be ${portReference(name, 'websocket')} (got ${String(offline?.websocketPort)})`);
+    }
     return {
       name,
       serviceName: raw.service,
       dir,
       httpPort: ports.http,
       lambdaPort: ports.lambda,
+      websocketPort: hasWebsocket ? ports.websocket : null,
       routes: routesOf(functions),
       cognitoTriggers: triggersOf(raw.service, functions),
       topics: Object.values(raw.resources?.Resources ?? {})

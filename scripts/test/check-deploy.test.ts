@@ -16,6 +16,17 @@ describe('iamProblems', () => {
   it('flags a "*" resource for an action that has a narrower one', () => {
     expect(iamProblems(roleWith({ Action: 'sns:Publish', Resource: '*' }))).toEqual(['Role: resource "*" for sns:Publish']);
   });
+
+  it("accepts ManageConnections on the @connections of the stack's own WebSocket API only", () => {
+    const withApi = (resource: unknown) => {
+      const template = roleWith({ Action: ['execute-api:ManageConnections'], Resource: resource });
+      return { Resources: { ...template.Resources, WebsocketsApi: { Type: 'AWS::ApiGatewayV2::Api', Properties: { ProtocolType: 'WEBSOCKET' } } } };
+    };
+    const arn = (tail: string) => ({ 'Fn::Join': ['', ['arn:aws:execute-api:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':', { Ref: 'WebsocketsApi' }, tail]] });
+    expect(iamProblems(withApi(arn('/dev/*/@connections/*')))).toEqual([]);
+    expect(iamProblems(withApi(arn('/*')))).toEqual([expect.stringContaining('Role: execute-api:ManageConnections beyond')]);
+    expect(iamProblems(withApi('arn:aws:execute-api:us-east-1:123456789012:other/dev/*/@connections/*'))).toEqual([expect.stringContaining('Role: execute-api:ManageConnections beyond')]);
+  });
 });
 
 describe('localOnlyRoutes', () => {

@@ -2,7 +2,7 @@ import { createRouter, offlineRefusal } from '../platform/gateway';
 import type { ServiceDefinition } from '../platform/service-definitions';
 
 function service(name: string, routes: Array<[string, string]>): ServiceDefinition {
-  return { name, serviceName: `photonotes-${name}`, dir: name, httpPort: 1, lambdaPort: 2, routes: routes.map(([method, path]) => ({ method, path })), cognitoTriggers: {}, topics: [] };
+  return { name, serviceName: `photonotes-${name}`, dir: name, httpPort: 1, lambdaPort: 2, websocketPort: null, routes: routes.map(([method, path]) => ({ method, path })), cognitoTriggers: {}, topics: [] };
 }
 
 describe('gateway router', () => {

@@ -20,7 +20,7 @@ function service(yaml: string, name = 'iot'): ServiceDefinition {
   const dir = path.join(root, 'services', name);
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'serverless.yml'), yaml);
-  return { name, serviceName: `photonotes-${name}`, dir, httpPort: 3106, lambdaPort: 3206, routes: [], cognitoTriggers: {}, topics: [] };
+  return { name, serviceName: `photonotes-${name}`, dir, httpPort: 3106, lambdaPort: 3206, websocketPort: null, routes: [], cognitoTriggers: {}, topics: [] };
 }
 
 const iotService = `

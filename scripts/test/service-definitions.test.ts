@@ -19,6 +19,13 @@ describe('service definitions read from the repo', () => {
     expect(notifications?.routes).toContainEqual({ method: 'GET', path: '/dev/push-outbox' });
   });
 
+  it('gives the websocket port only to the service with websocket events (notifications: /realtime)', () => {
+    const withWebsocket = services.filter((s) => s.websocketPort !== null);
+    expect(withWebsocket.map((s) => s.name)).toEqual(['notifications']);
+    const ports = services.flatMap((s) => [s.httpPort, s.lambdaPort, ...(s.websocketPort === null ? [] : [s.websocketPort])]);
+    expect(new Set(ports).size).toBe(ports.length);
+  });
+
   it('names the topics as the local stage does', () => {
     const topics = services.flatMap((s) => s.topics);
     expect(topics).toEqual(expect.arrayContaining(['photonotes-local-user-events', 'photonotes-local-media-events', 'photonotes-local-note-events']));

@@ -28,7 +28,7 @@ export async function startTestTwin(serverlessYml: string, handlers: Record<stri
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'serverless.yml'), serverlessYml);
   const lambda = await startFakeLambdaApi(handlers);
-  const service: ServiceDefinition = { name: 'iot', serviceName: 'photonotes-iot', dir, httpPort: 0, lambdaPort: lambda.port, routes: [], cognitoTriggers: {}, topics: [] };
+  const service: ServiceDefinition = { name: 'iot', serviceName: 'photonotes-iot', dir, httpPort: 0, lambdaPort: lambda.port, websocketPort: null, routes: [], cognitoTriggers: {}, topics: [] };
   const log: string[] = [];
   const twin = await startIotTwin({
     services: [service],

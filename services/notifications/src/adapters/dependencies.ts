@@ -7,6 +7,9 @@ import { systemClock } from '@photonotes/shared/clock';
 import { dependencies } from '@photonotes/shared/dependencies';
 import { requireEnv } from '@photonotes/shared/env';
 import type { DevicesStore, InboxStore, NotificationsDeps, PushGateway } from '../domain/ports';
+import type { ConnectionsGateway, ConnectionsStore } from '../domain/realtime';
+import { connectionsApi, managementClient } from './connections-api';
+import { connectionsTable } from './connections-table';
 import { noteSharedQuietSecondsFrom } from '../domain/triggers';
 import { devicesTable } from './devices-table';
 import { inboxTable } from './inbox-table';
@@ -65,4 +68,19 @@ export function notificationsDeps(): NotificationsDeps {
 /** note-events: the window in which a recipient hears of one note's sharing once (param noteSharedQuietHours), in seconds. */
 export function noteSharedQuietSecondsFromEnv(): number {
   return noteSharedQuietSecondsFrom(requireEnv('NOTE_SHARED_QUIET_HOURS'));
+}
+
+export function connectionsTableName(): string {
+  return requireEnv('CONNECTIONS_TABLE');
+}
+
+let connections: ConnectionsStore | undefined;
+export function connectionsStoreFromEnv(): ConnectionsStore {
+  return (connections ??= connectionsTable({ tableName: connectionsTableName() }));
+}
+
+let connectionsGateway: ConnectionsGateway | undefined;
+/** REALTIME_CONNECTIONS_ENDPOINT: the WebSocket API's stage URL deployed, serverless-offline's websocket port locally. */
+export function connectionsGatewayFromEnv(): ConnectionsGateway {
+  return (connectionsGateway ??= connectionsApi(managementClient(requireEnv('REALTIME_CONNECTIONS_ENDPOINT'))));
 }

@@ -9,6 +9,9 @@
 //   window        pk WINDOW#<sha256(key)>        sk WINDOW                            one delivery of a kind for a while,
 //                                                                                     e.g. note.shared per note and recipient (TTL expiresAt)
 //   outbox-push   pk OUTBOX#<userId>             sk PUSH#<notificationId>#<deviceId>  local stage only (TTL expiresAt)
+// connections table (the realtime WebSocket; TTL expiresAt)
+//   connection        pk USER#<userId>              sk CONNECTION#<connectionId>   the user's connections (cap, fan-out)
+//   connection-owner  pk CONNECTION#<connectionId>  sk CONNECTION                  whose it is ($disconnect knows only the id)
 import { createHash } from 'node:crypto';
 import type { Platform } from '../domain/device';
 
@@ -25,11 +28,14 @@ export const entities = {
   delivery: 'delivery',
   deliveryWindow: 'delivery-window',
   outboxPush: 'outbox-push',
+  connection: 'connection',
+  connectionOwner: 'connection-owner',
 } as const;
 
 const devicePrefix = 'DEVICE#';
 const notificationPrefix = 'NOTIFICATION#';
 const pushPrefix = 'PUSH#';
+const connectionPrefix = 'CONNECTION#';
 
 export const keys = {
   device: (userId: string, deviceId: string): TableKey => ({ pk: `USER#${userId}`, sk: `${devicePrefix}${deviceId}` }),
@@ -40,10 +46,13 @@ export const keys = {
   delivery: (deliveryKey: string): TableKey => ({ pk: `DELIVERY#${createHash('sha256').update(deliveryKey).digest('base64url')}`, sk: 'DELIVERY' }),
   deliveryWindow: (windowKey: string): TableKey => ({ pk: `WINDOW#${createHash('sha256').update(windowKey).digest('base64url')}`, sk: 'WINDOW' }),
   outboxPush: (userId: string, notificationId: string, deviceId: string): TableKey => ({ pk: `OUTBOX#${userId}`, sk: `${pushPrefix}${notificationId}#${deviceId}` }),
+  userConnection: (userId: string, connectionId: string): TableKey => ({ pk: `USER#${userId}`, sk: `${connectionPrefix}${connectionId}` }),
+  connection: (connectionId: string): TableKey => ({ pk: `${connectionPrefix}${connectionId}`, sk: 'CONNECTION' }),
   /** Partitions and sort-key prefixes for queries. */
   userPartition: (userId: string): string => `USER#${userId}`,
   outboxPartition: (userId: string): string => `OUTBOX#${userId}`,
   devicePrefix,
   notificationPrefix,
   pushPrefix,
+  connectionPrefix,
 };

@@ -1,0 +1,43 @@
+// The WebSocket API's @connections endpoint behind the domain's ConnectionsGateway: PostToConnection and
+// DeleteConnection. Locally serverless-offline serves the same API on the service's websocket port.
+import { ApiGatewayManagementApiClient, DeleteConnectionCommand, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import type { ConnectionsGateway, ServerMessage } from '../domain/realtime';
+
+/** The part of the SDK client the adapter uses; a fake only needs `send`. */
+export interface ManagementSender {
+  send(command: PostToConnectionCommand | DeleteConnectionCommand): Promise<unknown>;
+}
+
+/** 410 Gone: the connection no longer exists (API Gateway answers so even after an earlier success). */
+function isGone(err: unknown): boolean {
+  const status = (err as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
+  return (err as { name?: unknown } | null)?.name === 'GoneException' || status === 410;
+}
+
+export function managementClient(endpoint: string): ApiGatewayManagementApiClient {
+  return new ApiGatewayManagementApiClient({ endpoint, maxAttempts: 3 });
+}
+
+export function connectionsApi(client: ManagementSender): ConnectionsGateway {
+  const encoder = new TextEncoder();
+  return {
+    async send(connectionId: string, message: ServerMessage) {
+      try {
+        await client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: encoder.encode(JSON.stringify(message)) }));
+        return true;
+      } catch (err) {
+        if (isGone(err)) return false;
+        throw err;
+      }
+    },
+    async close(connectionId: string) {
+      try {
+        await client.send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
+        return true;
+      } catch (err) {
+        if (isGone(err)) return false;
+        throw err;
+      }
+    },
+  };
+}

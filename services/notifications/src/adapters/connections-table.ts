@@ -1,0 +1,48 @@
+// The connections table behind the domain's ConnectionsStore. Each connection is two items written and removed
+// together: one under its user (what the cap and the fan-out query) and one under its id (what $disconnect has).
+import { tableClient } from '@photonotes/shared/dynamodb';
+import type { DocumentSender } from '@photonotes/shared/dynamodb';
+import type { Connection, ConnectionsStore } from '../domain/realtime';
+import { entities, keys } from './keys';
+
+/** A user has at most a handful (the cap, plus ones being closed); one read covers them. */
+const maxConnectionsRead = 100;
+
+export interface ConnectionsTableOptions {
+  tableName: string;
+  client?: DocumentSender;
+}
+
+function fromItem(item: Connection): Connection {
+  return { connectionId: item.connectionId, userId: item.userId, connectedAt: item.connectedAt, tokenExpiresAt: item.tokenExpiresAt, expiresAt: item.expiresAt };
+}
+
+export function connectionsTable({ tableName, client }: ConnectionsTableOptions): ConnectionsStore {
+  const table = tableClient({ tableName, ...(client ? { client } : {}) });
+  return {
+    async add(connection) {
+      const tx = table.transaction();
+      tx.put({ ...keys.userConnection(connection.userId, connection.connectionId), entity: entities.connection, ...connection });
+      tx.put({ ...keys.connection(connection.connectionId), entity: entities.connectionOwner, ...connection });
+      await tx.commit();
+    },
+    async listByUser(userId) {
+      const { items } = await table.query<Connection>({
+        keyCondition: 'pk = :pk AND begins_with(sk, :prefix)',
+        values: { ':pk': keys.userPartition(userId), ':prefix': keys.connectionPrefix },
+        consistentRead: true,
+        limit: maxConnectionsRead,
+      });
+      return items.map(fromItem);
+    },
+    async remove(connectionId) {
+      const owner = await table.getItem<Connection>(keys.connection(connectionId), { consistentRead: true });
+      if (!owner) return undefined;
+      const tx = table.transaction();
+      tx.delete(keys.userConnection(owner.userId, connectionId));
+      tx.delete(keys.connection(connectionId));
+      await tx.commit();
+      return fromItem(owner);
+    },
+  };
+}
