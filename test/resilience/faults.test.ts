@@ -11,7 +11,8 @@ import { api } from '../support/api';
 import { eventually } from '../support/eventually';
 import { createTestUser, type TestUser } from '../support/users';
 import { recordFigures } from './support/figures';
-import { hangMs, seededRandom, startTraffic, type NoteLedger, type Traffic } from './support/fault-traffic';
+import { seededRandom } from '../../scripts/seeded-random';
+import { hangMs, startTraffic, type NoteLedger, type Traffic } from './support/fault-traffic';
 import { resilienceProfile } from './support/profile';
 
 const repoRoot = path.join(__dirname, '..', '..');

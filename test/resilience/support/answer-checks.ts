@@ -1,24 +1,13 @@
 // The properties every answer to a fuzzed request must hold, whatever was sent: no 5xx, an `x-request-id` header,
 // the contract's error shape (with that request id) on every 4xx, no stack frame or AWS text, none of another
 // user's content, and no success for a request whose credentials must be refused.
+import { errorStatuses } from '@photonotes/shared/http-route';
 
 export interface Answer {
   status: number;
   headers: Headers;
   text: string;
 }
-
-const codes: Record<number, string> = {
-  400: 'VALIDATION_FAILED',
-  401: 'UNAUTHORIZED',
-  403: 'FORBIDDEN',
-  404: 'NOT_FOUND',
-  409: 'CONFLICT',
-  412: 'PRECONDITION_FAILED',
-  413: 'PAYLOAD_TOO_LARGE',
-  415: 'UNSUPPORTED_MEDIA_TYPE',
-  429: 'RATE_LIMITED',
-};
 
 /** Text no answer may carry: stack frames, AWS SDK errors and names, internal paths. */
 const forbiddenText: Array<[string, RegExp]> = [
@@ -68,7 +57,8 @@ export function answerProblem({ operation, answer, mustRefuse, foreignMarkers }:
     if (typeof error !== 'object' || error === null) return `a ${status} without an error object`;
     const keys = Object.keys(body as object);
     if (keys.length !== 1) return `a ${status} whose body has other keys than error (${keys.join(', ')})`;
-    const expectedCode = codes[status];
+    // Statuses of 500 and above were refused above: only the contract's 4xx codes are looked up.
+    const expectedCode = (errorStatuses as Record<number, string | undefined>)[status];
     if (expectedCode === undefined) return `an undocumented status ${status}`;
     if (error.code !== expectedCode) return `a ${status} with code ${String(error.code)} (expected ${expectedCode})`;
     if (typeof error.message !== 'string' || error.message.length === 0) return `a ${status} without a message`;

@@ -58,18 +58,6 @@ function wellFormedError(response: ApiResponse): boolean {
   return typeof body?.error?.code === 'string' && typeof body.error.requestId === 'string' && response.headers.get('x-request-id') === body.error.requestId;
 }
 
-/** Seeded pseudo-random numbers (mulberry32): the same seed, the same drill. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface TrafficOptions {
   users: TestUser[];
   things: Array<{ thingId: string; owner: TestUser; credentials: { clientId: string; username: string; password: string; topics: { telemetry: string } } }>;

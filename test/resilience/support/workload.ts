@@ -11,6 +11,7 @@
 // thermostats publishing readings with QoS 1. Loopback only; stops by itself after `seconds`.
 import { randomUUID } from 'node:crypto';
 import { connectAsync } from 'mqtt';
+import { seededRandom } from '../../../scripts/seeded-random';
 import { parseSimulateArgs } from '../../../scripts/things/args';
 import { mqttLink, type ConnectLink, type DeviceEvent, type DeviceLink } from '../../../scripts/things/device';
 import { startSimulation, type Simulation } from '../../../scripts/things/simulate';
@@ -133,18 +134,6 @@ export interface Workload {
 }
 
 // ---------------------------------------------------------------------------------------------------- randomness
-
-/** mulberry32: small, fast and good enough for choosing operations. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const letters = 'abcdefghijklmnopqrstuvwxyz';
 const word = (random: () => number, length: number) => Array.from({ length }, () => letters[Math.floor(random() * 26)] ?? 'a').join('');
