@@ -15,3 +15,13 @@ export function optionalEnv(name: string, fallback?: string): string | undefined
   const value = process.env[name];
   return value === undefined || value === '' ? fallback : value;
 }
+
+/**
+ * A stage param that must be a whole number of at least 1 (limits, windows, retention days), written as plain
+ * digits: anything else fails loudly, naming the param, rather than admitting everyone or no one.
+ */
+export function positiveIntegerParam(name: string, raw: string): number {
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return value;
+}

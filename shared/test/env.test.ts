@@ -1,4 +1,4 @@
-import { optionalEnv, requireEnv } from '../src/env';
+import { optionalEnv, positiveIntegerParam, requireEnv } from '../src/env';
 
 const saved = { ...process.env };
 afterEach(() => {
@@ -54,5 +54,23 @@ describe('optionalEnv', () => {
     // Assess
     expect(withFallback).toBe('fallback');
     expect(without).toBeUndefined();
+  });
+});
+
+describe('positiveIntegerParam', () => {
+  test('reads plain digits of at least 1', () => {
+    // Act
+    const values = ['1', '30', '1073741824'].map((raw) => positiveIntegerParam('limit', raw));
+
+    // Assess
+    expect(values).toEqual([1, 30, 1_073_741_824]);
+  });
+
+  test.each(['', '0', '-3', '2.5', '1e3', ' 30', 'thirty', '99999999999999999999'])('refuses %j, naming the param', (raw) => {
+    // Act
+    const read = () => positiveIntegerParam('limit', raw);
+
+    // Assess
+    expect(read).toThrow(`limit must be a positive integer, got "${raw}"`);
   });
 });

@@ -3,6 +3,7 @@
 //   media-events   media.processed → media.ready / media.failed { key } to the uploader
 //   thing-events   thing.alert → thing.alert { thingId, ruleId, metric, value, at } to the thing's owner
 import type { EventOf } from '@photonotes/shared/contracts/event';
+import { positiveIntegerParam } from '@photonotes/shared/env';
 import type { mediaProcessed } from '@photonotes/shared/contracts/media-events';
 import type { noteChanged } from '@photonotes/shared/contracts/note-events';
 import type { thingAlert } from '@photonotes/shared/contracts/thing-events';
@@ -17,9 +18,7 @@ export const defaultNoteSharedQuietHours = 24;
 
 /** The stage's window (param noteSharedQuietHours), in seconds; a missing or malformed value fails loudly. */
 export function noteSharedQuietSecondsFrom(rawHours: string): number {
-  const hours = Number(rawHours);
-  if (!/^\d+$/.test(rawHours) || !Number.isSafeInteger(hours) || hours < 1) throw new Error(`noteSharedQuietHours must be a positive integer, got "${rawHours}"`);
-  return hours * 3600;
+  return positiveIntegerParam('noteSharedQuietHours', rawHours) * 3600;
 }
 
 /**

@@ -1,6 +1,7 @@
 // Per-user upload quotas (POST /media/uploads): how many uploads may be pending at once, and how many bytes may
 // be declared per UTC day. Both are held with atomic conditional writes (TABLES.md, "Upload quotas"), so
 // concurrent requests of one user never overshoot; over either limit is a 429 with an honest Retry-After.
+import { positiveIntegerParam } from '@photonotes/shared/env';
 import { RateLimitedError } from '@photonotes/shared/errors';
 import type { UploadQuotas } from './ports';
 
@@ -148,13 +149,8 @@ export async function revokeAdmission(request: Pick<AdmissionRequest, 'userId' |
 
 /** The policy from the function's environment values; refuses a limit that is not a positive integer. */
 export function uploadQuotaPolicy(values: { maxPendingUploads: string; maxUploadBytesPerDay: string }): UploadQuotaPolicy {
-  const positive = (name: string, raw: string) => {
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-    return value;
-  };
-  const maxPendingUploads = positive('maxPendingUploads', values.maxPendingUploads);
+  const maxPendingUploads = positiveIntegerParam('maxPendingUploads', values.maxPendingUploads);
   // Slot numbers are part of their item keys (two digits, keys.ts).
   if (maxPendingUploads > 99) throw new Error(`maxPendingUploads must be at most 99, got ${maxPendingUploads}`);
-  return { maxPendingUploads, maxUploadBytesPerDay: positive('maxUploadBytesPerDay', values.maxUploadBytesPerDay) };
+  return { maxPendingUploads, maxUploadBytesPerDay: positiveIntegerParam('maxUploadBytesPerDay', values.maxUploadBytesPerDay) };
 }

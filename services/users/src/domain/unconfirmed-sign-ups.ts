@@ -1,6 +1,7 @@
 // Sign-ups never confirmed are removed after a while (Cognito keeps them forever): once a day a scheduled run
 // removes every account still unconfirmed that was created more than `maxAgeDays` before the run's time. Such an
 // account never logged in, so it owns no data anywhere: no user.deleted is published.
+import { positiveIntegerParam } from '@photonotes/shared/env';
 import type { Logger } from '@photonotes/shared/log';
 
 export interface UnconfirmedSignUp {
@@ -61,7 +62,5 @@ export async function removeUnconfirmedSignUps(asOf: Date, deps: UnconfirmedClea
 
 /** The stage's value (param unconfirmedSignUpDays); a missing or malformed one fails loudly. */
 export function unconfirmedMaxAgeDays(raw: string): number {
-  const days = Number(raw);
-  if (!Number.isInteger(days) || days < 1) throw new Error(`unconfirmedSignUpDays must be a positive integer, got "${raw}"`);
-  return days;
+  return positiveIntegerParam('unconfirmedSignUpDays', raw);
 }

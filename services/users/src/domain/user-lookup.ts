@@ -3,6 +3,7 @@
 // every look-up counts, found or not, against the caller's hourly allowance (then 429 with Retry-After): the stage
 // param emailLookupsPerHour, 30 as the contract says unless a stage sets otherwise.
 import type { Clock } from '@photonotes/shared/clock';
+import { positiveIntegerParam } from '@photonotes/shared/env';
 import { NotFoundError, RateLimitedError } from '@photonotes/shared/errors';
 
 /** API.md: at most 30 look-ups per caller per hour (the default of the stage param emailLookupsPerHour). */
@@ -11,9 +12,7 @@ export const lookupWindowSeconds = 3600;
 
 /** The stage's allowance (param emailLookupsPerHour); a missing or malformed value fails loudly, at start-up. */
 export function emailLookupsPerHourFrom(raw: string): number {
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < 1) throw new Error(`emailLookupsPerHour must be a positive integer, got "${raw}"`);
-  return value;
+  return positiveIntegerParam('emailLookupsPerHour', raw);
 }
 
 export interface UserMatch {
