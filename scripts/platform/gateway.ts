@@ -76,6 +76,17 @@ export function offlineRefusal(status: number, body: string): { status: number; 
  */
 export const maxInFlightPerService = 6;
 
+/**
+ * Health requests (`GET /health`, `GET /health/<service>`) in flight per service, beside the others: they must not
+ * wait behind a service's slow requests. `GET /health` asks every service's own route with a 2.5 s timeout, so under
+ * load a probe queued behind six requests of a few seconds each timed out and `GET /health` answered 503 with every
+ * service up. On AWS the health function scales on its own like any other.
+ */
+export const maxHealthInFlightPerService = 2;
+
+/** The aggregate health route and each service's own. */
+export const isHealthPath = (pathname: string): boolean => /^\/health(\/[a-z-]+)?$/.test(pathname);
+
 
 export interface GatewayOptions {
   port: number;
@@ -91,6 +102,7 @@ export function startGateway(options: GatewayOptions): Promise<http.Server> {
   // written to a socket it just closed fails with ECONNRESET. A loopback connect costs far less than that.
   const agent = new http.Agent({ keepAlive: false, maxSockets: 64 });
   const gates = new Map(options.services.map((service) => [service.name, admissionGate(maxInFlightPerService)]));
+  const healthGates = new Map(options.services.map((service) => [service.name, admissionGate(maxHealthInFlightPerService)]));
   const server = http.createServer((req: IncomingMessage, res: ServerResponse) => {
     const incomingId = req.headers['x-request-id'];
     const requestId = typeof incomingId === 'string' && /^[A-Za-z0-9._-]{8,128}$/.test(incomingId) ? incomingId : randomUUID();
@@ -108,7 +120,7 @@ export function startGateway(options: GatewayOptions): Promise<http.Server> {
       req.resume();
       return;
     }
-    const gate = gates.get(target.name) ?? admissionGate(maxInFlightPerService);
+    const gate = (method === 'GET' && isHealthPath(url.pathname) ? healthGates.get(target.name) : gates.get(target.name)) ?? admissionGate(maxInFlightPerService);
     void gate.enter().then((leave) => {
       // Held until the answer is sent (or the client went away), whatever the upstream did.
       res.once('close', leave);

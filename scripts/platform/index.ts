@@ -15,6 +15,8 @@ import { assertJavaAvailable } from './java';
 import type { TerminalMode } from './log-filter';
 import { createLogSink, ProcessGroup } from './processes';
 import { watchForReloads, type ReloadWatcher } from './reload-watch';
+import { warmCognitoTriggers } from './warm-triggers';
+import { localLambdaInvoker } from './delivery/lambda-invoke';
 import { loadServiceDefinitions, repoRoot, type ServiceDefinition } from './service-definitions';
 
 export interface PlatformOptions {
@@ -225,6 +227,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         ready(service.name);
       }),
     );
+    // Sign-ups reach the Cognito triggers only once the gateway is up: their workers are loaded by then.
+    const triggerInvoker = localLambdaInvoker([users]);
+    try {
+      const ms = await warmCognitoTriggers(users, triggerInvoker.invoke, { userPoolId: cognito.userPoolId, log: (text) => log.line('platform', text) });
+      log.line('platform', `Cognito triggers loaded in ${ms} ms`);
+    } finally {
+      triggerInvoker.destroy();
+    }
 
     await delivery.start();
     gateway = await startGateway({

@@ -1,4 +1,6 @@
-import { createRouter, offlineRefusal } from '../platform/gateway';
+import http, { type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRouter, isHealthPath, maxInFlightPerService, offlineRefusal, startGateway } from '../platform/gateway';
 import type { ServiceDefinition } from '../platform/service-definitions';
 
 function service(name: string, routes: Array<[string, string]>): ServiceDefinition {
@@ -68,5 +70,44 @@ describe('serverless-offline refusals through the gateway', () => {
     // Act and Assess
     expect(offlineRefusal(200, '{"errorMessage":"boom"}')).toBeNull();
     expect(offlineRefusal(502, '')).toBeNull();
+  });
+});
+
+describe('the gateway’s admission of health requests', () => {
+  it('lets a health check through while the service’s other requests fill its queue', async () => {
+    // Prepare: a service that holds every request but its health route, and more held requests than it may run at once.
+    const held: ServerResponse[] = [];
+    let released = false;
+    const answer = (res: ServerResponse) => res.writeHead(200, { 'x-request-id': 'r' }).end('{}');
+    const upstream = http.createServer((req, res) => {
+      if (req.url === '/health/core-api' || released) answer(res);
+      else held.push(res);
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const target = { ...service('core-api', [['GET', '/notes'], ['GET', '/health/core-api']]), httpPort: (upstream.address() as AddressInfo).port };
+    const gateway = await startGateway({ port: 0, host: '127.0.0.1', services: [target], fallbackHealth: async () => ({ status: 503, body: {} }) });
+    const base = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`;
+    const busy = Array.from({ length: maxInFlightPerService + 2 }, () => fetch(`${base}/notes`).catch(() => undefined));
+    try {
+      while (held.length < maxInFlightPerService) await new Promise((resolve) => setTimeout(resolve, 10));
+
+      // Act
+      const health = await fetch(`${base}/health/core-api`, { signal: AbortSignal.timeout(2000) });
+
+      // Assess
+      expect(health.status).toBe(200);
+      expect(held).toHaveLength(maxInFlightPerService);
+    } finally {
+      released = true;
+      held.forEach(answer);
+      await Promise.all(busy);
+      await new Promise((resolve) => gateway.close(resolve));
+      await new Promise((resolve) => upstream.close(resolve));
+    }
+  });
+
+  it('knows the aggregate and each service’s health route, and nothing else', () => {
+    expect(['/health', '/health/core-api', '/health/search'].map(isHealthPath)).toEqual([true, true, true]);
+    expect(['/healthz', '/health/core-api/x', '/notes', '/health/'].map(isHealthPath)).toEqual([false, false, false, false]);
   });
 });

@@ -138,11 +138,9 @@ async function fuzzOperation(operation: Operation, context: FuzzContext, foreign
       if (answer.status < 400 || answer.status >= 500) throw new Error(`${operation.name}: a ${answer.status} without a request id to a request over 10 KB of request line and headers`);
       return;
     }
-    if (operation.name === 'GET /health' && answer.status === 503 && /^\{"status":"degraded","services":\{("[a-z-]+":"(ok|down)",?)+\}\}$/.test(answer.text)) {
-      // The documented answer when a check did not succeed within its 2 s; counted apart and reported, see notes.
-      healthDegraded += 1;
-      return;
-    }
+    // GET /health answers 503 only when a service or emulator is down, which never happens during the fuzz: a 503
+    // here is a 5xx like any other (it once was, when health probes queued behind slow requests in the gateway).
+    if (operation.name === 'GET /health' && answer.status === 503) healthDegraded += 1;
     if (answer.status >= 500) serverErrors += 1;
     const mustRefuse = fuzzCase.auth !== 'caller' && fuzzCase.auth !== 'lowercase-scheme' && (operation.auth === 'required' || (operation.auth === 'optional' && fuzzCase.auth !== 'none'));
     const problem = answerProblem({ operation: operation.name, answer, mustRefuse, foreignMarkers });
@@ -230,7 +228,7 @@ describe('HTTP fuzz of every operation in docs/openapi.json', () => {
           .map(([name, seconds]) => `${name} ${seconds.toFixed(1)} s`)
           .join(', ')}`,
         `${transportRetries} requests sent again after a connection reset without an answer`,
-        `GET /health answered 503 (a check slower than 2 s under the fuzz's load) ${healthDegraded} times; not counted as 5xx above`,
+        `GET /health answered 503 ${healthDegraded} times with every service up (counted as 5xx above)`,
         ...notes,
       ],
     });

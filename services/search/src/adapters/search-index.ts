@@ -1,17 +1,19 @@
 // The search index table behind the domain's SearchIndex: document records with conditional writes,
 // postings and share entries in batches (BatchWriteItem, 25 a request), candidates' records in batches
-// (BatchGetItem, 100 a request); the table toolkit sends what DynamoDB leaves unprocessed again.
+// (BatchGetItem, 100 a request); the table toolkit sends what DynamoDB leaves unprocessed again. The indexer's
+// record reads and entry writes of notes handled side by side go out together (coalesce.ts).
 import { systemClock } from '@photonotes/shared/clock';
 import type { Clock } from '@photonotes/shared/clock';
 import { ConditionFailedError, tableClient } from '@photonotes/shared/dynamodb';
 import type { DocumentSender } from '@photonotes/shared/dynamodb';
 import type { Posting } from '../domain/index-entry';
+import { coalesced } from './coalesce';
 import { DocChangedError } from '../domain/ports';
-import type { IndexedDoc, Leftovers, NotePosting, PostingsPage, SearchIndex, SharedNote } from '../domain/ports';
+import type { EntryWrites, IndexedDoc, Leftovers, NotePosting, PostingsPage, SearchIndex, SharedNote } from '../domain/ports';
 import { entities, keys } from './keys';
 import { decodeTerms, encodeTerms } from './term-codec';
 
-/** Batch writes of one note in flight at once. */
+/** Batch writes in flight at once (one note's, or the notes' whose writes went out together). */
 const writeParallelism = 8;
 /** Share entries per Query request (DynamoDB also ends a page at 1 MB). */
 const sharesPageSize = 1000;
@@ -55,11 +57,33 @@ export interface SearchIndexOptions {
 export function searchIndex({ tableName, client, clock = systemClock }: SearchIndexOptions): SearchIndex {
   const table = tableClient({ tableName, ...(client ? { client } : {}) });
 
+  // Strongly consistent, as a note's next record must see what its previous one wrote.
+  const getDocs = coalesced(async (noteIds: string[]): Promise<Array<IndexedDoc | undefined>> => {
+    if (noteIds.length === 1) {
+      const item = await table.getItem<DocItem>(keys.doc(noteIds[0] as string), { consistentRead: true });
+      return [item ? fromDocItem(item) : undefined];
+    }
+    const items = await table.batchGet<DocItem>(noteIds.map((noteId) => keys.doc(noteId)), { consistentRead: true });
+    const found = new Map(items.map((item) => [item.noteId, fromDocItem(item)]));
+    return noteIds.map((noteId) => found.get(noteId));
+  });
+
+  // Different notes' entries never share a key (each key holds its note id), so their writes may go out together.
+  const writeAllEntries = coalesced(async (changes: Array<{ noteId: string; writes: EntryWrites }>): Promise<void[]> => {
+    const puts: object[] = [];
+    const deletes: Array<{ pk: string; sk: string }> = [];
+    for (const { noteId, writes } of changes) {
+      const { postings, shares } = writes;
+      puts.push(...shares.puts.map(({ userId, ownerId, terms }): ShareItem => ({ ...keys.share(userId, noteId), entity: entities.share, ownerId, ...(terms ? { terms: encodeTerms(terms) } : {}) })));
+      puts.push(...postings.puts.map((posting: Posting) => keys.posting(noteId, posting)));
+      deletes.push(...shares.deletes.map((userId) => keys.share(userId, noteId)), ...postings.deletes.map((posting: Posting) => keys.posting(noteId, posting)));
+    }
+    await table.batchWrite({ puts, deletes, concurrency: writeParallelism });
+    return changes.map(() => undefined);
+  });
+
   return {
-    async getDoc(noteId) {
-      const item = await table.getItem<DocItem>(keys.doc(noteId), { consistentRead: true });
-      return item ? fromDocItem(item) : undefined;
-    },
+    getDoc: (noteId) => getDocs(noteId),
 
     async putDoc(doc, expectedVersion) {
       try {
@@ -79,13 +103,8 @@ export function searchIndex({ tableName, client, clock = systemClock }: SearchIn
       }
     },
 
-    async writeEntries(noteId, { postings, shares }) {
-      const shareItems = shares.puts.map(({ userId, ownerId, terms }): ShareItem => ({ ...keys.share(userId, noteId), entity: entities.share, ownerId, ...(terms ? { terms: encodeTerms(terms) } : {}) }));
-      await table.batchWrite({
-        puts: [...shareItems, ...postings.puts.map((posting: Posting) => keys.posting(noteId, posting))],
-        deletes: [...shares.deletes.map((userId) => keys.share(userId, noteId)), ...postings.deletes.map((posting: Posting) => keys.posting(noteId, posting))],
-        concurrency: writeParallelism,
-      });
+    async writeEntries(noteId, writes) {
+      await writeAllEntries({ noteId, writes });
     },
 
     async queryPostings({ principal, term, prefix, limit }): Promise<PostingsPage> {

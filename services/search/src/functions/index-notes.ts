@@ -9,11 +9,14 @@ import { noteChangeFrom } from '../domain/note-change';
 import type { SearchIndex } from '../domain/ports';
 
 /**
- * Notes of a batch are indexed side by side, so a long note does not hold up the short ones after it; the records of
- * one note stay in stream order. A failed record holds back its note's later records and is reported: Lambda
- * delivers it and every later record again (the other notes' records then repeat, which changes nothing).
+ * Every note of a batch is indexed side by side (a batch holds at most 50 records: serverless.yml's batchSize), so a
+ * long note does not hold up the short ones after it, and the notes' record reads and entry writes start in the same
+ * turn and go out together (adapters/coalesce.ts): a batch of 50 new notes costs one BatchGetItem, a few full
+ * BatchWriteItem requests and 50 conditional PutItems, sent at once, not 150 requests four notes at a time. The
+ * records of one note stay in stream order. A failed record holds back its note's later records and is reported:
+ * Lambda delivers it and every later record again (the other notes' records then repeat, which changes nothing).
  */
-export const notesAtOnce = 4;
+export const notesAtOnce = 50;
 
 export function indexNotesHandler(index: () => SearchIndex, logger?: Logger) {
   return streamConsumer(
