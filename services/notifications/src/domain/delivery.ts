@@ -98,7 +98,6 @@ async function pushAll(
   deps: NotificationsDeps,
   log: Logger,
 ): Promise<DeliveryResult> {
-
   const pushedBefore = new Set(pushedTo);
   const devices = (await deps.devices.listAll(request.recipient)).filter((device) => !pushedBefore.has(device.deviceId));
   const message = pushMessage(notification);
