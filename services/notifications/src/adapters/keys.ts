@@ -11,7 +11,10 @@
 //   outbox-push   pk OUTBOX#<userId>             sk PUSH#<notificationId>#<deviceId>  local stage only (TTL expiresAt)
 // connections table (the realtime WebSocket; TTL expiresAt)
 //   connection        pk USER#<userId>              sk CONNECTION#<connectionId>   the user's connections (cap, fan-out)
-//   connection-owner  pk CONNECTION#<connectionId>  sk CONNECTION                  whose it is ($disconnect knows only the id)
+//   connection-owner  pk CONNECTION#<connectionId>  sk CONNECTION                  whose it is ($disconnect knows only the id);
+//                     index byTokenExpiry: expiryPk TOKEN_EXPIRY#<minute>  expirySk <connectionId>  (the expiry sweep)
+//   sequence          pk USER#<userId>              sk SEQ                         the user's last realtime seq
+//   note-order        pk USER#<userId>              sk NOTE_ORDER#<noteId>         the note's last change sent to the user (TTL)
 import { createHash } from 'node:crypto';
 import type { Platform } from '../domain/device';
 
@@ -30,12 +33,19 @@ export const entities = {
   outboxPush: 'outbox-push',
   connection: 'connection',
   connectionOwner: 'connection-owner',
+  sequence: 'sequence',
+  noteOrder: 'note-order',
 } as const;
 
 const devicePrefix = 'DEVICE#';
 const notificationPrefix = 'NOTIFICATION#';
 const pushPrefix = 'PUSH#';
 const connectionPrefix = 'CONNECTION#';
+
+/** `TOKEN_EXPIRY#2026-11-30T21:33`: the minute (UTC) of an ISO-8601 time. */
+function tokenExpiryPartition(at: string): string {
+  return `TOKEN_EXPIRY#${new Date(at).toISOString().slice(0, 16)}`;
+}
 
 export const keys = {
   device: (userId: string, deviceId: string): TableKey => ({ pk: `USER#${userId}`, sk: `${devicePrefix}${deviceId}` }),
@@ -48,6 +58,11 @@ export const keys = {
   outboxPush: (userId: string, notificationId: string, deviceId: string): TableKey => ({ pk: `OUTBOX#${userId}`, sk: `${pushPrefix}${notificationId}#${deviceId}` }),
   userConnection: (userId: string, connectionId: string): TableKey => ({ pk: `USER#${userId}`, sk: `${connectionPrefix}${connectionId}` }),
   connection: (connectionId: string): TableKey => ({ pk: `${connectionPrefix}${connectionId}`, sk: 'CONNECTION' }),
+  /** The byTokenExpiry index's key of a connection-owner item: one partition per minute of token expiry. */
+  connectionExpiry: (tokenExpiresAt: string, connectionId: string) => ({ expiryPk: tokenExpiryPartition(tokenExpiresAt), expirySk: connectionId }),
+  tokenExpiryPartition,
+  sequence: (userId: string): TableKey => ({ pk: `USER#${userId}`, sk: 'SEQ' }),
+  noteOrder: (userId: string, noteId: string): TableKey => ({ pk: `USER#${userId}`, sk: `NOTE_ORDER#${noteId}` }),
   /** Partitions and sort-key prefixes for queries. */
   userPartition: (userId: string): string => `USER#${userId}`,
   outboxPartition: (userId: string): string => `OUTBOX#${userId}`,
