@@ -32,7 +32,11 @@ export interface WebSocketLike {
   onerror: ((event: unknown) => void) | null;
   onmessage: ((event: { data: unknown }) => void) | null;
 }
-export type WebSocketConstructor = new (url: string) => WebSocketLike;
+/**
+ * A WebSocket class: the browser's and React Native's global, or `ws` in Node. Typed loosely on purpose: their
+ * event types differ in detail, and the channel uses only what `WebSocketLike` names.
+ */
+export type WebSocketConstructor = new (url: string) => object;
 
 export type RealtimeStatus = 'connecting' | 'open' | 'waiting' | 'closed';
 
@@ -213,7 +217,7 @@ export function connectRealtime(options: RealtimeOptions): Realtime {
     const separator = options.url.includes('?') ? '&' : '?';
     let ws: WebSocketLike;
     try {
-      ws = new Socket(`${options.url}${separator}token=${encodeURIComponent(token)}`);
+      ws = new Socket(`${options.url}${separator}token=${encodeURIComponent(token)}`) as WebSocketLike;
     } catch {
       scheduleReconnect();
       return;
