@@ -30,10 +30,10 @@ async function signedIn(prefix: string): Promise<{ session: Session; userId: str
 }
 
 /** Waits (polling, generous) until `check` holds. */
-async function until(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+async function until(check: () => boolean, what: string | (() => string), timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    if (Date.now() > deadline) throw new Error(`${typeof what === 'string' ? what : what()}: not within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -91,7 +91,8 @@ describe('session.realtime()', () => {
     const shared = await bob.session.api.post('/notes', { body: { title: 'shared, then unshared', sharedWith: [ada.userId] } });
     const store = appStore();
     const sockets = droppableSockets();
-    const channel = ada.session.realtime({ WebSocket: sockets.WebSocket, onChanges: store.apply, backoff: { initialMs: 1500, maxMs: 1500 } });
+    const errors: unknown[] = [];
+    const channel = ada.session.realtime({ WebSocket: sockets.WebSocket, onChanges: store.apply, onSyncError: (e) => errors.push(e), backoff: { initialMs: 1500, maxMs: 1500 } });
     open.push(channel);
     await until(() => store.notes.has(shared.id) && channel.status === 'open', 'the shared note');
 
@@ -101,7 +102,7 @@ describe('session.realtime()', () => {
     const elsewhere = await ada.session.api.post('/notes', { body: { title: 'written on another device' } });
     await bob.session.api.patch('/notes/{id}', { params: { id: shared.id }, body: { sharedWith: [] } });
     await until(() => channel.status === 'open', 'the reconnect', 30_000);
-    await until(() => store.notes.has(elsewhere.id) && !store.notes.has(shared.id), 'the catch-up');
+    await until(() => store.notes.has(elsewhere.id) && !store.notes.has(shared.id), () => `the catch-up (${JSON.stringify({ errors: errors.map(String), sockets: sockets.sockets.length, status: channel.status, notes: [...store.notes.keys()], elsewhere: elsewhere.id, shared: shared.id })})`);
     await channel.settled();
 
     // Assess

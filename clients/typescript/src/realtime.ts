@@ -285,7 +285,7 @@ export interface SyncWithRealtimeOptions extends Omit<RealtimeOptions, 'onOpen' 
    * (keep the higher) and deletes always.
    */
   onChanges: (changes: NoteChange[], cursor: string | undefined) => void | Promise<void>;
-  /** A catch-up failed (it is tried again on the next reconnect or gap). */
+  /** A catch-up failed: it is tried again after 1 s, then 2, 4… up to 30 s, and on the next reconnect or gap. */
   onSyncError?: (error: unknown) => void;
 }
 
@@ -302,6 +302,10 @@ export function syncWithRealtime(options: SyncWithRealtimeOptions): SyncedRealti
   let cursor = options.cursor;
   let running: Promise<void> | undefined;
   let again = false;
+  let closed = false;
+  /** Catch-ups failed in a row; a failed one is tried again after min(30 s, 1 s · 2^n). */
+  let failedInRow = 0;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
 
   async function drain(): Promise<void> {
     let hasMore = true;
@@ -315,19 +319,33 @@ export function syncWithRealtime(options: SyncWithRealtimeOptions): SyncedRealti
 
   /** One catch-up at a time; a request during one runs another right after, from the newest cursor. */
   function catchUp(): Promise<void> {
+    if (closed) return Promise.resolve();
     if (running) {
       again = true;
       return running;
     }
+    if (retryTimer !== undefined) clearTimeout(retryTimer);
+    retryTimer = undefined;
     running = (async () => {
       do {
         again = false;
         try {
           await drain();
+          failedInRow = 0;
         } catch (error) {
           options.onSyncError?.(error);
+          failedInRow++;
+          if (!closed && !again) {
+            retryTimer = setTimeout(
+              () => {
+                retryTimer = undefined;
+                void catchUp();
+              },
+              Math.min(30_000, 1000 * 2 ** Math.min(failedInRow - 1, 5)),
+            );
+          }
         }
-      } while (again);
+      } while (again && !closed);
     })().finally(() => {
       running = undefined;
     });
@@ -352,7 +370,11 @@ export function syncWithRealtime(options: SyncWithRealtimeOptions): SyncedRealti
       return cursor;
     },
     subscribe: (things) => channel.subscribe(things),
-    close: () => channel.close(),
+    close: () => {
+      closed = true;
+      if (retryTimer !== undefined) clearTimeout(retryTimer);
+      channel.close();
+    },
     catchUp,
     settled: () => running ?? Promise.resolve(),
   };

@@ -300,7 +300,7 @@ describe('syncWithRealtime', () => {
     channel.close();
   });
 
-  test('a gap in seq catches up; a failed catch-up is reported and the next one starts from the same cursor', async () => {
+  test('a gap in seq catches up; a failed catch-up is reported and retried by itself from the same cursor', async () => {
     // Prepare
     const pages: Array<{ changes: NoteChange[]; cursor: string; hasMore: boolean }> = [{ changes: [], cursor: 'c1', hasMore: false }];
     const { api, urls } = syncServer(pages);
@@ -310,16 +310,23 @@ describe('syncWithRealtime', () => {
     latest().open();
     await channel.settled();
 
-    // Act: seq 2 never arrives → catch-up, which fails (no page queued); then one that succeeds
+    // Act: seq 2 never arrives → catch-up, which fails (no page queued); it is retried after 1 s by itself
     latest().receive({ type: 'notification', seq: 1, notification: {} });
     latest().receive({ type: 'notification', seq: 3, notification: {} });
     jest.advanceTimersByTime(100);
     await channel.settled();
+    const afterFailure = urls.length;
     pages.push({ changes: [], cursor: 'c2', hasMore: false });
-    await channel.catchUp();
+    jest.advanceTimersByTime(999);
+    await settle();
+    const beforeRetry = urls.length;
+    jest.advanceTimersByTime(1);
+    await settle();
+    await channel.settled();
 
     // Assess
     expect(errors).toHaveLength(1);
+    expect(beforeRetry).toBe(afterFailure);
     expect(urls.slice(1)).toEqual(['http://api.test/sync?scope=all&cursor=c1', 'http://api.test/sync?scope=all&cursor=c1']);
     expect(channel.cursor).toBe('c2');
     channel.close();
