@@ -8,7 +8,7 @@ import path from 'node:path';
 import { repoRoot } from '../scripts/platform/service-definitions';
 import { resultsDir } from './support';
 
-const benchmarks = ['dev-startup', 'bundles', 'middy-chain', 'thumbnails-pipeline', 'notifications-fanout', 'search-query', 'chart-query', 'thing-alert', 'presence-replay', 'ingest', 'ingest-cost', 'mqtt-connect', 'hll', 'notes-burst', 'analytics'];
+const benchmarks = ['dev-startup', 'bundles', 'middy-chain', 'thumbnails-pipeline', 'notifications-fanout', 'search-query', 'chart-query', 'thing-alert', 'presence-replay', 'ingest', 'ingest-cost', 'mqtt-connect', 'hll', 'notes-burst', 'analytics', 'realtime'];
 
 // Each in a plain Node process with tsx's loader, not under tsx's CLI: its signal relay SIGKILLs a child that is slow
 // to acknowledge a Ctrl-C, and a benchmark that starts the platform must get to stop it.
@@ -38,7 +38,7 @@ function summary(): string {
     lines.push(`| largest HTTP function zip | ${largest.zipKB} KB (${largest.function}) | ≤ 150 KB |`);
     lines.push(`| slowest cold module load vs empty handler | ${slowest.loadRatio}× (${slowest.function}) | — |`);
   }
-  for (const extra of ['users-latency', 'notes-load', 'search-query', 'thumbnails-pipeline', 'notifications-fanout', 'chart-query', 'thing-alert', 'presence-replay', 'ingest', 'ingest-cost', 'mqtt-connect', 'hll', 'notes-burst', 'analytics', 'load']) {
+  for (const extra of ['users-latency', 'notes-load', 'search-query', 'thumbnails-pipeline', 'notifications-fanout', 'chart-query', 'thing-alert', 'presence-replay', 'ingest', 'ingest-cost', 'mqtt-connect', 'hll', 'notes-burst', 'analytics', 'realtime', 'load']) {
     const result = read(extra) as { summary?: string; goal?: string } | null;
     if (result?.summary) lines.push(`| ${extra} | ${result.summary} | ${result.goal ?? '—'} |`);
   }

@@ -3,6 +3,8 @@ export { buildUrl, createClient } from './client';
 export type { Client, ClientOptions, ItemOf, Method, OptionsArg, PagedPath, PathsWith, RequestOptions, ResponseOf, TokenProvider } from './client';
 export { ApiError, isApiError } from './errors';
 export type { ApiErrorCode, ErrorBody } from './errors';
+export { connectRealtime, syncWithRealtime, tokenExpiry } from './realtime';
+export type { NoteChange, Realtime, RealtimeMessage, RealtimeOptions, RealtimeStatus, SyncedRealtime, SyncWithRealtimeOptions, WebSocketConstructor, WebSocketLike } from './realtime';
 export { createSession } from './session';
 export type { Session, SessionOptions, SessionTokens } from './session';
 export type { components, operations, paths } from './schema';

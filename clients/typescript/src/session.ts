@@ -1,8 +1,10 @@
 // An app's signed-in session over the client: logIn keeps the tokens, every call sends the access token, a
 // 401 trades the refresh token for a new one (once), and logOut or a refused refresh forgets them.
 import { createClient } from './client';
-import type { Client, ClientOptions } from './client';
+import type { Client, ClientOptions, TokenProvider } from './client';
 import { isApiError } from './errors';
+import { syncWithRealtime } from './realtime';
+import type { SyncedRealtime, SyncWithRealtimeOptions } from './realtime';
 import type { components } from './schema';
 
 export interface SessionTokens {
@@ -24,6 +26,11 @@ export interface Session {
   logIn(email: string, password: string): Promise<components['schemas']['LoginResult']>;
   /** Ends the session on the server (every refresh token stops working) and forgets it here. */
   logOut(): Promise<void>;
+  /**
+   * The realtime channel with catching up (`syncWithRealtime`) on this session's tokens. `url` defaults to
+   * `<baseUrl>/realtime` over ws(s), which is right locally; deployed, pass the stage's WebSocket URL.
+   */
+  realtime(options: Omit<SyncWithRealtimeOptions, 'api' | 'tokens' | 'url'> & { url?: string }): SyncedRealtime;
 }
 
 export function createSession(options: SessionOptions): Session {
@@ -32,25 +39,23 @@ export function createSession(options: SessionOptions): Session {
     tokens = next;
     options.onChange?.(next);
   };
-  const api: Client = createClient({
-    ...options,
-    tokens: {
-      get: () => tokens?.accessToken,
-      refresh: async () => {
-        const current = tokens;
-        if (!current) return undefined;
-        try {
-          const refreshed = await api.post('/auth/refresh', { body: { refreshToken: current.refreshToken } });
-          set({ ...current, accessToken: refreshed.accessToken, idToken: refreshed.idToken });
-          return refreshed.accessToken;
-        } catch (error) {
-          // Revoked or expired: the session is over. Anything else (no network) keeps it for a later try.
-          if (isApiError(error) && error.status === 401 && tokens === current) set(undefined);
-          throw error;
-        }
-      },
+  const provider: TokenProvider = {
+    get: () => tokens?.accessToken,
+    refresh: async () => {
+      const current = tokens;
+      if (!current) return undefined;
+      try {
+        const refreshed = await api.post('/auth/refresh', { body: { refreshToken: current.refreshToken } });
+        set({ ...current, accessToken: refreshed.accessToken, idToken: refreshed.idToken });
+        return refreshed.accessToken;
+      } catch (error) {
+        // Revoked or expired: the session is over. Anything else (no network) keeps it for a later try.
+        if (isApiError(error) && error.status === 401 && tokens === current) set(undefined);
+        throw error;
+      }
     },
-  });
+  };
+  const api: Client = createClient({ ...options, tokens: provider });
   return {
     api,
     get tokens() {
@@ -67,6 +72,10 @@ export function createSession(options: SessionOptions): Session {
       } finally {
         set(undefined);
       }
+    },
+    realtime(realtimeOptions) {
+      const url = realtimeOptions.url ?? `${options.baseUrl.replace(/\/+$/, '').replace(/^http/, 'ws')}/realtime`;
+      return syncWithRealtime({ ...realtimeOptions, url, api, tokens: provider });
     },
   };
 }
