@@ -166,6 +166,7 @@ async function sendToUser(userId: string, message: PushedMessage, deps: FanoutDe
  */
 export async function sendToUsers(userIds: readonly string[], message: PushedMessage, deps: FanoutDeps, options: SendOptions): Promise<FanoutReport> {
   const report = emptyReport();
+  const started = Date.now();
   await Promise.all(
     [...new Set(userIds)].map(async (userId) => {
       let outcome: UserOutcome;
@@ -178,6 +179,10 @@ export async function sendToUsers(userIds: readonly string[], message: PushedMes
       report.users[outcome] = (report.users[outcome] ?? 0) + 1;
     }),
   );
+  const { sent, gone, timedOut, failed } = report.connections;
+  const posts = sent + gone + timedOut + failed;
+  // One line per message that reached a connection: what the fan-out cost (bench/realtime.ts reads it).
+  if (posts > 0) options.log.info('realtime fan-out', { type: message.type, users: userIds.length, posts, sent, gone, timedOut, failed, durationMs: Date.now() - started });
   return report;
 }
 

@@ -232,6 +232,22 @@ describe('connections in trouble', () => {
     expect(lines.some((line) => line.level === 'warn' && line.message === 'PostToConnection failed' && line.connectionId === 'a1')).toBe(true);
   });
 
+  it('logs one cost line per message that reached a connection, and none when nobody is connected', async () => {
+    // Prepare
+    const { deps, gateway, open } = fanoutDeps();
+    open(connection('a1', 'alice'), connection('a2', 'alice'), connection('b1', 'bob'));
+    gateway.failing.add('b1');
+    const { log, lines } = testLogger();
+
+    // Act
+    await sendToUsers(['alice', 'bob'], message, deps, { seq: true, log });
+    await sendToUsers(['carol'], message, deps, { seq: true, log });
+
+    // Assess
+    const costs = lines.filter((line) => line.message === 'realtime fan-out');
+    expect(costs).toEqual([expect.objectContaining({ level: 'info', type: message.type, users: 2, posts: 3, sent: 2, failed: 1, durationMs: expect.any(Number) })]);
+  });
+
   it('sends to every connection at once: one that hangs does not hold up another, and is given up after the timeout', async () => {
     // Prepare: a1 is listed first and hangs; a sequential send would not reach a2 until a1 ends.
     const { deps, gateway, open } = fanoutDeps(60_000);
