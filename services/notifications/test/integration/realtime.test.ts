@@ -192,6 +192,36 @@ describe('isolation', () => {
     expect(later).toEqual({ type: 'pong' });
     expect(bobs.isOpen()).toBe(true);
   });
+
+  it("a flood of pings and junk from one client gets answers or a close, never a crash, and another user's connection keeps working", async () => {
+    // Prepare
+    const flooder = await connect(alice);
+    const bobs = await connect(bob);
+    const flood = 40;
+
+    // Act: pings, junk and binary frames as fast as the socket takes them
+    for (let i = 0; i < flood; i++) {
+      if (i % 3 === 0) flooder.socket.send(Buffer.from([0xff, 0x00, i & 0xff]));
+      else flooder.socket.send(i % 3 === 1 ? JSON.stringify({ action: 'ping' }) : '{"action":');
+    }
+    bobs.socket.send(JSON.stringify({ action: 'ping' }));
+    const bobsAnswer = await bobs.next(15_000);
+    const flooderAnswers = await eventually(
+      async () => flooder.frames,
+      (frames) => frames.length >= flood || !flooder.isOpen(),
+      30_000,
+    );
+
+    // Assess: every frame the flooder got is a pong or a contract error frame; bob was answered; alice's
+    // connection either answered everything or was dropped, and a new one still works
+    expect(bobsAnswer).toEqual({ type: 'pong' });
+    const kinds = new Set((flooderAnswers as Array<{ type: string; code?: string }>).map((frame) => (frame.type === 'error' ? `error:${frame.code ?? ''}` : frame.type)));
+    expect([...kinds].filter((kind) => !['pong', 'error:BINARY_NOT_SUPPORTED', 'error:INVALID_JSON'].includes(kind))).toEqual([]);
+    expect(flooderAnswers.length === flood || !flooder.isOpen()).toBe(true);
+    const again = await connect(alice);
+    again.socket.send(JSON.stringify({ action: 'ping' }));
+    expect(await again.next(15_000)).toEqual({ type: 'pong' });
+  });
 });
 
 /** The frames about one note, in the order they arrived. */
