@@ -10,6 +10,9 @@ import type { DevicesStore, InboxStore, NotificationsDeps, PushGateway } from '.
 import type { ConnectionsGateway, ConnectionsStore } from '../domain/realtime';
 import { connectionsApi, managementClient } from './connections-api';
 import { connectionsTable } from './connections-table';
+import { thingOwnersTable } from './thing-owners-table';
+import { thingSubscriptionsTable } from './thing-subscriptions-table';
+import type { ThingOwnersStore, ThingSubscriptionsStore } from '../domain/thing-subscriptions';
 import { noteSharedQuietSecondsFrom } from '../domain/triggers';
 import { devicesTable } from './devices-table';
 import { inboxTable } from './inbox-table';
@@ -83,4 +86,19 @@ let connectionsGateway: ConnectionsGateway | undefined;
 /** REALTIME_CONNECTIONS_ENDPOINT: the WebSocket API's stage URL deployed, serverless-offline's websocket port locally. */
 export function connectionsGatewayFromEnv(): ConnectionsGateway {
   return (connectionsGateway ??= connectionsApi(managementClient(requireEnv('REALTIME_CONNECTIONS_ENDPOINT'))));
+}
+
+export function thingOwnersTableName(): string {
+  return requireEnv('THING_OWNERS_TABLE');
+}
+
+let thingOwners: ThingOwnersStore | undefined;
+export function thingOwnersStoreFromEnv(): ThingOwnersStore {
+  return (thingOwners ??= thingOwnersTable({ tableName: thingOwnersTableName() }));
+}
+
+let thingSubscriptions: ThingSubscriptionsStore | undefined;
+/** Thing subscriptions live beside the connections they belong to (CONNECTIONS_TABLE). */
+export function thingSubscriptionsStoreFromEnv(): ThingSubscriptionsStore {
+  return (thingSubscriptions ??= thingSubscriptionsTable({ tableName: connectionsTableName() }));
 }

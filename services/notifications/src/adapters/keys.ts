@@ -11,7 +11,13 @@
 //   outbox-push   pk OUTBOX#<userId>             sk PUSH#<notificationId>#<deviceId>  local stage only (TTL expiresAt)
 // connections table (the realtime WebSocket; TTL expiresAt)
 //   connection        pk USER#<userId>              sk CONNECTION#<connectionId>   the user's connections (cap, fan-out)
-//   connection-owner  pk CONNECTION#<connectionId>  sk CONNECTION                  whose it is ($disconnect knows only the id)
+//   connection-owner  pk CONNECTION#<connectionId>  sk CONNECTION                  whose it is ($disconnect knows only the id);
+//                                                                                  `things`: what it is subscribed to
+//   thing-subscription pk THING#<thingId>           sk CONNECTION#<connectionId>   a connection subscribed to the thing
+//                                                                                  (its user; TTL with the connection)
+// thing-owners table (a projection of iot's thing.state events)
+//   thing-owner   pk THING#<thingId>                sk OWNER                       ownerId, revision, deleted (TTL expiresAt
+//                                                                                  once deleted)
 import { createHash } from 'node:crypto';
 import type { Platform } from '../domain/device';
 
@@ -30,6 +36,8 @@ export const entities = {
   outboxPush: 'outbox-push',
   connection: 'connection',
   connectionOwner: 'connection-owner',
+  thingSubscription: 'thing-subscription',
+  thingOwner: 'thing-owner',
 } as const;
 
 const devicePrefix = 'DEVICE#';
@@ -48,6 +56,9 @@ export const keys = {
   outboxPush: (userId: string, notificationId: string, deviceId: string): TableKey => ({ pk: `OUTBOX#${userId}`, sk: `${pushPrefix}${notificationId}#${deviceId}` }),
   userConnection: (userId: string, connectionId: string): TableKey => ({ pk: `USER#${userId}`, sk: `${connectionPrefix}${connectionId}` }),
   connection: (connectionId: string): TableKey => ({ pk: `${connectionPrefix}${connectionId}`, sk: 'CONNECTION' }),
+  thingSubscription: (thingId: string, connectionId: string): TableKey => ({ pk: `THING#${thingId}`, sk: `${connectionPrefix}${connectionId}` }),
+  thingOwner: (thingId: string): TableKey => ({ pk: `THING#${thingId}`, sk: 'OWNER' }),
+  thingPartition: (thingId: string): string => `THING#${thingId}`,
   /** Partitions and sort-key prefixes for queries. */
   userPartition: (userId: string): string => `USER#${userId}`,
   outboxPartition: (userId: string): string => `OUTBOX#${userId}`,
