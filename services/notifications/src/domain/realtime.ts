@@ -47,7 +47,7 @@ export interface RealtimeDeps {
   clock: Clock;
 }
 
-export type FrameErrorCode = 'BINARY_NOT_SUPPORTED' | 'FRAME_TOO_LARGE' | 'INVALID_JSON' | 'UNKNOWN_ACTION' | 'VALIDATION_FAILED' | 'NOT_AVAILABLE' | 'NOT_FOUND' | 'INTERNAL';
+export type FrameErrorCode = 'BINARY_NOT_SUPPORTED' | 'FRAME_TOO_LARGE' | 'INVALID_JSON' | 'UNKNOWN_ACTION' | 'VALIDATION_FAILED' | 'NOT_FOUND' | 'INTERNAL';
 
 export type ServerMessage =
   | { type: 'pong' }
