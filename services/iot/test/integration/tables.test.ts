@@ -369,7 +369,7 @@ describe('telemetry on DynamoDB', () => {
     const updated = await telemetry.commit(grouped((index) => (index === telemetryLimits.metrics ? 0 : 1)));
 
     // Assess
-    expect(outcome).toEqual({ status: 'stored', readings: { inserted: 20, replaced: 0, unchanged: 0 }, published: 0 });
+    expect(outcome).toEqual({ status: 'stored', readings: { inserted: 20, replaced: 0, unchanged: 0 }, published: 0, streamed: true });
     expect(messageRequests).toEqual(['BatchGetCommand', 'BatchGetCommand', 'TransactWriteCommand']);
     expect(created).toEqual(Array(21).fill(true));
     expect(updated).toEqual([...Array<boolean>(20).fill(true), false]);
