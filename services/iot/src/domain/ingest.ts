@@ -56,7 +56,9 @@ export async function ingestTelemetry(message: DeviceMessage, deps: IngestDeps):
   // notifications service's), and SNS bills a publish (≤ 64 KB) at about a fifth of this message's Lambda invocation
   // plus its four-plus-item write. The cheaper design, for when telemetry volume makes it worth a contract: a watch
   // lease (notifications announces "thing X watched until T" when an app subscribes; iot keeps it on the device record,
-  // which admit() already updates, and publishes only inside the lease). After the store and the alerts, and best
+  // which admit() already updates, and publishes only inside the lease). Not built yet: it needs a topic notifications
+  // publishes and iot reads, while notifications already reads iot's thing-events (the stacks would import each
+  // other's exports), and a lease that lapses while an app watches. After the store and the alerts, and best
   // effort: a failure is reported, not thrown, since a redelivery would store nothing new and so stream nothing either.
   try {
     await deps.thingEvents.telemetry({ thingId, ownerId: admission.ownerId, at: new Date(ts).toISOString(), metrics: metrics.map(({ name, value }) => ({ name, value })) });
