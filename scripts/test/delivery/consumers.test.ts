@@ -15,6 +15,7 @@ describe('the asynchronous consumers the services declare', () => {
       'iot iot.reportState',
       's3 thumbnails.forgetExpiredOriginal',
       's3 thumbnails.processUpload',
+      'schedule notifications.sweepExpiredConnections',
       'schedule users.removeUnconfirmedSignUps',
       'sns analytics.mediaEvents',
       'sns analytics.noteEvents',

@@ -93,7 +93,10 @@ describe('the local scheduler (EventBridge schedules)', () => {
 
   it('finds the schedules the services declare', () => {
     const schedules = loadConsumers(loadServiceDefinitions()).filter((c) => c.source === 'schedule');
-    expect(schedules.map((c) => [c.id, c.source === 'schedule' ? c.rules : []])).toEqual([['users.removeUnconfirmedSignUps', [{ expression: 'rate(1 day)', enabled: true, input: undefined }]]]);
+    expect(schedules.map((c) => [c.id, c.source === 'schedule' ? c.rules : []])).toEqual([
+      ['users.removeUnconfirmedSignUps', [{ expression: 'rate(1 day)', enabled: true, input: undefined }]],
+      ['notifications.sweepExpiredConnections', [{ expression: 'rate(1 minute)', enabled: true, input: undefined }]],
+    ]);
   });
 
   it('is not confused by a successful run', async () => {

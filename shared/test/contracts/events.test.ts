@@ -118,7 +118,34 @@ describe('note.changed v1', () => {
     expect(result).toMatchObject({ kind: 'parsed', value: { data: noteChange } });
   });
 
+  it('accepts the note as the API presents it, and an event without it (published before the field existed)', async () => {
+    // Prepare
+    const note = {
+      id: 'n1',
+      ownerId: 'alice',
+      title: 'Harbour',
+      body: 'Private text',
+      tags: ['sea'],
+      visibility: 'private',
+      sharedWith: ['bob'],
+      photo: { key, status: 'ready', thumbnails: { small: thumbnail(128), medium: thumbnail(512), large: thumbnail(1024) } },
+      version: 2,
+      createdAt: '2026-11-28T09:00:00.000Z',
+      updatedAt: '2026-11-28T09:05:00.000Z',
+    } as const;
+
+    // Act
+    const withNote = parseEvent(noteChanged, message('note.changed', { ...noteChange, note }));
+    const without = parseEvent(noteChanged, message('note.changed', noteChange));
+
+    // Assess
+    expect(withNote).toMatchObject({ kind: 'parsed', value: { data: { ...noteChange, note } } });
+    expect(without.kind === 'parsed' && without.value.data.note).toBeUndefined();
+    expect(without.kind).toBe('parsed');
+  });
+
   it.each([
+    ['a presented note without its body', { ...noteChange, note: { id: 'n1', ownerId: 'alice', title: 'T', tags: [], visibility: 'private', sharedWith: [], photo: null, version: 2, createdAt: 'a', updatedAt: 'b' } }],
     ['an unknown change kind', { ...noteChange, change: 'moved' }],
     ['a version below 1', { ...noteChange, version: 0 }],
     ['a fractional version', { ...noteChange, version: 1.5 }],

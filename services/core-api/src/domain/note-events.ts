@@ -4,6 +4,7 @@ import type { EventPayload } from '@photonotes/shared/contracts/event';
 import type { notePhotoChanged } from '@photonotes/shared/contracts/media-events';
 import type { noteChanged } from '@photonotes/shared/contracts/note-events';
 import type { NoteImage, NoteStreamChange } from '@photonotes/shared/contracts/notes-stream';
+import { toNote } from './note';
 
 export type NoteChangedPayload = EventPayload<typeof noteChanged>;
 export type NotePhotoChangedPayload = EventPayload<typeof notePhotoChanged>;
@@ -29,6 +30,9 @@ export function noteChangedFrom(change: NoteStreamChange): NoteChangedPayload | 
     createdAt: note.createdAt,
     updatedAt: note.updatedAt,
     previous: kind === 'updated' && oldImage ? access(oldImage) : null,
+    // As GET /sync presents it (shared-feed.ts and the owner's feed store toNote of the same image): the realtime
+    // fan-out sends it to the owner and the sharees, who both see the whole note, sharee list included.
+    ...(kind === 'deleted' ? {} : { note: toNote(note) }),
   };
 }
 

@@ -60,7 +60,7 @@ function noteItem(overrides: Partial<NoteItemImage> = {}): Record<string, unknow
     id: 'n1',
     ownerId: 'alice',
     title: 'Harbour',
-    body: 'A long private text that note.changed does not carry.',
+    body: 'A long private text, which only the presented note carries.',
     tags: ['sea'],
     visibility: 'private',
     sharedWith: [],
@@ -79,7 +79,7 @@ const v1 = noteItem();
 const v2 = noteItem({ version: 2, sharedWith: ['bob'], updatedAt: '2026-11-28T09:05:00.000Z', correlationId: 'req-share-0002' });
 
 describe('publishing note changes', () => {
-  it('announces a created note, without its body, under the id of the request that wrote it', async () => {
+  it('announces a created note, with the note as the API presents it, under the id of the request that wrote it', async () => {
     // Prepare
     const { handler, published } = setup();
 
@@ -109,9 +109,62 @@ describe('publishing note changes', () => {
           createdAt: '2026-11-28T09:00:00.000Z',
           updatedAt: '2026-11-28T09:00:00.000Z',
           previous: null,
+          note: {
+            id: 'n1',
+            ownerId: 'alice',
+            title: 'Harbour',
+            body: 'A long private text, which only the presented note carries.',
+            tags: ['sea'],
+            visibility: 'private',
+            sharedWith: [],
+            photo: { key: 'uploads/alice/k.jpg', status: 'pending', thumbnails: null },
+            version: 1,
+            createdAt: '2026-11-28T09:00:00.000Z',
+            updatedAt: '2026-11-28T09:00:00.000Z',
+          },
         },
       },
     ]);
+  });
+
+  it('presents an update as the owner feed of GET /sync does, thumbnails included, and no table internals', async () => {
+    // Prepare
+    const { handler, published } = setup();
+    const thumbnail = (width: number) => ({ url: `https://media.test/thumbs/k-${width}.webp?X-Amz-Signature=abc`, width, height: width / 2 });
+    const ready = noteItem({ version: 3, photo: { key: 'uploads/alice/k.jpg', status: 'ready', thumbnails: { small: thumbnail(128), medium: thumbnail(512), large: thumbnail(1024) } } });
+
+    // Act
+    await handler({ Records: [streamRecord('400', 'MODIFY', { keys, newItem: ready, oldItem: v2 })] }, lambdaContext());
+
+    // Assess
+    const { pk: _pk, sk: _sk, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, createHash: _hash, changeSeq: _seq, entity: _entity, correlationId: _correlation, ...presented } = ready;
+    const [event] = published();
+    expect(event?.data.note).toEqual(presented);
+  });
+
+  it('keeps a note at every limit, with a body that escapes to the most JSON, within SNS’s 256 KB', async () => {
+    // Prepare
+    const { handler, sns } = setup();
+    const sizes: number[] = [];
+    const send = sns.send;
+    sns.send = async (command: PublishCommand) => {
+      sizes.push(Buffer.byteLength(command.input.Message ?? '', 'utf8'));
+      return send(command);
+    };
+    const longest = noteItem({
+      title: '"'.repeat(200),
+      body: '\u0001'.repeat(20_000),
+      tags: Array.from({ length: 20 }, (_, i) => `${i}`.padEnd(40, '"')),
+      sharedWith: Array.from({ length: 50 }, (_, i) => `${i}`.padEnd(128, 'u')),
+    });
+
+    // Act
+    const result = await handler({ Records: [streamRecord('500', 'INSERT', { keys, newItem: longest })] }, lambdaContext());
+
+    // Assess
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(sizes[0]).toBeGreaterThan(120_000);
+    expect(sizes[0]).toBeLessThan(256 * 1024);
   });
 
   it('announces an update with who could see the note before it', async () => {

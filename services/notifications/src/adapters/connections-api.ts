@@ -2,6 +2,7 @@
 // DeleteConnection. Locally serverless-offline serves the same API on the service's websocket port.
 import { ApiGatewayManagementApiClient, DeleteConnectionCommand, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import type { ConnectionsGateway, ServerMessage } from '../domain/realtime';
+import type { SequencedMessage } from '../domain/realtime-fanout';
 
 /** The part of the SDK client the adapter uses; a fake only needs `send`. */
 export interface ManagementSender {
@@ -15,13 +16,14 @@ function isGone(err: unknown): boolean {
 }
 
 export function managementClient(endpoint: string): ApiGatewayManagementApiClient {
-  return new ApiGatewayManagementApiClient({ endpoint, maxAttempts: 3 });
+  // The fan-out stops waiting for a call after a second (domain/realtime-fanout.ts); these bound the socket too.
+  return new ApiGatewayManagementApiClient({ endpoint, maxAttempts: 3, requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 } });
 }
 
 export function connectionsApi(client: ManagementSender): ConnectionsGateway {
   const encoder = new TextEncoder();
   return {
-    async send(connectionId: string, message: ServerMessage) {
+    async send(connectionId: string, message: ServerMessage | SequencedMessage) {
       try {
         await client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: encoder.encode(JSON.stringify(message)) }));
         return true;

@@ -7,12 +7,16 @@ import { systemClock } from '@photonotes/shared/clock';
 import { dependencies } from '@photonotes/shared/dependencies';
 import { requireEnv } from '@photonotes/shared/env';
 import type { DevicesStore, InboxStore, NotificationsDeps, PushGateway } from '../domain/ports';
+import type { DeliveryDeps } from '../domain/delivery';
 import type { ConnectionsGateway, ConnectionsStore } from '../domain/realtime';
+import { realtimeFanout } from '../domain/realtime-fanout';
+import type { ExpiringConnections, RealtimeFanout } from '../domain/realtime-fanout';
 import { connectionsApi, managementClient } from './connections-api';
-import { connectionsTable } from './connections-table';
 import { thingOwnersTable } from './thing-owners-table';
 import { thingSubscriptionsTable } from './thing-subscriptions-table';
 import type { ThingOwnersStore, ThingSubscriptionsStore } from '../domain/thing-subscriptions';
+import { connectionExpiries, connectionsTable } from './connections-table';
+import { noteOrder, realtimeSequences } from './realtime-order';
 import { noteSharedQuietSecondsFrom } from '../domain/triggers';
 import { devicesTable } from './devices-table';
 import { inboxTable } from './inbox-table';
@@ -101,4 +105,40 @@ let thingSubscriptions: ThingSubscriptionsStore | undefined;
 /** Thing subscriptions live beside the connections they belong to (CONNECTIONS_TABLE). */
 export function thingSubscriptionsStoreFromEnv(): ThingSubscriptionsStore {
   return (thingSubscriptions ??= thingSubscriptionsTable({ tableName: connectionsTableName() }));
+}
+
+let fanout: RealtimeFanout | undefined;
+/** The realtime fan-out (domain/realtime-fanout.ts) over the connections table and the @connections API. */
+export function realtimeFanoutFromEnv(): RealtimeFanout {
+  const tableName = connectionsTableName();
+  return (fanout ??= realtimeFanout({
+    connections: connectionsStoreFromEnv(),
+    gateway: connectionsGatewayFromEnv(),
+    sequences: realtimeSequences({ tableName }),
+    noteOrder: noteOrder({ tableName }),
+    clock: systemClock,
+  }));
+}
+
+let expiring: ExpiringConnections | undefined;
+export function expiringConnectionsFromEnv(): ExpiringConnections {
+  return (expiring ??= connectionExpiries({ tableName: connectionsTableName() }));
+}
+
+export type ConsumerDeps = DeliveryDeps & { realtime: RealtimeFanout };
+
+let consumerDependencies: ConsumerDeps | undefined;
+/**
+ * The event consumers' dependencies: notificationsDeps and the realtime fan-out (kept apart, so the HTTP routes that
+ * take notificationsDeps never bundle the @connections client).
+ */
+export function consumerDeps(): ConsumerDeps {
+  return (consumerDependencies ??= dependencies({
+    devices: devicesStoreFromEnv,
+    inbox: inboxStoreFromEnv,
+    push: pushGatewayFromEnv,
+    clock: () => systemClock,
+    newId: () => randomUUID,
+    realtime: realtimeFanoutFromEnv,
+  }));
 }

@@ -18,6 +18,9 @@
 // thing-owners table (a projection of iot's thing.state events)
 //   thing-owner   pk THING#<thingId>                sk OWNER                       ownerId, revision, deleted (TTL expiresAt
 //                                                                                  once deleted)
+//                     index byTokenExpiry: expiryPk TOKEN_EXPIRY#<minute>  expirySk <connectionId>  (the expiry sweep)
+//   sequence          pk USER#<userId>              sk SEQ                         the user's last realtime seq
+//   note-order        pk USER#<userId>              sk NOTE_ORDER#<noteId>         the note's last change sent to the user (TTL)
 import { createHash } from 'node:crypto';
 import type { Platform } from '../domain/device';
 
@@ -38,12 +41,19 @@ export const entities = {
   connectionOwner: 'connection-owner',
   thingSubscription: 'thing-subscription',
   thingOwner: 'thing-owner',
+  sequence: 'sequence',
+  noteOrder: 'note-order',
 } as const;
 
 const devicePrefix = 'DEVICE#';
 const notificationPrefix = 'NOTIFICATION#';
 const pushPrefix = 'PUSH#';
 const connectionPrefix = 'CONNECTION#';
+
+/** `TOKEN_EXPIRY#2026-11-30T21:33`: the minute (UTC) of an ISO-8601 time. */
+function tokenExpiryPartition(at: string): string {
+  return `TOKEN_EXPIRY#${new Date(at).toISOString().slice(0, 16)}`;
+}
 
 export const keys = {
   device: (userId: string, deviceId: string): TableKey => ({ pk: `USER#${userId}`, sk: `${devicePrefix}${deviceId}` }),
@@ -59,6 +69,11 @@ export const keys = {
   thingSubscription: (thingId: string, connectionId: string): TableKey => ({ pk: `THING#${thingId}`, sk: `${connectionPrefix}${connectionId}` }),
   thingOwner: (thingId: string): TableKey => ({ pk: `THING#${thingId}`, sk: 'OWNER' }),
   thingPartition: (thingId: string): string => `THING#${thingId}`,
+  /** The byTokenExpiry index's key of a connection-owner item: one partition per minute of token expiry. */
+  connectionExpiry: (tokenExpiresAt: string, connectionId: string) => ({ expiryPk: tokenExpiryPartition(tokenExpiresAt), expirySk: connectionId }),
+  tokenExpiryPartition,
+  sequence: (userId: string): TableKey => ({ pk: `USER#${userId}`, sk: 'SEQ' }),
+  noteOrder: (userId: string, noteId: string): TableKey => ({ pk: `USER#${userId}`, sk: `NOTE_ORDER#${noteId}` }),
   /** Partitions and sort-key prefixes for queries. */
   userPartition: (userId: string): string => `USER#${userId}`,
   outboxPartition: (userId: string): string => `OUTBOX#${userId}`,

@@ -3,13 +3,20 @@
 // attempt then pushes to the devices the marker does not list yet and records them. A push that fails is
 // retried with the event; a device the push service no longer accepts is removed. A request may also ask to be
 // the only one of its kind for a while (`onceWithin`: note.shared once per note and recipient in 24 h): the claim
-// then also takes that window, in the same write, and a request that finds it taken is suppressed.
+// then also takes that window, in the same write, and a request that finds it taken is suppressed. The attempt that
+// wrote the entry also sends it to the recipient's open apps (the realtime `notification` message); repeats do not.
 import type { Logger } from '@photonotes/shared/log';
 import type { Device } from './device';
 import { removeEndpointQuietly } from './devices';
-import { notificationId } from './notification';
+import { notificationId, toNotificationView } from './notification';
 import type { Notification, NotificationContent } from './notification';
 import type { NotificationsDeps, PushMessage } from './ports';
+import type { RealtimeFanout } from './realtime-fanout';
+
+/** What delivering takes: the stores and the push service, and the realtime fan-out for new entries. */
+export interface DeliveryDeps extends NotificationsDeps {
+  realtime: Pick<RealtimeFanout, 'sendToUsers'>;
+}
 
 export interface NotificationRequest {
   /** The event this notification comes from: with the recipient, it identifies the delivery. */
@@ -53,7 +60,7 @@ async function inBatches<T, R>(items: T[], size: number, fn: (item: T) => Promis
   return results;
 }
 
-export async function deliver(request: NotificationRequest, deps: NotificationsDeps, log: Logger): Promise<DeliveryResult> {
+export async function deliver(request: NotificationRequest, deps: DeliveryDeps, log: Logger): Promise<DeliveryResult> {
   const now = deps.clock.now();
   const key = deliveryKey(request);
   const candidate: Notification = {
@@ -69,9 +76,29 @@ export async function deliver(request: NotificationRequest, deps: NotificationsD
   if (delivery.suppressed) return { status: 'suppressed', notificationId: null, pushed: 0, removedDevices: 0 };
   const notification = delivery.notification;
   const status = delivery.claimed ? 'delivered' : 'duplicate';
-  if (delivery.complete || !notification) return { status: 'duplicate', notificationId: notification?.id ?? null, pushed: 0, removedDevices: 0 };
+  // Best effort and never throws (realtime-fanout.ts): beside the pushes, awaited before the delivery ends.
+  const live =
+    delivery.claimed && notification
+      ? deps.realtime.sendToUsers([request.recipient], { type: 'notification', notification: toNotificationView(notification) }, { seq: true, log })
+      : undefined;
+  try {
+    if (delivery.complete || !notification) return { status: 'duplicate', notificationId: notification?.id ?? null, pushed: 0, removedDevices: 0 };
+    return await pushAll(request, notification, status, delivery.pushedTo, key, deps, log);
+  } finally {
+    await live;
+  }
+}
 
-  const pushedBefore = new Set(delivery.pushedTo);
+async function pushAll(
+  request: NotificationRequest,
+  notification: Notification,
+  status: DeliveryResult['status'],
+  pushedTo: string[],
+  key: string,
+  deps: NotificationsDeps,
+  log: Logger,
+): Promise<DeliveryResult> {
+  const pushedBefore = new Set(pushedTo);
   const devices = (await deps.devices.listAll(request.recipient)).filter((device) => !pushedBefore.has(device.deviceId));
   const message = pushMessage(notification);
   const outcomes = await inBatches(devices, pushParallelism, async (device: Device) => {
@@ -94,7 +121,7 @@ export async function deliver(request: NotificationRequest, deps: NotificationsD
 }
 
 /** Delivers to several recipients side by side; every one is attempted before a failure is raised. */
-export async function deliverAll(requests: NotificationRequest[], deps: NotificationsDeps, log: Logger): Promise<DeliveryResult[]> {
+export async function deliverAll(requests: NotificationRequest[], deps: DeliveryDeps, log: Logger): Promise<DeliveryResult[]> {
   const outcomes = await inBatches(requests, pushParallelism, (request) => deliver(request, deps, log.child({ recipient: request.recipient })));
   const failures = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []));
   if (failures.length === 1) throw failures[0];

@@ -2,7 +2,8 @@
 // the oldest), how long a connection record is kept, and what the server answers to each client frame.
 import type { AuthContext } from '@photonotes/shared/auth';
 import type { Clock } from '@photonotes/shared/clock';
-import type { ThingStateMessage, ThingTelemetryMessage } from './thing-messages';
+import type { ThingTelemetryMessage } from './thing-messages';
+import type { SequencedMessage } from './realtime-fanout';
 
 /** API.md: at most 5 connections per user. */
 export const maxConnectionsPerUser = 5;
@@ -36,7 +37,7 @@ export interface ConnectionsStore {
 /** The WebSocket API's @connections endpoint (PostToConnection, DeleteConnection). */
 export interface ConnectionsGateway {
   /** False when the connection is gone (410): the caller removes its record. */
-  send(connectionId: string, message: ServerMessage): Promise<boolean>;
+  send(connectionId: string, message: ServerMessage | SequencedMessage): Promise<boolean>;
   /** Closes the connection; false when it was already gone. */
   close(connectionId: string): Promise<boolean>;
 }
@@ -53,7 +54,6 @@ export type ServerMessage =
   | { type: 'pong' }
   | { type: 'subscribed'; things: string[] }
   | { type: 'error'; code: FrameErrorCode; message: string }
-  | (ThingStateMessage & { seq?: number })
   | ThingTelemetryMessage;
 
 export const frameError = (code: FrameErrorCode, message: string): ServerMessage => ({ type: 'error', code, message });

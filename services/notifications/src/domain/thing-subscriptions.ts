@@ -4,6 +4,7 @@
 import type { EventOf } from '@photonotes/shared/contracts/event';
 import type { thingState, ThingTelemetryData } from '@photonotes/shared/contracts/thing-events';
 import type { Clock } from '@photonotes/shared/clock';
+import type { Logger } from '@photonotes/shared/log';
 import type { ConnectionsGateway, ConnectionsStore, ServerMessage, SubscribeRequest } from './realtime';
 import { deliver, frameError } from './realtime';
 import type { ThingStateMessage } from './thing-messages';
@@ -55,11 +56,11 @@ export interface ThingSubscriptionsStore {
 }
 
 /**
- * thing.state to every connection of a user, numbered with the user's `seq` (API.md "Realtime"). The per-user seq
- * and the sending behind it belong to the realtime fan-out module; this is all thing.state needs of it.
+ * thing.state to every connection of a user, numbered with the user's `seq` (API.md "Realtime"): the realtime fan-out
+ * (realtime-fanout.ts) with `seq` on; this is all thing.state needs of it.
  */
 export interface UserFanout {
-  sendToUser(userId: string, message: ThingStateMessage): Promise<void>;
+  sendToUser(userId: string, message: ThingStateMessage, log: Logger): Promise<void>;
 }
 
 export interface ThingRealtimeDeps {
@@ -99,7 +100,7 @@ export async function subscribeToThings(connectionId: string, request: Subscribe
 export type ThingStateOutcome = { status: 'deleted' } | { status: 'stale' } | { status: 'sent'; ownerId: string };
 
 /** thing.state: the projection first (which orders pictures and drops repeats), then the owner's connections. */
-export async function applyThingState(event: EventOf<typeof thingState>, deps: Pick<ThingRealtimeDeps, 'owners' | 'fanout' | 'clock'>): Promise<ThingStateOutcome> {
+export async function applyThingState(event: EventOf<typeof thingState>, deps: Pick<ThingRealtimeDeps, 'owners' | 'fanout' | 'clock'>, log: Logger): Promise<ThingStateOutcome> {
   const data = event.data;
   if (data.change === 'deleted') {
     // Apps get no message: the realtime contract has none for a deleted thing (GET /things shows it gone).
@@ -107,13 +108,13 @@ export async function applyThingState(event: EventOf<typeof thingState>, deps: P
     return { status: 'deleted' };
   }
   if ((await deps.owners.record(data.thingId, data.ownerId, data.revision)) === 'stale') return { status: 'stale' };
-  await sendThingState(data.ownerId, thingStateMessage(data), deps);
+  await sendThingState(data.ownerId, thingStateMessage(data), deps, log);
   return { status: 'sent', ownerId: data.ownerId };
 }
 
 /** The one place thing.state reaches apps: through the per-user sequenced fan-out. */
-export function sendThingState(ownerId: string, message: ThingStateMessage, deps: Pick<ThingRealtimeDeps, 'fanout'>): Promise<void> {
-  return deps.fanout.sendToUser(ownerId, message);
+export function sendThingState(ownerId: string, message: ThingStateMessage, deps: Pick<ThingRealtimeDeps, 'fanout'>, log: Logger): Promise<void> {
+  return deps.fanout.sendToUser(ownerId, message, log);
 }
 
 export interface TelemetryOutcome {

@@ -1,12 +1,39 @@
 // The realtime WebSocket end to end (API.md "Realtime"): real clients through the gateway's /realtime, the handshake
-// refused without a valid, unrevoked token, ping and error frames, the 5-connection cap, the 32 KB frame limit, and
-// one client's trouble never touching another's connection.
+// refused without a valid, unrevoked token, ping and error frames, the 5-connection cap, the 32 KB frame limit,
+// one client's trouble never touching another's connection, and the fan-out: note changes to owners and sharees,
+// inbox items, per-user seq, order per note, and a deleted user's connections closed. Deadlines ("within 2 s") are
+// checked by polling with room to spare, never by sleeping.
+import { deadLetterDir, localAsyncDeps } from '../../../../scripts/platform/delivery';
+import { loadConsumers, type ScheduleConsumer } from '../../../../scripts/platform/delivery/consumers';
+import { DeadLetterStore } from '../../../../scripts/platform/delivery/dead-letters';
+import { localLambdaInvoker } from '../../../../scripts/platform/delivery/lambda-invoke';
+import { runScheduled } from '../../../../scripts/platform/delivery/schedules';
+import { loadServiceDefinitions } from '../../../../scripts/platform/service-definitions';
 import { api } from '../../../../test/support/api';
 import { eventually } from '../../../../test/support/eventually';
 import { createTestUser } from '../../../../test/support/users';
 import type { TestUser } from '../../../../test/support/users';
+import { cognitoLocalToken } from '../../../users/test/support/local-platform';
 import { connectRealtime, refusedStatus } from '../support/realtime-client';
 import type { RealtimeClient } from '../support/realtime-client';
+
+interface NoteBody {
+  id: string;
+  version: number;
+  body: string;
+  sharedWith: string[];
+  updatedAt: string;
+}
+interface NoteChangedFrame {
+  type: 'note.changed';
+  seq: number;
+  change: { op: 'upsert'; note: NoteBody } | { op: 'delete'; id: string; deletedAt: string };
+}
+interface NotificationFrame {
+  type: 'notification';
+  seq: number;
+  notification: { id: string; type: string; data: Record<string, unknown> };
+}
 
 jest.setTimeout(90_000);
 
@@ -164,5 +191,153 @@ describe('isolation', () => {
     expect(answer).toEqual({ type: 'pong' });
     expect(later).toEqual({ type: 'pong' });
     expect(bobs.isOpen()).toBe(true);
+  });
+});
+
+/** The frames about one note, in the order they arrived. */
+function noteFrames(client: RealtimeClient, noteId: string): NoteChangedFrame[] {
+  return (client.frames as NoteChangedFrame[]).filter(
+    (frame) => frame.type === 'note.changed' && (frame.change.op === 'upsert' ? frame.change.note.id === noteId : frame.change.id === noteId),
+  );
+}
+
+/** Polls the client's frames until `check` holds of them (up to 10 s, the contract's 2 s with room to spare). */
+async function untilFrames<T>(read: () => T, check: (value: T) => boolean): Promise<T> {
+  return eventually(async () => read(), check, 10_000);
+}
+
+async function createNote(owner: TestUser, fields: Record<string, unknown>): Promise<NoteBody> {
+  const created = await api<NoteBody>('/notes', { method: 'POST', token: owner.accessToken, body: { title: 'Realtime', ...fields } });
+  expect(created.status).toBe(201);
+  return created.body;
+}
+
+async function patchNote(owner: TestUser, id: string, fields: Record<string, unknown>): Promise<NoteBody> {
+  const patched = await api<NoteBody>(`/notes/${id}`, { method: 'PATCH', token: owner.accessToken, body: fields });
+  expect(patched.status).toBe(200);
+  return patched.body;
+}
+
+describe('the fan-out', () => {
+  it('sends a share to the sharee as note.changed (the whole note) and as a notification, and to the owner', async () => {
+    // Prepare
+    const alices = await connect(alice);
+    const bobs = await connect(bob);
+
+    // Act
+    const note = await createNote(alice, { body: 'Only alice and bob read this', sharedWith: [bob.userId] });
+    const bobsChange = await untilFrames(() => noteFrames(bobs, note.id), (frames) => frames.length > 0);
+    const bobsNotification = await untilFrames(
+      () => (bobs.frames as NotificationFrame[]).find((frame) => frame.type === 'notification' && frame.notification.data.noteId === note.id),
+      (frame) => frame !== undefined,
+    );
+    const alicesChange = await untilFrames(() => noteFrames(alices, note.id), (frames) => frames.length > 0);
+    const inbox = await api<{ items: Array<{ id: string }> }>('/notifications', { token: bob.accessToken });
+
+    // Assess
+    expect(bobsChange).toEqual([{ type: 'note.changed', seq: expect.any(Number), change: { op: 'upsert', note } }]);
+    expect(alicesChange).toEqual([{ type: 'note.changed', seq: expect.any(Number), change: { op: 'upsert', note } }]);
+    expect(bobsNotification).toEqual({ type: 'notification', seq: expect.any(Number), notification: inbox.body.items.find((item) => item.id === bobsNotification?.notification.id) });
+    expect(bobsNotification?.notification).toMatchObject({ type: 'note.shared' });
+  });
+
+  it('sends an unshare to the former sharee as a delete', async () => {
+    // Prepare
+    const note = await createNote(alice, { sharedWith: [bob.userId] });
+    const bobs = await connect(bob);
+
+    // Act
+    const unshared = await patchNote(alice, note.id, { sharedWith: [] });
+    const frames = await untilFrames(() => noteFrames(bobs, note.id), (list) => list.some((frame) => frame.change.op === 'delete'));
+
+    // Assess
+    expect(frames.at(-1)).toEqual({ type: 'note.changed', seq: expect.any(Number), change: { op: 'delete', id: note.id, deletedAt: unshared.updatedAt } });
+  });
+
+  it("brings edits made on another device to the owner's other connection in order, ending with the last", async () => {
+    // Prepare
+    const note = await createNote(alice, { body: 'v1' });
+    const otherDevice = await connect(alice);
+
+    // Act
+    let last = note;
+    for (const body of ['v2', 'v3', 'v4', 'v5']) last = await patchNote(alice, note.id, { body });
+    const frames = await untilFrames(
+      () => noteFrames(otherDevice, note.id),
+      (list) => list.some((frame) => frame.change.op === 'upsert' && frame.change.note.version === last.version),
+    );
+
+    // Assess: whatever order the events were handled in, no older version arrives after a newer one.
+    const versions = frames.map((frame) => (frame.change.op === 'upsert' ? frame.change.note.version : -1));
+    expect(versions.at(-1)).toBe(last.version);
+    expect([...versions].sort((a, b) => a - b)).toEqual(versions);
+    expect(new Set(versions).size).toBe(versions.length);
+    expect(frames.at(-1)?.change).toEqual({ op: 'upsert', note: last });
+  });
+
+  it("numbers a user's messages one by one, the same on each of the user's connections", async () => {
+    // Prepare
+    const phone = await connect(alice);
+    const tablet = await connect(alice);
+    const note = await createNote(alice, { body: 'count me' });
+    await untilFrames(() => noteFrames(tablet, note.id), (list) => list.length === 1);
+
+    // Act
+    await patchNote(alice, note.id, { body: 'count me again' });
+    await patchNote(alice, note.id, { body: 'and again' });
+    const seen = (client: RealtimeClient) => (client.frames as Array<{ seq?: number }>).flatMap((frame) => (frame.seq === undefined ? [] : [frame.seq]));
+    await untilFrames(() => [seen(phone), seen(tablet)], ([a, b]) => (a?.length ?? 0) >= 3 && (b?.length ?? 0) >= 3);
+
+    // Assess
+    const phoneSeqs = seen(phone);
+    expect(seen(tablet)).toEqual(phoneSeqs);
+    expect(phoneSeqs).toEqual(phoneSeqs.map((_, i) => (phoneSeqs[0] as number) + i));
+  });
+
+  it("closes a deleted user's connections", async () => {
+    // Prepare
+    const leaving = await createTestUser('rt-closing');
+    const phone = await connect(leaving);
+    const tablet = await connect(leaving);
+    const bobs = await connect(bob);
+
+    // Act
+    const deleted = await api('/users/me', { method: 'DELETE', token: leaving.accessToken });
+    const outcome = await Promise.race([Promise.all([phone.closed, tablet.closed]), new Promise<string>((resolve) => setTimeout(() => resolve('still open'), 10_000))]);
+
+    // Assess
+    expect(deleted.status).toBe(204);
+    expect(outcome).not.toBe('still open');
+    bobs.socket.send(JSON.stringify({ action: 'ping' }));
+    expect(await bobs.next()).toEqual({ type: 'pong' });
+  });
+});
+
+describe('token expiry', () => {
+  const services = loadServiceDefinitions();
+  const lambda = localLambdaInvoker(services);
+  afterAll(() => lambda.destroy());
+
+  it('the scheduled sweep closes a connection once its token expired, and leaves a connection with a live token', async () => {
+    // Prepare: a token of alice's that expires in two minutes (signed as cognito-local signs), and her usual one.
+    const shortLived = await connectRealtime(await cognitoLocalToken({ sub: alice.userId }, { expiresInSeconds: 120 }));
+    open.push(shortLived);
+    const usual = await connect(alice);
+    const sweep = loadConsumers(services).find((c): c is ScheduleConsumer => c.source === 'schedule' && c.id === 'notifications.sweepExpiredConnections');
+    if (!sweep) throw new Error('notifications.sweepExpiredConnections is not a scheduled function');
+    const deps = localAsyncDeps({ invoke: lambda.invoke, deadLetters: new DeadLetterStore(deadLetterDir(process.env.TEST_PLATFORM_DATA_DIR as string)), log: () => undefined });
+
+    // Act: the run of now leaves it open; the run of a minute after the expiry (as EventBridge fires it then) closes it.
+    const early = await runScheduled(sweep, deps, { at: new Date() });
+    const stillOpen = shortLived.isOpen();
+    const late = await runScheduled(sweep, deps, { at: new Date(Date.now() + 180_000) });
+    const outcome = await Promise.race([shortLived.closed, new Promise<string>((resolve) => setTimeout(() => resolve('still open'), 10_000))]);
+
+    // Assess
+    expect([early, late]).toEqual(['delivered', 'delivered']);
+    expect(stillOpen).toBe(true);
+    expect(outcome).not.toBe('still open');
+    usual.socket.send(JSON.stringify({ action: 'ping' }));
+    expect(await usual.next()).toEqual({ type: 'pong' });
   });
 });

@@ -7,7 +7,6 @@ import { createLogger } from '@photonotes/shared/log';
 import { lambdaContext } from '@photonotes/shared/testing/api-event';
 import { testing } from '@photonotes/shared/testing/websocket-event';
 import type { Connection, ConnectionsGateway, ConnectionsStore, ServerMessage } from '../../src/domain/realtime';
-import { unsequencedUserFanout } from '../../src/domain/interim-user-fanout';
 import { applyThingState, deletedThingTtlSeconds, streamTelemetry, subscribeToThings } from '../../src/domain/thing-subscriptions';
 import { realtimeMessageHandler } from '../../src/functions/realtime-message';
 import { FakeThingOwners, FakeThingSubscriptions, RecordingFanout } from './support/thing-fakes';
@@ -82,7 +81,7 @@ describe('thing.state: the projection and the owner', () => {
     const { deps, owners, fanout } = setup();
 
     // Act
-    const outcomes = [await applyThingState(stateEvent(picture(thing(1), 'alice', 0, false)), deps), await applyThingState(stateEvent(picture(thing(1), 'alice', 1)), deps)];
+    const outcomes = [await applyThingState(stateEvent(picture(thing(1), 'alice', 0, false)), deps, silent), await applyThingState(stateEvent(picture(thing(1), 'alice', 1)), deps, silent)];
 
     // Assess
     expect(outcomes).toEqual([
@@ -103,7 +102,7 @@ describe('thing.state: the projection and the owner', () => {
 
     // Act
     const outcomes = [];
-    for (const revision of order) outcomes.push((await applyThingState(stateEvent(picture(thing(1), 'alice', revision)), deps)).status);
+    for (const revision of order) outcomes.push((await applyThingState(stateEvent(picture(thing(1), 'alice', revision)), deps, silent)).status);
 
     // Assess
     expect(outcomes).toEqual(['sent', 'stale', 'sent', 'stale', 'sent', 'stale', 'stale', 'stale']);
@@ -118,8 +117,8 @@ describe('thing.state: the projection and the owner', () => {
     const event = stateEvent(picture(thing(1), 'alice', 2));
 
     // Act
-    const failed = await applyThingState(event, deps).catch((err: unknown) => err);
-    const retried = await applyThingState(event, deps);
+    const failed = await applyThingState(event, deps, silent).catch((err: unknown) => err);
+    const retried = await applyThingState(event, deps, silent);
 
     // Assess
     expect(failed).toBeInstanceOf(Error);
@@ -130,12 +129,12 @@ describe('thing.state: the projection and the owner', () => {
   it('keeps a deletion final: no later or late picture brings the thing back, and apps get no message for it', async () => {
     // Prepare
     const { deps, owners, fanout } = setup();
-    await applyThingState(stateEvent(picture(thing(1), 'alice', 1)), deps);
+    await applyThingState(stateEvent(picture(thing(1), 'alice', 1)), deps, silent);
 
     // Act
-    const deleted = await applyThingState(stateEvent({ change: 'deleted', thingId: thing(1) }), deps);
-    const late = await applyThingState(stateEvent(picture(thing(1), 'alice', 9)), deps);
-    const again = await applyThingState(stateEvent({ change: 'deleted', thingId: thing(1) }), deps);
+    const deleted = await applyThingState(stateEvent({ change: 'deleted', thingId: thing(1) }), deps, silent);
+    const late = await applyThingState(stateEvent(picture(thing(1), 'alice', 9)), deps, silent);
+    const again = await applyThingState(stateEvent({ change: 'deleted', thingId: thing(1) }), deps, silent);
 
     // Assess
     expect([deleted, late, again]).toEqual([{ status: 'deleted' }, { status: 'stale' }, { status: 'deleted' }]);
@@ -148,36 +147,21 @@ describe('thing.state: the projection and the owner', () => {
     const { deps, owners } = setup();
 
     // Act
-    await applyThingState(stateEvent({ change: 'deleted', thingId: thing(1) }), deps);
-    const created = await applyThingState(stateEvent(picture(thing(1), 'alice', 0)), deps);
+    await applyThingState(stateEvent({ change: 'deleted', thingId: thing(1) }), deps, silent);
+    const created = await applyThingState(stateEvent(picture(thing(1), 'alice', 0)), deps, silent);
 
     // Assess
     expect(created).toEqual({ status: 'stale' });
     expect((await owners.get(thing(1)))?.deleted).toBe(true);
-  });
-
-  it('the interim sender (until the seq fan-out is merged) reaches every connection of the owner and nobody else', async () => {
-    // Prepare
-    const { connections, gateway } = setup();
-    connections.open('a1', 'alice');
-    connections.open('a2', 'alice');
-    connections.open('b1', 'bob');
-    const fanout = unsequencedUserFanout({ connections, gateway });
-
-    // Act
-    await fanout.sendToUser('alice', { type: 'thing.state', thingId: thing(1), online: true, state: { reported: {}, desired: {}, delta: {}, version: 0 } });
-
-    // Assess
-    expect(gateway.sent.map((item) => item.connectionId).sort()).toEqual(['a1', 'a2']);
   });
 });
 
 describe('subscribe', () => {
   async function withThings() {
     const test = setup();
-    await applyThingState(stateEvent(picture(thing(1), 'alice', 0)), test.deps);
-    await applyThingState(stateEvent(picture(thing(2), 'alice', 0)), test.deps);
-    await applyThingState(stateEvent(picture(thing(3), 'bob', 0)), test.deps);
+    await applyThingState(stateEvent(picture(thing(1), 'alice', 0)), test.deps, silent);
+    await applyThingState(stateEvent(picture(thing(2), 'alice', 0)), test.deps, silent);
+    await applyThingState(stateEvent(picture(thing(3), 'bob', 0)), test.deps, silent);
     test.subscriptions.open('a1', 'alice');
     return test;
   }
@@ -226,7 +210,7 @@ describe('subscribe', () => {
   it('refuses a deleted thing', async () => {
     // Prepare
     const { deps, subscriptions } = await withThings();
-    await applyThingState(stateEvent({ change: 'deleted', thingId: thing(1) }), deps);
+    await applyThingState(stateEvent({ change: 'deleted', thingId: thing(1) }), deps, silent);
 
     // Act
     const answer = await subscribeToThings('a1', { action: 'subscribe', things: [thing(1)] }, deps);
@@ -266,7 +250,7 @@ describe('thing.telemetry', () => {
 
   async function subscribed() {
     const test = setup();
-    await applyThingState(stateEvent(picture(thing(1), 'alice', 0)), test.deps);
+    await applyThingState(stateEvent(picture(thing(1), 'alice', 0)), test.deps, silent);
     for (const [connectionId, userId] of [['a1', 'alice'], ['a2', 'alice'], ['a3', 'alice'], ['b1', 'bob']] as const) {
       test.subscriptions.open(connectionId, userId);
       test.connections.open(connectionId, userId);

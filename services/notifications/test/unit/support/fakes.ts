@@ -6,7 +6,9 @@ import { createLogger } from '@photonotes/shared/log';
 import type { Device, Platform, TokenOwner } from '../../../src/domain/device';
 import type { Notification } from '../../../src/domain/notification';
 import { DeviceLimitError, TokenChangedError } from '../../../src/domain/ports';
-import type { Delivery, DeliveryWindow, DevicesStore, InboxStore, NotificationsDeps, Page, PageRequest, PushGateway, PushMessage, PushOutcome } from '../../../src/domain/ports';
+import type { DeliveryDeps } from '../../../src/domain/delivery';
+import type { Delivery, DeliveryWindow, DevicesStore, InboxStore, Page, PageRequest, PushGateway, PushMessage, PushOutcome } from '../../../src/domain/ports';
+import type { FanoutReport, PushedMessage, RealtimeFanout, SendOptions } from '../../../src/domain/realtime-fanout';
 
 export const alice = { userId: 'alice' };
 export const bob = { userId: 'bob' };
@@ -206,8 +208,18 @@ export class FakePush implements PushGateway {
   }
 }
 
+/** Records what the domain asked the realtime fan-out to send (realtime-fanout.ts has tests of its own). */
+export class FakeRealtime implements Pick<RealtimeFanout, 'sendToUsers'> {
+  readonly sent: Array<{ userIds: string[]; message: PushedMessage; options: Omit<SendOptions, 'log'> }> = [];
+  async sendToUsers(userIds: readonly string[], message: PushedMessage, { log: _log, ...options }: SendOptions): Promise<FanoutReport> {
+    this.sent.push({ userIds: [...userIds], message, options });
+    return { users: { sent: userIds.length }, connections: { sent: userIds.length, gone: 0, expired: 0, timedOut: 0, failed: 0 } };
+  }
+}
+
 export interface TestDeps {
-  deps: NotificationsDeps;
+  deps: DeliveryDeps;
+  realtime: FakeRealtime;
   devices: FakeDevicesStore;
   inbox: FakeInboxStore;
   push: FakePush;
@@ -218,6 +230,7 @@ export function testDeps(): TestDeps {
   const devices = new FakeDevicesStore();
   const inbox = new FakeInboxStore();
   const push = new FakePush();
+  const realtime = new FakeRealtime();
   const clock = {
     now: new Date('2026-11-28T09:00:00.000Z'),
     advance(ms: number) {
@@ -225,14 +238,15 @@ export function testDeps(): TestDeps {
     },
   };
   let ids = 0;
-  const deps: NotificationsDeps = {
+  const deps: DeliveryDeps = {
     devices,
     inbox,
     push,
+    realtime,
     clock: { now: () => clock.now },
     newId: () => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}`,
   };
-  return { deps, devices, inbox, push, clock };
+  return { deps, devices, inbox, push, realtime, clock };
 }
 
 let seededDevices = 0;

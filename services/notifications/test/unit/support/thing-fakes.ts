@@ -67,7 +67,7 @@ export class RecordingFanout {
   readonly sent: Array<{ userId: string; message: ThingStateMessage }> = [];
   failures = 0;
 
-  async sendToUser(userId: string, message: ThingStateMessage) {
+  async sendToUser(userId: string, message: ThingStateMessage, _log: unknown) {
     if (this.failures > 0) {
       this.failures--;
       throw new Error('fan-out failed');

@@ -1,0 +1,220 @@
+// The realtime fan-out (API.md "Realtime"): a server message to every open connection of some users. Each user's
+// copy gets the user's next `seq`; a note's changes never go back in time for a user; a connection found gone (410)
+// loses its record, one whose token expired is closed; one slow or failing connection never holds up the others.
+// note.changed (realtime-notes.ts), new inbox items (delivery.ts) and thing.state (thing-subscriptions.ts) use it.
+import type { Clock } from '@photonotes/shared/clock';
+import type { NoteChange } from '@photonotes/shared/contracts/note-events';
+import type { Logger } from '@photonotes/shared/log';
+import type { NotificationView } from './notification';
+import type { ThingStateMessage } from './thing-messages';
+import type { Connection, ConnectionsGateway, ConnectionsStore } from './realtime';
+
+/** API Gateway's limit on one WebSocket message (it closes the connection with 1009 over it). */
+export const maxMessageBytes = 128 * 1024;
+/** How long one PostToConnection may take before the fan-out stops waiting for it (the call is not retried). */
+export const defaultSendTimeoutMs = 1_000;
+
+/** A note change as API.md's note.changed and GET /sync carry it. */
+export type RealtimeNoteChange = { op: 'upsert'; note: NonNullable<NoteChange['note']> } | { op: 'delete'; id: string; deletedAt: string };
+
+/** The messages the server pushes (each user's copy gets its `seq` here). */
+export type PushedMessage = { type: 'note.changed'; change: RealtimeNoteChange } | { type: 'notification'; notification: NotificationView } | ThingStateMessage;
+
+/** A pushed message as it goes to one user's connections. */
+export type SequencedMessage = PushedMessage & { seq?: number };
+
+/** Where a note stands for a user: the change last sent, compared with `supersedes` (shared/src/contracts/note-events.ts). */
+export type NotePosition = Pick<NoteChange, 'version' | 'change'>;
+
+export interface SequenceStore {
+  /** The user's next seq: one more than the last one handed out (1 for the first), atomically across callers. */
+  next(userId: string): Promise<number>;
+  /** Forgets the user's counter (account deletion); idempotent. */
+  forget(userId: string): Promise<void>;
+}
+
+export interface NoteOrderStore {
+  /**
+   * Records that the user is sent the note at `position`, unless the user was already sent the note at this position
+   * or a later one (then false: the message is a repeat or older than one sent). Atomic (a conditional write).
+   */
+  advance(userId: string, noteId: string, position: NotePosition): Promise<boolean>;
+}
+
+export interface ExpiringConnections {
+  /** Connections whose token expired at or before `at` and no later than `lookbackMinutes` before it. */
+  expiredBy(at: Date, lookbackMinutes: number): Promise<Connection[]>;
+}
+
+export interface FanoutDeps {
+  connections: ConnectionsStore;
+  gateway: ConnectionsGateway;
+  sequences: SequenceStore;
+  noteOrder: NoteOrderStore;
+  clock: Clock;
+  sendTimeoutMs?: number;
+}
+
+export interface SendOptions {
+  /** Gives each user's copy the user's next seq (note.changed, notification, thing.state; API.md). */
+  seq: boolean;
+  /** The note and the change the message is about: a user already sent this change or a later one gets nothing. */
+  note?: { noteId: string; position: NotePosition };
+  log: Logger;
+}
+
+/** What happened to one user's copy. */
+export type UserOutcome = 'sent' | 'no-connection' | 'stale' | 'too-large' | 'failed';
+
+export interface FanoutReport {
+  users: Partial<Record<UserOutcome, number>>;
+  /** Connections: sent to, removed as gone (410), closed as expired, timed out, failed otherwise. */
+  connections: { sent: number; gone: number; expired: number; timedOut: number; failed: number };
+}
+
+type SendOutcome = 'sent' | 'gone' | 'timedOut' | 'failed';
+
+function emptyReport(): FanoutReport {
+  return { users: {}, connections: { sent: 0, gone: 0, expired: 0, timedOut: 0, failed: 0 } };
+}
+
+/** Resolves with `fallback` after `ms` unless `work` settled first (the timer never keeps the process alive). */
+async function within<T>(work: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(fallback), ms);
+    timer.unref?.();
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function isExpired(connection: Connection, now: Date): boolean {
+  return Date.parse(connection.tokenExpiresAt) <= now.getTime();
+}
+
+/** Closes the connection (DeleteConnection) and removes its record; never throws, false when something failed. */
+async function closeAndForget(connection: Connection, deps: Pick<FanoutDeps, 'connections' | 'gateway'>, log: Logger): Promise<boolean> {
+  try {
+    await deps.gateway.close(connection.connectionId);
+    await deps.connections.remove(connection.connectionId);
+    return true;
+  } catch (err) {
+    log.warn('Closing a realtime connection failed', { connectionId: connection.connectionId, userId: connection.userId, err });
+    return false;
+  }
+}
+
+async function sendOne(connection: Connection, message: SequencedMessage, deps: FanoutDeps, log: Logger): Promise<SendOutcome> {
+  const attempt = (async (): Promise<SendOutcome> => {
+    try {
+      if (await deps.gateway.send(connection.connectionId, message)) return 'sent';
+    } catch (err) {
+      log.warn('PostToConnection failed', { connectionId: connection.connectionId, userId: connection.userId, err });
+      return 'failed';
+    }
+    // 410: the connection is gone (API Gateway says so even after an earlier success); its record goes.
+    await deps.connections.remove(connection.connectionId).catch((err: unknown) => log.warn('Removing a gone connection failed', { connectionId: connection.connectionId, err }));
+    return 'gone';
+  })();
+  const outcome = await within(attempt, deps.sendTimeoutMs ?? defaultSendTimeoutMs, 'timedOut' as SendOutcome);
+  if (outcome === 'timedOut') log.warn('PostToConnection timed out', { connectionId: connection.connectionId, userId: connection.userId });
+  return outcome;
+}
+
+async function sendToUser(userId: string, message: PushedMessage, deps: FanoutDeps, options: SendOptions, report: FanoutReport): Promise<UserOutcome> {
+  const now = deps.clock.now();
+  const connections = await deps.connections.listByUser(userId);
+  const expired = connections.filter((connection) => isExpired(connection, now));
+  const live = connections.filter((connection) => !isExpired(connection, now));
+  // Closing expired connections runs beside the sends, never before them.
+  const closing = expired.map(async (connection) => {
+    if (await closeAndForget(connection, deps, options.log)) report.connections.expired++;
+  });
+  try {
+    // Nobody listening: no seq spent, no position recorded (the app catches up with /sync when it connects).
+    if (live.length === 0) return 'no-connection';
+    if (options.note && !(await deps.noteOrder.advance(userId, options.note.noteId, options.note.position))) return 'stale';
+    const copy: SequencedMessage = options.seq ? { ...message, seq: await deps.sequences.next(userId) } : message;
+    // A message API Gateway would refuse is not sent; with the seq it spent, the app sees a gap and catches up.
+    const bytes = Buffer.byteLength(JSON.stringify(copy), 'utf8');
+    if (bytes > maxMessageBytes) {
+      options.log.warn('A realtime message is over the WebSocket limit; sent as a seq gap', { userId, type: message.type, bytes });
+      return 'too-large';
+    }
+    const outcomes = await Promise.all(live.map((connection) => sendOne(connection, copy, deps, options.log)));
+    for (const outcome of outcomes) report.connections[outcome]++;
+    return 'sent';
+  } finally {
+    await Promise.all(closing);
+  }
+}
+
+/**
+ * Sends `message` to every open connection of each user, all users and connections side by side. Never throws:
+ * delivery is best effort (API.md), and an app that misses a message sees the gap in `seq` and catches up with /sync.
+ *
+ * Order per note: SNS invokes the consumer asynchronously, so two changes of one note can be handled out of order,
+ * or at the same time. Before spending a seq the user's position on the note is advanced with a conditional write
+ * (NoteOrderStore, `supersedes`: a higher version, or the deletion of the same version); a change that is not newer
+ * than one already sent to the user is dropped, and a repeated event is recognised too. The position is only
+ * recorded for users with a connection, and it expires (adapters/realtime-order.ts) once no connection can still
+ * be open that saw it. Two changes handled at the very same moment can still cross between the conditional write
+ * and PostToConnection; the note's `version` in the message tells an app which is newer.
+ */
+export async function sendToUsers(userIds: readonly string[], message: PushedMessage, deps: FanoutDeps, options: SendOptions): Promise<FanoutReport> {
+  const report = emptyReport();
+  await Promise.all(
+    [...new Set(userIds)].map(async (userId) => {
+      let outcome: UserOutcome;
+      try {
+        outcome = await sendToUser(userId, message, deps, options, report);
+      } catch (err) {
+        options.log.warn('Realtime fan-out to a user failed', { userId, type: message.type, err });
+        outcome = 'failed';
+      }
+      report.users[outcome] = (report.users[outcome] ?? 0) + 1;
+    }),
+  );
+  return report;
+}
+
+/** Closes every connection of the user and forgets the user's seq (account deletion). Throws when any step failed, so the event is retried. */
+export async function closeUserConnections(userId: string, deps: Pick<FanoutDeps, 'connections' | 'gateway' | 'sequences'>, log: Logger): Promise<number> {
+  const connections = await deps.connections.listByUser(userId);
+  const closed = await Promise.all(connections.map((connection) => closeAndForget(connection, deps, log)));
+  const failed = closed.filter((ok) => !ok).length;
+  if (failed > 0) throw new Error(`${failed} of ${connections.length} realtime connections of the user could not be closed`);
+  await deps.sequences.forget(userId);
+  return connections.length;
+}
+
+/** How far back the sweep looks: a run that failed is covered by the next ones for this long. */
+export const sweepLookbackMinutes = 10;
+
+/**
+ * Closes the connections whose token expired by `at` (the scheduled sweep; the fan-out also closes any it finds
+ * expired). The connections come from an index by expiry minute, never from a Scan.
+ */
+export async function sweepExpiredConnections(at: Date, deps: Pick<FanoutDeps, 'connections' | 'gateway'> & { expiring: ExpiringConnections }, log: Logger): Promise<{ closed: number; failed: number }> {
+  const expired = await deps.expiring.expiredBy(at, sweepLookbackMinutes);
+  const closed = await Promise.all(expired.map((connection) => closeAndForget(connection, deps, log)));
+  const ok = closed.filter(Boolean).length;
+  return { closed: ok, failed: closed.length - ok };
+}
+
+/** The fan-out bound to its dependencies, as the consumers take it. */
+export interface RealtimeFanout {
+  sendToUsers(userIds: readonly string[], message: PushedMessage, options: SendOptions): Promise<FanoutReport>;
+  closeUserConnections(userId: string, log: Logger): Promise<number>;
+}
+
+export function realtimeFanout(deps: FanoutDeps): RealtimeFanout {
+  return {
+    sendToUsers: (userIds, message, options) => sendToUsers(userIds, message, deps, options),
+    closeUserConnections: (userId, log) => closeUserConnections(userId, deps, log),
+  };
+}

@@ -1,0 +1,370 @@
+// The realtime fan-out on fakes: who gets which note.changed, the per-user seq, stale changes dropped per note,
+// gone (410), failing and slow connections, expired tokens closed (on a send and by the sweep), a deleted user's
+// connections closed, and the `notification` message for each new inbox entry only.
+import type { EventOf } from '@photonotes/shared/contracts/event';
+import type { noteChanged, PresentedNote } from '@photonotes/shared/contracts/note-events';
+import { deliver } from '../../src/domain/delivery';
+import { noteSharedContent } from '../../src/domain/notification';
+import { closeUserConnections, maxMessageBytes, realtimeFanout, sendToUsers, sweepExpiredConnections } from '../../src/domain/realtime-fanout';
+import type { PushedMessage } from '../../src/domain/realtime-fanout';
+import { fanOutNoteChange } from '../../src/domain/realtime-notes';
+import { testDeps, testLogger } from './support/fakes';
+import { connection, FakeExpiring, fanoutDeps, fanoutStart } from './support/realtime-fakes';
+
+type NoteEvent = EventOf<typeof noteChanged>;
+
+function presented(version: number, sharedWith: string[]): PresentedNote {
+  return {
+    id: 'n1',
+    ownerId: 'alice',
+    title: 'Harbour',
+    body: 'The whole body',
+    tags: ['sea'],
+    visibility: 'private',
+    sharedWith,
+    photo: { key: 'uploads/alice/k.jpg', status: 'ready', thumbnails: { small: { url: 'https://media.test/s.webp', width: 128, height: 96 }, medium: { url: 'https://media.test/m.webp', width: 512, height: 384 }, large: { url: 'https://media.test/l.webp', width: 1024, height: 768 } } },
+    version,
+    createdAt: '2026-11-30T19:00:00.000Z',
+    updatedAt: `2026-11-30T19:0${version}:00.000Z`,
+  };
+}
+
+function noteEvent(version: number, change: 'created' | 'updated' | 'deleted', sharedWith: string[], previous: string[] | null, withNote = true): NoteEvent {
+  const note = presented(version, sharedWith);
+  return {
+    id: `note.changed:n1:${version}${change === 'deleted' ? ':deleted' : ''}`,
+    type: 'note.changed',
+    version: 1,
+    source: 'core-api',
+    occurredAt: '2026-11-30T19:30:00.000Z',
+    correlationId: 'req-1',
+    data: {
+      noteId: 'n1',
+      ownerId: 'alice',
+      version,
+      change,
+      title: note.title,
+      tags: note.tags,
+      visibility: 'private',
+      sharedWith,
+      photoStatus: 'ready',
+      createdAt: note.createdAt,
+      updatedAt: note.updatedAt,
+      previous: previous ? { version: version - 1, visibility: 'private', sharedWith: previous } : null,
+      ...(withNote && change !== 'deleted' ? { note } : {}),
+    },
+  };
+}
+
+const silent = testLogger().log;
+const upsert = (version: number, sharedWith: string[], seq: number) => ({ type: 'note.changed', seq, change: { op: 'upsert', note: presented(version, sharedWith) } });
+
+describe('note.changed to the note’s owner and sharees', () => {
+  it('sends a share to every connection of the owner and of the sharee, and to nobody else', async () => {
+    // Prepare
+    const { deps, gateway, open } = fanoutDeps();
+    open(connection('a1', 'alice'), connection('a2', 'alice'), connection('b1', 'bob'), connection('c1', 'carol'));
+
+    // Act
+    await fanOutNoteChange(noteEvent(2, 'updated', ['bob'], []), realtimeFanout(deps), silent);
+
+    // Assess
+    expect(gateway.to('a1')).toEqual([upsert(2, ['bob'], 1)]);
+    expect(gateway.to('a2')).toEqual([upsert(2, ['bob'], 1)]);
+    expect(gateway.to('b1')).toEqual([upsert(2, ['bob'], 1)]);
+    expect(gateway.to('c1')).toEqual([]);
+  });
+
+  it('sends an unshared user a delete at the note’s updatedAt, and the others the upsert', async () => {
+    // Prepare
+    const { deps, gateway, open } = fanoutDeps();
+    open(connection('a1', 'alice'), connection('b1', 'bob'), connection('c1', 'carol'));
+
+    // Act
+    await fanOutNoteChange(noteEvent(3, 'updated', ['carol'], ['bob']), realtimeFanout(deps), silent);
+
+    // Assess
+    expect(gateway.to('b1')).toEqual([{ type: 'note.changed', seq: 1, change: { op: 'delete', id: 'n1', deletedAt: '2026-11-30T19:03:00.000Z' } }]);
+    expect(gateway.to('a1')).toEqual([upsert(3, ['carol'], 1)]);
+    expect(gateway.to('c1')).toEqual([upsert(3, ['carol'], 1)]);
+  });
+
+  it('sends a deleted note as a delete, at the time it was deleted, to the owner and its sharees', async () => {
+    // Prepare
+    const { deps, gateway, open } = fanoutDeps();
+    open(connection('a1', 'alice'), connection('b1', 'bob'), connection('c1', 'carol'));
+    const deletion = { type: 'note.changed', seq: 1, change: { op: 'delete', id: 'n1', deletedAt: '2026-11-30T19:30:00.000Z' } };
+
+    // Act
+    await fanOutNoteChange(noteEvent(3, 'deleted', ['bob'], null), realtimeFanout(deps), silent);
+
+    // Assess
+    expect(gateway.to('a1')).toEqual([deletion]);
+    expect(gateway.to('b1')).toEqual([deletion]);
+    expect(gateway.to('c1')).toEqual([]);
+  });
+
+  it('sends no upsert for an event published before it carried the note, and still the deletes', async () => {
+    // Prepare
+    const { deps, gateway, open } = fanoutDeps();
+    open(connection('a1', 'alice'), connection('b1', 'bob'));
+    const { log, lines } = testLogger();
+
+    // Act
+    await fanOutNoteChange(noteEvent(3, 'updated', [], ['bob'], false), realtimeFanout(deps), log);
+
+    // Assess
+    expect(gateway.to('a1')).toEqual([]);
+    expect(gateway.to('b1')).toEqual([{ type: 'note.changed', seq: 1, change: { op: 'delete', id: 'n1', deletedAt: '2026-11-30T19:03:00.000Z' } }]);
+    expect(lines.some((line) => line.level === 'warn' && String(line.message).includes('without the presented note'))).toBe(true);
+  });
+});
+
+describe('seq', () => {
+  it('grows by one per message to a user, the same on every one of the user’s connections', async () => {
+    // Prepare
+    const { deps, gateway, open } = fanoutDeps();
+    open(connection('a1', 'alice'), connection('a2', 'alice'), connection('b1', 'bob'));
+    const realtime = realtimeFanout(deps);
+
+    // Act
+    await fanOutNoteChange(noteEvent(1, 'created', [], null), realtime, silent);
+    await fanOutNoteChange(noteEvent(2, 'updated', ['bob'], []), realtime, silent);
+    await realtime.sendToUsers(['alice'], { type: 'notification', notification: { id: 'x', type: 'media.ready', title: 't', body: 'b', data: {}, createdAt: 'c', readAt: null } }, { seq: true, log: silent });
+
+    // Assess
+    const seqs = (id: string) => gateway.to(id).map((message) => (message as { seq?: number }).seq);
+    expect(seqs('a1')).toEqual([1, 2, 3]);
+    expect(seqs('a2')).toEqual([1, 2, 3]);
+    expect(seqs('b1')).toEqual([1]);
+  });
+
+  it('is not spent on a user without a connection, nor without one asked for', async () => {
+    // Prepare
+    const { deps, gateway, sequences, open } = fanoutDeps();
+    const message: PushedMessage = { type: 'notification', notification: { id: 'x', type: 'media.ready', title: 't', body: 'b', data: {}, createdAt: 'c', readAt: null } };
+
+    // Act
+    const nobody = await sendToUsers(['alice'], message, deps, { seq: true, log: silent });
+    open(connection('a1', 'alice'));
+    await sendToUsers(['alice'], message, deps, { seq: false, log: silent });
+    await sendToUsers(['alice'], message, deps, { seq: true, log: silent });
+
+    // Assess
+    expect(nobody.users).toEqual({ 'no-connection': 1 });
+    expect(gateway.to('a1')).toEqual([message, { ...message, seq: 1 }]);
+    expect(sequences.counters.get('alice')).toBe(1);
+  });
+});
+
+describe('order per note', () => {
+  it('drops a change older than one already sent to the user, and a repeat, but not the deletion of the same version', async () => {
+    // Prepare
+    const { deps, gateway, open } = fanoutDeps();
+    open(connection('a1', 'alice'));
+    const realtime = realtimeFanout(deps);
+
+    // Act
+    await fanOutNoteChange(noteEvent(3, 'updated', [], []), realtime, silent);
+    const [older] = await fanOutNoteChange(noteEvent(2, 'updated', [], []), realtime, silent);
+    const [repeat] = await fanOutNoteChange(noteEvent(3, 'updated', [], []), realtime, silent);
+    await fanOutNoteChange(noteEvent(3, 'deleted', [], null), realtime, silent);
+    const [afterDeletion] = await fanOutNoteChange(noteEvent(3, 'updated', [], []), realtime, silent);
+
+    // Assess
+    expect(gateway.to('a1').map((m) => [(m as { seq: number }).seq, (m as { change: { op: string } }).change.op])).toEqual([
+      [1, 'upsert'],
+      [2, 'delete'],
+    ]);
+    expect([older?.users, repeat?.users, afterDeletion?.users]).toEqual([{ stale: 1 }, { stale: 1 }, { stale: 1 }]);
+  });
+
+  it('keeps each user’s order apart: a user who missed a change still gets the next one', async () => {
+    // Prepare
+    const { deps, gateway, open } = fanoutDeps();
+    open(connection('a1', 'alice'));
+    const realtime = realtimeFanout(deps);
+    await fanOutNoteChange(noteEvent(2, 'updated', ['bob'], []), realtime, silent);
+
+    // Act
+    open(connection('b1', 'bob'));
+    await fanOutNoteChange(noteEvent(1, 'created', ['bob'], null), realtime, silent);
+
+    // Assess: bob had no connection at version 2, so version 1 is the first he is sent; alice already had 2.
+    expect(gateway.to('b1')).toEqual([upsert(1, ['bob'], 1)]);
+    expect(gateway.to('a1')).toEqual([upsert(2, ['bob'], 1)]);
+  });
+});
+
+describe('connections in trouble', () => {
+  const message: PushedMessage = { type: 'notification', notification: { id: 'x', type: 'media.ready', title: 't', body: 'b', data: {}, createdAt: 'c', readAt: null } };
+
+  it('removes the record of a connection that answers 410, and still sends to the others', async () => {
+    // Prepare
+    const { deps, gateway, connections, open } = fanoutDeps();
+    open(connection('a1', 'alice'), connection('a2', 'alice'));
+    gateway.gone.add('a1');
+
+    // Act
+    const report = await sendToUsers(['alice'], message, deps, { seq: true, log: silent });
+
+    // Assess
+    expect([...connections.records.keys()]).toEqual(['a2']);
+    expect(gateway.to('a2')).toEqual([{ ...message, seq: 1 }]);
+    expect(report.connections).toMatchObject({ sent: 1, gone: 1 });
+  });
+
+  it('logs an error other than 410, keeps the connection, and never fails the others', async () => {
+    // Prepare
+    const { deps, gateway, connections, open } = fanoutDeps();
+    open(connection('a1', 'alice'), connection('a2', 'alice'), connection('b1', 'bob'));
+    gateway.failing.add('a1');
+    const { log, lines } = testLogger();
+
+    // Act
+    const report = await sendToUsers(['alice', 'bob'], message, deps, { seq: true, log });
+
+    // Assess
+    expect(gateway.to('a2')).toHaveLength(1);
+    expect(gateway.to('b1')).toHaveLength(1);
+    expect(connections.records.has('a1')).toBe(true);
+    expect(report.connections).toMatchObject({ sent: 2, failed: 1 });
+    expect(lines.some((line) => line.level === 'warn' && line.message === 'PostToConnection failed' && line.connectionId === 'a1')).toBe(true);
+  });
+
+  it('sends to every connection at once: one that hangs does not hold up another, and is given up after the timeout', async () => {
+    // Prepare: a1 is listed first and hangs; a sequential send would not reach a2 until a1 ends.
+    const { deps, gateway, open } = fanoutDeps(60_000);
+    open(connection('a1', 'alice'), connection('a2', 'alice'), connection('b1', 'bob'));
+    gateway.hanging.add('a1');
+
+    // Act
+    const sending = sendToUsers(['alice', 'bob'], message, deps, { seq: true, log: silent });
+    for (let i = 0; i < 20 && gateway.sent.length < 2; i += 1) await new Promise((resolve) => setImmediate(resolve));
+    const sentWhileHanging = gateway.sent.map((s) => s.connectionId).sort();
+    gateway.release();
+    await sending;
+
+    // Assess
+    expect(sentWhileHanging).toEqual(['a2', 'b1']);
+  });
+
+  it('stops waiting for a connection that hangs after the per-call timeout', async () => {
+    // Prepare
+    const { deps, gateway, open } = fanoutDeps(30);
+    open(connection('a1', 'alice'), connection('a2', 'alice'));
+    gateway.hanging.add('a1');
+
+    // Act
+    const report = await sendToUsers(['alice'], message, deps, { seq: true, log: silent });
+    gateway.release();
+
+    // Assess
+    expect(report.connections).toMatchObject({ sent: 1, timedOut: 1 });
+    expect(gateway.to('a2')).toHaveLength(1);
+  });
+
+  it('closes a connection whose token expired instead of sending to it', async () => {
+    // Prepare
+    const { deps, gateway, connections, open, tick } = fanoutDeps();
+    open(connection('a1', 'alice', { tokenExpiresAt: new Date(fanoutStart.getTime() + 60_000).toISOString() }), connection('a2', 'alice'));
+    tick(60_000);
+
+    // Act
+    const report = await sendToUsers(['alice'], message, deps, { seq: true, log: silent });
+
+    // Assess
+    expect(gateway.closed).toEqual(['a1']);
+    expect(gateway.to('a1')).toEqual([]);
+    expect(gateway.to('a2')).toEqual([{ ...message, seq: 1 }]);
+    expect([...connections.records.keys()]).toEqual(['a2']);
+    expect(report.connections).toMatchObject({ sent: 1, expired: 1 });
+  });
+
+  it('spends the seq of a message over the WebSocket limit without sending it, so the app sees a gap', async () => {
+    // Prepare
+    const { deps, gateway, sequences, open } = fanoutDeps();
+    open(connection('a1', 'alice'));
+    const huge: PushedMessage = { type: 'notification', notification: { ...(message.type === 'notification' ? message.notification : ({} as never)), body: 'x'.repeat(maxMessageBytes) } };
+
+    // Act
+    const report = await sendToUsers(['alice'], huge, deps, { seq: true, log: silent });
+    await sendToUsers(['alice'], message, deps, { seq: true, log: silent });
+
+    // Assess
+    expect(report.users).toEqual({ 'too-large': 1 });
+    expect(gateway.to('a1')).toEqual([{ ...message, seq: 2 }]);
+    expect(sequences.counters.get('alice')).toBe(2);
+  });
+});
+
+describe('closing connections', () => {
+  it('the sweep closes the connections whose token expired, and leaves the others', async () => {
+    // Prepare
+    const { deps, gateway, connections, open } = fanoutDeps();
+    const at = new Date(fanoutStart.getTime() + 3_600_000);
+    open(
+      connection('expired', 'alice', { tokenExpiresAt: new Date(at.getTime() - 30_000).toISOString() }),
+      connection('now', 'bob', { tokenExpiresAt: at.toISOString() }),
+      connection('later', 'alice', { tokenExpiresAt: new Date(at.getTime() + 1_000).toISOString() }),
+    );
+
+    // Act
+    const result = await sweepExpiredConnections(at, { ...deps, expiring: new FakeExpiring(connections) }, silent);
+
+    // Assess
+    expect(result).toEqual({ closed: 2, failed: 0 });
+    expect(gateway.closed.sort()).toEqual(['expired', 'now']);
+    expect([...connections.records.keys()]).toEqual(['later']);
+  });
+
+  it('a deleted user’s connections are all closed, their records and seq gone; another user’s stay', async () => {
+    // Prepare
+    const { deps, gateway, connections, sequences, open } = fanoutDeps();
+    open(connection('a1', 'alice'), connection('a2', 'alice'), connection('b1', 'bob'));
+    await sequences.next('alice');
+
+    // Act
+    const closed = await closeUserConnections('alice', deps, silent);
+
+    // Assess
+    expect(closed).toBe(2);
+    expect(gateway.closed.sort()).toEqual(['a1', 'a2']);
+    expect([...connections.records.keys()]).toEqual(['b1']);
+    expect(sequences.counters.has('alice')).toBe(false);
+  });
+
+  it('a deletion that could not close a connection fails, to be retried', async () => {
+    // Prepare
+    const { deps, gateway, open } = fanoutDeps();
+    open(connection('a1', 'alice'));
+    gateway.close = async () => {
+      throw new Error('throttled');
+    };
+
+    // Act + Assess
+    await expect(closeUserConnections('alice', deps, silent)).rejects.toThrow('1 of 1 realtime connections');
+  });
+});
+
+describe('notification messages', () => {
+  it('sends each new inbox entry, as GET /notifications shows it, to the recipient; a replayed event sends nothing', async () => {
+    // Prepare
+    const { deps, realtime, inbox } = testDeps();
+    const request = { eventId: 'note.shared:n1:2', recipient: 'bob', content: noteSharedContent({ id: 'n1', title: 'Harbour' }) };
+
+    // Act
+    await deliver(request, deps, silent);
+    await deliver(request, deps, silent);
+
+    // Assess
+    const [entry] = inbox.entriesOf('bob');
+    expect(realtime.sent).toEqual([
+      {
+        userIds: ['bob'],
+        message: { type: 'notification', notification: { id: entry?.id, type: 'note.shared', title: 'A note was shared with you', body: '“Harbour”', data: { noteId: 'n1' }, createdAt: entry?.createdAt, readAt: null } },
+        options: { seq: true },
+      },
+    ]);
+  });
+});
