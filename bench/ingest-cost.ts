@@ -293,6 +293,8 @@ async function main(): Promise<void> {
       telemetry: telemetryTable({ thingsTableName: tableName, telemetryTableName: names.TelemetryTable, client: meter }),
       plane: { publishDesired: () => Promise.resolve(), clearDesired: () => Promise.resolve(), disconnect: () => Promise.resolve() },
       alerts: { publish: () => Promise.reject(new Error('no rule fires in this benchmark')) },
+      // What DynamoDB costs is measured here; a thing.telemetry publish is one SNS request per stored message on top.
+      thingEvents: { state: () => Promise.resolve(), telemetry: () => Promise.resolve() },
       config: { retention: defaultRetention, endpoint: { mqttUrl: 'mqtt://localhost:1883', usernameFormat: '{thingId}' }, credentialKeys: { secret: 'bench-ingest-cost-credential-secret-000000' } },
       now: () => new Date(),
       newId: randomUUID,

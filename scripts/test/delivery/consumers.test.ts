@@ -29,6 +29,8 @@ describe('the asynchronous consumers the services declare', () => {
       'sns notifications.mediaEvents',
       'sns notifications.noteEvents',
       'sns notifications.thingEvents',
+      'sns notifications.thingState',
+      'sns notifications.thingTelemetry',
       'sns notifications.userEvents',
       'sns thumbnails.deleteUserMedia',
       'sns thumbnails.notePhotoEvents',

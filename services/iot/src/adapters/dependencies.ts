@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { dependencies } from '@photonotes/shared/dependencies';
 import { requireEnv } from '@photonotes/shared/env';
 import type { IotConfig, IotDeps } from '../domain/deps';
-import type { AlertPublisher, AlertRulesStore, DevicePlane, DevicesStore, StateStore, TelemetryStore, ThingsStore } from '../domain/ports';
+import type { AlertPublisher, AlertRulesStore, DevicePlane, DevicesStore, StateStore, TelemetryStore, ThingEventsPublisher, ThingsStore } from '../domain/ports';
 import { thingEventsTopic } from './alert-publisher';
 import { alertRulesStore } from './alert-rules-store';
 import { iotConfigFromEnv } from './config';
@@ -13,6 +13,7 @@ import { dataPlaneClient, devicePlane } from './device-plane';
 import { deviceStore } from './device-store';
 import { stateStore } from './state-store';
 import { telemetryTable } from './telemetry-table';
+import { thingEventsPublisher } from './thing-events-publisher';
 import { thingsTable } from './things-table';
 
 export function thingsTableName(): string {
@@ -59,6 +60,11 @@ export function alertPublisherFromEnv(): AlertPublisher {
   return (alerts ??= thingEventsTopic(requireEnv('THING_EVENTS_TOPIC_ARN')));
 }
 
+let thingEvents: ThingEventsPublisher | undefined;
+export function thingEventsPublisherFromEnv(): ThingEventsPublisher {
+  return (thingEvents ??= thingEventsPublisher(requireEnv('THING_EVENTS_TOPIC_ARN')));
+}
+
 let config: IotConfig | undefined;
 export function iotConfig(): IotConfig {
   return (config ??= iotConfigFromEnv());
@@ -81,11 +87,23 @@ export function registryDeps() {
   });
 }
 
-/** The telemetry purge of a removed thing: its registry record (is it really gone?) and its series. */
+/** POST /things: the registry and the thing.state announcement of the new thing. */
+export function creationDeps() {
+  return dependencies({
+    things: thingsStoreFromEnv,
+    thingEvents: thingEventsPublisherFromEnv,
+    config: iotConfig,
+    now: clock,
+    newId: ids,
+  });
+}
+
+/** The telemetry purge of a removed thing: its registry record (is it really gone?), its series, and its thing.state `deleted`. */
 export function purgeDeps() {
   return dependencies({
     things: thingsStoreFromEnv,
     telemetry: telemetryStoreFromEnv,
+    thingEvents: thingEventsPublisherFromEnv,
   });
 }
 
@@ -99,6 +117,7 @@ export function iotDeps(): IotDeps {
     telemetry: telemetryStoreFromEnv,
     plane: devicePlaneFromEnv,
     alerts: alertPublisherFromEnv,
+    thingEvents: thingEventsPublisherFromEnv,
     config: iotConfig,
     now: clock,
     newId: ids,

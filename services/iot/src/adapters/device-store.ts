@@ -114,7 +114,7 @@ export function deviceStore({ tableName, client = documentClient() }: DeviceStor
 
     async presence(thingId) {
       const item = await table.getItem<DeviceItem>(keys.device(thingId), { consistentRead: true });
-      return item ? { presence: item.presence ?? noPresence(), rev: item.presenceRev ?? 0 } : undefined;
+      return item ? { presence: item.presence ?? noPresence(), rev: item.presenceRev ?? 0, ownerId: item.ownerId } : undefined;
     },
 
     savePresence(thingId, rev, next) {

@@ -1,7 +1,7 @@
-// What every iot operation is given: stores, the device plane, the alert publisher, config, and the clock
+// What every iot operation is given: stores, the device plane, the alert and thing-event publishers, config, and the clock
 // and id source (injected so unit tests control them).
 import type { CredentialKeys, DeviceEndpoint } from './credentials';
-import type { AlertPublisher, AlertRulesStore, DevicePlane, DevicesStore, StateStore, TelemetryStore, ThingsStore } from './ports';
+import type { AlertPublisher, AlertRulesStore, DevicePlane, DevicesStore, StateStore, TelemetryStore, ThingEventsPublisher, ThingsStore } from './ports';
 import type { Retention } from './resolutions';
 
 export interface IotConfig {
@@ -18,6 +18,8 @@ export interface IotDeps {
   telemetry: TelemetryStore;
   plane: DevicePlane;
   alerts: AlertPublisher;
+  /** What apps see of things, live (the notifications service's realtime channel). */
+  thingEvents: ThingEventsPublisher;
   config: IotConfig;
   now(): Date;
   /** A random UUID. */

@@ -1,7 +1,8 @@
 // Desired state from apps and reported state from devices, merged into the one state document whose
 // version grows with every change of either. After a desired change the device gets `{ version, desired }`
 // as a retained message; when two writers race, the one publishing last re-reads and publishes the newest,
-// so the retained message ends at the latest version.
+// so the retained message ends at the latest version. Every change (and every retry that finds it made) is published
+// as the thing's picture for apps (thing-events.ts).
 import { PreconditionFailedError, ServiceUnavailableError, ValidationError } from '@photonotes/shared/errors';
 import { ownedThing } from './access';
 import type { Caller, IotDeps } from './deps';
@@ -13,6 +14,7 @@ import type { StateView, StoredState } from './state';
 import { applyPatch, desiredMessage, stateLimits, stateView } from './state';
 import { parseReportedMessage } from './state-input';
 import { normaliseThingId } from './thing';
+import { publishThingState } from './thing-events';
 
 export interface PutDesiredRequest {
   desired: JsonObject;
@@ -22,7 +24,7 @@ export interface PutDesiredRequest {
 
 const stale = (current: StoredState) => new PreconditionFailedError('State version does not match If-Match', [{ current: stateView(current) }]);
 
-export async function putDesired(thingIdText: string, request: PutDesiredRequest, caller: Caller, deps: Pick<IotDeps, 'things' | 'states' | 'plane' | 'pause'>): Promise<StateView> {
+export async function putDesired(thingIdText: string, request: PutDesiredRequest, caller: Caller, deps: Pick<IotDeps, 'things' | 'devices' | 'states' | 'plane' | 'thingEvents' | 'pause'>): Promise<StateView> {
   const { thingId } = await ownedThing(thingIdText, caller, deps);
   for (let attempt = 1; attempt <= maxWriteAttempts; attempt++) {
     const current = await deps.states.get(thingId);
@@ -36,10 +38,12 @@ export async function putDesired(thingIdText: string, request: PutDesiredRequest
     if (merged.kind === 'unchanged') {
       // Publishing again costs little and repairs a retained message an earlier request failed to publish.
       await publishLatest(thingId, current, deps);
+      await publishThingState(thingId, deps);
       return stateView(current);
     }
     if (await deps.states.save(thingId, current.version, merged.next)) {
       await publishLatest(thingId, merged.next, deps);
+      await publishThingState(thingId, deps);
       return stateView(merged.next);
     }
     await pauseBeforeRetry(deps, attempt);
@@ -60,7 +64,7 @@ async function publishLatest(thingId: string, state: StoredState, deps: Pick<Iot
 export type ReportOutcome = Dropped | { status: 'unchanged' | 'stored'; state: StateView };
 
 /** A device's `{ "reported": object }`: merged into reported, never throwing for bad input (dropped with a reason). */
-export async function reportState(message: DeviceMessage, deps: Pick<IotDeps, 'devices' | 'states' | 'pause'>): Promise<ReportOutcome> {
+export async function reportState(message: DeviceMessage, deps: Pick<IotDeps, 'devices' | 'states' | 'thingEvents' | 'pause'>): Promise<ReportOutcome> {
   const thingId = normaliseThingId(message.thingId);
   if (thingId === undefined) return { status: 'dropped', reason: 'unknown_thing' };
   const parsed = parseReportedMessage(message.payload);
@@ -71,8 +75,14 @@ export async function reportState(message: DeviceMessage, deps: Pick<IotDeps, 'd
     const current = await deps.states.get(thingId);
     const merged = applyPatch(current, 'reported', parsed.value);
     if (merged.kind === 'too_large') return { status: 'dropped', reason: 'too_large', detail: `merged reported state of ${merged.bytes} bytes` };
-    if (merged.kind === 'unchanged') return { status: 'unchanged', state: stateView(current) };
-    if (await deps.states.save(thingId, current.version, merged.next)) return { status: 'stored', state: stateView(merged.next) };
+    if (merged.kind === 'unchanged') {
+      await publishThingState(thingId, deps);
+      return { status: 'unchanged', state: stateView(current) };
+    }
+    if (await deps.states.save(thingId, current.version, merged.next)) {
+      await publishThingState(thingId, deps);
+      return { status: 'stored', state: stateView(merged.next) };
+    }
     await pauseBeforeRetry(deps, attempt);
   }
   throw new Error(`State of ${thingId} kept changing; giving up after ${maxWriteAttempts} attempts`);

@@ -2,7 +2,8 @@
 // judged against the thing's alert rules in one write (series.ts), and the firings published. Whatever is
 // wrong with a message drops it with a reason (counted and logged by the caller); it never throws for bad
 // input, so a malformed message cannot stall the ones behind it. It throws only when storage or publishing
-// fails, and then the redelivery stores nothing twice and publishes what is still pending.
+// fails, and then the redelivery stores nothing twice and publishes what is still pending. A message that stored
+// something is then published as thing.telemetry for apps watching the thing live (best effort, see below).
 import type { FiredAlert } from './alerts';
 import type { IotDeps } from './deps';
 import type { DropReason } from './device-message';
@@ -22,9 +23,10 @@ export interface DeviceMessage {
 
 export type Dropped = { status: 'dropped'; reason: DropReason; detail?: string };
 
-export type IngestOutcome = Dropped | { status: 'stored'; readings: Record<ReadingOutcome, number>; published: number };
+/** `streamed`: the message went out as thing.telemetry (false when it stored nothing new, or the publish failed). */
+export type IngestOutcome = Dropped | { status: 'stored'; readings: Record<ReadingOutcome, number>; published: number; streamed: boolean; streamError?: unknown };
 
-type IngestDeps = Pick<IotDeps, 'devices' | 'telemetry' | 'alerts' | 'config' | 'pause'>;
+type IngestDeps = Pick<IotDeps, 'devices' | 'telemetry' | 'alerts' | 'thingEvents' | 'config' | 'pause'>;
 
 export async function ingestTelemetry(message: DeviceMessage, deps: IngestDeps): Promise<IngestOutcome> {
   const thingId = normaliseThingId(message.thingId);
@@ -49,7 +51,21 @@ export async function ingestTelemetry(message: DeviceMessage, deps: IngestDeps):
     await deps.telemetry.acknowledge({ thingId, metric }, toPublish.map((fired) => fired.id));
     published += toPublish.length;
   }
-  return { status: 'stored', readings, published };
+  if (readings.inserted + readings.replaced === 0) return { status: 'stored', readings, published, streamed: false };
+  // One thing.telemetry per stored message, whether or not anyone watches: iot cannot know (who is watching is the
+  // notifications service's), and SNS bills a publish (≤ 64 KB) at about a fifth of this message's Lambda invocation
+  // plus its four-plus-item write. The cheaper design, for when telemetry volume makes it worth a contract: a watch
+  // lease (notifications announces "thing X watched until T" when an app subscribes; iot keeps it on the device record,
+  // which admit() already updates, and publishes only inside the lease). Not built yet: it needs a topic notifications
+  // publishes and iot reads, while notifications already reads iot's thing-events (the stacks would import each
+  // other's exports), and a lease that lapses while an app watches. After the store and the alerts, and best
+  // effort: a failure is reported, not thrown, since a redelivery would store nothing new and so stream nothing either.
+  try {
+    await deps.thingEvents.telemetry({ thingId, ownerId: admission.ownerId, at: new Date(ts).toISOString(), metrics: metrics.map(({ name, value }) => ({ name, value })) });
+    return { status: 'stored', readings, published, streamed: true };
+  } catch (err) {
+    return { status: 'stored', readings, published, streamed: false, streamError: err };
+  }
 }
 
 async function publishAll(alerts: FiredAlert[], deps: Pick<IotDeps, 'alerts'>): Promise<void> {

@@ -1,5 +1,6 @@
 // What the domain needs from storage, the device plane and the event bus, and the typed outcomes of
 // conditional writes. DynamoDB implementations live in adapters/; unit tests use in-memory fakes.
+import type { ThingStateData, ThingTelemetryData } from '@photonotes/shared/contracts/thing-events';
 import type { AlertRule, AlertState, FiredAlert, RuleSet } from './alerts';
 import type { CredentialRecord } from './credentials';
 import type { PresenceState } from './presence';
@@ -64,7 +65,8 @@ export interface DevicesStore {
   replaceCredential(thingId: string, expectedGeneration: number, next: CredentialRecord): Promise<ConditionalOutcome>;
   /** Counts the message in the thing's rate window (rate-limit.ts) and records its arrival as `lastMessageAt`. */
   admit(thingId: string, receivedAt: number, limit: number): Promise<Admission>;
-  presence(thingId: string): Promise<{ presence: PresenceState; rev: number } | undefined>;
+  /** Strongly consistent; with the owner, so a presence change can be published for them. */
+  presence(thingId: string): Promise<{ presence: PresenceState; rev: number; ownerId: string } | undefined>;
   /** Stores `next` if the presence revision is still `rev`. */
   savePresence(thingId: string, rev: number, next: PresenceState): Promise<ConditionalOutcome>;
 }
@@ -191,4 +193,11 @@ export interface DevicePlane {
 export interface AlertPublisher {
   /** At least once; consumers deduplicate on `alert.id`. */
   publish(alert: FiredAlert): Promise<void>;
+}
+
+/** thing.state and thing.telemetry on the thing-events topic (shared/src/contracts/thing-events.ts). */
+export interface ThingEventsPublisher {
+  /** At least once; the event id names the picture (thing and revision), so consumers recognise repeats. */
+  state(data: ThingStateData): Promise<void>;
+  telemetry(data: ThingTelemetryData): Promise<void>;
 }

@@ -3,6 +3,7 @@
 // replaces them (the authorizer reads them strongly consistent); the device's live connection is cut right
 // after, since the broker keeps an authorizer's decision for minutes.
 import { ConflictError, ServiceUnavailableError } from '@photonotes/shared/errors';
+import type { Logger } from '@photonotes/shared/log';
 import { ownedThing, thingNotFound } from './access';
 import type { Caller, IotDeps } from './deps';
 import { maxWriteAttempts, pauseBeforeRetry } from './deps';
@@ -16,6 +17,7 @@ import { stateView } from './state';
 import type { Thing } from './thing';
 import { thingLimits, toThing } from './thing';
 import type { CreateThingInput, UpdateThingInput } from './thing-input';
+import { createdPicture } from './thing-events';
 
 export interface Registration {
   thing: Thing;
@@ -29,7 +31,12 @@ export interface ThingDetails extends Thing {
 
 const neverActive = { presence: { current: null, orphans: [] }, lastMessageAt: null };
 
-export async function createThing(input: CreateThingInput, caller: Caller, deps: Pick<IotDeps, 'things' | 'config' | 'now' | 'newId'>): Promise<Registration> {
+/**
+ * Registers the thing, then announces it (thing.state `created`). A failed announcement does not fail the request: the
+ * thing exists and a retried POST would register a second one; the thing's first presence or state change publishes
+ * its whole picture, owner included, which stands in for it.
+ */
+export async function createThing(input: CreateThingInput, caller: Caller, deps: Pick<IotDeps, 'things' | 'thingEvents' | 'config' | 'now' | 'newId'>, log?: Pick<Logger, 'error'>): Promise<Registration> {
   const now = deps.now().toISOString();
   const thing = { thingId: deps.newId(), ownerId: caller.userId, name: input.name, attributes: input.attributes ?? {}, createdAt: now, updatedAt: now };
   const issued = issueCredential(thing.thingId, 1, deps.config.credentialKeys);
@@ -38,6 +45,11 @@ export async function createThing(input: CreateThingInput, caller: Caller, deps:
   } catch (err) {
     if (err instanceof ThingLimitError) throw new ConflictError(`A user may own at most ${thingLimits.perOwner} things`);
     throw err;
+  }
+  try {
+    await deps.thingEvents.state(createdPicture(thing));
+  } catch (err) {
+    log?.error('thing.state (created) not published', { thingId: thing.thingId, err });
   }
   return { thing: toThing(thing, neverActive), credentials: credentialsResponse(thing.thingId, issued.password, deps.config.endpoint) };
 }

@@ -1,12 +1,12 @@
 // POST /things → 201 { thing, credentials }.
 import { created, http } from '@photonotes/shared/http';
-import { registryDeps } from '../adapters/dependencies';
+import { creationDeps } from '../adapters/dependencies';
 import { createThing } from '../domain/registry';
 import { createThingRoute } from '../routes/create-thing';
 
-const deps = registryDeps();
+const deps = creationDeps();
 
-export const handler = http(createThingRoute).handler(async ({ body, auth }) => {
-  const registration = await createThing(body, auth, deps);
+export const handler = http(createThingRoute).handler(async ({ body, auth, log }) => {
+  const registration = await createThing(body, auth, deps, log);
   return created(registration, { location: `/things/${registration.thing.thingId}` });
 });

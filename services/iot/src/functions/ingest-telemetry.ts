@@ -13,6 +13,9 @@ export async function handler(event: RuleEvent) {
   const message = deviceMessageFrom(event);
   const outcome = await ingestTelemetry(message, deps);
   if (outcome.status === 'dropped') log.warn('telemetry dropped', { thingId: message.thingId, reason: outcome.reason, detail: outcome.detail });
-  else log.info('telemetry stored', { thingId: message.thingId, ...outcome.readings, published: outcome.published });
+  else {
+    log.info('telemetry stored', { thingId: message.thingId, ...outcome.readings, published: outcome.published, streamed: outcome.streamed });
+    if (outcome.streamError !== undefined) log.warn('thing.telemetry not published', { thingId: message.thingId, err: outcome.streamError });
+  }
   return outcome.status;
 }

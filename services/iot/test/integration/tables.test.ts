@@ -29,7 +29,7 @@ import { bucketStart, defaultRetention, expiresAt } from '../../src/domain/resol
 import { telemetryLimits } from '../../src/domain/telemetry-message';
 import { seededRandom, shuffle } from '../support/random';
 import { aggregatesOf, deliveries, expectedRaw, sortedEntries } from '../support/telemetry-model';
-import { RecordingPlane, RecordingPublisher } from '../unit/support/iot-deps';
+import { RecordingPlane, RecordingPublisher, RecordingThingEvents } from '../unit/support/iot-deps';
 
 jest.setTimeout(120_000);
 
@@ -65,6 +65,7 @@ afterAll(async () => {
 function realDeps(now = () => new Date()) {
   const plane = new RecordingPlane();
   const publisher = new RecordingPublisher();
+  const thingEvents = new RecordingThingEvents();
   const tableName = names.ThingsTable;
   const deps: IotDeps = {
     things: thingsTable({ tableName, client }),
@@ -74,6 +75,7 @@ function realDeps(now = () => new Date()) {
     telemetry: telemetryTable({ thingsTableName: tableName, telemetryTableName: names.TelemetryTable, client }),
     plane,
     alerts: publisher,
+    thingEvents,
     config: { retention: defaultRetention, endpoint: { mqttUrl: 'mqtt://localhost:1883', usernameFormat: '{thingId}' }, credentialKeys: { secret: 'tables-test-secret' } },
     now,
     newId: randomUUID,
@@ -367,7 +369,7 @@ describe('telemetry on DynamoDB', () => {
     const updated = await telemetry.commit(grouped((index) => (index === telemetryLimits.metrics ? 0 : 1)));
 
     // Assess
-    expect(outcome).toEqual({ status: 'stored', readings: { inserted: 20, replaced: 0, unchanged: 0 }, published: 0 });
+    expect(outcome).toEqual({ status: 'stored', readings: { inserted: 20, replaced: 0, unchanged: 0 }, published: 0, streamed: true });
     expect(messageRequests).toEqual(['BatchGetCommand', 'BatchGetCommand', 'TransactWriteCommand']);
     expect(created).toEqual(Array(21).fill(true));
     expect(updated).toEqual([...Array<boolean>(20).fill(true), false]);

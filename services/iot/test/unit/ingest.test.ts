@@ -23,8 +23,8 @@ describe('ingestTelemetry', () => {
     const again = await ingestTelemetry(message, deps);
 
     // Assess
-    expect(first).toEqual({ status: 'stored', readings: { inserted: 2, replaced: 0, unchanged: 0 }, published: 0 });
-    expect(again).toEqual({ status: 'stored', readings: { inserted: 0, replaced: 0, unchanged: 2 }, published: 0 });
+    expect(first).toEqual({ status: 'stored', readings: { inserted: 2, replaced: 0, unchanged: 0 }, published: 0, streamed: true });
+    expect(again).toEqual({ status: 'stored', readings: { inserted: 0, replaced: 0, unchanged: 2 }, published: 0, streamed: false });
     expect([telemetry.commits, telemetry.seriesWrites]).toEqual([1, 2]);
   });
 

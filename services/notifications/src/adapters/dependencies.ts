@@ -12,6 +12,9 @@ import type { ConnectionsGateway, ConnectionsStore } from '../domain/realtime';
 import { realtimeFanout } from '../domain/realtime-fanout';
 import type { ExpiringConnections, RealtimeFanout } from '../domain/realtime-fanout';
 import { connectionsApi, managementClient } from './connections-api';
+import { thingOwnersTable } from './thing-owners-table';
+import { thingSubscriptionsTable } from './thing-subscriptions-table';
+import type { ThingOwnersStore, ThingSubscriptionsStore } from '../domain/thing-subscriptions';
 import { connectionExpiries, connectionsTable } from './connections-table';
 import { noteOrder, realtimeSequences } from './realtime-order';
 import { noteSharedQuietSecondsFrom } from '../domain/triggers';
@@ -87,6 +90,21 @@ let connectionsGateway: ConnectionsGateway | undefined;
 /** REALTIME_CONNECTIONS_ENDPOINT: the WebSocket API's stage URL deployed, serverless-offline's websocket port locally. */
 export function connectionsGatewayFromEnv(): ConnectionsGateway {
   return (connectionsGateway ??= connectionsApi(managementClient(requireEnv('REALTIME_CONNECTIONS_ENDPOINT'))));
+}
+
+export function thingOwnersTableName(): string {
+  return requireEnv('THING_OWNERS_TABLE');
+}
+
+let thingOwners: ThingOwnersStore | undefined;
+export function thingOwnersStoreFromEnv(): ThingOwnersStore {
+  return (thingOwners ??= thingOwnersTable({ tableName: thingOwnersTableName() }));
+}
+
+let thingSubscriptions: ThingSubscriptionsStore | undefined;
+/** Thing subscriptions live beside the connections they belong to (CONNECTIONS_TABLE). */
+export function thingSubscriptionsStoreFromEnv(): ThingSubscriptionsStore {
+  return (thingSubscriptions ??= thingSubscriptionsTable({ tableName: connectionsTableName() }));
 }
 
 let fanout: RealtimeFanout | undefined;

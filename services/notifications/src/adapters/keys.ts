@@ -12,6 +12,12 @@
 // connections table (the realtime WebSocket; TTL expiresAt)
 //   connection        pk USER#<userId>              sk CONNECTION#<connectionId>   the user's connections (cap, fan-out)
 //   connection-owner  pk CONNECTION#<connectionId>  sk CONNECTION                  whose it is ($disconnect knows only the id);
+//                                                                                  `things`: what it is subscribed to
+//   thing-subscription pk THING#<thingId>           sk CONNECTION#<connectionId>   a connection subscribed to the thing
+//                                                                                  (its user; TTL with the connection)
+// thing-owners table (a projection of iot's thing.state events)
+//   thing-owner   pk THING#<thingId>                sk OWNER                       ownerId, revision, deleted (TTL expiresAt
+//                                                                                  once deleted)
 //                     index byTokenExpiry: expiryPk TOKEN_EXPIRY#<minute>  expirySk <connectionId>  (the expiry sweep)
 //   sequence          pk USER#<userId>              sk SEQ                         the user's last realtime seq
 //   note-order        pk USER#<userId>              sk NOTE_ORDER#<noteId>         the note's last change sent to the user (TTL)
@@ -33,6 +39,8 @@ export const entities = {
   outboxPush: 'outbox-push',
   connection: 'connection',
   connectionOwner: 'connection-owner',
+  thingSubscription: 'thing-subscription',
+  thingOwner: 'thing-owner',
   sequence: 'sequence',
   noteOrder: 'note-order',
 } as const;
@@ -58,6 +66,9 @@ export const keys = {
   outboxPush: (userId: string, notificationId: string, deviceId: string): TableKey => ({ pk: `OUTBOX#${userId}`, sk: `${pushPrefix}${notificationId}#${deviceId}` }),
   userConnection: (userId: string, connectionId: string): TableKey => ({ pk: `USER#${userId}`, sk: `${connectionPrefix}${connectionId}` }),
   connection: (connectionId: string): TableKey => ({ pk: `${connectionPrefix}${connectionId}`, sk: 'CONNECTION' }),
+  thingSubscription: (thingId: string, connectionId: string): TableKey => ({ pk: `THING#${thingId}`, sk: `${connectionPrefix}${connectionId}` }),
+  thingOwner: (thingId: string): TableKey => ({ pk: `THING#${thingId}`, sk: 'OWNER' }),
+  thingPartition: (thingId: string): string => `THING#${thingId}`,
   /** The byTokenExpiry index's key of a connection-owner item: one partition per minute of token expiry. */
   connectionExpiry: (tokenExpiresAt: string, connectionId: string) => ({ expiryPk: tokenExpiryPartition(tokenExpiresAt), expirySk: connectionId }),
   tokenExpiryPartition,

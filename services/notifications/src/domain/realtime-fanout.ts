@@ -1,11 +1,12 @@
 // The realtime fan-out (API.md "Realtime"): a server message to every open connection of some users. Each user's
 // copy gets the user's next `seq`; a note's changes never go back in time for a user; a connection found gone (410)
 // loses its record, one whose token expired is closed; one slow or failing connection never holds up the others.
-// note.changed (realtime-notes.ts) and new inbox items (delivery.ts) use it, and thing.state can next.
+// note.changed (realtime-notes.ts), new inbox items (delivery.ts) and thing.state (thing-subscriptions.ts) use it.
 import type { Clock } from '@photonotes/shared/clock';
 import type { NoteChange } from '@photonotes/shared/contracts/note-events';
 import type { Logger } from '@photonotes/shared/log';
 import type { NotificationView } from './notification';
+import type { ThingStateMessage } from './thing-messages';
 import type { Connection, ConnectionsGateway, ConnectionsStore } from './realtime';
 
 /** API Gateway's limit on one WebSocket message (it closes the connection with 1009 over it). */
@@ -17,7 +18,7 @@ export const defaultSendTimeoutMs = 1_000;
 export type RealtimeNoteChange = { op: 'upsert'; note: NonNullable<NoteChange['note']> } | { op: 'delete'; id: string; deletedAt: string };
 
 /** The messages the server pushes (each user's copy gets its `seq` here). */
-export type PushedMessage = { type: 'note.changed'; change: RealtimeNoteChange } | { type: 'notification'; notification: NotificationView };
+export type PushedMessage = { type: 'note.changed'; change: RealtimeNoteChange } | { type: 'notification'; notification: NotificationView } | ThingStateMessage;
 
 /** A pushed message as it goes to one user's connections. */
 export type SequencedMessage = PushedMessage & { seq?: number };

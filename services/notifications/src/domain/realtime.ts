@@ -2,6 +2,7 @@
 // the oldest), how long a connection record is kept, and what the server answers to each client frame.
 import type { AuthContext } from '@photonotes/shared/auth';
 import type { Clock } from '@photonotes/shared/clock';
+import type { ThingTelemetryMessage } from './thing-messages';
 import type { SequencedMessage } from './realtime-fanout';
 
 /** API.md: at most 5 connections per user. */
@@ -47,12 +48,13 @@ export interface RealtimeDeps {
   clock: Clock;
 }
 
-export type FrameErrorCode = 'BINARY_NOT_SUPPORTED' | 'FRAME_TOO_LARGE' | 'INVALID_JSON' | 'UNKNOWN_ACTION' | 'VALIDATION_FAILED' | 'NOT_AVAILABLE' | 'INTERNAL';
+export type FrameErrorCode = 'BINARY_NOT_SUPPORTED' | 'FRAME_TOO_LARGE' | 'INVALID_JSON' | 'UNKNOWN_ACTION' | 'VALIDATION_FAILED' | 'NOT_FOUND' | 'INTERNAL';
 
 export type ServerMessage =
   | { type: 'pong' }
   | { type: 'subscribed'; things: string[] }
-  | { type: 'error'; code: FrameErrorCode; message: string };
+  | { type: 'error'; code: FrameErrorCode; message: string }
+  | ThingTelemetryMessage;
 
 export const frameError = (code: FrameErrorCode, message: string): ServerMessage => ({ type: 'error', code, message });
 
@@ -112,8 +114,15 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The answer to one client frame. Never throws for anything the client sent. */
-export function answerFrame(frame: ClientFrame): ServerMessage {
+/** A well-formed subscription: answered after looking the things up (thing-subscriptions.ts). */
+export interface SubscribeRequest {
+  action: 'subscribe';
+  /** 1 to 20 distinct ids, as the client sent them. */
+  things: string[];
+}
+
+/** The answer to one client frame, or the subscription to look up. Never throws for anything the client sent. */
+export function answerFrame(frame: ClientFrame): ServerMessage | SubscribeRequest {
   if (typeof frame.body !== 'string' || frame.isBase64Encoded) return frameError('BINARY_NOT_SUPPORTED', 'Send JSON text frames');
   if (Buffer.byteLength(frame.body, 'utf8') > maxFrameBytes) return frameError('FRAME_TOO_LARGE', `Frames are limited to ${maxFrameBytes / 1024} KB`);
   let parsed: unknown;
@@ -133,13 +142,10 @@ export function answerFrame(frame: ClientFrame): ServerMessage {
   }
 }
 
-/**
- * Thing subscriptions need to know who owns a thing, which notifications learns from thing-events when the fan-out
- * is built (iot's table is iot's own): until then a well-formed subscription is answered NOT_AVAILABLE.
- */
-function answerSubscribe(things: unknown): ServerMessage {
-  if (!Array.isArray(things) || things.length === 0 || things.length > maxSubscribedThings || !things.every((id) => typeof id === 'string' && id.length > 0 && id.length <= 128)) {
+/** A list of 1 to 20 thing ids; whose they are is looked up next (thing-subscriptions.ts). */
+function answerSubscribe(things: unknown): ServerMessage | SubscribeRequest {
+  if (!Array.isArray(things) || things.length === 0 || things.length > maxSubscribedThings || !things.every((id): id is string => typeof id === 'string' && id.length > 0 && id.length <= 128)) {
     return frameError('VALIDATION_FAILED', `"things" is a list of 1 to ${maxSubscribedThings} thing ids`);
   }
-  return frameError('NOT_AVAILABLE', 'Thing subscriptions are not available yet');
+  return { action: 'subscribe', things: [...new Set(things)] };
 }

@@ -13,6 +13,7 @@ import type { Connection, ConnectionsGateway, ConnectionsStore, ServerMessage } 
 import { realtimeConnectHandler } from '../../src/functions/realtime-connect';
 import { realtimeDisconnectHandler } from '../../src/functions/realtime-disconnect';
 import { realtimeMessageHandler } from '../../src/functions/realtime-message';
+import { FakeThingOwners, FakeThingSubscriptions } from './support/thing-fakes';
 
 const silent = createLogger({ service: 'test', level: 'silent' });
 
@@ -170,7 +171,7 @@ describe('$disconnect', () => {
 });
 
 describe('$default', () => {
-  const message = realtimeMessageHandler({ logger: silent });
+  const message = realtimeMessageHandler({ owners: new FakeThingOwners(), subscriptions: new FakeThingSubscriptions() }, { logger: silent });
   const answer = async (body: unknown, isBase64Encoded = false) => {
     const result = await message(testing.messageEvent('c-1', body, isBase64Encoded), lambdaContext());
     expect(result.statusCode).toBe(200);
@@ -190,7 +191,8 @@ describe('$default', () => {
     ['a subscription without things', JSON.stringify({ action: 'subscribe' }), 'VALIDATION_FAILED'],
     ['a subscription to 21 things', JSON.stringify({ action: 'subscribe', things: Array.from({ length: 21 }, (_, i) => `t${i}`) }), 'VALIDATION_FAILED'],
     ['a subscription with a non-string id', JSON.stringify({ action: 'subscribe', things: [7] }), 'VALIDATION_FAILED'],
-    ['a well-formed subscription (ownership comes with the fan-out)', JSON.stringify({ action: 'subscribe', things: ['t1'] }), 'NOT_AVAILABLE'],
+    ['a subscription to a thing nobody has (thing-realtime.test.ts covers the rest)', JSON.stringify({ action: 'subscribe', things: ['t1'] }), 'NOT_FOUND'],
+    ['a subscription with an empty id', JSON.stringify({ action: 'subscribe', things: [''] }), 'VALIDATION_FAILED'],
   ])('answers %s with an error frame', async (_name, body, code) => {
     expect(await answer(body)).toEqual(error(code));
   });

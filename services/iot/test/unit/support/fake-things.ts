@@ -111,7 +111,7 @@ export class FakeIot {
     presence: async (thingId) => {
       await tick();
       const item = this.deviceItems.get(thingId);
-      return item ? { presence: clone(item.presence), rev: item.presenceRev } : undefined;
+      return item ? { presence: clone(item.presence), rev: item.presenceRev, ownerId: item.ownerId } : undefined;
     },
     savePresence: async (thingId, rev, next): Promise<ConditionalOutcome> => {
       await tick();

@@ -1,5 +1,6 @@
 // Domain dependencies for unit tests: in-memory stores, a recording device plane and alert publisher, a
-// clock that moves only when told, predictable ids, a fixed credential secret, and no retry pauses.
+// recorder of thing events, a clock that moves only when told, predictable ids, a fixed credential secret, and no retry pauses.
+import type { ThingStateData, ThingTelemetryData } from '@photonotes/shared/contracts/thing-events';
 import type { FiredAlert } from '../../../src/domain/alerts';
 import type { IotDeps } from '../../../src/domain/deps';
 import type { DesiredMessage } from '../../../src/domain/state';
@@ -47,6 +48,30 @@ export class RecordingPublisher {
   }
 }
 
+/** thing.state and thing.telemetry as published, in order; a failure can be scheduled for either. */
+export class RecordingThingEvents {
+  readonly states: ThingStateData[] = [];
+  readonly readings: ThingTelemetryData[] = [];
+  /** The next this-many publishes of each kind fail. */
+  failures = { state: 0, telemetry: 0 };
+
+  async state(data: ThingStateData): Promise<void> {
+    if (this.failures.state > 0) {
+      this.failures.state--;
+      throw new Error('topic unreachable');
+    }
+    this.states.push(structuredClone(data));
+  }
+
+  async telemetry(data: ThingTelemetryData): Promise<void> {
+    if (this.failures.telemetry > 0) {
+      this.failures.telemetry--;
+      throw new Error('topic unreachable');
+    }
+    this.readings.push(structuredClone(data));
+  }
+}
+
 export const testSecret = 'unit-test-device-credential-secret';
 
 export interface TestDeps {
@@ -55,6 +80,7 @@ export interface TestDeps {
   telemetry: FakeTelemetry;
   plane: RecordingPlane;
   publisher: RecordingPublisher;
+  thingEvents: RecordingThingEvents;
   clock: { now: Date; advance(ms: number): void };
 }
 
@@ -63,6 +89,7 @@ export function testDeps(start = '2026-11-28T09:00:00.000Z'): TestDeps {
   const telemetry = new FakeTelemetry((thingId) => store.ruleItems.get(thingId));
   const plane = new RecordingPlane();
   const publisher = new RecordingPublisher();
+  const thingEvents = new RecordingThingEvents();
   const clock = {
     now: new Date(start),
     advance(ms: number) {
@@ -79,6 +106,7 @@ export function testDeps(start = '2026-11-28T09:00:00.000Z'): TestDeps {
     telemetry,
     plane,
     alerts: publisher,
+    thingEvents,
     config: {
       retention: defaultRetention,
       endpoint: { mqttUrl: 'mqtt://localhost:1883', usernameFormat: '{thingId}' },
@@ -88,7 +116,7 @@ export function testDeps(start = '2026-11-28T09:00:00.000Z'): TestDeps {
     newId: () => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}`,
     pause: async () => {},
   };
-  return { deps, store, telemetry, plane, publisher, clock };
+  return { deps, store, telemetry, plane, publisher, thingEvents, clock };
 }
 
 export { seededRandom, shuffle } from '../../support/random';
