@@ -11,15 +11,18 @@ export interface ResilienceProfile {
   loadSeconds: number;
   /** Simulated things publishing telemetry during the load run. */
   loadThings: number;
-  /** Seconds of load during which faults are injected. */
+  /** Seconds of load during which faults are injected (the drills' window; the workload runs until they are over). */
   faultSeconds: number;
+  /** Simulated app users and things of the workload the faults are injected into. */
+  faultUsers: number;
+  faultThings: number;
   /** The seed of every generator; printed on failure so a run can be repeated. */
   seed: number;
 }
 
 const profiles: Record<ProfileName, Omit<ResilienceProfile, 'name' | 'seed'>> = {
-  full: { fuzzRunsPerOperation: 200, loadUsers: 50, loadSeconds: 60, loadThings: 50, faultSeconds: 90 },
-  short: { fuzzRunsPerOperation: 50, loadUsers: 10, loadSeconds: 15, loadThings: 10, faultSeconds: 30 },
+  full: { fuzzRunsPerOperation: 200, loadUsers: 50, loadSeconds: 60, loadThings: 50, faultSeconds: 90, faultUsers: 20, faultThings: 20 },
+  short: { fuzzRunsPerOperation: 50, loadUsers: 10, loadSeconds: 15, loadThings: 10, faultSeconds: 30, faultUsers: 5, faultThings: 5 },
 };
 
 function numberFromEnv(name: string, fallback: number): number {
@@ -40,6 +43,8 @@ export function resilienceProfile(): ResilienceProfile {
     loadSeconds: numberFromEnv('LOAD_SECONDS', base.loadSeconds),
     loadThings: numberFromEnv('LOAD_THINGS', base.loadThings),
     faultSeconds: numberFromEnv('FAULT_SECONDS', base.faultSeconds),
+    faultUsers: numberFromEnv('FAULT_USERS', base.faultUsers),
+    faultThings: numberFromEnv('FAULT_THINGS', base.faultThings),
     seed: numberFromEnv('SEED', Number(process.env.RESILIENCE_RUN_SEED ?? Date.now() % 2 ** 31)),
   };
 }

@@ -13,11 +13,12 @@ import { randomUUID } from 'node:crypto';
 import { connectAsync } from 'mqtt';
 import { seededRandom } from '../../../scripts/seeded-random';
 import { parseSimulateArgs } from '../../../scripts/things/args';
-import { mqttLink, type ConnectLink, type DeviceEvent, type DeviceLink } from '../../../scripts/things/device';
+import { mqttLinkWith, type ConnectLink, type DeviceEvent, type DeviceLink } from '../../../scripts/things/device';
 import { startSimulation, type Simulation } from '../../../scripts/things/simulate';
 import { solidPng } from '../../../services/thumbnails/test/support/images';
 import { baseUrl } from '../../support/api';
 import { createTestAdmin, createTestUser, type TestUser } from '../../support/users';
+import { outageAnswerProblem, wellFormedError, type OutageClock } from './outage';
 
 export interface WorkloadOptions {
   /** Simulated app users (each one loop). */
@@ -34,6 +35,11 @@ export interface WorkloadOptions {
   thingRate?: number;
   /** A request without an answer after this long counts as a timeout, ms (default 30000). */
   requestTimeoutMs?: number;
+  /**
+   * Set by the fault drills: each answer is judged by whether an outage was under way while it was asked or
+   * answered (support/outage.ts). Without one, every answer counts as outside an outage.
+   */
+  outage?: OutageClock;
   log?: (line: string) => void;
 }
 
@@ -113,10 +119,12 @@ export interface WorkloadReport {
   thingOwners: TestUser[];
   ledger: { notes: LedgerNote[]; shares: LedgerShare[]; uploads: LedgerUpload[]; readings: LedgerReading[]; events: LedgerEvent[] };
   requestsSent: number;
-  /** Answers with a 5xx status (outside an outage: goal 0). */
+  /** Answers with a 5xx status outside an outage (goal 0). */
   serverErrors: number;
-  /** Requests without an answer (timeout or connection error). */
+  /** Requests without an answer (timeout or connection error) outside an outage. */
   noAnswer: number;
+  /** Answers while an outage or its recovery was under way (options.outage), and those that were not right then. */
+  duringOutage: OutageFigures;
   /** Setup steps (sign-ups, devices, connecting the things) that failed and were tried again, and why. */
   setupRetries: string[];
   /** Answers no correct server gives to these requests (a 400 to a valid request...), a sample of them. */
@@ -141,6 +149,15 @@ const pick = <T>(random: () => number, items: readonly T[]): T => items[Math.flo
 
 // ---------------------------------------------------------------------------------------------------- statistics
 
+export interface OutageFigures {
+  answers: number;
+  status503: number;
+  slowestMs: number;
+  /** Answers that were not a quick 503 with the contract's error shape, or a success (a sample). */
+  problems: string[];
+  problemCount: number;
+}
+
 export function percentile(values: number[], p: number): number {
   if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);
@@ -149,6 +166,7 @@ export function percentile(values: number[], p: number): number {
 }
 
 class Recorder {
+  constructor(readonly outage?: OutageClock) {}
   latencies = new Map<string, number[]>();
   statuses = new Map<string, Record<string, number>>();
   requestsSent = 0;
@@ -156,11 +174,25 @@ class Recorder {
   noAnswer = 0;
   unexpected: string[] = [];
   unexpectedCount = 0;
+  duringOutage: OutageFigures = { answers: 0, status503: 0, slowestMs: 0, problems: [], problemCount: 0 };
 
-  record(operation: string, status: number, ms: number): void {
+  /** `askedInOutage`: an outage was under way when the request was sent (it counts as well when one is at the answer). */
+  record(operation: string, status: number, ms: number, answer: { askedInOutage: boolean; wellFormed: boolean } = { askedInOutage: false, wellFormed: true }): void {
     this.requestsSent += 1;
-    if (status >= 500) this.serverErrors += 1;
-    if (status === 0) this.noAnswer += 1;
+    if (answer.askedInOutage || this.outage?.active()) {
+      const outage = this.duringOutage;
+      outage.answers += 1;
+      if (status === 503) outage.status503 += 1;
+      outage.slowestMs = Math.max(outage.slowestMs, Math.round(ms));
+      const problem = outageAnswerProblem({ status, ms, wellFormed: answer.wellFormed });
+      if (problem) {
+        outage.problemCount += 1;
+        if (outage.problems.length < 50) outage.problems.push(`${operation}: ${problem}`);
+      }
+    } else {
+      if (status >= 500) this.serverErrors += 1;
+      if (status === 0) this.noAnswer += 1;
+    }
     const list = this.latencies.get(operation) ?? [];
     list.push(ms);
     this.latencies.set(operation, list);
@@ -210,19 +242,22 @@ async function send<T>(recorder: Recorder, operation: string, url: string, init:
     headers['content-type'] = 'application/json';
   }
   const started = performance.now();
+  const askedInOutage = recorder.outage?.active() ?? false;
+  // The storage's own URLs (a presigned PUT) answer in S3's shape, not the contract's.
+  const throughGateway = !url.startsWith('http');
   try {
-    const response = await fetch(url.startsWith('http') ? url : `${baseUrl()}${url}`, { method: init.method ?? 'GET', headers, body, signal: AbortSignal.timeout(timeoutMs) });
+    const response = await fetch(throughGateway ? `${baseUrl()}${url}` : url, { method: init.method ?? 'GET', headers, body, signal: AbortSignal.timeout(timeoutMs) });
     const text = await response.text();
-    recorder.record(operation, response.status, performance.now() - started);
     let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : undefined;
     } catch {
       parsed = undefined;
     }
+    recorder.record(operation, response.status, performance.now() - started, { askedInOutage, wellFormed: response.status < 400 || !throughGateway || wellFormedError(parsed, response.headers) });
     return { status: response.status, body: parsed as T, text };
   } catch (error) {
-    recorder.record(operation, 0, performance.now() - started);
+    recorder.record(operation, 0, performance.now() - started, { askedInOutage, wellFormed: false });
     return { status: 0, body: undefined as T, text: error instanceof Error ? error.message : String(error) };
   }
 }
@@ -575,7 +610,56 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // ---------------------------------------------------------------------------------------------------- things
 
-async function startThings(count: number, rate: number, readings: Map<string, LedgerReading>, recorder: Recorder, retries: string[]): Promise<{ simulations: Simulation[]; owners: TestUser[] }> {
+/** The most messages a device sends in a second: the contract drops what a thing sends beyond 10 a second. */
+const devicePublishesPerSecond = 5;
+
+/**
+ * A device's link as an offline-first thing has it: a reading taken while the connection is down waits in the
+ * device's own backlog, and the backlog goes out at most `devicePublishesPerSecond` a second once the connection is
+ * back (a device that flushed a 20 s backlog at once lost most of it to the contract's limit, acknowledged by the
+ * broker). The simulator sees the link as connected until it is ended, so it keeps taking readings meanwhile.
+ */
+function backlogLink(link: DeviceLink, telemetryTopic: string): DeviceLink {
+  const backlog: Array<{ payload: string; qos: 0 | 1; resolve: () => void; reject: (error: Error) => void }> = [];
+  let sentThisSecond = 0;
+  let ended = false;
+  const flush = () => {
+    while (link.connected && backlog.length > 0 && sentThisSecond < devicePublishesPerSecond) {
+      const item = backlog.shift() as (typeof backlog)[number];
+      sentThisSecond += 1;
+      link.publish(telemetryTopic, item.payload, item.qos).then(item.resolve, item.reject);
+    }
+  };
+  const timer = setInterval(() => {
+    sentThisSecond = 0;
+    flush();
+  }, 1000);
+  return {
+    get connected() {
+      return !ended;
+    },
+    publish(topic, payload, qos) {
+      if (topic !== telemetryTopic) return link.publish(topic, payload, qos);
+      return new Promise<void>((resolve, reject) => {
+        backlog.push({ payload, qos, resolve, reject });
+        flush();
+      });
+    },
+    subscribe: (topic, qos) => link.subscribe(topic, qos),
+    async end(force) {
+      ended = true;
+      clearInterval(timer);
+      // Readings still in the backlog were never sent: they stay "may have landed" (never acknowledged).
+      for (const item of backlog.splice(0)) item.reject(new Error('device stopped with the reading in its backlog'));
+      await link.end(force);
+    },
+  };
+}
+
+async function startThings(count: number, rate: number, readings: Map<string, LedgerReading>, recorder: Recorder, retries: string[], underFaults: boolean): Promise<{ simulations: Simulation[]; owners: TestUser[] }> {
+  // Under fault drills a device keeps reconnecting while the broker refuses it (its authorizer's service or
+  // DynamoDB is down for a while), as IoT Core devices do with their SDK's backoff; otherwise it gives up after 5.
+  const mqttLink = mqttLinkWith(underFaults ? { refusalsBeforeGivingUp: 60, reconnectPeriodMs: 1000 } : {});
   const simulations: Simulation[] = [];
   const owners: TestUser[] = [];
   const io = {
@@ -605,7 +689,7 @@ async function startThings(count: number, rate: number, readings: Map<string, Le
       const links: DeviceLink[] = [];
       let abandoned = false;
       const connect: ConnectLink = async (credentials, handlers) => {
-        const link = await mqttLink(credentials, handlers);
+        const link = backlogLink(await mqttLink(credentials, handlers), credentials.topics.telemetry);
         links.push(link);
         if (abandoned) await link.end(true);
         return link;
@@ -639,7 +723,7 @@ export async function startWorkload(options: WorkloadOptions): Promise<Workload>
   const timeoutMs = options.requestTimeoutMs ?? 30_000;
   const thinkMs = options.thinkMs ?? 1000;
   const setupRecorder = new Recorder();
-  const recorder = new Recorder();
+  const recorder = new Recorder(options.outage);
   const setupStarted = Date.now();
   // Setup requests (sign-ups, device registrations) are not part of the load figures.
   const setupRetries: string[] = [];
@@ -649,7 +733,7 @@ export async function startWorkload(options: WorkloadOptions): Promise<Workload>
     solidPng(96, 64, '#3366cc'),
   ]);
   const readings = new Map<string, LedgerReading>();
-  const things = options.things > 0 ? await startThings(options.things, options.thingRate ?? 0.5, readings, recorder, setupRetries) : { simulations: [], owners: [] };
+  const things = options.things > 0 ? await startThings(options.things, options.thingRate ?? 0.5, readings, recorder, setupRetries, options.outage !== undefined) : { simulations: [], owners: [] };
   log(`workload set up in ${Math.round((Date.now() - setupStarted) / 1000)} s: ${users.length} users, ${options.things} things`);
 
   const started = Date.now();
@@ -694,6 +778,7 @@ export async function startWorkload(options: WorkloadOptions): Promise<Workload>
         requestsSent: recorder.requestsSent,
         serverErrors: recorder.serverErrors,
         noAnswer: recorder.noAnswer,
+        duringOutage: recorder.duringOutage,
         unexpected: recorder.unexpected,
         unexpectedCount: recorder.unexpectedCount,
         operations: recorder.figures(seconds),
