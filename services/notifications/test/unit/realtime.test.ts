@@ -9,44 +9,13 @@ import { DeleteConnectionCommand, PostToConnectionCommand } from '@aws-sdk/clien
 import { connectionsApi } from '../../src/adapters/connections-api';
 import type { ManagementSender } from '../../src/adapters/connections-api';
 import { deliver, maxConnectionMs, maxFrameBytes } from '../../src/domain/realtime';
-import type { Connection, ConnectionsGateway, ConnectionsStore, ServerMessage } from '../../src/domain/realtime';
 import { realtimeConnectHandler } from '../../src/functions/realtime-connect';
 import { realtimeDisconnectHandler } from '../../src/functions/realtime-disconnect';
 import { realtimeMessageHandler } from '../../src/functions/realtime-message';
+import { FakeConnections, FakeGateway } from './support/realtime-fakes';
 import { FakeThingOwners, FakeThingSubscriptions } from './support/thing-fakes';
 
 const silent = createLogger({ service: 'test', level: 'silent' });
-
-class FakeConnections implements ConnectionsStore {
-  readonly records = new Map<string, Connection>();
-  async add(connection: Connection) {
-    this.records.set(connection.connectionId, connection);
-  }
-  async listByUser(userId: string) {
-    return [...this.records.values()].filter((c) => c.userId === userId);
-  }
-  async remove(connectionId: string) {
-    const found = this.records.get(connectionId);
-    this.records.delete(connectionId);
-    return found;
-  }
-}
-
-class FakeGateway implements ConnectionsGateway {
-  readonly closed: string[] = [];
-  readonly sent: Array<{ connectionId: string; message: ServerMessage }> = [];
-  /** Connections that answer 410. */
-  readonly gone = new Set<string>();
-  async send(connectionId: string, message: ServerMessage) {
-    if (this.gone.has(connectionId)) return false;
-    this.sent.push({ connectionId, message });
-    return true;
-  }
-  async close(connectionId: string) {
-    this.closed.push(connectionId);
-    return !this.gone.has(connectionId);
-  }
-}
 
 /** A token as the chain reads it after verification (only `exp` is read from it). */
 function tokenFor(sub: string, expSeconds: number): string {

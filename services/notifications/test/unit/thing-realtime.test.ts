@@ -6,9 +6,9 @@ import type { thingState, ThingStateData } from '@photonotes/shared/contracts/th
 import { createLogger } from '@photonotes/shared/log';
 import { lambdaContext } from '@photonotes/shared/testing/api-event';
 import { testing } from '@photonotes/shared/testing/websocket-event';
-import type { Connection, ConnectionsGateway, ConnectionsStore, ServerMessage } from '../../src/domain/realtime';
 import { applyThingState, deletedThingTtlSeconds, streamTelemetry, subscribeToThings } from '../../src/domain/thing-subscriptions';
 import { realtimeMessageHandler } from '../../src/functions/realtime-message';
+import { FakeConnections, FakeGateway } from './support/realtime-fakes';
 import { FakeThingOwners, FakeThingSubscriptions, RecordingFanout } from './support/thing-fakes';
 
 const silent = createLogger({ service: 'test', level: 'silent' });
@@ -16,40 +16,9 @@ const now = new Date('2026-11-30T21:00:00.000Z');
 const clock = { now: () => now };
 const thing = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
-class FakeConnections implements ConnectionsStore {
-  readonly records = new Map<string, Connection>();
-  open(connectionId: string, userId: string) {
-    this.records.set(connectionId, { connectionId, userId, connectedAt: now.toISOString(), tokenExpiresAt: now.toISOString(), expiresAt: 0 });
-  }
-  async add(connection: Connection) {
-    this.records.set(connection.connectionId, connection);
-  }
-  async listByUser(userId: string) {
-    return [...this.records.values()].filter((c) => c.userId === userId);
-  }
-  async remove(connectionId: string) {
-    const found = this.records.get(connectionId);
-    this.records.delete(connectionId);
-    return found;
-  }
-}
-
-class FakeGateway implements ConnectionsGateway {
-  readonly sent: Array<{ connectionId: string; message: ServerMessage }> = [];
-  readonly gone = new Set<string>();
-  readonly failing = new Set<string>();
-  async send(connectionId: string, message: ServerMessage) {
-    if (this.failing.has(connectionId)) throw new Error('throttled');
-    if (this.gone.has(connectionId)) return false;
-    this.sent.push({ connectionId, message: JSON.parse(JSON.stringify(message)) as ServerMessage });
-    return true;
-  }
-  async close() {
-    return true;
-  }
-  to(connectionId: string) {
-    return this.sent.filter((item) => item.connectionId === connectionId).map((item) => item.message);
-  }
+/** An open connection of `userId` (its token and record lifetimes do not matter to these tests). */
+function openConnection(connections: FakeConnections, connectionId: string, userId: string): void {
+  connections.records.set(connectionId, { connectionId, userId, connectedAt: now.toISOString(), tokenExpiresAt: now.toISOString(), expiresAt: 0 });
 }
 
 function setup() {
@@ -253,7 +222,7 @@ describe('thing.telemetry', () => {
     await applyThingState(stateEvent(picture(thing(1), 'alice', 0)), test.deps, silent);
     for (const [connectionId, userId] of [['a1', 'alice'], ['a2', 'alice'], ['a3', 'alice'], ['b1', 'bob']] as const) {
       test.subscriptions.open(connectionId, userId);
-      test.connections.open(connectionId, userId);
+      openConnection(test.connections, connectionId, userId);
     }
     await subscribeToThings('a1', { action: 'subscribe', things: [thing(1)] }, test.deps);
     await subscribeToThings('a2', { action: 'subscribe', things: [thing(1)] }, test.deps);
