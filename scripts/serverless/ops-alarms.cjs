@@ -225,6 +225,17 @@ function composeServices() {
   return Object.keys(compose.services);
 }
 
+// Placeholders in the dashboard's JSON for the values CloudFormation resolves (an Fn::Join of Refs, not an Fn::Sub:
+// Refs are what every tool follows, e.g. the moto rehearsal's stubs).
+const regionToken = '@@REGION@@';
+const apiToken = '@@HTTP_API@@';
+
+/** The JSON text with its placeholders replaced by Refs: an Fn::Join. */
+function joinWithRefs(text) {
+  const parts = text.split(/(@@REGION@@|@@HTTP_API@@)/).filter((part) => part !== '');
+  return { 'Fn::Join': ['', parts.map((part) => (part === regionToken ? { Ref: 'AWS::Region' } : part === apiToken ? { Ref: 'HttpApi' } : part))] };
+}
+
 /** The stage's dashboard: searches over the stage's metrics, so every service's functions and queues appear. */
 function dashboard(stage, services) {
   const widgets = [];
@@ -233,7 +244,7 @@ function dashboard(stage, services) {
     widgets.push({ type: 'text', x: 0, y, width: 24, height, properties: { markdown } });
     y += height;
   };
-  const graph = (x, width, title, metrics, extra) => ({ type: 'metric', x, y, width, height: 6, properties: { title, region: '${AWS::Region}', view: 'timeSeries', stacked: false, period: thresholds.period, metrics, ...extra } });
+  const graph = (x, width, title, metrics, extra) => ({ type: 'metric', x, y, width, height: 6, properties: { title, region: regionToken, view: 'timeSeries', stacked: false, period: thresholds.period, metrics, ...extra } });
   // A search expression is one metric entry: an array holding its options.
   const search = (namespace, metric, stat, terms, id) => [[{ expression: `SEARCH('{${namespace}} MetricName="${metric}" ${terms}', '${stat}', ${thresholds.period})`, id }]];
   text(`# photonotes ${stage}\nAlarms go to the SNS topic photonotes-${stage}-ops (README: Operations: alarms and dashboard).`, 2);
@@ -246,7 +257,7 @@ function dashboard(stage, services) {
   widgets.push(graph(0, 12, 'Failure queues: messages kept for redrive', search('AWS/SQS,QueueName', 'ApproximateNumberOfMessagesVisible', 'Maximum', `photonotes ${stage} failures`, 'q')));
   widgets.push(graph(12, 12, 'Stream consumers: iterator age (ms)', search('AWS/Lambda,FunctionName', 'IteratorAge', 'Maximum', `photonotes ${stage}`, 'a')));
   y += 6;
-  const api = ['ApiId', '${HttpApi}', 'Stage', '$default'];
+  const api = ['ApiId', apiToken, 'Stage', '$default'];
   widgets.push(graph(0, 12, 'HTTP API: requests, 4xx and 5xx', [['AWS/ApiGateway', 'Count', ...api, { stat: 'Sum' }], ['AWS/ApiGateway', '4xx', ...api, { stat: 'Sum' }], ['AWS/ApiGateway', '5xx', ...api, { stat: 'Sum' }]]));
   widgets.push(graph(12, 12, 'HTTP API: latency (ms)', [['AWS/ApiGateway', 'Latency', ...api, { stat: 'p99' }], ['AWS/ApiGateway', 'Latency', ...api, { stat: 'p50' }]]));
   y += 6;
@@ -254,7 +265,7 @@ function dashboard(stage, services) {
   return {
     OpsDashboard: {
       Type: 'AWS::CloudWatch::Dashboard',
-      Properties: { DashboardName: `photonotes-${stage}`, DashboardBody: { 'Fn::Sub': JSON.stringify({ widgets }) } },
+      Properties: { DashboardName: `photonotes-${stage}`, DashboardBody: joinWithRefs(JSON.stringify({ widgets })) },
     },
   };
 }

@@ -167,10 +167,11 @@ describe('stageOperationsProblems', () => {
     expect(users.Resources.OpsEmailSubscription).toEqual({ Type: 'AWS::SNS::Subscription', Properties: { TopicArn: { Ref: 'OpsTopic' }, Protocol: 'email', Endpoint: 'ops@example.com' } });
   });
 
-  it('builds a dashboard body that is JSON once CloudFormation substitutes it, with search graphs per service', () => {
-    const body = (usersStack().Resources.OpsDashboard!.Properties!.DashboardBody as { 'Fn::Sub': string })['Fn::Sub'];
-    const substituted = body.replaceAll('${AWS::Region}', 'us-east-1').replaceAll('${HttpApi}', 'abc123');
-    expect(substituted).not.toContain('${');
+  it('builds a dashboard body that is JSON once CloudFormation joins it, with search graphs per service', () => {
+    const [, parts] = (usersStack().Resources.OpsDashboard!.Properties!.DashboardBody as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
+    const resolved: Record<string, string> = { 'AWS::Region': 'us-east-1', HttpApi: 'abc123' };
+    const substituted = parts.map((part) => (typeof part === 'string' ? part : resolved[(part as { Ref: string }).Ref]!)).join('');
+    expect(substituted).not.toMatch(/@@|\$\{/);
     const { widgets } = JSON.parse(substituted) as { widgets: Array<{ properties: { title?: string; metrics?: unknown[][] } }> };
     const titles = widgets.map((w) => w.properties.title).filter(Boolean);
     expect(titles).toEqual(expect.arrayContaining(['users: errors and throttles', 'core-api: errors and throttles', 'HTTP API: latency (ms)']));
