@@ -2,8 +2,8 @@
 // dummy credentials) and checks what would ship: every HTTP function's zip within the size budget,
 // sharp only in the thumbnails processor, templates free of cfn-lint errors, IAM without wildcards,
 // a role of its own for every function, encrypted private buckets, protected prod tables, no
-// local-only route in a deployed stage, and a failure queue for every asynchronous consumer (stream mappings,
-// SNS and S3 notifications, IoT topic rules).
+// local-only route in a deployed stage, a failure queue for every asynchronous consumer (stream mappings,
+// SNS and S3 notifications, IoT topic rules), and the alarms and dashboard of README's "Operations" section.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -87,7 +87,12 @@ interface Statement {
  * Statements where AWS offers no narrower resource. Each entry is an action that is allowed on "*",
  * with the reason; nothing else may use a wildcard action or resource.
  */
-export const wildcardResourceAllowed: Record<string, string> = {};
+export const wildcardResourceAllowed: Record<string, string> = {
+  // provider.tracing.lambda: X-Ray's segment writes have no resource-level permissions; "*" is the only form AWS
+  // accepts (Service Authorization Reference, AWS X-Ray). They write traces and read nothing.
+  'xray:PutTraceSegments': 'X-Ray has no resource-level permissions for writing trace segments',
+  'xray:PutTelemetryRecords': 'X-Ray has no resource-level permissions for writing telemetry records',
+};
 
 export function iamProblems(template: Template): string[] {
   const problems: string[] = [];
@@ -292,6 +297,125 @@ export function failureHandlingProblems(template: Template): string[] {
   return problems;
 }
 
+interface AlarmProps {
+  Namespace?: string;
+  MetricName?: string;
+  Dimensions?: Array<{ Name: string; Value: unknown }>;
+  Metrics?: Array<{ MetricStat?: { Metric?: { Namespace?: string; MetricName?: string; Dimensions?: Array<{ Name: string; Value: unknown }> } } }>;
+  Threshold?: number;
+  ComparisonOperator?: string;
+  TreatMissingData?: string;
+  AlarmActions?: unknown[];
+}
+
+/** The stage's ops topic: the users stack's OpsTopic, or its ARN built from its name (opsTopicArn). */
+function isOpsTopic(value: unknown, stage: string): boolean {
+  const text = JSON.stringify(value);
+  return text === JSON.stringify({ Ref: 'OpsTopic' }) || text.includes(JSON.stringify(`photonotes-${stage}-ops`));
+}
+
+/** The alarms of the template that notify the ops topic and treat missing data as not breaching, with their metrics. */
+function opsAlarms(template: Template, stage: string): Array<{ id: string; metrics: Array<{ namespace?: string; name?: string; dimensions: Array<{ Name: string; Value: unknown }> }>; props: AlarmProps }> {
+  return Object.entries(template.Resources)
+    .filter(([, resource]) => resource.Type === 'AWS::CloudWatch::Alarm')
+    .map(([id, resource]) => {
+      const props = (resource.Properties ?? {}) as AlarmProps;
+      const metrics = props.Metrics
+        ? props.Metrics.flatMap((m) => (m.MetricStat?.Metric ? [{ namespace: m.MetricStat.Metric.Namespace, name: m.MetricStat.Metric.MetricName, dimensions: m.MetricStat.Metric.Dimensions ?? [] }] : []))
+        : [{ namespace: props.Namespace, name: props.MetricName, dimensions: props.Dimensions ?? [] }];
+      return { id, metrics, props };
+    })
+    .filter(({ props }) => (props.AlarmActions ?? []).some((action) => isOpsTopic(action, stage)) && props.TreatMissingData === 'notBreaching');
+}
+
+function hasAlarm(template: Template, stage: string, namespace: string, metric: string, dimension: string, matches: (value: unknown) => boolean): boolean {
+  return opsAlarms(template, stage).some(({ metrics }) =>
+    metrics.some((m) => m.namespace === namespace && m.name === metric && m.dimensions.some((d) => d.Name === dimension && matches(d.Value))),
+  );
+}
+
+/**
+ * The queues of the template that keep failures: on-failure destinations (asynchronous invocations, stream
+ * mappings), dead-letter queues (SNS subscriptions, SQS redrive policies), topic rules' error actions, and any queue
+ * named …FailuresQueue.
+ */
+export function failureQueueIds(template: Template): Set<string> {
+  const ids = new Set<string>();
+  const add = (reference: unknown): void => {
+    const id = logicalIdOf(reference);
+    if (id && template.Resources[id]?.Type === 'AWS::SQS::Queue') ids.add(id);
+  };
+  for (const [name, resource] of Object.entries(template.Resources)) {
+    const props = resource.Properties ?? {};
+    if (resource.Type === 'AWS::Lambda::EventInvokeConfig' || resource.Type === 'AWS::Lambda::EventSourceMapping') add(onFailureOf(props));
+    if (resource.Type === 'AWS::SNS::Subscription' || resource.Type === 'AWS::SQS::Queue') {
+      const policy = props.RedrivePolicy;
+      add(((typeof policy === 'string' ? JSON.parse(policy) : policy) as { deadLetterTargetArn?: unknown } | undefined)?.deadLetterTargetArn);
+    }
+    if (resource.Type === 'AWS::IoT::TopicRule') add((props.TopicRulePayload as { ErrorAction?: { Sqs?: { QueueUrl?: unknown } } } | undefined)?.ErrorAction?.Sqs?.QueueUrl);
+    if (resource.Type === 'AWS::SQS::Queue' && name.endsWith('FailuresQueue')) ids.add(name);
+  }
+  return ids;
+}
+
+/**
+ * README, "Operations: alarms and dashboard": every function has an Errors and a Throttles alarm, every stream
+ * consumer an IteratorAge alarm, every failure queue a depth alarm (more than 0 messages), every IoT topic rule an
+ * error action to a failure queue; all to the stage's ops topic, missing data not breaching.
+ */
+export function alarmProblems(template: Template, stage: string): string[] {
+  const problems: string[] = [];
+  const refersTo = (id: string) => (value: unknown) => logicalIdOf(value) === id;
+  for (const [id, resource] of Object.entries(template.Resources)) {
+    const props = resource.Properties ?? {};
+    if (resource.Type === 'AWS::Lambda::Function' && !frameworkFunction.test(id)) {
+      for (const metric of ['Errors', 'Throttles']) {
+        if (!hasAlarm(template, stage, 'AWS/Lambda', metric, 'FunctionName', refersTo(id))) problems.push(`${id}: no ${metric} alarm to the ops topic`);
+      }
+    }
+    if (resource.Type === 'AWS::Lambda::EventSourceMapping' && props.StartingPosition !== undefined) {
+      const fn = logicalIdOf(props.FunctionName) ?? '';
+      if (!hasAlarm(template, stage, 'AWS/Lambda', 'IteratorAge', 'FunctionName', refersTo(fn))) problems.push(`${id}: no IteratorAge alarm on ${fn} to the ops topic`);
+    }
+    if (resource.Type === 'AWS::IoT::TopicRule') {
+      const queue = logicalIdOf((props.TopicRulePayload as { ErrorAction?: { Sqs?: { QueueUrl?: unknown } } } | undefined)?.ErrorAction?.Sqs?.QueueUrl);
+      if (!queue || template.Resources[queue]?.Type !== 'AWS::SQS::Queue') problems.push(`${id}: topic rule without an error action to an SQS queue of the stack`);
+    }
+  }
+  for (const queue of failureQueueIds(template)) {
+    const depth = opsAlarms(template, stage).some(
+      ({ metrics, props }) =>
+        props.Threshold === 0 &&
+        props.ComparisonOperator === 'GreaterThanThreshold' &&
+        metrics.some((m) => m.namespace === 'AWS/SQS' && m.name === 'ApproximateNumberOfMessagesVisible' && m.dimensions.some((d) => d.Name === 'QueueName' && refersTo(queue)(d.Value))),
+    );
+    if (!depth) problems.push(`${queue}: failure queue without a depth alarm (ApproximateNumberOfMessagesVisible > 0) to the ops topic`);
+  }
+  return problems;
+}
+
+/**
+ * Once per stage, over every stack: the ops topic, the HTTP API's 5xx and p99 latency alarms (on the stack that owns
+ * the API) and the dashboard.
+ */
+export function stageOperationsProblems(templates: Record<string, Template>, stage: string): string[] {
+  const problems: string[] = [];
+  const all = Object.values(templates);
+  const owner = all.find((template) => template.Resources.HttpApi?.Type === 'AWS::ApiGatewayV2::Api');
+  if (!all.some((template) => Object.entries(template.Resources).some(([id, r]) => id === 'OpsTopic' && r.Type === 'AWS::SNS::Topic' && String(r.Properties?.TopicName) === `photonotes-${stage}-ops`))) {
+    problems.push(`no ops topic photonotes-${stage}-ops (OpsTopic)`);
+  }
+  if (!owner) problems.push('no stack owns the HTTP API');
+  else {
+    const onApi = (value: unknown): boolean => logicalIdOf(value) === 'HttpApi';
+    if (!hasAlarm(owner, stage, 'AWS/ApiGateway', '5xx', 'ApiId', onApi)) problems.push('no HTTP 5xx alarm on the HTTP API to the ops topic');
+    if (!hasAlarm(owner, stage, 'AWS/ApiGateway', 'Latency', 'ApiId', onApi)) problems.push('no HTTP latency alarm on the HTTP API to the ops topic');
+  }
+  const dashboards = all.flatMap((template) => Object.values(template.Resources).filter((r) => r.Type === 'AWS::CloudWatch::Dashboard'));
+  if (dashboards.length !== 1) problems.push(`${dashboards.length} CloudWatch dashboards, not one`);
+  return problems;
+}
+
 /** Routes under /dev/ exist only in the local stage (e.g. the push outbox). */
 export function localOnlyRoutes(template: Template): string[] {
   return Object.values(template.Resources)
@@ -315,6 +439,7 @@ function main(): void {
     }
     // The processor must carry sharp for its Lambda architecture, and nothing else in thumbnails may.
     for (const problem of checkThumbnailsZips()) problems.push(`${stage}: ${problem}`);
+    const templates: Record<string, Template> = {};
     for (const service of loadServiceDefinitions()) {
       const template = path.join(service.dir, '.serverless', 'cloudformation-template-update-stack.json');
       const { errors } = cfnLint(template);
@@ -324,10 +449,13 @@ function main(): void {
       for (const route of localOnlyRoutes(parsed)) problems.push(`${stage}: ${service.name}: local-only route "${route}" in a deployed stage`);
       for (const problem of sharedRoles(parsed)) problems.push(`${stage}: ${service.name}: ${problem}`);
       for (const problem of failureHandlingProblems(parsed)) problems.push(`${stage}: ${service.name}: ${problem}`);
+      for (const problem of alarmProblems(parsed, stage)) problems.push(`${stage}: ${service.name}: ${problem}`);
+      templates[service.name] = parsed;
       // The create template holds the deployment bucket alone; the update template everything else.
       const created = JSON.parse(readFileSync(path.join(service.dir, '.serverless', 'cloudformation-template-create-stack.json'), 'utf8')) as Template;
       for (const problem of [...dataProtectionProblems(created, stage), ...dataProtectionProblems(parsed, stage)]) problems.push(`${stage}: ${service.name}: ${problem}`);
     }
+    for (const problem of stageOperationsProblems(templates, stage)) problems.push(`${stage}: ${problem}`);
   }
   if (problems.length > 0) {
     console.error(`\n${problems.length} problem(s):\n- ${problems.join('\n- ')}`);
