@@ -77,14 +77,13 @@ describe('faults during a load run', () => {
       const slotMs = (profile.faultSeconds * 1000) / components.length;
       for (const component of components) {
         await sleep(Math.floor(random() * Math.max(0, slotMs - outageMs)));
-        outage.down = true;
+        outage.stop();
         await control(component, 'stop');
         const stoppedAt = Date.now();
         await sleep(outageMs);
         const restartMs = await control(component, 'start');
         const startedAt = Date.now();
-        outage.until = startedAt + recoveryGraceMs;
-        outage.down = false;
+        outage.start(recoveryGraceMs);
         // Recovered: the health route says every part is up again.
         await eventually(() => api('/health'), (res) => res.status === 200, 60_000);
         timings.push({ component, outageMs: startedAt - stoppedAt, restartMs, recoverMs: Date.now() - startedAt });

@@ -9,17 +9,43 @@ export const hangMs = 10_000;
 /** Is an outage (or its recovery) under way now? */
 export interface OutageClock {
   active(): boolean;
+  /** How long components were down (stop to restart) between two instants (epoch ms). */
+  downMsBetween?(from: number, to: number): number;
 }
 
-/** A clock the drill sets: down while a component is stopped, and until `until` (its recovery grace) after. */
+/** A clock the drill sets: down from `stop()` to `start()`, and active until `graceMs` after the start. */
 export interface DrillClock extends OutageClock {
-  down: boolean;
-  until: number;
+  stop(): void;
+  start(graceMs: number): void;
+  /** When the current recovery grace ends (epoch ms). */
+  readonly until: number;
+  downMsBetween(from: number, to: number): number;
 }
 
 export function drillClock(): DrillClock {
-  const clock: DrillClock = { down: false, until: 0, active: () => clock.down || Date.now() < clock.until };
-  return clock;
+  const outages: Array<{ from: number; to: number | undefined }> = [];
+  let until = 0;
+  const current = () => outages.at(-1);
+  return {
+    get until() {
+      return until;
+    },
+    active: () => current()?.to === undefined ? outages.length > 0 : Date.now() < until,
+    stop() {
+      outages.push({ from: Date.now(), to: undefined });
+    },
+    start(graceMs) {
+      const outage = current();
+      const now = Date.now();
+      if (outage && outage.to === undefined) outage.to = now;
+      until = now + graceMs;
+    },
+    downMsBetween(from, to) {
+      let down = 0;
+      for (const outage of outages) down += Math.max(0, Math.min(to, outage.to ?? Date.now()) - Math.max(from, outage.from));
+      return down;
+    },
+  };
 }
 
 /** The contract's error shape: a JSON `error` with a code and the request id of the `x-request-id` header. */
