@@ -186,8 +186,6 @@ async function main(): Promise<void> {
   const archiveDir = mkdtempSync(path.join(os.tmpdir(), 'bench-analytics-'));
   const bench = await startBenchPlatform('analytics');
   try {
-    process.env.TEST_COGNITO_ISSUER = bench.platform.cognito.issuer;
-    process.env.TEST_COGNITO_USER_POOL_ID = bench.platform.cognito.userPoolId;
     const admin = await createTestAdmin('bench-analytics-admin');
     const user = await createTestUser('bench-analytics');
     const lastDay = addDays(today(new Date()), -2);

@@ -50,7 +50,8 @@ async function freeOffset(): Promise<number> {
 }
 
 /** Boots the platform like the integration tests' global setup; API_BASE_URL points the test helpers at it. */
-export async function startBenchPlatform(name: string): Promise<BenchPlatform> {
+/** `logLevel`: the services' log level (default BENCH_LOG_LEVEL, else warn); `info` for benchmarks that read log lines. */
+export async function startBenchPlatform(name: string, options: { logLevel?: string } = {}): Promise<BenchPlatform> {
   const offset = await freeOffset();
   const ports = emulatorPorts(offset) as BenchPlatform['ports'];
   const logDir = path.join(repoRoot, '.local', 'logs');
@@ -63,13 +64,18 @@ export async function startBenchPlatform(name: string): Promise<BenchPlatform> {
     portOffset: offset,
     dataDir: null,
     logFile,
-    logLevel: process.env.BENCH_LOG_LEVEL ?? 'warn',
+    logLevel: options.logLevel ?? process.env.BENCH_LOG_LEVEL ?? 'warn',
     emulatorPorts: ports,
   });
   console.log(`platform up on ${platform.baseUrl} (port offset ${offset}) in ${Math.round((Date.now() - started) / 1000)} s; log .local/logs/bench-${name}.log`);
+  // Test helpers (test/support/*.ts) find the platform through the environment, as under the jest setup.
   process.env.API_BASE_URL = platform.baseUrl;
-  // Test helpers (test/support/users.ts) read the platform's tables through this port, as under the jest setup.
   process.env.DYNAMODB_PORT = String(ports.dynamodb);
+  process.env.COGNITO_PORT = String(ports.cognito);
+  process.env.PHOTONOTES_PORT_OFFSET = String(offset);
+  process.env.TEST_COGNITO_ISSUER = platform.cognito.issuer;
+  process.env.TEST_COGNITO_CLIENT_ID = platform.cognito.clientId;
+  process.env.TEST_COGNITO_USER_POOL_ID = platform.cognito.userPoolId;
   const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: `http://127.0.0.1:${ports.dynamodb}`, region: localRegion, credentials: localCredentials }), {
     marshallOptions: { removeUndefinedValues: true },
   });

@@ -8,16 +8,12 @@
 //           note-events handler's duration, read from the notifications service's `realtime fan-out` log lines.
 // Goal: p99 ≤ 1 s at 200 users, no message missing, seq without gaps on every connection.
 // Boots the platform like the integration tests, on a free port range of its own.
-import { mkdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
-import { emulatorPorts } from '../scripts/config/ports.cjs';
-import { startPlatform } from '../scripts/platform';
-import { repoRoot } from '../scripts/platform/service-definitions';
-import { choosePortOffset } from '../test/setup/global-setup';
 import { api } from '../test/support/api';
 import { createTestUser } from '../test/support/users';
 import type { TestUser } from '../test/support/users';
+import { startBenchPlatform } from './iot-support';
 import { percentile, round, writeResult } from './support';
 
 const levels = (process.env.BENCH_REALTIME_USERS ?? '1,50,200').split(',').map(Number);
@@ -197,20 +193,10 @@ function fanOutCost(logFile: string) {
 }
 
 async function main(): Promise<void> {
-  const logDir = path.join(repoRoot, '.local', 'logs');
-  mkdirSync(logDir, { recursive: true });
-  const logFile = path.join(logDir, 'bench-realtime.log');
-  const offset = await choosePortOffset();
-  const ports = emulatorPorts(offset);
-  const platform = await startPlatform({ port: ports.gateway, host: '127.0.0.1', portOffset: offset, dataDir: null, logFile, logLevel: process.env.BENCH_LOG_LEVEL ?? 'info', emulatorPorts: ports });
+  // Services log at info: the fan-out's cost line is an info line.
+  const bench = await startBenchPlatform('realtime', { logLevel: 'info' });
+  const { platform, logFile } = bench;
   try {
-    process.env.API_BASE_URL = platform.baseUrl;
-    process.env.PHOTONOTES_PORT_OFFSET = String(offset);
-    process.env.COGNITO_PORT = String(ports.cognito);
-    process.env.DYNAMODB_PORT = String(ports.dynamodb);
-    process.env.TEST_COGNITO_ISSUER = platform.cognito.issuer;
-    process.env.TEST_COGNITO_CLIENT_ID = platform.cognito.clientId;
-    process.env.TEST_COGNITO_USER_POOL_ID = platform.cognito.userPoolId;
     const most = Math.max(...levels);
     const users: TestUser[] = [];
     // Sign-ups a few at a time: the benchmark measures the realtime path, not Cognito's.
@@ -247,7 +233,7 @@ async function main(): Promise<void> {
     console.log(`written to ${writeResult('realtime', result)}`);
     if (top.p99Ms > 1000 || missing > 0) console.log(`goal missed: p99 ${top.p99Ms} ms at ${most} users, ${missing} missing or failed`);
   } finally {
-    await platform.stop();
+    await bench.stop();
   }
 }
 
