@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { api } from '../../../../test/support/api';
 import { uniqueEmail } from '../../../../test/support/users';
 
-test('six concurrent sign-ups (as many as the gateway lets through at once), the first the platform sees, each answer 201 and confirmed', async () => {
+test('six concurrent sign-ups (as many as the gateway lets through at once) each answer 201 and confirmed (the first of the platform when this file runs alone)', async () => {
   // Prepare
   const bodies = Array.from({ length: 6 }, (_, i) => ({ email: uniqueEmail(`cold-${i}`), password: `Passw0rd-${randomUUID().slice(0, 8)}`, displayName: `cold ${i}` }));
 
