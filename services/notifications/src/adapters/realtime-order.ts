@@ -1,5 +1,7 @@
 // The realtime fan-out's counters in the connections table (keys.ts): each user's seq (an atomic ADD) and, per user
-// and note, the last change sent (a conditional put, so an older or repeated change loses).
+// and note, the last change sent and whether it is still being sent (a conditional put, so an older or repeated
+// change loses, and a newer one waits for the older one's send).
+import { supersedes } from '@photonotes/shared/contracts/note-events';
 import { ConditionFailedError, tableClient } from '@photonotes/shared/dynamodb';
 import type { DocumentSender } from '@photonotes/shared/dynamodb';
 import type { NoteOrderStore, SequenceStore } from '../domain/realtime-fanout';
@@ -41,20 +43,40 @@ export function realtimeSequences({ tableName, client, now = Date.now }: Realtim
 export function noteOrder({ tableName, client, now = Date.now }: RealtimeOrderOptions): NoteOrderStore {
   const table = tableClient({ tableName, ...(client ? { client } : {}) });
   return {
-    async advance(userId, noteId, position) {
+    async claim(userId, noteId, position, lease) {
       const deleted = position.change === 'deleted';
-      // shared/src/contracts/note-events.ts `supersedes`: a higher version, or the deletion of the version last sent.
-      const condition = deleted
-        ? 'attribute_not_exists(pk) OR #version < :version OR (#version = :version AND #deleted = :false)'
-        : 'attribute_not_exists(pk) OR #version < :version';
+      // shared/src/contracts/note-events.ts `supersedes`: a higher version, or the deletion of the version last sent;
+      // and no claim of an older position still being sent (none, released, or its lease run out).
+      const newer = deleted ? '(#version < :version OR (#version = :version AND #deleted = :false))' : '#version < :version';
       try {
         await table.putItem(
-          { ...keys.noteOrder(userId, noteId), entity: entities.noteOrder, version: position.version, deleted, expiresAt: Math.ceil(now() / 1000) + noteOrderTtlSeconds },
-          { condition, names: { '#version': 'version', ...(deleted ? { '#deleted': 'deleted' } : {}) }, values: { ':version': position.version, ...(deleted ? { ':false': false } : {}) } },
+          { ...keys.noteOrder(userId, noteId), entity: entities.noteOrder, version: position.version, deleted, sendingUntil: lease.now + lease.leaseMs, expiresAt: Math.ceil(now() / 1000) + noteOrderTtlSeconds },
+          {
+            condition: `attribute_not_exists(pk) OR (${newer} AND (attribute_not_exists(#until) OR #until <= :now))`,
+            names: { '#version': 'version', '#until': 'sendingUntil', ...(deleted ? { '#deleted': 'deleted' } : {}) },
+            values: { ':version': position.version, ':now': lease.now, ...(deleted ? { ':false': false } : {}) },
+          },
         );
-        return true;
+        return 'claimed';
       } catch (err) {
-        if (err instanceof ConditionFailedError) return false;
+        if (!(err instanceof ConditionFailedError)) throw err;
+        // The stored position tells which condition failed: not newer (stale), or an older one being sent (busy).
+        const stored = err.failures[0]?.item as { version?: number; deleted?: boolean } | undefined;
+        if (stored?.version === undefined) return 'busy';
+        return supersedes(position, { version: stored.version, change: stored.deleted ? 'deleted' : 'updated' }) ? 'busy' : 'stale';
+      }
+    },
+    async release(userId, noteId, position) {
+      try {
+        await table.updateItem({
+          key: keys.noteOrder(userId, noteId),
+          update: 'REMOVE #until',
+          condition: '#version = :version AND #deleted = :deleted',
+          names: { '#until': 'sendingUntil', '#version': 'version', '#deleted': 'deleted' },
+          values: { ':version': position.version, ':deleted': position.change === 'deleted' },
+        });
+      } catch (err) {
+        if (err instanceof ConditionFailedError) return;
         throw err;
       }
     },

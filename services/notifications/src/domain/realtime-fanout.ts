@@ -13,6 +13,10 @@ import type { Connection, ConnectionsGateway, ConnectionsStore } from './realtim
 export const maxMessageBytes = 128 * 1024;
 /** How long one PostToConnection may take before the fan-out stops waiting for it (the call is not retried). */
 export const defaultSendTimeoutMs = 1_000;
+/** How long a claim on sending a note's change outlives the send timeout (the seq write, the release). */
+const claimMarginMs = 2_000;
+/** How often a newer change of a note asks again while an older one is being sent to the user. */
+const claimRetryMs = 25;
 
 /** A note change as API.md's note.changed and GET /sync carry it. */
 export type RealtimeNoteChange = { op: 'upsert'; note: NonNullable<NoteChange['note']> } | { op: 'delete'; id: string; deletedAt: string };
@@ -33,12 +37,19 @@ export interface SequenceStore {
   forget(userId: string): Promise<void>;
 }
 
+/** What a claim on sending a note's change to a user came to (NoteOrderStore.claim). */
+export type ClaimOutcome = 'claimed' | 'stale' | 'busy';
+
 export interface NoteOrderStore {
   /**
-   * Records that the user is sent the note at `position`, unless the user was already sent the note at this position
-   * or a later one (then false: the message is a repeat or older than one sent). Atomic (a conditional write).
+   * Claims the sending of the note at `position` to the user, until `now + leaseMs` (epoch ms), with one conditional
+   * write: 'claimed' records the position; 'stale' when the user was sent, or is being sent, this position or a later
+   * one (a repeat or an older change); 'busy' when an older position is still being sent (its claim not released and
+   * its lease not run out): try again shortly.
    */
-  advance(userId: string, noteId: string, position: NotePosition): Promise<boolean>;
+  claim(userId: string, noteId: string, position: NotePosition, lease: { now: number; leaseMs: number }): Promise<ClaimOutcome>;
+  /** Ends the claim on `position` once its message went out; a claim since taken by a newer position is left alone. */
+  release(userId: string, noteId: string, position: NotePosition): Promise<void>;
 }
 
 export interface ExpiringConnections {
@@ -125,6 +136,21 @@ async function sendOne(connection: Connection, message: SequencedMessage, deps: 
   return outcome;
 }
 
+/**
+ * Claims the sending of a note's change to the user (NoteOrderStore.claim), waiting while an older change of the note
+ * is being sent to the user, so the two cannot cross on the way to the connections. The wait ends when the older
+ * send releases its claim, or when its lease runs out (its sender died); past the lease and a margin it gives up.
+ */
+async function claimNote(userId: string, note: NonNullable<SendOptions['note']>, deps: FanoutDeps): Promise<ClaimOutcome> {
+  const leaseMs = (deps.sendTimeoutMs ?? defaultSendTimeoutMs) + claimMarginMs;
+  const giveUpAt = Date.now() + 2 * leaseMs;
+  for (;;) {
+    const outcome = await deps.noteOrder.claim(userId, note.noteId, note.position, { now: deps.clock.now().getTime(), leaseMs });
+    if (outcome !== 'busy' || Date.now() >= giveUpAt) return outcome;
+    await new Promise((resolve) => setTimeout(resolve, claimRetryMs));
+  }
+}
+
 async function sendToUser(userId: string, message: PushedMessage, deps: FanoutDeps, options: SendOptions, report: FanoutReport): Promise<UserOutcome> {
   const now = deps.clock.now();
   const connections = await deps.connections.listByUser(userId);
@@ -134,10 +160,20 @@ async function sendToUser(userId: string, message: PushedMessage, deps: FanoutDe
   const closing = expired.map(async (connection) => {
     if (await closeAndForget(connection, deps, options.log)) report.connections.expired++;
   });
+  const { note } = options;
+  let claimed = false;
   try {
     // Nobody listening: no seq spent, no position recorded (the app catches up with /sync when it connects).
     if (live.length === 0) return 'no-connection';
-    if (options.note && !(await deps.noteOrder.advance(userId, options.note.noteId, options.note.position))) return 'stale';
+    if (note) {
+      const claim = await claimNote(userId, note, deps);
+      if (claim === 'stale') return 'stale';
+      if (claim === 'busy') {
+        options.log.warn('An older change of the note is still being sent to the user; this one is not sent', { userId, noteId: note.noteId, version: note.position.version });
+        return 'failed';
+      }
+      claimed = true;
+    }
     const copy: SequencedMessage = options.seq ? { ...message, seq: await deps.sequences.next(userId) } : message;
     // A message API Gateway would refuse is not sent; with the seq it spent, the app sees a gap and catches up.
     const bytes = Buffer.byteLength(JSON.stringify(copy), 'utf8');
@@ -149,6 +185,10 @@ async function sendToUser(userId: string, message: PushedMessage, deps: FanoutDe
     for (const outcome of outcomes) report.connections[outcome]++;
     return 'sent';
   } finally {
+    // A claim that is not released holds the note's next change back until its lease runs out, no longer.
+    if (note && claimed) {
+      await deps.noteOrder.release(userId, note.noteId, note.position).catch((err: unknown) => options.log.warn('Releasing a note claim failed', { userId, noteId: note.noteId, err }));
+    }
     await Promise.all(closing);
   }
 }
@@ -157,13 +197,14 @@ async function sendToUser(userId: string, message: PushedMessage, deps: FanoutDe
  * Sends `message` to every open connection of each user, all users and connections side by side. Never throws:
  * delivery is best effort (API.md), and an app that misses a message sees the gap in `seq` and catches up with /sync.
  *
- * Order per note: SNS invokes the consumer asynchronously, so two changes of one note can be handled out of order,
- * or at the same time. Before spending a seq the user's position on the note is advanced with a conditional write
- * (NoteOrderStore, `supersedes`: a higher version, or the deletion of the same version); a change that is not newer
- * than one already sent to the user is dropped, and a repeated event is recognised too. The position is only
+ * Order per note (API.md: "in order per note"): SNS invokes the consumer asynchronously, so two changes of one note
+ * can be handled out of order, or at the same time. Before spending a seq the sender claims the user's position on
+ * the note with a conditional write (NoteOrderStore, `supersedes`: a higher version, or the deletion of the same
+ * version); a change that is not newer than one sent or being sent to the user is dropped, and a repeated event is
+ * recognised too. A newer change waits while an older one is still being sent (the claim is released after the
+ * PostToConnection calls), so two changes handled at the same moment cannot cross on the way. The position is only
  * recorded for users with a connection, and it expires (adapters/realtime-order.ts) once no connection can still
- * be open that saw it. Two changes handled at the very same moment can still cross between the conditional write
- * and PostToConnection; the note's `version` in the message tells an app which is newer.
+ * be open that saw it.
  */
 export async function sendToUsers(userIds: readonly string[], message: PushedMessage, deps: FanoutDeps, options: SendOptions): Promise<FanoutReport> {
   const report = emptyReport();

@@ -57,6 +57,12 @@ function noteEvent(version: number, change: 'created' | 'updated' | 'deleted', s
 }
 
 const silent = testLogger().log;
+
+/** Waits (real time, briefly) until `done` holds. */
+async function until(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  if (!done()) throw new Error('the condition never held');
+}
 const upsert = (version: number, sharedWith: string[], seq: number) => ({ type: 'note.changed', seq, change: { op: 'upsert', note: presented(version, sharedWith) } });
 
 describe('note.changed to the note’s owner and sharees', () => {
@@ -193,6 +199,70 @@ describe('order per note', () => {
     // Assess: bob had no connection at version 2, so version 1 is the first he is sent; alice already had 2.
     expect(gateway.to('b1')).toEqual([upsert(1, ['bob'], 1)]);
     expect(gateway.to('a1')).toEqual([upsert(2, ['bob'], 1)]);
+  });
+});
+
+describe('two changes of a note handled at once', () => {
+  it('holds the newer change back until the older one went out, so they cannot cross on the way', async () => {
+    // Prepare: the older change's PostToConnection hangs until released.
+    const { deps, gateway, noteOrder, open } = fanoutDeps(5_000);
+    open(connection('a1', 'alice'));
+    gateway.hanging.add('a1');
+    const realtime = realtimeFanout(deps);
+    const older = fanOutNoteChange(noteEvent(1, 'created', [], null), realtime, silent);
+    await until(() => noteOrder.outcomes.length === 1);
+
+    // Act
+    const newer = fanOutNoteChange(noteEvent(2, 'updated', [], []), realtime, silent);
+    await until(() => noteOrder.outcomes.filter((outcome) => outcome === 'busy').length >= 2);
+    const sentWhileHeld = gateway.sent.length;
+    gateway.hanging.delete('a1');
+    gateway.release();
+    const reports = await Promise.all([older, newer]);
+
+    // Assess
+    expect(sentWhileHeld).toBe(0);
+    expect(gateway.to('a1')).toEqual([upsert(1, [], 1), upsert(2, [], 2)]);
+    expect(reports.map(([report]) => report?.users)).toEqual([{ sent: 1 }, { sent: 1 }]);
+  });
+
+  it('lets the newer change go once the lease of a sender that died runs out', async () => {
+    // Prepare: a claim on version 1 that is never released.
+    const { deps, gateway, noteOrder, open, tick } = fanoutDeps();
+    open(connection('a1', 'alice'));
+    await noteOrder.claim('alice', 'n1', { version: 1, change: 'created' }, { now: deps.clock.now().getTime(), leaseMs: 3_000 });
+    const realtime = realtimeFanout(deps);
+
+    // Act
+    const newer = fanOutNoteChange(noteEvent(2, 'updated', [], []), realtime, silent);
+    await until(() => noteOrder.outcomes.includes('busy'));
+    const sentWhileHeld = gateway.sent.length;
+    tick(3_000);
+    const [report] = await newer;
+
+    // Assess
+    expect(sentWhileHeld).toBe(0);
+    expect(report?.users).toEqual({ sent: 1 });
+    expect(gateway.to('a1')).toEqual([upsert(2, [], 1)]);
+  });
+
+  it('drops an older change that arrives while a newer one is being sent', async () => {
+    // Prepare
+    const { deps, gateway, open } = fanoutDeps(5_000);
+    open(connection('a1', 'alice'));
+    gateway.hanging.add('a1');
+    const realtime = realtimeFanout(deps);
+    const newer = fanOutNoteChange(noteEvent(2, 'updated', [], []), realtime, silent);
+
+    // Act
+    const [older] = await fanOutNoteChange(noteEvent(1, 'created', [], null), realtime, silent);
+    gateway.hanging.delete('a1');
+    gateway.release();
+    await newer;
+
+    // Assess
+    expect(older?.users).toEqual({ stale: 1 });
+    expect(gateway.to('a1')).toEqual([upsert(2, [], 1)]);
   });
 });
 

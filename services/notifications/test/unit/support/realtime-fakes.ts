@@ -2,7 +2,7 @@
 // a connection is gone (410), failing or hanging, a seq counter and per-note positions with the adapters' semantics.
 import { supersedes } from '@photonotes/shared/contracts/note-events';
 import type { Connection, ConnectionsGateway, ConnectionsStore, ServerMessage } from '../../../src/domain/realtime';
-import type { ExpiringConnections, FanoutDeps, NoteOrderStore, NotePosition, SequencedMessage, SequenceStore } from '../../../src/domain/realtime-fanout';
+import type { ClaimOutcome, ExpiringConnections, FanoutDeps, NoteOrderStore, NotePosition, SequencedMessage, SequenceStore } from '../../../src/domain/realtime-fanout';
 
 export class FakeConnections implements ConnectionsStore {
   readonly records = new Map<string, Connection>();
@@ -62,13 +62,22 @@ export class FakeSequences implements SequenceStore {
 }
 
 export class FakeNoteOrder implements NoteOrderStore {
-  readonly positions = new Map<string, NotePosition>();
-  async advance(userId: string, noteId: string, position: NotePosition) {
+  readonly positions = new Map<string, NotePosition & { sendingUntil?: number }>();
+  readonly outcomes: ClaimOutcome[] = [];
+  async claim(userId: string, noteId: string, position: NotePosition, lease: { now: number; leaseMs: number }) {
     const key = `${userId}/${noteId}`;
     const seen = this.positions.get(key);
-    if (seen && !supersedes(position, seen)) return false;
-    this.positions.set(key, position);
-    return true;
+    let outcome: ClaimOutcome = 'claimed';
+    if (seen && !supersedes(position, seen)) outcome = 'stale';
+    else if (seen?.sendingUntil !== undefined && seen.sendingUntil > lease.now) outcome = 'busy';
+    else this.positions.set(key, { ...position, sendingUntil: lease.now + lease.leaseMs });
+    this.outcomes.push(outcome);
+    return outcome;
+  }
+  async release(userId: string, noteId: string, position: NotePosition) {
+    const key = `${userId}/${noteId}`;
+    const seen = this.positions.get(key);
+    if (seen && seen.version === position.version && seen.change === position.change) this.positions.set(key, { version: seen.version, change: seen.change });
   }
 }
 
