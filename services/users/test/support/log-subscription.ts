@@ -8,7 +8,7 @@ export function subscriptionEvent(message: SubscriptionMessage): LogsSubscriptio
 }
 
 /** A DATA_MESSAGE of `lines`, one event per line, one millisecond apart from `start`; ids like CloudWatch's (56 digits). */
-export function dataMessage(logGroup: string, lines: string[], start = Date.UTC(2026, 11, 1, 23, 59, 59, 998)): SubscriptionMessage {
+export function dataMessage(logGroup: string, lines: string[], start = Date.UTC(2026, 11, 1, 12, 0, 0, 0)): SubscriptionMessage {
   return {
     messageType: 'DATA_MESSAGE',
     owner: '123456789012',

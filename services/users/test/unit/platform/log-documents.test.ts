@@ -53,7 +53,7 @@ test('a structured line keeps its fields, under the shipper fields', () => {
       message: 'Note updated',
       requestId: 'req-1',
       noteId: 'n1',
-      '@timestamp': '2026-12-01T23:59:59.998Z',
+      '@timestamp': '2026-12-01T12:00:00.000Z',
       logGroup,
       logStream: message.logStream,
       function: 'photonotes-core-api-dev-updateNote',
