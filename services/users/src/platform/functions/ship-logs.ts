@@ -3,7 +3,7 @@
 // (scripts/serverless/log-shipping.cjs), never its own. CloudWatch Logs invokes it asynchronously: an error is
 // thrown again, so Lambda retries the event, then its failure queue keeps it (`npm run redrive`).
 import { dependencies } from '@photonotes/shared/dependencies';
-import { requireEnv } from '@photonotes/shared/env';
+import { optionalEnv, requireEnv } from '@photonotes/shared/env';
 import { createLogger } from '@photonotes/shared/log';
 import { openSearchBulk } from '../adapters/opensearch-bulk';
 import { bulkChunks, decodeSubscriptionData, logDocuments } from '../domain/log-documents';
@@ -17,7 +17,7 @@ const log = createLogger({ service: 'log-shipper' });
 const maxBulkBytes = 5 * 1024 * 1024;
 
 const deps = dependencies({
-  send: () => openSearchBulk({ endpoint: requireEnv('LOGS_OPENSEARCH_ENDPOINT'), region: requireEnv('AWS_REGION') }),
+  send: () => openSearchBulk({ endpoint: requireEnv('LOGS_OPENSEARCH_ENDPOINT'), region: optionalEnv('LOGS_OPENSEARCH_REGION') || requireEnv('AWS_REGION') }),
   indexPrefix: () => requireEnv('LOGS_INDEX_PREFIX'),
 });
 

@@ -1,0 +1,37 @@
+// The logShipper function (README, "Operations: logs to search"), merged into serverless.yml's `functions` only
+// when the stage's logsOpenSearchEndpoint param names an OpenSearch domain; otherwise null, which the framework
+// drops, so a stage without search deploys no shipper, no subscription and no permission.
+// The domain is the stage's to create (its cost is the README's): the function gets `es:ESHttpPost` on that
+// domain's `_bulk` path alone, from logsOpenSearchDomainArn.
+const domainArnPattern = /^arn:aws[a-z-]*:es:([a-z0-9-]+):\d{12}:domain\/[a-z][a-z0-9-]{2,27}$/;
+
+module.exports = async ({ resolveVariable }) => {
+  const endpoint = await resolveVariable('param:logsOpenSearchEndpoint');
+  if (!endpoint) return null;
+  const domainArn = await resolveVariable('param:logsOpenSearchDomainArn');
+  const match = domainArnPattern.exec(String(domainArn || ''));
+  if (!match) throw new Error(`logsOpenSearchEndpoint is set: logsOpenSearchDomainArn must be the domain's ARN (arn:aws:es:<region>:<account>:domain/<name>), not "${domainArn}"`);
+  const stage = await resolveVariable('sls:stage');
+  const failures = { 'Fn::GetAtt': ['LogShipperFailuresQueue', 'Arn'] };
+  return {
+    handler: 'src/platform/functions/ship-logs.handler',
+    description: 'Ships every function log line of the stage to OpenSearch (_bulk)',
+    // A subscription batch is at most a few MB; one _bulk request per 5 MB, retried with a backoff.
+    timeout: 60,
+    environment: {
+      LOGS_OPENSEARCH_ENDPOINT: endpoint,
+      // The domain's own region signs the requests (SigV4 for `es`).
+      LOGS_OPENSEARCH_REGION: match[1],
+      LOGS_INDEX_PREFIX: `photonotes-logs-${stage}`,
+    },
+    iamRoleStatements: [
+      { Effect: 'Allow', Action: ['es:ESHttpPost'], Resource: `${domainArn}/_bulk` },
+      { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: failures },
+    ],
+    // CloudWatch Logs invokes it asynchronously: two retries, then the failure queue keeps the batch (its depth
+    // alarm fires); `npm run redrive` replays it and CloudWatch's ids keep the documents from doubling.
+    maximumRetryAttempts: 2,
+    maximumEventAge: 21600,
+    destinations: { onFailure: { type: 'sqs', arn: failures } },
+  };
+};
