@@ -144,3 +144,40 @@ describe('logs to search off (the default)', () => {
     expect(logShippingProblems({ users, 'core-api': coreApi }, 'dev')).toEqual(['core-api: StraySubscription: a subscription filter, but the stage ships no logs (logsOpenSearchEndpoint empty)']);
   });
 });
+
+describe("the users stack's logShipper definition (services/users/log-shipper-function.cjs)", () => {
+  interface Definition {
+    handler: string;
+    environment: Record<string, string>;
+    iamRoleStatements: Array<{ Action: string[]; Resource: unknown }>;
+    events?: unknown[];
+    destinations: { onFailure: { type: string } };
+    maximumRetryAttempts: number;
+  }
+  const { definition } = jest.requireActual<{ definition: (params: Record<string, string>) => Definition | null }>('../../services/users/log-shipper-function.cjs');
+  const domainArn = 'arn:aws:es:eu-west-1:123456789012:domain/photonotes-logs';
+
+  it('is absent with the endpoint empty (the default)', () => {
+    // Act / Assess
+    expect(definition({ endpoint: '', domainArn: '', stage: 'dev' })).toBeNull();
+  });
+
+  it("with an endpoint: an event function, its role may only POST to the domain's _bulk, with a failure destination", () => {
+    // Act
+    const fn = definition({ endpoint, domainArn, stage: 'prod' });
+
+    // Assess
+    expect(fn?.handler).toBe('src/platform/functions/ship-logs.handler');
+    expect(fn?.events).toBeUndefined();
+    expect(fn?.environment).toEqual({ LOGS_OPENSEARCH_ENDPOINT: endpoint, LOGS_OPENSEARCH_REGION: 'eu-west-1', LOGS_INDEX_PREFIX: 'photonotes-logs-prod' });
+    expect(fn?.iamRoleStatements[0]).toEqual({ Effect: 'Allow', Action: ['es:ESHttpPost'], Resource: `${domainArn}/_bulk` });
+    expect(fn?.destinations.onFailure.type).toBe('sqs');
+    expect(fn?.maximumRetryAttempts).toBe(2);
+  });
+
+  it('refuses an endpoint without the domain ARN, or a wildcard one', () => {
+    // Act / Assess
+    expect(() => definition({ endpoint, domainArn: '', stage: 'dev' })).toThrow(/logsOpenSearchDomainArn/);
+    expect(() => definition({ endpoint, domainArn: 'arn:aws:es:eu-west-1:123456789012:domain/*', stage: 'dev' })).toThrow(/logsOpenSearchDomainArn/);
+  });
+});

@@ -5,13 +5,14 @@
 // domain's `_bulk` path alone, from logsOpenSearchDomainArn.
 const domainArnPattern = /^arn:aws[a-z-]*:es:([a-z0-9-]+):\d{12}:domain\/[a-z][a-z0-9-]{2,27}$/;
 
-module.exports = async ({ resolveVariable }) => {
-  const endpoint = await resolveVariable('param:logsOpenSearchEndpoint');
+/**
+ * The definition for the given param values: null when `endpoint` is empty. Sync, so tests can read what a stage
+ * deploys (scripts/test/support/http-functions.ts asks it, as `definition`, for the local stage's params).
+ */
+function logShipperFunction({ endpoint, domainArn, stage }) {
   if (!endpoint) return null;
-  const domainArn = await resolveVariable('param:logsOpenSearchDomainArn');
   const match = domainArnPattern.exec(String(domainArn || ''));
   if (!match) throw new Error(`logsOpenSearchEndpoint is set: logsOpenSearchDomainArn must be the domain's ARN (arn:aws:es:<region>:<account>:domain/<name>), not "${domainArn}"`);
-  const stage = await resolveVariable('sls:stage');
   const failures = { 'Fn::GetAtt': ['LogShipperFailuresQueue', 'Arn'] };
   return {
     handler: 'src/platform/functions/ship-logs.handler',
@@ -34,4 +35,13 @@ module.exports = async ({ resolveVariable }) => {
     maximumEventAge: 21600,
     destinations: { onFailure: { type: 'sqs', arn: failures } },
   };
-};
+}
+
+// serverless.yml's `${file(./log-shipper-function.cjs)}`: the framework calls it with its variable resolver.
+module.exports = async ({ resolveVariable }) =>
+  logShipperFunction({
+    endpoint: await resolveVariable('param:logsOpenSearchEndpoint'),
+    domainArn: await resolveVariable('param:logsOpenSearchDomainArn'),
+    stage: await resolveVariable('sls:stage'),
+  });
+module.exports.definition = logShipperFunction;
