@@ -37,7 +37,8 @@ function logShipperFunction({ endpoint, domainArn, stage }) {
   };
 }
 
-// serverless.yml's `${file(./log-shipper-function.cjs)}`: the framework calls it with its variable resolver.
+// serverless.yml's `${file(./log-shipper-function.cjs), null}`: the framework calls it with its variable resolver;
+// null is "not found" to it, hence the fallback.
 module.exports = async ({ resolveVariable }) =>
   logShipperFunction({
     endpoint: await resolveVariable('param:logsOpenSearchEndpoint'),

@@ -25,9 +25,9 @@ function localFunctions(dir: string): Array<[string, RawFunction]> {
   const raw = readYaml<{ functions?: Record<string, RawFunction | string | null> }>(path.join(dir, 'serverless.yml'));
   return Object.entries(raw.functions ?? {}).flatMap(([name, fn]): Array<[string, RawFunction]> => {
     if (typeof fn !== 'string') return fn ? [[name, fn]] : [];
-    // A function a stage param turns on (`${file(./x.cjs)}`, e.g. users' logShipper): as the local stage's params
+    // A function a stage param turns on (`${file(./x.cjs), null}`, e.g. users' logShipper): as the local stage's params
     // (all empty) define it.
-    const gated = /^\$\{file\(([^):]+\.cjs)\)\}$/.exec(fn);
+    const gated = /^\$\{file\(([^):]+\.cjs)\)(?:, null)?\}$/.exec(fn);
     if (gated?.[1]) {
       const { definition } = createRequire(__filename)(path.join(dir, gated[1])) as { definition?: (params: Record<string, string>) => RawFunction | null };
       if (typeof definition !== 'function') throw new Error(`${dir}: ${gated[1]} exports no synchronous definition`);
