@@ -30,7 +30,8 @@ function logShipperFunction({ endpoint, domainArn, stage }) {
       { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: failures },
     ],
     // CloudWatch Logs invokes it asynchronously: two retries, then the failure queue keeps the batch (its depth
-    // alarm fires); `npm run redrive` replays it and CloudWatch's ids keep the documents from doubling.
+    // alarm fires); invoking it again with the record's requestPayload replays it, and CloudWatch's ids keep the
+    // documents from doubling.
     maximumRetryAttempts: 2,
     maximumEventAge: 21600,
     destinations: { onFailure: { type: 'sqs', arn: failures } },

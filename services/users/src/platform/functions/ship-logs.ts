@@ -1,7 +1,8 @@
 // Logs to search (README, "Operations: logs to search"): deployed only when the stage names an OpenSearch domain
 // (logsOpenSearchEndpoint). Every other function's log group of the stage is subscribed to it
 // (scripts/serverless/log-shipping.cjs), never its own. CloudWatch Logs invokes it asynchronously: an error is
-// thrown again, so Lambda retries the event, then its failure queue keeps it (`npm run redrive`).
+// thrown again, so Lambda retries the event, then its failure queue keeps it (Lambda's invocation
+// record: the event is its requestPayload, to invoke the function with again).
 import { dependencies } from '@photonotes/shared/dependencies';
 import { optionalEnv, requireEnv } from '@photonotes/shared/env';
 import { createLogger } from '@photonotes/shared/log';
