@@ -3,7 +3,8 @@
 // sharp only in the thumbnails processor, templates free of cfn-lint errors, IAM without wildcards,
 // a role of its own for every function, encrypted private buckets, protected prod tables, no
 // local-only route in a deployed stage, a failure queue for every asynchronous consumer (stream mappings,
-// SNS and S3 notifications, IoT topic rules), and the alarms and dashboard of README's "Operations" section.
+// SNS and S3 notifications, IoT topic rules, the log shipper), the alarms and dashboard of README's "Operations" section,
+// and every function log group subscribed to the log shipper when the stage ships logs to search (none when not).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -281,6 +282,11 @@ export function failureHandlingProblems(template: Template): string[] {
     if (resource.Type === 'AWS::Lambda::Permission' && ['sns.amazonaws.com', 's3.amazonaws.com', 'events.amazonaws.com'].includes(String(props.Principal))) {
       problems.push(...asyncInvokeProblems(template, invokeConfigs, logicalIdOf(props.FunctionName), String(props.Principal), name));
     }
+    // CloudWatch Logs invokes a subscription's function (the log shipper) asynchronously; a stack that only
+    // subscribes its log groups names the shipper of another stack by ARN, and that stack is checked instead.
+    if (resource.Type === 'AWS::Lambda::Permission' && props.Principal === 'logs.amazonaws.com' && logicalIdOf(props.FunctionName)) {
+      problems.push(...asyncInvokeProblems(template, invokeConfigs, logicalIdOf(props.FunctionName), 'CloudWatch Logs', name));
+    }
     // A topic rule's Lambda action invokes asynchronously. (IoT Core also invokes the custom authorizer, but
     // synchronously: its permission names iot.amazonaws.com too, so rules are found by their actions instead.)
     if (resource.Type === 'AWS::IoT::TopicRule') {
@@ -416,6 +422,39 @@ export function stageOperationsProblems(templates: Record<string, Template>, sta
   return problems;
 }
 
+/**
+ * README, "Operations: logs to search": with the stage's log shipper deployed (the users stack's logShipper, only when
+ * logsOpenSearchEndpoint is set), every function's log group of every stack has a subscription filter to it, except
+ * the shipper's own (a loop), and every stack that subscribes lets CloudWatch Logs invoke it; without it, no stack
+ * has a subscription filter.
+ */
+export function logShippingProblems(templates: Record<string, Template>, stage: string): string[] {
+  const problems: string[] = [];
+  const shipperName = `photonotes-users-${stage}-logShipper`;
+  const enabled = Object.values(templates).some((template) => template.Resources.LogShipperLambdaFunction?.Type === 'AWS::Lambda::Function');
+  const toShipper = (value: unknown): boolean => logicalIdOf(value) === 'LogShipperLambdaFunction' || JSON.stringify(value).includes(`:function:${shipperName}"`);
+  for (const [service, template] of Object.entries(templates)) {
+    const filters = Object.entries(template.Resources).filter(([, resource]) => resource.Type === 'AWS::Logs::SubscriptionFilter');
+    if (!enabled) {
+      for (const [id] of filters) problems.push(`${service}: ${id}: a subscription filter, but the stage ships no logs (logsOpenSearchEndpoint empty)`);
+      continue;
+    }
+    const logGroups = Object.entries(template.Resources).filter(
+      ([id, resource]) => resource.Type === 'AWS::Logs::LogGroup' && !frameworkFunction.test(id) && String(resource.Properties?.LogGroupName ?? '').startsWith('/aws/lambda/'),
+    );
+    for (const [id] of logGroups) {
+      const subscribed = filters.filter(([, filter]) => logicalIdOf(filter.Properties?.LogGroupName) === id && toShipper(filter.Properties?.DestinationArn));
+      if (id === 'LogShipperLogGroup' && subscribed.length > 0) problems.push(`${service}: the log shipper's own log group is subscribed to it (a loop)`);
+      if (id !== 'LogShipperLogGroup' && subscribed.length === 0) problems.push(`${service}: ${id} has no subscription filter to the log shipper`);
+    }
+    const permitted = Object.values(template.Resources).some(
+      (resource) => resource.Type === 'AWS::Lambda::Permission' && resource.Properties?.Principal === 'logs.amazonaws.com' && toShipper(resource.Properties.FunctionName),
+    );
+    if (filters.length > 0 && !permitted) problems.push(`${service}: subscription filters without a permission for CloudWatch Logs to invoke the log shipper`);
+  }
+  return problems;
+}
+
 /** Routes under /dev/ exist only in the local stage (e.g. the push outbox). */
 export function localOnlyRoutes(template: Template): string[] {
   return Object.values(template.Resources)
@@ -456,6 +495,7 @@ function main(): void {
       for (const problem of [...dataProtectionProblems(created, stage), ...dataProtectionProblems(parsed, stage)]) problems.push(`${stage}: ${service.name}: ${problem}`);
     }
     for (const problem of stageOperationsProblems(templates, stage)) problems.push(`${stage}: ${problem}`);
+    for (const problem of logShippingProblems(templates, stage)) problems.push(`${stage}: ${problem}`);
   }
   if (problems.length > 0) {
     console.error(`\n${problems.length} problem(s):\n- ${problems.join('\n- ')}`);

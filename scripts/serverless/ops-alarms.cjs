@@ -11,11 +11,14 @@
 // - Logs Insights saved queries over the stack's log groups (errors, a request's journey, slowest functions);
 // - with `custom.opsAlarms.dashboard`: the stage's CloudWatch dashboard, and with `custom.opsAlarms.email` an
 //   e-mail subscription to the ops topic (`custom.opsAlarms.topic` names the topic resource).
+// With `custom.opsAlarms.logsToSearch` (the logsOpenSearchEndpoint stage param) set, it first subscribes the stack's
+// log groups to the log shipper (log-shipping.cjs).
 // It also grants X-Ray's two write actions to each traced function's own role (provider.tracing.lambda): the
 // framework grants them only to the shared role, which no function here uses.
 // Nothing is added for the local stage, which is never deployed.
 const fs = require('node:fs');
 const path = require('node:path');
+const { addLogShipping } = require('./log-shipping.cjs');
 
 /** Thresholds, documented in the README (Operations: alarms and dashboard). */
 const thresholds = {
@@ -284,12 +287,14 @@ function grantTracing(template) {
 
 /**
  * Adds the stack's alarms, queries and (where configured) dashboard to `template`, in place; returns the template.
- * `options`: { service, stage, topicArn, dashboard?, services?, email?, topic?, iotRuleErrors?: { queue, role } }.
+ * `options`: { service, stage, topicArn, dashboard?, services?, email?, topic?, iotRuleErrors?: { queue, role },
+ * logsToSearch? }.
  */
 function addOperations(template, options) {
   const { service, stage, topicArn } = options;
   if (!topicArn) throw new Error('ops-alarms: custom.opsAlarms.topicArn is required');
   const prefix = `photonotes-${stage}-${service}`;
+  if (options.logsToSearch) addLogShipping(template, { service, stage });
   grantTracing(template);
   if (options.iotRuleErrors) addRuleErrorActions(template, options.iotRuleErrors);
   Object.assign(

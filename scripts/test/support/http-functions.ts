@@ -2,6 +2,7 @@
 // handler file, their httpApi events and the route module the handler serves. For the tests that tie
 // serverless.yml, route modules, handlers and bundles together.
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { loadServiceDefinitions, readYaml } from '../../platform/service-definitions';
 
@@ -24,6 +25,15 @@ function localFunctions(dir: string): Array<[string, RawFunction]> {
   const raw = readYaml<{ functions?: Record<string, RawFunction | string | null> }>(path.join(dir, 'serverless.yml'));
   return Object.entries(raw.functions ?? {}).flatMap(([name, fn]): Array<[string, RawFunction]> => {
     if (typeof fn !== 'string') return fn ? [[name, fn]] : [];
+    // A function a stage param turns on (`${file(./x.cjs), null}`, e.g. users' logShipper): as the local stage's params
+    // (all empty) define it.
+    const gated = /^\$\{file\(([^):]+\.cjs)\)(?:, null)?\}$/.exec(fn);
+    if (gated?.[1]) {
+      const { definition } = createRequire(__filename)(path.join(dir, gated[1])) as { definition?: (params: Record<string, string>) => RawFunction | null };
+      if (typeof definition !== 'function') throw new Error(`${dir}: ${gated[1]} exports no synchronous definition`);
+      const local = definition({ endpoint: '', domainArn: '', stage: 'local' });
+      return local ? [[name, local]] : [];
+    }
     const fragment = /^\$\{file\(([^)]+)\):\$\{sls:stage\}\.([\w-]+)/.exec(fn);
     if (!fragment?.[1]) throw new Error(`${dir}: cannot read function ${name}: ${fn}`);
     const local = readYaml<Record<string, Record<string, RawFunction> | undefined>>(path.join(dir, fragment[1])).local?.[fragment[2] ?? name];
