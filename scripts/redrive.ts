@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { deadLetterDir } from './platform/delivery';
-import { loadConsumers } from './platform/delivery/consumers';
+import { loadConsumers, logShipperConsumer } from './platform/delivery/consumers';
 import { DeadLetterStore } from './platform/delivery/dead-letters';
 import { lambdaInvoker, localLambdaInvoker } from './platform/delivery/lambda-invoke';
 import { redriveDeployed } from './platform/delivery/redrive-deployed';
@@ -58,7 +58,8 @@ async function deployed(stage: string, options: { list: boolean; ids: string[] }
   try {
     const reports = await redriveDeployed({
       stage,
-      consumers: loadConsumers(loadServiceDefinitions()),
+      // The log shipper is deployed only with logs to search on; without it its queue is reported missing.
+      consumers: [...loadConsumers(loadServiceDefinitions()), logShipperConsumer()],
       sqs,
       invoke: lambdaInvoker(() => lambda),
       streams,

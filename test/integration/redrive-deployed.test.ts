@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { loadConsumers, type StreamConsumer } from '../../scripts/platform/delivery/consumers';
+import { loadConsumers, logShipperConsumer, type StreamConsumer } from '../../scripts/platform/delivery/consumers';
 import type { Invoke, InvokeOutcome } from '../../scripts/platform/delivery/lambda-invoke';
 import { queueName, redriveDeployed } from '../../scripts/platform/delivery/redrive-deployed';
 import { sdkStreamReader } from '../../scripts/platform/delivery/stream-poller';
@@ -128,6 +128,25 @@ describe('redriveDeployed', () => {
     expect(reports[2]?.messages[0]).toMatchObject({ description: 'invocation record (RetriesExhausted: Presence of t1 kept changing)', outcome: 'redriven' });
     expect(lambda.calls).toEqual([{ functionName: 'photonotes-iot-moto-presence', event: lifecycleEvent }]);
     expect(await visibleMessages('iot.presence')).toBe(0);
+  });
+
+  it("replays the log shipper's on-failure record, from the queue log-shipping.cjs names, and reports the queue missing on a stage without it", async () => {
+    // Prepare: the plugin's queue for this stage, and the record of a CloudWatch Logs invocation that failed.
+    const shipper = logShipperConsumer();
+    const plugin = jest.requireActual<{ shipperName: (stage: string) => string }>('../../scripts/serverless/log-shipping.cjs');
+    const url = (await sqs.send(new CreateQueueCommand({ QueueName: `${plugin.shipperName(stage)}-failures` }))).QueueUrl as string;
+    const payload = { awslogs: { data: 'H4sIAAAAAAAAA6tWSkksSVSyUlAqSyxKTclMzCsB0kq1AA==' } };
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: JSON.stringify({ version: '1.0', requestContext: { condition: 'RetriesExhausted', functionArn: 'arn:f' }, requestPayload: payload, responsePayload: { errorMessage: 'bulk answered 503' } }) }));
+    const lambda = fakeLambda(() => ({ ok: true, payload: null }));
+
+    // Act
+    const [report] = await redriveDeployed({ stage, consumers: [shipper], sqs, invoke: lambda.invoke, streams: reader, list: false });
+    const [elsewhere] = await redriveDeployed({ stage: 'nosearch', consumers: [shipper], sqs, invoke: lambda.invoke, streams: reader, list: true });
+
+    // Assess
+    expect(report).toMatchObject({ queue: `${plugin.shipperName(stage)}-failures`, messages: [{ outcome: 'redriven' }] });
+    expect(lambda.calls).toEqual([{ functionName: plugin.shipperName(stage), event: payload }]);
+    expect(elsewhere?.missing).toBe(true);
   });
 
   it('keeps a message whose replay fails, visible for the next run, and lists without replaying', async () => {

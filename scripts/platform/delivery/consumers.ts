@@ -101,7 +101,30 @@ export interface ScheduleConsumer extends ConsumerBase {
   retry: AsyncRetryPolicy;
 }
 
-export type AsyncConsumer = StreamConsumer | SnsConsumer | S3Consumer | SqsConsumer | IotRuleConsumer | ScheduleConsumer;
+/**
+ * The log shipper (README, "Logs to search"): CloudWatch Logs invokes it asynchronously. A deployed stage has it only
+ * when it names an OpenSearch domain, and its failure queue comes from scripts/serverless/log-shipping.cjs, not from
+ * serverless.yml; the local platform never runs it, so only the deployed redrive knows it (logShipperConsumer).
+ */
+export interface LogsConsumer extends ConsumerBase {
+  source: 'logs';
+  retry: AsyncRetryPolicy;
+}
+
+export type AsyncConsumer = StreamConsumer | SnsConsumer | S3Consumer | SqsConsumer | IotRuleConsumer | ScheduleConsumer | LogsConsumer;
+
+/** The log shipper as `npm run redrive -- --stage <s>` replays its failure queue (missing on a stage without it). */
+export function logShipperConsumer(): LogsConsumer {
+  return {
+    id: 'users.logShipper',
+    service: 'users',
+    serviceName: 'photonotes-users',
+    functionName: 'logShipper',
+    source: 'logs',
+    failureQueue: { logicalId: 'LogShipperFailuresQueue', nameTemplate: '${self:service}-${sls:stage}-logShipper-failures' },
+    retry: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 21600 },
+  };
+}
 
 /** The function's name in a stage, as the framework names it (`<service>-<stage>-<function>`). */
 export function lambdaName(consumer: Pick<ConsumerBase, 'serviceName' | 'functionName'>, stage: string): string {
