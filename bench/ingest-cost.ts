@@ -19,6 +19,7 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import type { DocumentCommand, DocumentSender } from '@photonotes/shared/dynamodb';
+import { noMetrics } from '@photonotes/shared/metrics';
 import { parse } from 'yaml';
 import { alertRulesStore } from '../services/iot/src/adapters/alert-rules-store';
 import { deviceStore } from '../services/iot/src/adapters/device-store';
@@ -298,6 +299,7 @@ async function main(): Promise<void> {
       config: { retention: defaultRetention, endpoint: { mqttUrl: 'mqtt://localhost:1883', usernameFormat: '{thingId}' }, credentialKeys: { secret: 'bench-ingest-cost-credential-secret-000000' } },
       now: () => new Date(),
       newId: randomUUID,
+      metrics: noMetrics,
     };
     const runs: Measured[] = [];
     for (const scenario of [

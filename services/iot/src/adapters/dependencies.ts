@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { dependencies } from '@photonotes/shared/dependencies';
 import { requireEnv } from '@photonotes/shared/env';
+import { emfMetrics } from '@photonotes/shared/metrics-emf';
 import type { IotConfig, IotDeps } from '../domain/deps';
 import type { AlertPublisher, AlertRulesStore, DevicePlane, DevicesStore, StateStore, TelemetryStore, ThingEventsPublisher, ThingsStore } from '../domain/ports';
 import { thingEventsTopic } from './alert-publisher';
@@ -121,5 +122,6 @@ export function iotDeps(): IotDeps {
     config: iotConfig,
     now: clock,
     newId: ids,
+    metrics: () => emfMetrics({ service: 'iot' }),
   });
 }

@@ -26,9 +26,16 @@ export type Dropped = { status: 'dropped'; reason: DropReason; detail?: string }
 /** `streamed`: the message went out as thing.telemetry (false when it stored nothing new, or the publish failed). */
 export type IngestOutcome = Dropped | { status: 'stored'; readings: Record<ReadingOutcome, number>; published: number; streamed: boolean; streamError?: unknown };
 
-type IngestDeps = Pick<IotDeps, 'devices' | 'telemetry' | 'alerts' | 'thingEvents' | 'config' | 'pause'>;
+type IngestDeps = Pick<IotDeps, 'devices' | 'telemetry' | 'alerts' | 'thingEvents' | 'config' | 'pause' | 'metrics'>;
 
+/** Counts every message as TelemetryStored or TelemetryDropped once its outcome is known (a throw counts neither: it is delivered again). */
 export async function ingestTelemetry(message: DeviceMessage, deps: IngestDeps): Promise<IngestOutcome> {
+  const outcome = await ingest(message, deps);
+  deps.metrics.count(outcome.status === 'stored' ? 'TelemetryStored' : 'TelemetryDropped');
+  return outcome;
+}
+
+async function ingest(message: DeviceMessage, deps: IngestDeps): Promise<IngestOutcome> {
   const thingId = normaliseThingId(message.thingId);
   if (thingId === undefined) return { status: 'dropped', reason: 'unknown_thing' };
   const parsed = parseTelemetryMessage(message.payload, { receivedAt: message.receivedAt, retention: deps.config.retention });

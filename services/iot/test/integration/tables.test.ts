@@ -9,6 +9,7 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DocumentSender } from '@photonotes/shared/dynamodb';
 import { ConflictError, NotFoundError } from '@photonotes/shared/errors';
+import { noMetrics } from '@photonotes/shared/metrics';
 import { parse } from 'yaml';
 import { alertRulesStore } from '../../src/adapters/alert-rules-store';
 import { deviceStore } from '../../src/adapters/device-store';
@@ -79,6 +80,7 @@ function realDeps(now = () => new Date()) {
     config: { retention: defaultRetention, endpoint: { mqttUrl: 'mqtt://localhost:1883', usernameFormat: '{thingId}' }, credentialKeys: { secret: 'tables-test-secret' } },
     now,
     newId: randomUUID,
+    metrics: noMetrics,
   };
   return { deps, plane, publisher };
 }
