@@ -108,6 +108,18 @@ export function purgeDeps() {
   });
 }
 
+/** The telemetry rule's function: what storing a device message takes, and the metrics it records. */
+export function ingestDeps() {
+  return dependencies({
+    devices: devicesStoreFromEnv,
+    telemetry: telemetryStoreFromEnv,
+    alerts: alertPublisherFromEnv,
+    thingEvents: thingEventsPublisherFromEnv,
+    config: iotConfig,
+    metrics: () => emfMetrics({ service: 'iot' }),
+  });
+}
+
 /** Everything, for the routes and consumers that touch devices (the data plane) or publish alerts. */
 export function iotDeps(): IotDeps {
   return dependencies({
@@ -122,6 +134,5 @@ export function iotDeps(): IotDeps {
     config: iotConfig,
     now: clock,
     newId: ids,
-    metrics: () => emfMetrics({ service: 'iot' }),
   });
 }

@@ -1,6 +1,5 @@
 // What every iot operation is given: stores, the device plane, the alert and thing-event publishers, config, and the clock
-// and id source (injected so unit tests control them), and the product metrics.
-import type { Metrics } from '@photonotes/shared/metrics';
+// and id source (injected so unit tests control them).
 import type { CredentialKeys, DeviceEndpoint } from './credentials';
 import type { AlertPublisher, AlertRulesStore, DevicePlane, DevicesStore, StateStore, TelemetryStore, ThingEventsPublisher, ThingsStore } from './ports';
 import type { Retention } from './resolutions';
@@ -25,8 +24,6 @@ export interface IotDeps {
   now(): Date;
   /** A random UUID. */
   newId(): string;
-  /** TelemetryStored and TelemetryDropped, per device message. */
-  metrics: Metrics;
   /** Waits before retrying a write that lost a race; defaults to a short jittered pause. */
   pause?(attempt: number): Promise<void>;
 }

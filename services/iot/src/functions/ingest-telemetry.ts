@@ -2,12 +2,12 @@
 // (counted in the log), never thrown: the rule's retries are kept for storage failures.
 import { createLogger } from '@photonotes/shared/log';
 import { flushMetrics } from '@photonotes/shared/metrics';
-import { iotDeps } from '../adapters/dependencies';
+import { ingestDeps } from '../adapters/dependencies';
 import { ingestTelemetry } from '../domain/ingest';
 import { deviceMessageFrom } from './rule-event';
 import type { RuleEvent } from './rule-event';
 
-const deps = iotDeps();
+const deps = ingestDeps();
 const log = createLogger({ service: 'iot' });
 
 export async function handler(event: RuleEvent) {

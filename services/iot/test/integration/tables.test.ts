@@ -20,6 +20,7 @@ import { authorizeConnect } from '../../src/domain/authorizer';
 import type { IotDeps } from '../../src/domain/deps';
 import { putDesired, reportState } from '../../src/domain/desired-state';
 import { ingestTelemetry } from '../../src/domain/ingest';
+import type { IngestDeps } from '../../src/domain/ingest';
 import { isOnline } from '../../src/domain/presence';
 import { recordLifecycleEvent } from '../../src/domain/presence-events';
 import { readTelemetry } from '../../src/domain/read-telemetry';
@@ -68,7 +69,7 @@ function realDeps(now = () => new Date()) {
   const publisher = new RecordingPublisher();
   const thingEvents = new RecordingThingEvents();
   const tableName = names.ThingsTable;
-  const deps: IotDeps = {
+  const deps: IotDeps & IngestDeps = {
     things: thingsTable({ tableName, client }),
     devices: deviceStore({ tableName, client }),
     states: stateStore({ tableName, client }),

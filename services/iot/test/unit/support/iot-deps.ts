@@ -77,7 +77,8 @@ export class RecordingThingEvents {
 export const testSecret = 'unit-test-device-credential-secret';
 
 export interface TestDeps {
-  deps: IotDeps;
+  /** With the metrics the telemetry ingest records. */
+  deps: IotDeps & { metrics: FakeMetrics };
   store: FakeIot;
   telemetry: FakeTelemetry;
   plane: RecordingPlane;
@@ -102,7 +103,7 @@ export function testDeps(start = '2026-11-28T09:00:00.000Z'): TestDeps {
   let ids = 0;
   let random = 0;
   const metrics = fakeMetrics();
-  const deps: IotDeps = {
+  const deps: IotDeps & { metrics: FakeMetrics } = {
     things: store.things,
     devices: store.devices,
     states: store.states,
