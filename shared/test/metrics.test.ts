@@ -2,6 +2,7 @@
 // the namespace, the two dimensions and each metric's unit, and the HTTP chain and the consumer factories flush
 // once per invocation and write nothing when nothing was recorded.
 import * as z from 'zod/mini';
+import { streamConsumer } from '../src/consumers/dynamodb-stream';
 import { snsConsumer } from '../src/consumers/sns';
 import { RecordsFailedError } from '../src/consumers/outcome';
 import { http, ok } from '../src/http';
@@ -11,7 +12,7 @@ import { emfMetrics } from '../src/metrics-emf';
 import { apiEvent, lambdaContext } from '../src/testing/api-event';
 import { fakeVerifier } from '../src/testing/fake-verifier';
 import { snsEvent } from '../src/testing/lambda-events';
-import { envelope, photoReady } from './consumers/support';
+import { envelope, itemRecord, itemStream, photoReady } from './consumers/support';
 import { captureLogger } from './support/log-capture';
 
 interface EmfLine {
@@ -173,5 +174,22 @@ describe('the per-invocation flush', () => {
     // Assess
     expect(outcome).toBeInstanceOf(RecordsFailedError);
     expect(parsed().map((line) => line.ConsumerRecordsFailed)).toEqual([[1, 1, 1]]);
+  });
+
+  it('writes once per stream batch what its records recorded, side by side or not, and counts the failed one', async () => {
+    // Prepare
+    const { metrics, parsed } = collected();
+    const handler = streamConsumer({ service: 'tests', contract: itemStream, deps: () => ({}), logger: captureLogger().logger, metrics, concurrency: 2 }, async (record) => {
+      if (record.eventName === 'REMOVE') throw new Error('down');
+      metrics.count('NotesUpdated');
+      return { status: 'applied' };
+    });
+
+    // Act
+    const result = await handler({ Records: [itemRecord('100', 'INSERT', 'a'), itemRecord('200', 'MODIFY', 'b'), itemRecord('300', 'REMOVE')] }, lambdaContext());
+
+    // Assess
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: '300' }]);
+    expect(parsed()).toEqual([expect.objectContaining({ NotesUpdated: [1, 1], ConsumerRecordsFailed: 1 })]);
   });
 });
