@@ -19,6 +19,7 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import type { DocumentCommand, DocumentSender } from '@photonotes/shared/dynamodb';
+import { noMetrics } from '@photonotes/shared/metrics';
 import { parse } from 'yaml';
 import { alertRulesStore } from '../services/iot/src/adapters/alert-rules-store';
 import { deviceStore } from '../services/iot/src/adapters/device-store';
@@ -27,6 +28,7 @@ import { telemetryTable } from '../services/iot/src/adapters/telemetry-table';
 import { thingsTable } from '../services/iot/src/adapters/things-table';
 import type { IotDeps } from '../services/iot/src/domain/deps';
 import { ingestTelemetry } from '../services/iot/src/domain/ingest';
+import type { IngestDeps } from '../services/iot/src/domain/ingest';
 import { createThing } from '../services/iot/src/domain/registry';
 import { defaultRetention } from '../services/iot/src/domain/resolutions';
 import { localCredentials, localRegion, quietSdkEnv, startDynamoDbLocal } from '../scripts/platform/emulators';
@@ -196,7 +198,7 @@ interface Scenario {
   metrics: number;
 }
 
-async function measure(deps: IotDeps, meter: Meter, thingId: string, scenario: Scenario) {
+async function measure(deps: IotDeps & IngestDeps, meter: Meter, thingId: string, scenario: Scenario) {
   const start = Date.now() - 3 * 3_600_000;
   const send = (index: number) => {
     const ts = start + index * 10_000;
@@ -285,7 +287,7 @@ async function main(): Promise<void> {
     await createTables(raw, names);
     const meter = new Meter(client);
     const tableName = names.ThingsTable;
-    const deps: IotDeps = {
+    const deps: IotDeps & IngestDeps = {
       things: thingsTable({ tableName, client: meter }),
       devices: deviceStore({ tableName, client: meter }),
       states: stateStore({ tableName, client: meter }),
@@ -298,6 +300,7 @@ async function main(): Promise<void> {
       config: { retention: defaultRetention, endpoint: { mqttUrl: 'mqtt://localhost:1883', usernameFormat: '{thingId}' }, credentialKeys: { secret: 'bench-ingest-cost-credential-secret-000000' } },
       now: () => new Date(),
       newId: randomUUID,
+      metrics: noMetrics,
     };
     const runs: Measured[] = [];
     for (const scenario of [

@@ -17,6 +17,7 @@ import path from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { tableClient } from '@photonotes/shared/dynamodb';
+import { noMetrics } from '@photonotes/shared/metrics';
 import { emulatorPorts } from '../scripts/config/ports.cjs';
 import { startPlatform } from '../scripts/platform';
 import { repoRoot } from '../scripts/platform/service-definitions';
@@ -149,7 +150,7 @@ async function dynamodbPhase(dynamodbPort: number) {
   for (const writers of levels) {
     const { client, counts } = countingClient(dynamodbPort);
     // One repository per writer: each has its own sequence state, as separate Lambda containers would.
-    const deps: NotesDeps[] = Array.from({ length: writers }, () => ({ notes: notesRepository({ tableName: notesTable, client }), users: knownUsers(tableClient({ tableName: notesTable, client })), verifyPhotoKey: () => false, clock: { now: () => new Date() }, newId: randomUUID }));
+    const deps: NotesDeps[] = Array.from({ length: writers }, () => ({ notes: notesRepository({ tableName: notesTable, client }), users: knownUsers(tableClient({ tableName: notesTable, client })), verifyPhotoKey: () => false, clock: { now: () => new Date() }, newId: randomUUID, metrics: noMetrics }));
     const caller = { userId: `bench-burst-dynamodb-${writers}-${randomUUID()}` };
     const perWriter = Math.ceil(writesPerLevel / writers);
     const ids: string[][] = deps.map(() => []);

@@ -5,6 +5,7 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
+import { noMetrics } from '@photonotes/shared/metrics';
 import { searchIndex } from '../services/search/src/adapters/search-index';
 import { applyNoteChange } from '../services/search/src/domain/apply-note-change';
 import { shareesOf, termImpacts } from '../services/search/src/domain/index-entry';
@@ -214,7 +215,7 @@ async function main(): Promise<void> {
       });
 
       const visible = corpus.filter((note) => note.ownerId === caller || note.visibility === 'public' || note.sharedWith.includes(caller));
-      for (const q of queriesFor(visible, 2).slice(0, warmupQueries)) await searchNotes({ q, limit: 20 }, caller, { index });
+      for (const q of queriesFor(visible, 2).slice(0, warmupQueries)) await searchNotes({ q, limit: 20 }, caller, { index, metrics: noMetrics, nowMs: () => performance.now() });
       if (levels.length === 0) await scanAndFilter(client, 'warmup', 20);
       const perClass: Record<string, unknown> = {};
       for (const termCount of [1, 2, 3]) {
@@ -222,13 +223,13 @@ async function main(): Promise<void> {
         const indexTimes: number[] = [];
         let overlap = 0;
         let compared = 0;
-        for (const q of queries) indexTimes.push(await time(() => searchNotes({ q, limit: 20 }, caller, { index })));
+        for (const q of queries) indexTimes.push(await time(() => searchNotes({ q, limit: 20 }, caller, { index, metrics: noMetrics, nowMs: () => performance.now() })));
         const baselineTimes: number[] = [];
         for (const q of queries.slice(0, baselineRunsPerClass(size))) {
           let baseline: string[] = [];
           let indexed: string[] = [];
           baselineTimes.push(await time(async () => (baseline = await scanAndFilter(client, q, 20))));
-          indexed = (await searchNotes({ q, limit: 20 }, caller, { index })).items.map((item) => item.id);
+          indexed = (await searchNotes({ q, limit: 20 }, caller, { index, metrics: noMetrics, nowMs: () => performance.now() })).items.map((item) => item.id);
           // How many of the baseline's top 20 the index also lists (the index bounds postings read per term).
           overlap += baseline.filter((id) => indexed.includes(id)).length;
           compared += baseline.length;

@@ -8,6 +8,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { metricCatalogue, metricsNamespace } from '../shared/src/metrics';
 import { checkThumbnailsZips } from '../services/thumbnails/test/package/check-processor-zip';
 import { loadServiceDefinitions, repoRoot } from './platform/service-definitions';
 
@@ -419,6 +420,11 @@ export function stageOperationsProblems(templates: Record<string, Template>, sta
   }
   const dashboards = all.flatMap((template) => Object.values(template.Resources).filter((r) => r.Type === 'AWS::CloudWatch::Dashboard'));
   if (dashboards.length !== 1) problems.push(`${dashboards.length} CloudWatch dashboards, not one`);
+  else {
+    const graphed = productMetricsGraphed(dashboards[0]?.Properties?.DashboardBody);
+    const missing = Object.keys(metricCatalogue).filter((name) => !graphed.has(name));
+    if (missing.length > 0) problems.push(`the dashboard graphs no ${metricsNamespace} metric ${missing.join(', ')}`);
+  }
   return problems;
 }
 
@@ -453,6 +459,29 @@ export function logShippingProblems(templates: Record<string, Template>, stage: 
     if (filters.length > 0 && !permitted) problems.push(`${service}: subscription filters without a permission for CloudWatch Logs to invoke the log shipper`);
   }
   return problems;
+}
+
+/** The metric names of the product namespace that the dashboard's graphs search for (its body is an Fn::Join of text and Refs). */
+export function productMetricsGraphed(body: unknown): Set<string> {
+  const join = (body as { 'Fn::Join'?: [string, unknown[]] } | undefined)?.['Fn::Join'];
+  const text = typeof body === 'string' ? body : (join?.[1] ?? []).map((part) => (typeof part === 'string' ? part : 'ref')).join('');
+  const names = new Set<string>();
+  let widgets: Array<{ properties?: { metrics?: unknown[][] } }> = [];
+  try {
+    widgets = (JSON.parse(text) as { widgets?: typeof widgets }).widgets ?? [];
+  } catch {
+    return names;
+  }
+  const search = new RegExp(`^SEARCH\\('\\{${metricsNamespace}[,}][^']* MetricName="([A-Za-z]+)"`);
+  for (const widget of widgets) {
+    for (const entry of widget.properties?.metrics ?? []) {
+      for (const item of entry) {
+        const name = search.exec(String((item as { expression?: unknown } | null)?.expression ?? ''))?.[1];
+        if (name !== undefined) names.add(name);
+      }
+    }
+  }
+  return names;
 }
 
 /** Routes under /dev/ exist only in the local stage (e.g. the push outbox). */

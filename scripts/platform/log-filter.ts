@@ -71,11 +71,15 @@ const maxTerminalLine = 400;
 /** Per-record outcomes of event consumers: one per record delivered, too many for a terminal (kept in the log file). */
 const quietEntries = new Set(['Record applied', 'Record ignored']);
 
-/** True for a JSON log entry the quiet terminal leaves out: a consumer's routine per-record outcome. */
+/**
+ * True for a JSON line the quiet terminal leaves out: a consumer's routine per-record outcome, or a metrics line
+ * (CloudWatch Embedded Metric Format, an object with `_aws`: shared/src/metrics-emf.ts, one per invocation).
+ */
 export function isRoutineEntry(text: string): boolean {
   if (!text.startsWith('{')) return false;
   try {
-    const entry = JSON.parse(text) as { level?: unknown; message?: unknown };
+    const entry = JSON.parse(text) as { level?: unknown; message?: unknown; _aws?: unknown };
+    if (entry._aws !== undefined) return true;
     return (entry.level === 'info' || entry.level === 'debug') && typeof entry.message === 'string' && quietEntries.has(entry.message);
   } catch {
     return false;

@@ -239,6 +239,33 @@ function joinWithRefs(text) {
   return { 'Fn::Join': ['', parts.map((part) => (part === regionToken ? { Ref: 'AWS::Region' } : part === apiToken ? { Ref: 'HttpApi' } : part))] };
 }
 
+// The product metrics (shared/src/metrics.ts writes them; metrics-catalogue.json is its catalogue for this file).
+const productMetrics = require('../../shared/src/metrics-catalogue.json');
+/** A search over the product namespace with both dimensions, so every service's series of a metric appears. */
+const productNamespace = `${productMetrics.namespace},${productMetrics.dimensions.join(',')}`;
+/** The product metrics row of the dashboard: every metric of the catalogue, in one graph or another. */
+const productGraphs = [
+  { title: 'Notes written and shared', metrics: ['NotesCreated', 'NotesUpdated', 'NotesDeleted', 'NoteShares'] },
+  { title: 'Uploads processed and failed', metrics: ['UploadsProcessed', 'UploadsFailed'] },
+  { title: 'Upload processing time (ms, p99)', metrics: ['UploadProcessingTime'] },
+  { title: 'Pushes sent and failed', metrics: ['PushesSent', 'PushesFailed'] },
+  { title: 'Search latency (ms, p99)', metrics: ['SearchLatency'] },
+  { title: 'Telemetry messages stored and dropped', metrics: ['TelemetryStored', 'TelemetryDropped'] },
+  { title: 'Analytics events accepted and rejected', metrics: ['AnalyticsEventsAccepted', 'AnalyticsEventsRejected'] },
+  { title: 'Consumer records failed', metrics: ['ConsumerRecordsFailed'] },
+];
+/** Counts are summed per period; durations shown at their p99. */
+function statOf(name) {
+  return productMetrics.metrics[name] === 'Count' ? 'Sum' : 'p99';
+}
+/** The graphs of the row; a name outside the catalogue is a mistake here, not a graph that stays empty. */
+function productMetricWidgets() {
+  for (const graph of productGraphs) {
+    for (const name of graph.metrics) if (!productMetrics.metrics[name]) throw new Error(`ops-alarms: ${name} is not in shared/src/metrics-catalogue.json`);
+  }
+  return productGraphs;
+}
+
 /** The stage's dashboard: searches over the stage's metrics, so every service's functions and queues appear. */
 function dashboard(stage, services) {
   const widgets = [];
@@ -264,7 +291,11 @@ function dashboard(stage, services) {
   widgets.push(graph(0, 12, 'HTTP API: requests, 4xx and 5xx', [['AWS/ApiGateway', 'Count', ...api, { stat: 'Sum' }], ['AWS/ApiGateway', '4xx', ...api, { stat: 'Sum' }], ['AWS/ApiGateway', '5xx', ...api, { stat: 'Sum' }]]));
   widgets.push(graph(12, 12, 'HTTP API: latency (ms)', [['AWS/ApiGateway', 'Latency', ...api, { stat: 'p99' }], ['AWS/ApiGateway', 'Latency', ...api, { stat: 'p50' }]]));
   y += 6;
-  text('## Product metrics\nReserved: notes written, uploads processed, pushes sent and the rest come with Powertools Metrics (EMF), a later part of issue #19. No code emits them yet.', 2);
+  text(`## Product metrics\nWhat the product does, from the functions' EMF lines (namespace ${productMetrics.namespace}, dimensions service and stage; README: Operations: metrics).`, 2);
+  productMetricWidgets().forEach((widget, index) => {
+    widgets.push(graph((index % 4) * 6, 6, widget.title, widget.metrics.flatMap((name, m) => search(productNamespace, name, statOf(name), `stage="${stage}"`, `p${index}m${m}`))));
+    if (index % 4 === 3) y += 6;
+  });
   return {
     OpsDashboard: {
       Type: 'AWS::CloudWatch::Dashboard',
@@ -330,3 +361,4 @@ module.exports = OpsAlarms;
 module.exports.addOperations = addOperations;
 module.exports.failureQueues = failureQueues;
 module.exports.thresholds = thresholds;
+module.exports.productGraphs = productGraphs;

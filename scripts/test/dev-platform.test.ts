@@ -56,6 +56,8 @@ describe('the dev terminal', () => {
     expect(showInTerminal('quiet', 'search', '{"level":"info","message":"Record ignored","reason":"stale version"}')).toBe(false);
     expect(showInTerminal('quiet', 'search', '{"level":"error","message":"Record failed"}')).toBe(true);
     expect(showInTerminal('verbose', 'search', '{"level":"info","message":"Record applied"}')).toBe(true);
+    // A metrics line (EMF) stays in the log file: CloudWatch reads it deployed, nobody reads it in a terminal.
+    expect(showInTerminal('quiet', 'core-api', '{"_aws":{"Timestamp":1,"CloudWatchMetrics":[]},"service":"core-api","stage":"local","NotesCreated":1}')).toBe(false);
     expect(showInTerminal('quiet', 'platform', 'search exited unexpectedly (code 1)')).toBe(true);
     expect(showInTerminal('quiet', 'dynamodb', 'Exception in thread "main" java.lang.OutOfMemoryError')).toBe(true);
   });

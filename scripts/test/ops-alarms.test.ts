@@ -1,6 +1,7 @@
 // The ops-alarms plugin (scripts/serverless/ops-alarms.cjs) and check:deploy's alarm assertions (README, "Operations:
 // alarms and dashboard"): the plugin's output passes them, and taking any alarm away fails them.
-import { alarmProblems, failureQueueIds, iamProblems, stageOperationsProblems } from '../check-deploy';
+import { metricCatalogue } from '../../shared/src/metrics';
+import { alarmProblems, failureQueueIds, iamProblems, productMetricsGraphed, stageOperationsProblems } from '../check-deploy';
 
 interface Resource {
   Type: string;
@@ -160,6 +161,18 @@ describe('stageOperationsProblems', () => {
     const users = usersStack();
     delete users.Resources[id];
     expect(stageOperationsProblems({ users, iot: build() }, 'dev')).toEqual([problem]);
+  });
+
+  it('graphs every metric of the product catalogue in the dashboard, and nothing outside it', () => {
+    const graphed = productMetricsGraphed(usersStack().Resources.OpsDashboard!.Properties!.DashboardBody);
+    expect([...graphed].sort()).toEqual(Object.keys(metricCatalogue).sort());
+  });
+
+  it('reports a dashboard without the product metrics', () => {
+    const users = usersStack();
+    const body = users.Resources.OpsDashboard!.Properties!.DashboardBody as { 'Fn::Join': [string, unknown[]] };
+    body['Fn::Join'][1] = body['Fn::Join'][1].map((part) => (typeof part === 'string' ? part.replaceAll('MetricName=\\"SearchLatency\\"', 'MetricName=\\"Other\\"') : part));
+    expect(stageOperationsProblems({ users, iot: build() }, 'dev')).toEqual(['the dashboard graphs no PhotoNotes metric SearchLatency']);
   });
 
   it('subscribes the opsEmail address when a stage gives one', () => {

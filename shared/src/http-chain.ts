@@ -22,6 +22,7 @@ import type { HttpResponse } from './http-response';
 import type { CallerOf, HttpRoute, RouteAuth } from './http-route';
 import { createLogger } from './log';
 import type { Logger } from './log';
+import { flushMetrics } from './metrics';
 
 export type Schema = z.ZodMiniType;
 type Parsed<S> = S extends Schema ? z.output<S> : undefined;
@@ -85,17 +86,24 @@ export function httpChain<B extends Schema | undefined, Q extends Schema | undef
         const state = requestState(event);
         // The middlewares above validated these against the very schemas that type them. Events the handler
         // causes carry its request id as their correlation id (shared/src/correlation.ts).
-        const response = await withInvocationCorrelationId(state.requestId, () => fn({
-          body: state.body as Parsed<B>,
-          query: state.query as Parsed<Q>,
-          path: state.path as Parsed<P>,
-          auth: state.auth as CallerOf<A>,
-          headers: event.headers,
-          requestId: state.requestId,
-          log: state.log,
-          event,
-          context,
-        }));
+        // The metrics the handler recorded are written once, at its end, whatever it answered (metrics.ts): a
+        // try/finally, which costs no promise of its own.
+        let response: HttpResponse;
+        try {
+          response = await withInvocationCorrelationId(state.requestId, () => fn({
+            body: state.body as Parsed<B>,
+            query: state.query as Parsed<Q>,
+            path: state.path as Parsed<P>,
+            auth: state.auth as CallerOf<A>,
+            headers: event.headers,
+            requestId: state.requestId,
+            log: state.log,
+            event,
+            context,
+          }));
+        } finally {
+          flushMetrics();
+        }
         return toResult(response, state.requestId);
       });
     },

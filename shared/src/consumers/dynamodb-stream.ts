@@ -6,7 +6,7 @@ import type { ParseResult } from '../contracts/contract';
 import { invalid } from '../contracts/contract';
 import { parseStreamChange } from '../contracts/stream';
 import type { StreamChange, StreamContract } from '../contracts/stream';
-import { consumerRunner } from './outcome';
+import { consumerInvocation, consumerRunner } from './outcome';
 import type { ConsumerContext, ConsumerOptions, Outcome } from './outcome';
 
 export { applied, ignored } from './outcome';
@@ -95,14 +95,14 @@ export function streamConsumer<I, D>(
   });
 
   if (concurrency === 1) {
-    return async (event, context) => {
+    return (event, context) => consumerInvocation(async () => {
       for (const record of event.Records) {
         if ((await runOne(record, context)).status === 'failed') return failure(record);
       }
       return failure(undefined);
-    };
+    });
   }
-  return async (event, context) => {
+  return (event, context) => consumerInvocation(async () => {
     const records = event.Records;
     // Lanes of record indexes: one per item when its order matters, else one per record.
     const lanes = options.inOrderPerItem ? [...groupBy(records.keys(), (index) => itemKey(records[index] as DynamoDBRecord)).values()] : [...records.keys()].map((index) => [index]);
@@ -119,7 +119,7 @@ export function streamConsumer<I, D>(
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, lanes.length) }, worker));
     return failure(records[earliestFailure]);
-  };
+  });
 }
 
 /** The item a record is about; a record without Keys is an item of its own. */

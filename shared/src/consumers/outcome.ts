@@ -5,6 +5,9 @@ import type { ParseResult } from '../contracts/contract';
 import { withCorrelationId } from '../correlation';
 import { createLogger } from '../log';
 import type { LogFields, Logger } from '../log';
+import { flushMetrics } from '../metrics';
+import type { Metrics } from '../metrics';
+import { emfMetrics } from '../metrics-emf';
 
 /**
  * applied: the record did what it is for. ignored: nothing to do, and why (a repeat, a stale version, a case the
@@ -35,6 +38,8 @@ export interface ConsumerOptions<C, D> {
    */
   deps: () => D;
   logger?: Logger;
+  /** Where ConsumerRecordsFailed is counted; defaults to the service's EMF metrics (metrics-emf.ts). */
+  metrics?: Metrics;
 }
 
 /** `build` once, on first use; not remembered when it throws. */
@@ -62,6 +67,7 @@ export interface Runner<D> {
 export function consumerRunner<C, D>(options: ConsumerOptions<C, D>): Runner<D> {
   const baseLog = options.logger ?? createLogger({ service: options.service });
   const deps = lazy(options.deps);
+  const metrics = lazy(() => options.metrics ?? emfMetrics({ service: options.service }));
   return {
     async run(record, context) {
       let log = baseLog.child(record.ids);
@@ -85,6 +91,7 @@ export function consumerRunner<C, D>(options: ConsumerOptions<C, D>): Runner<D> 
         outcome = { status: 'failed', reason: (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).split('\n')[0]?.slice(0, 200) ?? '', error: err };
       }
       if (outcome.status === 'failed') {
+        metrics().count('ConsumerRecordsFailed');
         log.error('Record failed; it will be delivered again, then dead-lettered', { reason: outcome.reason, issues: outcome.issues, err: outcome.error });
       } else if (outcome.status === 'ignored') {
         log.info('Record ignored', { reason: outcome.reason });
@@ -94,6 +101,15 @@ export function consumerRunner<C, D>(options: ConsumerOptions<C, D>): Runner<D> 
       return outcome;
     },
   };
+}
+
+/** Runs one whole invocation of a consumer, then flushes the metrics its records recorded (once, whatever happened). */
+export async function consumerInvocation<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } finally {
+    flushMetrics();
+  }
 }
 
 /** Thrown by the SNS and S3 consumers when a record failed: Lambda's asynchronous retry, then its failure destination, take over. */

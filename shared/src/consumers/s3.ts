@@ -3,7 +3,7 @@
 // invocation (after every record was tried): Lambda retries it, then sends it to the failure destination.
 import type { Context, S3Event } from 'aws-lambda';
 import type { S3ObjectEventContract, S3ObjectRecord } from '../contracts/s3-object-created';
-import { consumerRunner, RecordsFailedError } from './outcome';
+import { consumerInvocation, consumerRunner, RecordsFailedError } from './outcome';
 import type { ConsumerContext, ConsumerOptions, Outcome } from './outcome';
 
 export { applied, ignored } from './outcome';
@@ -14,7 +14,7 @@ export function s3Consumer<D>(
   handle: (object: S3ObjectRecord, ctx: ConsumerContext<D>) => Promise<Outcome>,
 ): (event: S3Event, context: Context) => Promise<void> {
   const runner = consumerRunner(options);
-  return async (event, context) => {
+  return (event, context) => consumerInvocation(async () => {
     const failed = [];
     for (const record of event.Records) {
       const ids = { bucket: record.s3?.bucket?.name, rawKey: record.s3?.object?.key, sequencer: record.s3?.object?.sequencer };
@@ -25,5 +25,5 @@ export function s3Consumer<D>(
       if (outcome.status === 'failed') failed.push(ids);
     }
     if (failed.length > 0) throw new RecordsFailedError(failed);
-  };
+  });
 }

@@ -4,7 +4,7 @@
 import type { Context, SNSEvent } from 'aws-lambda';
 import { parseEvent } from '../contracts/event';
 import type { EventContract, EventOf } from '../contracts/event';
-import { consumerRunner, RecordsFailedError } from './outcome';
+import { consumerInvocation, consumerRunner, RecordsFailedError } from './outcome';
 import type { ConsumerContext, ConsumerOptions, Outcome } from './outcome';
 
 export { applied, ignored } from './outcome';
@@ -16,7 +16,7 @@ export function snsConsumer<C extends EventContract, D>(
   handle: (event: EventOf<C>, ctx: ConsumerContext<D>) => Promise<Outcome>,
 ): (event: SNSEvent, context: Context) => Promise<void> {
   const runner = consumerRunner(options);
-  return async (event, context) => {
+  return (event, context) => consumerInvocation(async () => {
     const failed = [];
     for (const record of event.Records) {
       const ids = { messageId: record.Sns.MessageId, eventType: options.contract.type };
@@ -33,5 +33,5 @@ export function snsConsumer<C extends EventContract, D>(
       if (outcome.status === 'failed') failed.push(ids);
     }
     if (failed.length > 0) throw new RecordsFailedError(failed);
-  };
+  });
 }

@@ -4,7 +4,7 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { parseQueueMessage } from '../contracts/queue-message';
 import type { QueueMessageContract, QueueMessageOf } from '../contracts/queue-message';
-import { consumerRunner } from './outcome';
+import { consumerInvocation, consumerRunner } from './outcome';
 import type { ConsumerContext, ConsumerOptions, Outcome } from './outcome';
 
 export { applied, ignored } from './outcome';
@@ -16,7 +16,7 @@ export function sqsConsumer<C extends QueueMessageContract, D>(
   handle: (message: QueueMessageOf<C>, ctx: ConsumerContext<D>) => Promise<Outcome>,
 ): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
   const runner = consumerRunner(options);
-  return async (event, context) => {
+  return (event, context) => consumerInvocation(async () => {
     const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
     for (const record of event.Records) {
       const outcome = await runner.run(
@@ -31,5 +31,5 @@ export function sqsConsumer<C extends QueueMessageContract, D>(
       if (outcome.status === 'failed') batchItemFailures.push({ itemIdentifier: record.messageId });
     }
     return { batchItemFailures };
-  };
+  });
 }

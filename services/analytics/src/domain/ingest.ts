@@ -3,6 +3,7 @@
 // when nothing is accepted; a batch is written whole or not at all (one item), so a failed request loses nothing a
 // retry would not send again.
 import { RateLimitedError } from '@photonotes/shared/errors';
+import type { Metrics } from '@photonotes/shared/metrics';
 import { installActor, userActor } from './actors';
 import type { AcceptedBatch } from './batch';
 import type { IngestEnvelope, JudgedBatch } from './event-input';
@@ -17,6 +18,8 @@ export interface IngestDeps {
   rates: InstallRates;
   buffer: EventBuffer;
   newBatchId: () => string;
+  /** AnalyticsEventsAccepted and AnalyticsEventsRejected, per batch answered 202. */
+  metrics: Metrics;
 }
 
 export interface IngestRequest {
@@ -57,5 +60,7 @@ export async function ingestEvents({ envelope, userId, receivedAt }: IngestReque
     };
     await deps.buffer.put(batch);
   }
+  deps.metrics.count('AnalyticsEventsAccepted', accepted.length);
+  deps.metrics.count('AnalyticsEventsRejected', rejected.length);
   return { accepted: accepted.length, rejected };
 }

@@ -1,4 +1,5 @@
 import { RateLimitedError } from '@photonotes/shared/errors';
+import { fakeMetrics } from '@photonotes/shared/metrics';
 import { installActor, userActor } from '../../src/domain/actors';
 import { ingestEvents, maxBatchesPerSecond } from '../../src/domain/ingest';
 import { FakeActorKeys, FakeBuffer, FakeRates } from './support/fakes';
@@ -9,7 +10,7 @@ const event = (n: number, extra: Record<string, unknown> = {}) => ({ id: `000000
 
 function setup() {
   let next = 0;
-  const deps = { actorKeys: new FakeActorKeys(), rates: new FakeRates(), buffer: new FakeBuffer(), newBatchId: () => `batch-${++next}` };
+  const deps = { actorKeys: new FakeActorKeys(), rates: new FakeRates(), buffer: new FakeBuffer(), newBatchId: () => `batch-${++next}`, metrics: fakeMetrics() };
   return deps;
 }
 
@@ -139,5 +140,25 @@ describe('ingestEvents', () => {
     // Assess
     await expect(answer).rejects.toThrow('buffer unavailable');
     expect(deps.buffer.batches).toEqual([]);
+  });
+});
+
+describe('ingestEvents: metrics', () => {
+  test('counts the events accepted and rejected of every answered batch, and nothing of a refused one', async () => {
+    // Prepare
+    const deps = setup();
+    for (let n = 0; n < maxBatchesPerSecond - 1; n++) await ingestEvents({ envelope: { installId, events: [] }, userId: null, receivedAt }, deps);
+    deps.metrics.recorded.length = 0;
+
+    // Act
+    await ingestEvents({ envelope: { installId, events: [event(1), { type: 'x' }, event(2)] }, userId: null, receivedAt }, deps);
+    const refused = await ingestEvents({ envelope: { installId, events: [event(3)] }, userId: null, receivedAt }, deps).catch((err: unknown) => err);
+
+    // Assess
+    expect(refused).toBeInstanceOf(RateLimitedError);
+    expect(deps.metrics.recorded).toEqual([
+      { name: 'AnalyticsEventsAccepted', unit: 'Count', value: 2 },
+      { name: 'AnalyticsEventsRejected', unit: 'Count', value: 1 },
+    ]);
   });
 });

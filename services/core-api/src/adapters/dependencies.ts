@@ -7,6 +7,7 @@ import { dependencies } from '@photonotes/shared/dependencies';
 import { tableClient } from '@photonotes/shared/dynamodb';
 import { requireEnv } from '@photonotes/shared/env';
 import { verifyMediaKey } from '@photonotes/shared/media-keys';
+import { emfMetrics } from '@photonotes/shared/metrics-emf';
 import type { NotesDeps } from '../domain/deps';
 import type { KnownUsers } from '../domain/known-users';
 import type { NotesRepository } from '../domain/ports';
@@ -48,5 +49,6 @@ export function notesDeps(): NotesDeps {
     verifyPhotoKey: () => verifyMediaKey,
     clock: () => systemClock,
     newId: () => randomUUID,
+    metrics: () => emfMetrics({ service: 'core-api' }),
   }));
 }

@@ -54,6 +54,8 @@ export async function createNote(input: CreateNoteInput, caller: Caller, deps: N
     };
     try {
       await deps.notes.insertNote(note, photoKey === null ? undefined : { key: photoKey, processed });
+      deps.metrics.count('NotesCreated');
+      deps.metrics.count('NoteShares', note.sharedWith.length);
       return { created: true, note: toNote(note) };
     } catch (err) {
       if (err instanceof NoteIdTakenError) return replayed(err.existing, caller, createHash);

@@ -18,6 +18,7 @@ export async function deleteNote(request: DeleteNoteRequest, caller: Caller, dep
     assertVersion(current, request.expectedVersion);
     try {
       await deps.notes.removeNote(current, deps.clock.now().toISOString());
+      deps.metrics.count('NotesDeleted');
       return;
     } catch (err) {
       if (err instanceof WriteConflictError) continue;

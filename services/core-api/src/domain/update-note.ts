@@ -37,6 +37,8 @@ export async function updateNote(request: UpdateNoteRequest, caller: Caller, dep
     for (const userId of added) known.add(userId);
     try {
       await deps.notes.replaceNote(current, next, photoChange(current.photo, next.photo, processed));
+      deps.metrics.count('NotesUpdated');
+      deps.metrics.count('NoteShares', addedSharees(next.sharedWith, current.sharedWith).length);
       return toNote(next);
     } catch (err) {
       if (err instanceof WriteConflictError) continue;

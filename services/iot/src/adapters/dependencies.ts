@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { dependencies } from '@photonotes/shared/dependencies';
 import { requireEnv } from '@photonotes/shared/env';
+import { emfMetrics } from '@photonotes/shared/metrics-emf';
 import type { IotConfig, IotDeps } from '../domain/deps';
 import type { AlertPublisher, AlertRulesStore, DevicePlane, DevicesStore, StateStore, TelemetryStore, ThingEventsPublisher, ThingsStore } from '../domain/ports';
 import { thingEventsTopic } from './alert-publisher';
@@ -104,6 +105,18 @@ export function purgeDeps() {
     things: thingsStoreFromEnv,
     telemetry: telemetryStoreFromEnv,
     thingEvents: thingEventsPublisherFromEnv,
+  });
+}
+
+/** The telemetry rule's function: what storing a device message takes, and the metrics it records. */
+export function ingestDeps() {
+  return dependencies({
+    devices: devicesStoreFromEnv,
+    telemetry: telemetryStoreFromEnv,
+    alerts: alertPublisherFromEnv,
+    thingEvents: thingEventsPublisherFromEnv,
+    config: iotConfig,
+    metrics: () => emfMetrics({ service: 'iot' }),
   });
 }
 

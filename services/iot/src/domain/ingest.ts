@@ -4,6 +4,7 @@
 // input, so a malformed message cannot stall the ones behind it. It throws only when storage or publishing
 // fails, and then the redelivery stores nothing twice and publishes what is still pending. A message that stored
 // something is then published as thing.telemetry for apps watching the thing live (best effort, see below).
+import type { Metrics } from '@photonotes/shared/metrics';
 import type { FiredAlert } from './alerts';
 import type { IotDeps } from './deps';
 import type { DropReason } from './device-message';
@@ -26,9 +27,17 @@ export type Dropped = { status: 'dropped'; reason: DropReason; detail?: string }
 /** `streamed`: the message went out as thing.telemetry (false when it stored nothing new, or the publish failed). */
 export type IngestOutcome = Dropped | { status: 'stored'; readings: Record<ReadingOutcome, number>; published: number; streamed: boolean; streamError?: unknown };
 
-type IngestDeps = Pick<IotDeps, 'devices' | 'telemetry' | 'alerts' | 'thingEvents' | 'config' | 'pause'>;
+/** `metrics`: TelemetryStored and TelemetryDropped, per device message (only this function records them, so only it bundles them). */
+export type IngestDeps = Pick<IotDeps, 'devices' | 'telemetry' | 'alerts' | 'thingEvents' | 'config' | 'pause'> & { metrics: Metrics };
 
+/** Counts every message as TelemetryStored or TelemetryDropped once its outcome is known (a throw counts neither: it is delivered again). */
 export async function ingestTelemetry(message: DeviceMessage, deps: IngestDeps): Promise<IngestOutcome> {
+  const outcome = await ingest(message, deps);
+  deps.metrics.count(outcome.status === 'stored' ? 'TelemetryStored' : 'TelemetryDropped');
+  return outcome;
+}
+
+async function ingest(message: DeviceMessage, deps: IngestDeps): Promise<IngestOutcome> {
   const thingId = normaliseThingId(message.thingId);
   if (thingId === undefined) return { status: 'dropped', reason: 'unknown_thing' };
   const parsed = parseTelemetryMessage(message.payload, { receivedAt: message.receivedAt, retention: deps.config.retention });

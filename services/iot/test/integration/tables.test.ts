@@ -9,6 +9,7 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DocumentSender } from '@photonotes/shared/dynamodb';
 import { ConflictError, NotFoundError } from '@photonotes/shared/errors';
+import { noMetrics } from '@photonotes/shared/metrics';
 import { parse } from 'yaml';
 import { alertRulesStore } from '../../src/adapters/alert-rules-store';
 import { deviceStore } from '../../src/adapters/device-store';
@@ -19,6 +20,7 @@ import { authorizeConnect } from '../../src/domain/authorizer';
 import type { IotDeps } from '../../src/domain/deps';
 import { putDesired, reportState } from '../../src/domain/desired-state';
 import { ingestTelemetry } from '../../src/domain/ingest';
+import type { IngestDeps } from '../../src/domain/ingest';
 import { isOnline } from '../../src/domain/presence';
 import { recordLifecycleEvent } from '../../src/domain/presence-events';
 import { readTelemetry } from '../../src/domain/read-telemetry';
@@ -67,7 +69,7 @@ function realDeps(now = () => new Date()) {
   const publisher = new RecordingPublisher();
   const thingEvents = new RecordingThingEvents();
   const tableName = names.ThingsTable;
-  const deps: IotDeps = {
+  const deps: IotDeps & IngestDeps = {
     things: thingsTable({ tableName, client }),
     devices: deviceStore({ tableName, client }),
     states: stateStore({ tableName, client }),
@@ -79,6 +81,7 @@ function realDeps(now = () => new Date()) {
     config: { retention: defaultRetention, endpoint: { mqttUrl: 'mqtt://localhost:1883', usernameFormat: '{thingId}' }, credentialKeys: { secret: 'tables-test-secret' } },
     now,
     newId: randomUUID,
+    metrics: noMetrics,
   };
   return { deps, plane, publisher };
 }

@@ -147,3 +147,22 @@ describe('readTelemetry', () => {
     expect(err).toMatchObject({ status: 404 });
   });
 });
+
+describe('ingestTelemetry: metrics', () => {
+  it('counts each message as stored or dropped', async () => {
+    // Prepare
+    const { deps, metrics, thingId } = await withThings();
+
+    // Act
+    await ingestTelemetry({ thingId, payload: 'not json', receivedAt: t0 }, deps);
+    await ingestTelemetry({ thingId: '00000000-0000-4000-8000-00000000ffff', payload: '{"metrics":{"temp":1}}', receivedAt: t0 }, deps);
+    await ingestTelemetry({ thingId, payload: '{"metrics":{"temp":1}}', receivedAt: t0 + 1000 }, deps);
+
+    // Assess
+    expect(metrics.recorded).toEqual([
+      { name: 'TelemetryDropped', unit: 'Count', value: 1 },
+      { name: 'TelemetryDropped', unit: 'Count', value: 1 },
+      { name: 'TelemetryStored', unit: 'Count', value: 1 },
+    ]);
+  });
+});

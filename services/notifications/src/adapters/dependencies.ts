@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { systemClock } from '@photonotes/shared/clock';
 import { dependencies } from '@photonotes/shared/dependencies';
 import { requireEnv } from '@photonotes/shared/env';
+import { emfMetrics } from '@photonotes/shared/metrics-emf';
 import type { DevicesStore, InboxStore, NotificationsDeps, PushGateway } from '../domain/ports';
 import type { DeliveryDeps } from '../domain/delivery';
 import type { ConnectionsGateway, ConnectionsStore } from '../domain/realtime';
@@ -140,5 +141,6 @@ export function consumerDeps(): ConsumerDeps {
     clock: () => systemClock,
     newId: () => randomUUID,
     realtime: realtimeFanoutFromEnv,
+    metrics: () => emfMetrics({ service: 'notifications' }),
   }));
 }

@@ -6,6 +6,7 @@
 // then also takes that window, in the same write, and a request that finds it taken is suppressed. The attempt that
 // wrote the entry also sends it to the recipient's open apps (the realtime `notification` message); repeats do not.
 import type { Logger } from '@photonotes/shared/log';
+import type { Metrics } from '@photonotes/shared/metrics';
 import type { Device } from './device';
 import { removeEndpointQuietly } from './devices';
 import { notificationId, toNotificationView } from './notification';
@@ -13,9 +14,11 @@ import type { Notification, NotificationContent } from './notification';
 import type { NotificationsDeps, PushMessage } from './ports';
 import type { RealtimeFanout } from './realtime-fanout';
 
-/** What delivering takes: the stores and the push service, and the realtime fan-out for new entries. */
+/** What delivering takes: the stores and the push service, the realtime fan-out for new entries, and the metrics. */
 export interface DeliveryDeps extends NotificationsDeps {
   realtime: Pick<RealtimeFanout, 'sendToUsers'>;
+  /** PushesSent and PushesFailed, per push attempted. */
+  metrics: Metrics;
 }
 
 export interface NotificationRequest {
@@ -95,7 +98,7 @@ async function pushAll(
   status: DeliveryResult['status'],
   pushedTo: string[],
   key: string,
-  deps: NotificationsDeps,
+  deps: DeliveryDeps,
   log: Logger,
 ): Promise<DeliveryResult> {
   const pushedBefore = new Set(pushedTo);
@@ -112,11 +115,13 @@ async function pushAll(
 
   const handled = devices.filter((_, index) => outcomes[index]?.status === 'fulfilled').map((device) => device.deviceId);
   const failures = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []));
+  const removedDevices = outcomes.filter((outcome) => outcome.status === 'fulfilled' && outcome.value === 'gone').length;
+  deps.metrics.count('PushesSent', handled.length - removedDevices);
+  deps.metrics.count('PushesFailed', failures.length);
   await deps.inbox.recordPushes(key, handled, failures.length === 0);
   if (failures.length > 0) {
     throw new AggregateError(failures, `${failures.length} of ${devices.length} pushes failed; the event is retried for them`);
   }
-  const removedDevices = outcomes.filter((outcome) => outcome.status === 'fulfilled' && outcome.value === 'gone').length;
   return { status, notificationId: notification.id, pushed: handled.length - removedDevices, removedDevices };
 }
 

@@ -223,3 +223,38 @@ describe('deliverAll', () => {
     expect(push.sent.map((p) => p.userId)).toEqual(['carol']);
   });
 });
+
+describe('deliver: metrics', () => {
+  it('counts each push sent and each push failed, and a retry only the pushes it makes', async () => {
+    // Prepare
+    const { deps, devices, push, metrics } = testDeps();
+    const phone = device({ userId: 'bob' });
+    const tablet = device({ userId: 'bob' });
+    devices.seed(phone);
+    devices.seed(tablet);
+    push.failNext.add(tablet.deviceId);
+
+    // Act
+    await thrownBy(() => deliver(shareRequest(), deps, testLogger().log));
+    const afterFirst = { sent: metrics.total('PushesSent'), failed: metrics.total('PushesFailed') };
+    await deliver(shareRequest(), deps, testLogger().log);
+
+    // Assess
+    expect(afterFirst).toEqual({ sent: 1, failed: 1 });
+    expect({ sent: metrics.total('PushesSent'), failed: metrics.total('PushesFailed') }).toEqual({ sent: 2, failed: 1 });
+  });
+
+  it('does not count a push to a device the push service no longer accepts as sent', async () => {
+    // Prepare
+    const { deps, devices, push, metrics } = testDeps();
+    const stale = device({ userId: 'bob' });
+    devices.seed(stale);
+    push.gone.add(stale.deviceId);
+
+    // Act
+    await deliver(shareRequest(), deps, testLogger().log);
+
+    // Assess
+    expect(metrics.recorded).toEqual([]);
+  });
+});

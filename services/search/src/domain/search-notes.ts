@@ -20,6 +20,7 @@
 // holding every term), so a posting or share entry that a re-index has not yet deleted never leaks a note.
 import { decodeCursor, encodeCursor } from '@photonotes/shared/cursor';
 import { ValidationError } from '@photonotes/shared/errors';
+import type { Metrics } from '@photonotes/shared/metrics';
 import { createHash } from 'node:crypto';
 import { publicPrincipal, userPrincipal } from './index-entry';
 import { matchesTerm, parseQuery, queryKey } from './query';
@@ -39,6 +40,10 @@ const docBatchSize = 100;
 
 export interface SearchDeps {
   index: SearchIndex;
+  /** SearchLatency: every query's time in the domain, answered or failed. */
+  metrics: Metrics;
+  /** A monotonic clock in milliseconds (performance.now). */
+  nowMs(): number;
 }
 
 export interface SearchInput {
@@ -83,6 +88,15 @@ interface After {
 }
 
 export async function searchNotes(input: SearchInput, callerId: string, deps: SearchDeps): Promise<SearchPage> {
+  const started = deps.nowMs();
+  try {
+    return await findNotes(input, callerId, deps);
+  } finally {
+    deps.metrics.duration('SearchLatency', deps.nowMs() - started);
+  }
+}
+
+async function findNotes(input: SearchInput, callerId: string, deps: SearchDeps): Promise<SearchPage> {
   const terms = parseQuery(input.q);
   const scope = `search:${callerId}:${createHash('sha256').update(queryKey(terms)).digest('base64url').slice(0, 22)}`;
   const after = input.cursor === undefined ? undefined : afterFromCursor(decodeCursor(input.cursor, scope));

@@ -1,6 +1,7 @@
 // Searching the fake index, filled through the real indexing code: visibility, matching rules, ranking,
 // pages and cursors, and the bounds on the work one query may do.
 import { ValidationError } from '@photonotes/shared/errors';
+import { fakeMetrics, noMetrics } from '@photonotes/shared/metrics';
 import { applyNoteChange } from '../../src/domain/apply-note-change';
 import { maxShareEntryTerms } from '../../src/domain/index-entry';
 import type { NoteSnapshot } from '../../src/domain/index-entry';
@@ -23,7 +24,7 @@ const ids = (page: SearchPage) => page.items.map((item) => item.id);
 const longBody = (extra = '') => `${Array.from({ length: maxShareEntryTerms + 6 }, (_, i) => `filler${i}`).join(' ')} ${extra}`;
 
 function search(index: FakeSearchIndex, q: string, caller = 'alice', options: { limit?: number; cursor?: string } = {}) {
-  return searchNotes({ q, limit: options.limit ?? 20, cursor: options.cursor }, caller, { index });
+  return searchNotes({ q, limit: options.limit ?? 20, cursor: options.cursor }, caller, { index, metrics: noMetrics, nowMs: () => performance.now() });
 }
 
 describe('searchNotes: what the caller may see', () => {
@@ -372,5 +373,25 @@ describe('searchNotes: bounded work', () => {
     expect(page.items[0]?.id).toBe(`n${postingsPerTerm + 21}`);
     expect(page.items).toHaveLength(5);
     expect(index.docReads).toBeLessThanOrEqual(maxDocReadsPerPage);
+  });
+});
+
+describe('searchNotes: SearchLatency', () => {
+  it('records the time of every query, answered or refused, in milliseconds', async () => {
+    // Prepare
+    const index = await indexed([{ ownerId: 'alice', title: 'apple' }]);
+    const metrics = fakeMetrics();
+    let now = 1000;
+    const deps = { index, metrics, nowMs: () => (now += 7) };
+
+    // Act
+    await searchNotes({ q: 'apple', limit: 20, cursor: undefined }, 'alice', deps);
+    await searchNotes({ q: 'apple', limit: 20, cursor: 'not-a-cursor' }, 'alice', deps).catch(() => undefined);
+
+    // Assess
+    expect(metrics.recorded).toEqual([
+      { name: 'SearchLatency', unit: 'Milliseconds', value: 7 },
+      { name: 'SearchLatency', unit: 'Milliseconds', value: 7 },
+    ]);
   });
 });

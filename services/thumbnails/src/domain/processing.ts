@@ -6,6 +6,7 @@ import type { Clock } from '@photonotes/shared/clock';
 import { parseMediaKey, verifyMediaKey } from '@photonotes/shared/media-keys';
 import type { ParsedMediaKey } from '@photonotes/shared/media-keys';
 import type { Logger } from '@photonotes/shared/log';
+import type { Metrics } from '@photonotes/shared/metrics';
 import { formatOfContentType, formatSignatureBytes, detectImageFormat } from './image-format';
 import { thumbnailKey, thumbnailPrefix } from './media';
 import type { MediaRecord, StoredThumbnails } from './media';
@@ -30,6 +31,10 @@ export interface ProcessingDeps {
   quotas: Pick<UploadQuotas, 'releasePendingSlot'>;
   clock: Clock;
   log: Logger;
+  /** UploadsProcessed or UploadsFailed, and UploadProcessingTime, once per upload this run completes. */
+  metrics: Metrics;
+  /** A monotonic clock in milliseconds (performance.now), for the processing time. */
+  nowMs(): number;
 }
 
 export type ProcessResult = 'ready' | 'failed' | 'duplicate' | 'ignored';
@@ -136,7 +141,9 @@ export async function processUpload(object: UploadedObject, deps: ProcessingDeps
     return 'duplicate';
   }
 
+  const started = deps.nowMs();
   const { outcome, written } = await evaluate(upload, record, deps);
+  const processingMs = deps.nowMs() - started;
   const now = deps.clock.now().toISOString();
   const completion = await deps.media.complete(record.ownerId, record.key, etag, outcome, now);
   if (completion === 'missing') {
@@ -147,6 +154,8 @@ export async function processUpload(object: UploadedObject, deps: ProcessingDeps
   if (completion === 'already-processed') return 'duplicate';
 
   if (outcome.status === 'failed') log.info('Upload refused', { reason: outcome.reason });
+  deps.metrics.count(outcome.status === 'ready' ? 'UploadsProcessed' : 'UploadsFailed');
+  deps.metrics.duration('UploadProcessingTime', processingMs);
   const completed: MediaRecord =
     outcome.status === 'ready'
       ? { ...record, status: 'ready', width: outcome.width, height: outcome.height, thumbnails: outcome.thumbnails, updatedAt: now, processedEtag: etag }

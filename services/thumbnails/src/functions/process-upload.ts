@@ -3,6 +3,7 @@ import { systemClock } from '@photonotes/shared/clock';
 import { s3ObjectCreated } from '@photonotes/shared/contracts/s3-object-created';
 import { applied, ignored, s3Consumer } from '@photonotes/shared/consumers/s3';
 import { dependencies } from '@photonotes/shared/dependencies';
+import { emfMetrics } from '@photonotes/shared/metrics-emf';
 import { mediaEventsFromEnv, mediaRepositoryFromEnv, mediaStorageFromEnv, mediaUrlsFromEnv, uploadQuotasFromEnv } from '../adapters/dependencies';
 import { sharpImageProcessor } from '../adapters/image-processor';
 import { processUpload } from '../domain/processing';
@@ -16,6 +17,8 @@ const deps = () =>
     events: mediaEventsFromEnv,
     quotas: uploadQuotasFromEnv,
     clock: () => systemClock,
+    metrics: () => emfMetrics({ service: 'thumbnails' }),
+    nowMs: () => () => performance.now(),
   });
 
 export const handler = s3Consumer({ service: 'thumbnails', contract: s3ObjectCreated, deps }, async (object, { deps, log }) => {

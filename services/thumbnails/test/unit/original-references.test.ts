@@ -1,4 +1,5 @@
 import { signMediaKey } from '@photonotes/shared/media-keys';
+import { noMetrics } from '@photonotes/shared/metrics';
 import { forgetExpiredOriginal } from '../../src/domain/expired-originals';
 import { applyNoteChange, deletedNoteMemorySeconds, syncOriginalTag } from '../../src/domain/original-references';
 import type { NotePhotoChange } from '@photonotes/shared/contracts/media-events';
@@ -38,6 +39,8 @@ function setup() {
     quotaPolicy: generousQuotaPolicy,
     clock: fixedClock(now.toISOString()),
     log: silentLogger(),
+    metrics: noMetrics,
+    nowMs: () => performance.now(),
     now: () => now,
   };
   /** An upload of the owner, uploaded; processed unless told otherwise. */

@@ -1,4 +1,5 @@
 import { parseMediaKey } from '@photonotes/shared/media-keys';
+import { fakeMetrics } from '@photonotes/shared/metrics';
 import type { MediaContentType } from '@photonotes/shared/media-keys';
 import { mediaProcessedEventId, processUpload } from '../../src/domain/processing';
 import type { ProcessingDeps } from '../../src/domain/processing';
@@ -8,6 +9,12 @@ import { FakeImageProcessor, FakeMediaEvents, FakeMediaRepository, FakeMediaStor
 process.env.MEDIA_KEY_SECRET = 'unit-test-media-key-secret';
 
 const owner = 'user-1';
+
+/** A monotonic clock that moves `step` ms each time it is read. */
+function steppingMs(step: number): () => number {
+  let now = 0;
+  return () => (now += step);
+}
 
 function setup() {
   const deps = {
@@ -19,6 +26,8 @@ function setup() {
     quotas: new FakeUploadQuotas(),
     clock: fixedClock('2026-11-28T09:00:05.000Z'),
     log: silentLogger(),
+    metrics: fakeMetrics(),
+    nowMs: steppingMs(40),
   } satisfies ProcessingDeps;
   /** POST /media/uploads, then the app's PUT (with whatever bytes and type it sends). */
   const upload = async (body: Buffer, options: { declaredType?: MediaContentType; declaredSize?: number; sentType?: string } = {}) => {
@@ -265,5 +274,38 @@ describe('processUpload', () => {
     expect(result).toBe(status);
     expect(pendingBefore).toEqual([object.key]);
     expect(deps.quotas.pendingOf(owner)).toEqual([]);
+  });
+});
+
+describe('processUpload: metrics', () => {
+  it('counts a processed upload and its processing time', async () => {
+    // Prepare
+    const { deps, upload } = setup();
+    const object = await upload(fakeImage({ format: 'jpeg', width: 2000, height: 1000 }));
+
+    // Act
+    await processUpload(object, deps);
+
+    // Assess
+    expect(deps.metrics.recorded).toEqual([
+      { name: 'UploadsProcessed', unit: 'Count', value: 1 },
+      { name: 'UploadProcessingTime', unit: 'Milliseconds', value: 40 },
+    ]);
+  });
+
+  it('counts a refused upload as failed, and a repeated event not at all', async () => {
+    // Prepare
+    const { deps, upload } = setup();
+    const object = await upload(Buffer.from('not an image at all'));
+
+    // Act
+    const result = await processUpload(object, deps);
+    const again = await processUpload(object, deps);
+
+    // Assess
+    expect([result, again]).toEqual(['failed', 'duplicate']);
+    expect(deps.metrics.total('UploadsFailed')).toBe(1);
+    expect(deps.metrics.total('UploadsProcessed')).toBe(0);
+    expect(deps.metrics.recorded.filter((metric) => metric.name === 'UploadProcessingTime')).toHaveLength(1);
   });
 });

@@ -1,6 +1,8 @@
 // Domain dependencies for unit tests: the in-memory repository, known users (the three below), the real upload-key
-// verifier with a test secret, a clock that moves only when told, and predictable ids.
+// verifier with a test secret, a clock that moves only when told, predictable ids, and fake metrics.
 import { signMediaKey, verifyMediaKey } from '@photonotes/shared/media-keys';
+import { fakeMetrics } from '@photonotes/shared/metrics';
+import type { FakeMetrics } from '@photonotes/shared/metrics';
 import type { NotesDeps } from '../../../src/domain/deps';
 import type { StoredNote } from '../../../src/domain/note';
 import { FakeKnownUsers } from './fake-known-users';
@@ -17,6 +19,7 @@ export interface TestDeps {
   repo: FakeNotesRepository;
   users: FakeKnownUsers;
   clock: { now: Date; advance(ms: number): void };
+  metrics: FakeMetrics;
 }
 
 export function testDeps(): TestDeps {
@@ -29,14 +32,16 @@ export function testDeps(): TestDeps {
     },
   };
   let ids = 0;
+  const metrics = fakeMetrics();
   const deps: NotesDeps = {
     notes: repo,
     users,
     verifyPhotoKey: verifyMediaKey,
     clock: { now: () => clock.now },
     newId: () => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}`,
+    metrics,
   };
-  return { deps, repo, users, clock };
+  return { deps, repo, users, clock, metrics };
 }
 
 export function photoKeyOf(userId: string): string {

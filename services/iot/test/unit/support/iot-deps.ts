@@ -1,6 +1,8 @@
 // Domain dependencies for unit tests: in-memory stores, a recording device plane and alert publisher, a
 // recorder of thing events, a clock that moves only when told, predictable ids, a fixed credential secret, and no retry pauses.
 import type { ThingStateData, ThingTelemetryData } from '@photonotes/shared/contracts/thing-events';
+import { fakeMetrics } from '@photonotes/shared/metrics';
+import type { FakeMetrics } from '@photonotes/shared/metrics';
 import type { FiredAlert } from '../../../src/domain/alerts';
 import type { IotDeps } from '../../../src/domain/deps';
 import type { DesiredMessage } from '../../../src/domain/state';
@@ -75,13 +77,15 @@ export class RecordingThingEvents {
 export const testSecret = 'unit-test-device-credential-secret';
 
 export interface TestDeps {
-  deps: IotDeps;
+  /** With the metrics the telemetry ingest records. */
+  deps: IotDeps & { metrics: FakeMetrics };
   store: FakeIot;
   telemetry: FakeTelemetry;
   plane: RecordingPlane;
   publisher: RecordingPublisher;
   thingEvents: RecordingThingEvents;
   clock: { now: Date; advance(ms: number): void };
+  metrics: FakeMetrics;
 }
 
 export function testDeps(start = '2026-11-28T09:00:00.000Z'): TestDeps {
@@ -98,7 +102,8 @@ export function testDeps(start = '2026-11-28T09:00:00.000Z'): TestDeps {
   };
   let ids = 0;
   let random = 0;
-  const deps: IotDeps = {
+  const metrics = fakeMetrics();
+  const deps: IotDeps & { metrics: FakeMetrics } = {
     things: store.things,
     devices: store.devices,
     states: store.states,
@@ -115,8 +120,9 @@ export function testDeps(start = '2026-11-28T09:00:00.000Z'): TestDeps {
     now: () => clock.now,
     newId: () => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}`,
     pause: async () => {},
+    metrics,
   };
-  return { deps, store, telemetry, plane, publisher, thingEvents, clock };
+  return { deps, store, telemetry, plane, publisher, thingEvents, clock, metrics };
 }
 
 export { seededRandom, shuffle } from '../../support/random';

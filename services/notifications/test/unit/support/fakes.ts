@@ -3,6 +3,8 @@
 // a push transport that records what it sent and can be told to fail, a clock that moves when told and
 // predictable ids.
 import { createLogger } from '@photonotes/shared/log';
+import { fakeMetrics } from '@photonotes/shared/metrics';
+import type { FakeMetrics } from '@photonotes/shared/metrics';
 import type { Device, Platform, TokenOwner } from '../../../src/domain/device';
 import type { Notification } from '../../../src/domain/notification';
 import { DeviceLimitError, TokenChangedError } from '../../../src/domain/ports';
@@ -224,6 +226,7 @@ export interface TestDeps {
   inbox: FakeInboxStore;
   push: FakePush;
   clock: { now: Date; advance(ms: number): void };
+  metrics: FakeMetrics;
 }
 
 export function testDeps(): TestDeps {
@@ -238,6 +241,7 @@ export function testDeps(): TestDeps {
     },
   };
   let ids = 0;
+  const metrics = fakeMetrics();
   const deps: DeliveryDeps = {
     devices,
     inbox,
@@ -245,8 +249,9 @@ export function testDeps(): TestDeps {
     realtime,
     clock: { now: () => clock.now },
     newId: () => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}`,
+    metrics,
   };
-  return { deps, devices, inbox, push, realtime, clock };
+  return { deps, devices, inbox, push, realtime, clock, metrics };
 }
 
 let seededDevices = 0;
