@@ -88,8 +88,7 @@ class LineFormatter extends LogFormatter {
 let constructing: { write: (line: string) => void; indent: number } | undefined;
 
 class LineLogger extends PowertoolsLogger {
-  private readonly write: (line: string) => void;
-  private readonly indent: number;
+  private readonly output: { write: (line: string) => void; indent: number };
 
   constructor(options: ConstructorParameters<typeof PowertoolsLogger>[0], output: { write: (line: string) => void; indent: number }) {
     constructing = output;
@@ -98,8 +97,7 @@ class LineLogger extends PowertoolsLogger {
     } finally {
       constructing = undefined;
     }
-    this.write = output.write;
-    this.indent = output.indent;
+    this.output = output;
   }
 
   // Lambda names how the environment started (AWS_LAMBDA_INITIALIZATION_TYPE); the local platform and tests do not,
@@ -109,7 +107,7 @@ class LineLogger extends PowertoolsLogger {
   }
 
   protected override printLog(_level: number, log: LogItemType): void {
-    const output = constructing ?? this;
+    const output = constructing ?? this.output;
     const attributes = log.getAttributes();
     let line: string;
     try {
