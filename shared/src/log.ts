@@ -146,19 +146,29 @@ function prettyIndent(write: LoggerOptions['write']): number {
 
 const noFields: LogFields = {};
 
+/** What a logger and its children share: the Powertools Logger, and its level as last read from it. */
+interface Root {
+  logger: LineLogger;
+  sampleRate: number;
+  /**
+   * Powertools' level, read at creation and after each sampling decision (the only things that change it): reading
+   * it per line costs an environment lookup, so a line below the level (a silent logger's access line) costs nothing.
+   */
+  threshold: number;
+}
+
 class SharedLogger implements Logger {
   constructor(
-    readonly root: LineLogger,
-    readonly sampleRate: number,
+    readonly root: Root,
     private readonly fields: LogFields,
   ) {}
 
   private emit(level: Exclude<LogLevel, 'silent'>, message: string, fields: LogFields | undefined): void {
-    // Checked here first so a line below the level (a silent logger's access line) costs nothing more.
-    if (powertoolsThreshold[level] < this.root.level) return;
+    if (powertoolsThreshold[level] < this.root.threshold) return;
+    const logger = this.root.logger;
     // Powertools merges its extra inputs in order, the call's fields last.
-    if (fields === undefined) this.root[level](message, this.fields);
-    else this.root[level](message, this.fields, fields);
+    if (fields === undefined) logger[level](message, this.fields);
+    else logger[level](message, this.fields, fields);
   }
 
   debug(message: string, fields?: LogFields): void {
@@ -174,18 +184,18 @@ class SharedLogger implements Logger {
     this.emit('error', message, fields);
   }
   child(fields: LogFields): Logger {
-    return new SharedLogger(this.root, this.sampleRate, this.fields === noFields ? fields : { ...this.fields, ...fields });
+    return new SharedLogger(this.root, this.fields === noFields ? fields : { ...this.fields, ...fields });
   }
 }
 
 export function createLogger(options: LoggerOptions): Logger {
   const level = options.level ?? levelFromEnv();
   const sampleRate = options.sampleRate ?? sampleRateFromEnv();
-  const root = new LineLogger(
+  const logger = new LineLogger(
     { serviceName: options.service, logLevel: powertoolsLevel[level], sampleRateValue: sampleRate, logFormatter: new LineFormatter() },
     { write: options.write ?? writeStdout, indent: prettyIndent(options.write) },
   );
-  return new SharedLogger(root, sampleRate, noFields);
+  return new SharedLogger({ logger, sampleRate, threshold: logger.level }, noFields);
 }
 
 /**
@@ -197,6 +207,10 @@ export function createLogger(options: LoggerOptions): Logger {
  */
 export function forInvocation(log: Logger, context: Context | undefined): void {
   if (!(log instanceof SharedLogger) || context === undefined) return;
-  log.root.addContext(context);
-  if (log.sampleRate > 0) log.root.refreshSampleRateCalculation();
+  const root = log.root;
+  root.logger.addContext(context);
+  if (root.sampleRate > 0) {
+    root.logger.refreshSampleRateCalculation();
+    root.threshold = root.logger.level;
+  }
 }
