@@ -85,10 +85,10 @@ class LineFormatter extends LogFormatter {
   }
 }
 
-/** Powertools' Logger writing each entry through `write` as one line (indented only on a terminal in dev mode). */
 // Powertools may print while its constructor runs (before our fields exist): those lines go to the writer this holds.
 let constructing: { write: (line: string) => void; indent: number } | undefined;
 
+/** Powertools' Logger writing each entry through `write` as one line (indented only on a terminal in dev mode). */
 class LineLogger extends PowertoolsLogger {
   private readonly output: { write: (line: string) => void; indent: number };
 
