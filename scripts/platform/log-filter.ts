@@ -91,7 +91,8 @@ export function formatForTerminal(text: string): string {
   if (!text.startsWith('{')) return text;
   try {
     const entry = JSON.parse(text) as Record<string, unknown>;
-    const { level, message, time: _time, service: _service, ...fields } = entry;
+    // The Lambda context on every line (shared/src/log.ts) stays in the file too: `npm run logs` reads it there.
+    const { level, message, time: _time, service: _service, coldStart: _coldStart, functionName: _functionName, functionRequestId: _functionRequestId, ...fields } = entry;
     if (typeof level !== 'string' || typeof message !== 'string') return text;
     // Stacks stay in the log file; the terminal keeps a line per entry.
     const rest = Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields, (key, value: unknown) => (key === 'stack' ? undefined : value))}` : '';

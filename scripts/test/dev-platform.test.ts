@@ -72,6 +72,11 @@ describe('the dev terminal', () => {
     expect(line).toBe('WARN  Request rejected {"status":409,"cause":{"name":"E"}}');
     expect(formatForTerminal('plain text')).toBe('plain text');
   });
+
+  it("leaves the Lambda context of a line (cold start, function name and request id) to the log file", () => {
+    const line = formatForTerminal(JSON.stringify({ level: 'info', time: 't', service: 's', message: 'request', coldStart: false, functionName: 'photonotes-core-api-local-getNote', functionRequestId: 'f1', status: 200, requestId: 'r1' }));
+    expect(line).toBe('INFO  request {"status":200,"requestId":"r1"}');
+  });
 });
 
 describe('Java detection', () => {

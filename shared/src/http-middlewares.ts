@@ -20,6 +20,7 @@ import {
 } from './errors';
 import type { HttpResponse } from './http-response';
 import type { RouteAuth } from './http-route';
+import { forInvocation } from './log';
 import type { Logger } from './log';
 import { parseInput } from './validation';
 
@@ -33,6 +34,10 @@ export interface RequestState {
   body: unknown;
   query: unknown;
   path: unknown;
+  /** performance.now() when the request arrived, for the access line. */
+  startedAt: number;
+  /** Whether the request's access line was written (once per request, answer or error). */
+  accessLogged: boolean;
 }
 
 export const maxBodyBytes = 1024 * 1024;
@@ -75,10 +80,40 @@ function lowerCaseHeaders(headers: APIGatewayProxyEventV2['headers'] | undefined
   return out;
 }
 
-/** Copies the event with lower-case header names, picks the request id, and opens the request's logger. */
+/** The route as API Gateway names it (`PATCH /notes/{id}`), so ids stay out of the access line; never the query. */
+function routeOf(event: APIGatewayProxyEventV2): string {
+  if (event.routeKey && event.routeKey !== '$default') return event.routeKey;
+  return `${event.requestContext?.http?.method ?? ''} ${event.rawPath ?? ''}`;
+}
+
+/**
+ * The request's one access line: route, method, status, duration, the caller's user id when authenticated and the
+ * request id (on the request's logger). Nothing from headers, query or body, so no token or secret can reach it.
+ */
+function logAccess(event: object, response: APIGatewayProxyStructuredResultV2 | undefined | null): void {
+  const state = states.get(event);
+  if (!state || state.accessLogged) return;
+  state.accessLogged = true;
+  const http = event as HttpEvent;
+  state.log.info('request', {
+    route: routeOf(http),
+    method: http.requestContext?.http?.method,
+    status: response?.statusCode,
+    durationMs: Math.round((performance.now() - state.startedAt) * 10) / 10,
+    ...(state.auth ? { userId: state.auth.userId } : {}),
+  });
+}
+
+/**
+ * Copies the event with lower-case header names, picks the request id, and opens the request's logger, with the
+ * invocation's Lambda context (cold start, the function's request id); registered first, so it writes the access
+ * line after everything else, for an answer and for an error the error handler turned into one.
+ */
 export function requestContext(log: Logger): HttpMiddleware {
   return {
     before: (request) => {
+      const startedAt = performance.now();
+      forInvocation(log, request.context);
       const event: HttpEvent = { ...request.event, headers: lowerCaseHeaders(request.event.headers) };
       const incoming = event.headers['x-request-id'];
       // A client-chosen id is only echoed when it is harmless in logs and headers.
@@ -86,9 +121,11 @@ export function requestContext(log: Logger): HttpMiddleware {
         incoming !== undefined && clientRequestId.test(incoming)
           ? incoming
           : event.requestContext?.requestId || randomUUID();
-      states.set(event, { requestId, log: log.child({ requestId }), auth: null, body: undefined, query: undefined, path: undefined });
+      states.set(event, { requestId, log: log.child({ requestId }), auth: null, body: undefined, query: undefined, path: undefined, startedAt, accessLogged: false });
       request.event = event;
     },
+    after: (request) => logAccess(request.event, request.response),
+    onError: (request) => logAccess(request.event, request.response),
   };
 }
 

@@ -9,7 +9,7 @@ import type { AccessTokenVerifier, AuthContext } from './auth';
 import { defaultVerifier } from './auth';
 import { lazy } from './dependencies';
 import { isAppError, UnauthorizedError } from './errors';
-import { createLogger } from './log';
+import { createLogger, forInvocation } from './log';
 import type { Logger } from './log';
 
 /** What API Gateway (and serverless-offline) hand a WebSocket route's function. */
@@ -58,6 +58,7 @@ export function websocket<Authenticated extends boolean>(options: WebSocketOptio
   return {
     handler(fn: (request: WebSocketRequest<Authenticated>) => Promise<WebSocketResult>) {
       return middy<WebSocketEvent, WebSocketResult, Error, Context>().handler(async (event, context) => {
+        forInvocation(log, context);
         const { connectionId, routeKey } = event.requestContext;
         const requestLog = log.child({ connectionId, routeKey, ...(context.awsRequestId ? { requestId: context.awsRequestId } : {}) });
         try {

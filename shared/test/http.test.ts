@@ -987,3 +987,89 @@ describe('isolation', () => {
     expect(JSON.parse(resB.body ?? '')).toEqual({ text: 'two', userId: 'user-b', requestId: 'request-b-1' });
   });
 });
+
+describe('the access line', () => {
+  const accessLines = (entries: Record<string, unknown>[]) => entries.filter((entry) => entry.message === 'request');
+
+  test('a 200 writes one line with the route template, method, status, duration, user id and request ids, and nothing of the request', async () => {
+    // Prepare
+    const { call, entries, lines } = route({ body: AnyText, params: NoteParams }, async () => ok({ saved: true }));
+
+    // Act
+    const res = await call({
+      method: 'PATCH',
+      path: '/notes/note-123',
+      routeKey: 'PATCH /notes/{id}',
+      pathParameters: { id: 'note-123' },
+      query: { secret: 'query-secret' },
+      body: { text: 'body-secret' },
+      headers: { 'x-request-id': 'access-line-req-1' },
+    });
+
+    // Assess
+    expect(res.statusCode).toBe(200);
+    const access = accessLines(entries());
+    expect(access).toEqual([
+      expect.objectContaining({
+        level: 'info',
+        route: 'PATCH /notes/{id}',
+        method: 'PATCH',
+        status: 200,
+        durationMs: expect.any(Number),
+        userId: 'user-1',
+        requestId: 'access-line-req-1',
+        functionRequestId: 'lambda-request-id-1',
+        coldStart: expect.any(Boolean),
+      }),
+    ]);
+    const text = lines.join('');
+    expect(text).not.toContain(token);
+    expect(text).not.toContain('body-secret');
+    expect(text).not.toContain('query-secret');
+    expect(text).not.toContain('note-123');
+  });
+
+  test('a 4xx from the error handler writes one line with its status and no user id before authentication', async () => {
+    // Prepare
+    const { call, entries } = route({}, async () => ok({}));
+
+    // Act
+    const res = await call({ method: 'GET', path: '/notes', routeKey: 'GET /notes', token: 'not-a-known-token' });
+
+    // Assess
+    expect(res.statusCode).toBe(401);
+    const access = accessLines(entries());
+    expect(access).toHaveLength(1);
+    expect(access[0]).toMatchObject({ route: 'GET /notes', method: 'GET', status: 401 });
+    expect(access[0]).not.toHaveProperty('userId');
+    expect(JSON.stringify(entries())).not.toContain('not-a-known-token');
+  });
+
+  test('a handler that throws writes one access line with status 500, after the error line', async () => {
+    // Prepare
+    const { call, entries } = route({}, async () => {
+      throw new Error('database on fire');
+    });
+
+    // Act
+    const res = await call({ method: 'DELETE', path: '/notes/n1', routeKey: 'DELETE /notes/{id}' });
+
+    // Assess
+    expect(res.statusCode).toBe(500);
+    const messages = entries().map((entry) => entry.message);
+    expect(messages).toEqual(['Unhandled error', 'request']);
+    expect(accessLines(entries())[0]).toMatchObject({ route: 'DELETE /notes/{id}', status: 500, userId: 'user-1', requestId: errorOf(res).requestId });
+  });
+
+  test('without a route key the line names the method and the path, never the query string', async () => {
+    // Prepare
+    const { call, entries } = route({}, async () => noContent());
+
+    // Act
+    await call({ method: 'POST', path: '/things', routeKey: '$default', query: { token: 'leaky' } });
+
+    // Assess
+    expect(accessLines(entries())[0]).toMatchObject({ route: 'POST /things', status: 204 });
+    expect(JSON.stringify(entries())).not.toContain('leaky');
+  });
+});

@@ -1,4 +1,5 @@
-import { createLogger } from '../src/log';
+import type { Context } from 'aws-lambda';
+import { createLogger, forInvocation } from '../src/log';
 import { captureLogger } from './support/log-capture';
 
 const saved = { ...process.env };
@@ -119,8 +120,121 @@ describe('createLogger', () => {
     // Act
     const log = () => logger.info('with a loop', { circular });
 
+    // Assess: the loop is cut where it closes, the rest of the line is kept.
+    expect(log).not.toThrow();
+    expect(entries()[0]).toMatchObject({ message: 'with a loop', circular: {} });
+  });
+
+  test('a field whose serialisation throws still leaves a line naming the message', () => {
+    // Prepare
+    const { logger, entries } = captureLogger();
+    const hostile = { toJSON: () => { throw new Error('no'); } };
+
+    // Act
+    const log = () => logger.info('with a hostile field', { hostile });
+
     // Assess
     expect(log).not.toThrow();
-    expect(entries()[0]).toMatchObject({ message: 'with a loop', logError: 'fields not serialisable' });
+    expect(entries()[0]).toMatchObject({ message: 'with a hostile field', service: 'test', logError: 'fields not serialisable' });
+  });
+
+  test('errors keep their code, and a cause that is not an error as it is', () => {
+    // Prepare
+    const { logger, entries } = captureLogger();
+    const err = Object.assign(new Error('conditional check failed', { cause: { attempt: 2 } }), { code: 'ConditionalCheckFailed' });
+
+    // Act
+    logger.error('failed', { err });
+
+    // Assess
+    expect(entries()[0]?.err).toMatchObject({ name: 'Error', message: 'conditional check failed', code: 'ConditionalCheckFailed', cause: { attempt: 2 } });
+  });
+});
+
+describe('the Lambda context (forInvocation)', () => {
+  const context = (awsRequestId: string) => ({ awsRequestId, functionName: 'photonotes-core-api-dev-updateNote', invokedFunctionArn: 'arn:aws:lambda:eu-west-1:1:function:x', memoryLimitInMB: '512' }) as unknown as Context;
+
+  test('lines carry coldStart (true in the first invocation only), the function name and its request id', () => {
+    // Prepare
+    const { logger, entries } = captureLogger();
+    const request = logger.child({ requestId: 'http-1' });
+
+    // Act
+    forInvocation(logger, context('lambda-1'));
+    request.info('first');
+    forInvocation(logger, context('lambda-2'));
+    logger.child({ requestId: 'http-2' }).info('second');
+
+    // Assess
+    expect(entries()[0]).toMatchObject({ message: 'first', coldStart: true, functionName: 'photonotes-core-api-dev-updateNote', functionRequestId: 'lambda-1', requestId: 'http-1' });
+    expect(entries()[1]).toMatchObject({ message: 'second', coldStart: false, functionRequestId: 'lambda-2', requestId: 'http-2' });
+  });
+
+  test('lines carry the X-Ray trace id when the runtime sets one, and none without it', () => {
+    // Prepare
+    const { logger, entries } = captureLogger();
+    const traceId = '1-5759e988-bd862e3fe1be46a994272793';
+
+    // Act
+    delete process.env._X_AMZN_TRACE_ID;
+    logger.info('untraced');
+    process.env._X_AMZN_TRACE_ID = `Root=${traceId};Parent=53995c3f42cd8ad8;Sampled=1`;
+    logger.info('traced');
+
+    // Assess
+    expect(entries()[0]).not.toHaveProperty('xrayTraceId');
+    expect(entries()[1]).toMatchObject({ message: 'traced', xrayTraceId: traceId });
+  });
+
+  test('a logger not made by createLogger is left alone', () => {
+    // Prepare
+    const fake = { debug: jest.fn(), info: jest.fn(), warn: jest.fn(), error: jest.fn(), child: jest.fn() };
+
+    // Act
+    const call = () => forInvocation(fake, context('lambda-1'));
+
+    // Assess
+    expect(call).not.toThrow();
+  });
+});
+
+describe('debug sampling', () => {
+  test('with a sample rate of 1 every invocation after the first logs debug lines, and lines name the rate', () => {
+    // Prepare
+    const lines: string[] = [];
+    const logger = createLogger({ service: 's', level: 'info', sampleRate: 1, write: (line) => lines.push(line) });
+    const context = { awsRequestId: 'a' } as Context;
+
+    // Act
+    forInvocation(logger, context);
+    forInvocation(logger, context);
+    logger.debug('detail');
+
+    // Assess
+    const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(entries.map((entry) => entry.message)).toContain('detail');
+    expect(entries.find((entry) => entry.message === 'detail')).toMatchObject({ level: 'debug', samplingRate: 1 });
+  });
+
+  test('takes its rate from POWERTOOLS_LOGGER_SAMPLE_RATE, and with none (the default) debug lines stay hidden', () => {
+    // Prepare
+    process.env.POWERTOOLS_LOGGER_SAMPLE_RATE = '1';
+    const sampled: string[] = [];
+    const sampledLogger = createLogger({ service: 's', level: 'info', write: (line) => sampled.push(line) });
+    delete process.env.POWERTOOLS_LOGGER_SAMPLE_RATE;
+    const plain: string[] = [];
+    const plainLogger = createLogger({ service: 's', level: 'info', write: (line) => plain.push(line) });
+    const context = { awsRequestId: 'a' } as Context;
+
+    // Act
+    for (const logger of [sampledLogger, plainLogger]) {
+      forInvocation(logger, context);
+      forInvocation(logger, context);
+      logger.debug('detail');
+    }
+
+    // Assess
+    expect(sampled.some((line) => JSON.parse(line).message === 'detail')).toBe(true);
+    expect(plain).toEqual([]);
   });
 });

@@ -28,8 +28,10 @@ export async function choosePortOffset(): Promise<number> {
   throw new Error(`No free port range for the test platform (tried offsets ${candidateOffsets.join(', ')}); is another test run still up?`);
 }
 
+// Integration runs log at info, so a request's journey (access lines, the consumers' per-record lines) is in the log
+// for test/integration/request-journey.test.ts and for whoever reads a failed run's log; LOG_LEVEL overrides it.
 export default async function globalSetup(): Promise<void> {
-  await startTestPlatform({ dataDir: null });
+  await startTestPlatform({ dataDir: null, logLevel: 'info' });
 }
 
 /**
@@ -37,7 +39,7 @@ export default async function globalSetup(): Promise<void> {
  * keeps emulator data in memory (integration); the resilience suite passes a directory, so DynamoDB Local persists
  * and can be restarted mid-run.
  */
-export async function startTestPlatform(options: { dataDir: string | null; name?: string; faultDrills?: boolean }): Promise<Platform> {
+export async function startTestPlatform(options: { dataDir: string | null; name?: string; faultDrills?: boolean; logLevel?: string }): Promise<Platform> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const logFile = path.join(repoRoot, '.local', 'logs', `${options.name ?? 'test-platform'}-${process.pid}.log`);
   const offset = await choosePortOffset();
@@ -49,7 +51,7 @@ export async function startTestPlatform(options: { dataDir: string | null; name?
       portOffset: offset,
       dataDir: options.dataDir,
       logFile,
-      logLevel: process.env.LOG_LEVEL ?? 'warn',
+      logLevel: process.env.LOG_LEVEL ?? options.logLevel ?? 'warn',
       emulatorPorts: ports,
       faultDrills: options.faultDrills ?? false,
     });

@@ -96,6 +96,7 @@ export function streamConsumer<I, D>(
 
   if (concurrency === 1) {
     return (event, context) => consumerInvocation(async () => {
+      runner.invocation(context);
       for (const record of event.Records) {
         if ((await runOne(record, context)).status === 'failed') return failure(record);
       }
@@ -103,6 +104,7 @@ export function streamConsumer<I, D>(
     });
   }
   return (event, context) => consumerInvocation(async () => {
+    runner.invocation(context);
     const records = event.Records;
     // Lanes of record indexes: one per item when its order matters, else one per record.
     const lanes = options.inOrderPerItem ? [...groupBy(records.keys(), (index) => itemKey(records[index] as DynamoDBRecord)).values()] : [...records.keys()].map((index) => [index]);

@@ -3,7 +3,7 @@
 import type { Context } from 'aws-lambda';
 import type { ParseResult } from '../contracts/contract';
 import { withCorrelationId } from '../correlation';
-import { createLogger } from '../log';
+import { createLogger, forInvocation } from '../log';
 import type { LogFields, Logger } from '../log';
 import { flushMetrics } from '../metrics';
 import type { Metrics } from '../metrics';
@@ -60,6 +60,8 @@ export interface RecordRun<T, D> {
 }
 
 export interface Runner<D> {
+  /** At the start of each invocation: its lines carry the Lambda context (cold start, the function's request id). */
+  invocation(context: Context): void;
   run<T>(record: RecordRun<T, D>, context: Context): Promise<Outcome>;
 }
 
@@ -69,6 +71,9 @@ export function consumerRunner<C, D>(options: ConsumerOptions<C, D>): Runner<D> 
   const deps = lazy(options.deps);
   const metrics = lazy(() => options.metrics ?? emfMetrics({ service: options.service }));
   return {
+    invocation(context) {
+      forInvocation(baseLog, context);
+    },
     async run(record, context) {
       let log = baseLog.child(record.ids);
       let outcome: Outcome;

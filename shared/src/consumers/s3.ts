@@ -15,6 +15,7 @@ export function s3Consumer<D>(
 ): (event: S3Event, context: Context) => Promise<void> {
   const runner = consumerRunner(options);
   return (event, context) => consumerInvocation(async () => {
+    runner.invocation(context);
     const failed = [];
     for (const record of event.Records) {
       const ids = { bucket: record.s3?.bucket?.name, rawKey: record.s3?.object?.key, sequencer: record.s3?.object?.sequencer };

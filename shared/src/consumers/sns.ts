@@ -17,6 +17,7 @@ export function snsConsumer<C extends EventContract, D>(
 ): (event: SNSEvent, context: Context) => Promise<void> {
   const runner = consumerRunner(options);
   return (event, context) => consumerInvocation(async () => {
+    runner.invocation(context);
     const failed = [];
     for (const record of event.Records) {
       const ids = { messageId: record.Sns.MessageId, eventType: options.contract.type };

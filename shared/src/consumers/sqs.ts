@@ -17,6 +17,7 @@ export function sqsConsumer<C extends QueueMessageContract, D>(
 ): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
   const runner = consumerRunner(options);
   return (event, context) => consumerInvocation(async () => {
+    runner.invocation(context);
     const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
     for (const record of event.Records) {
       const outcome = await runner.run(

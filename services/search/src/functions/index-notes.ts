@@ -20,7 +20,17 @@ export const notesAtOnce = 50;
 
 export function indexNotesHandler(index: () => SearchIndex, logger?: Logger) {
   return streamConsumer(
-    { service: 'search', contract: notesStream, deps: () => ({ index: index() }), concurrency: notesAtOnce, inOrderPerItem: true, ...(logger ? { logger } : {}) },
+    {
+      service: 'search',
+      contract: notesStream,
+      deps: () => ({ index: index() }),
+      concurrency: notesAtOnce,
+      inOrderPerItem: true,
+      // The request that wrote the version (stored on the item), on the record's log lines. A deletion's record has
+      // only the old image, whose id is the previous write's, so it names none.
+      correlationOf: (record) => (record.eventName === 'REMOVE' ? undefined : record.newImage?.correlationId),
+      ...(logger ? { logger } : {}),
+    },
     async (record, { deps }) => {
       const change = noteChangeFrom(record);
       if (!change) throw new Error(`${record.eventName} record without the image it needs`);

@@ -315,6 +315,22 @@ describe('indexing the notes stream', () => {
     expect(index.postingCount()).toBe(0);
   });
 
+  it("logs each record it applies with the correlation id of the request that wrote the note and the invocation's Lambda context", async () => {
+    // Prepare
+    const { logger, entries } = captureLogger();
+    const index = new FakeSearchIndex();
+    const handler = indexNotesHandler(() => index, logger);
+    const written = { ...v1, correlationId: 'patch-request-1' };
+
+    // Act
+    await handler(batch(streamRecords.insert(written)), lambdaContext({ awsRequestId: 'stream-invocation-1' }));
+
+    // Assess
+    expect(entries()).toContainEqual(
+      expect.objectContaining({ level: 'info', message: 'Record applied', noteId: 'n1', correlationId: 'patch-request-1', functionRequestId: 'stream-invocation-1' }),
+    );
+  });
+
   it('reports a note it cannot read as a failure, logged with its sequence number', async () => {
     // Prepare
     const { logger, entries } = captureLogger();
