@@ -1,4 +1,5 @@
 // Media records in DynamoDB (keys and layout: keys.ts).
+import { correlationId } from '@photonotes/shared/correlation';
 import { ConditionFailedError, tableClient } from '@photonotes/shared/dynamodb';
 import type { DocumentSender } from '@photonotes/shared/dynamodb';
 import type { MediaRecord } from '../domain/media';
@@ -32,7 +33,9 @@ export function mediaRepository({ tableName, client }: MediaRepositoryOptions): 
     async create(record) {
       // A record whose upload never arrives expires with DynamoDB's TTL; completion removes the attribute.
       const expiresAt = Math.floor(Date.parse(record.createdAt) / 1000) + pendingRecordTtlSeconds;
-      await table.putItem({ ...key(record.ownerId, record.key), ...record, expiresAt }, { condition: 'attribute_not_exists(pk)' });
+      // The request's id stays with the record, so the S3-triggered processing names the request that caused it.
+      const requestId = correlationId();
+      await table.putItem({ ...key(record.ownerId, record.key), ...record, ...(requestId === undefined ? {} : { correlationId: requestId }), expiresAt }, { condition: 'attribute_not_exists(pk)' });
     },
 
     async get(ownerId, mediaKey) {

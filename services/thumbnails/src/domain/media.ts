@@ -37,6 +37,8 @@ export interface MediaRecord {
   noteIds?: string[];
   /** Grows with every change of `noteIds`, so a tag written from a stale read is noticed. */
   refsVersion?: number;
+  /** The id of the request that created the record (POST /media/uploads): processing logs and events name it. */
+  correlationId?: string;
 }
 
 export interface ThumbnailView {

@@ -3,6 +3,7 @@
 // tells other services. Files that can never succeed end as `failed` (no exception, so no Lambda retry);
 // only infrastructure errors throw, and a retry then finds the work done so far and carries on.
 import type { Clock } from '@photonotes/shared/clock';
+import { withCorrelationId } from '@photonotes/shared/correlation';
 import { parseMediaKey, verifyMediaKey } from '@photonotes/shared/media-keys';
 import type { ParsedMediaKey } from '@photonotes/shared/media-keys';
 import type { Logger } from '@photonotes/shared/log';
@@ -128,6 +129,14 @@ export async function processUpload(object: UploadedObject, deps: ProcessingDeps
     await deps.storage.remove([object.key]);
     return 'ignored';
   }
+  // The upload is the work of the request that created its record: its lines and its media.processed event name it.
+  if (record.correlationId === undefined) return processRecorded(object, upload, record, { ...deps, log });
+  const requestId = record.correlationId;
+  return withCorrelationId(requestId, () => processRecorded(object, upload, record, { ...deps, log: log.child({ correlationId: requestId }) }));
+}
+
+async function processRecorded(object: UploadedObject, upload: ParsedMediaKey, record: MediaRecord, deps: ProcessingDeps): Promise<ProcessResult> {
+  const { log } = deps;
 
   let etag = object.eTag ? unquote(object.eTag) : undefined;
   if (etag === undefined) {
@@ -153,7 +162,9 @@ export async function processUpload(object: UploadedObject, deps: ProcessingDeps
   }
   if (completion === 'already-processed') return 'duplicate';
 
-  if (outcome.status === 'failed') log.info('Upload refused', { reason: outcome.reason });
+  // One line per upload processed, naming the request that created it (npm run logs -- --request-id).
+  if (outcome.status === 'failed') log.info('Upload refused', { reason: outcome.reason, processingMs });
+  else log.info('Upload processed', { width: outcome.width, height: outcome.height, processingMs });
   deps.metrics.count(outcome.status === 'ready' ? 'UploadsProcessed' : 'UploadsFailed');
   deps.metrics.duration('UploadProcessingTime', processingMs);
   const completed: MediaRecord =

@@ -1,3 +1,4 @@
+import { correlationId } from '@photonotes/shared/correlation';
 // In-memory stand-ins for the thumbnails ports, for unit tests of the domain.
 import type { Clock } from '@photonotes/shared/clock';
 import type { EventOf } from '@photonotes/shared/contracts/event';
@@ -30,7 +31,9 @@ export class FakeMediaRepository implements MediaRepository {
 
   async create(record: MediaRecord): Promise<void> {
     if (this.records.has(record.key)) throw new Error('exists');
-    this.records.set(record.key, structuredClone(record));
+    // As the adapter: the record keeps the id of the request that created it.
+    const requestId = correlationId();
+    this.records.set(record.key, structuredClone({ ...record, ...(requestId === undefined ? {} : { correlationId: requestId }) }));
   }
 
   async get(ownerId: string, key: string): Promise<MediaRecord | undefined> {
@@ -292,7 +295,8 @@ export class FakeMediaEvents implements MediaEvents {
       version: 1 as const,
       source: 'thumbnails',
       occurredAt: new Date().toISOString(),
-      correlationId: eventId,
+      // As the publisher (shared/src/sns.ts): the correlation id of the work in progress, else the event's own.
+      correlationId: correlationId() ?? eventId,
       data: structuredClone(data),
     };
     this.published.push(event);

@@ -1,3 +1,5 @@
+import { withInvocationCorrelationId } from '@photonotes/shared/correlation';
+import { createLogger } from '@photonotes/shared/log';
 import { parseMediaKey } from '@photonotes/shared/media-keys';
 import { fakeMetrics } from '@photonotes/shared/metrics';
 import type { MediaContentType } from '@photonotes/shared/media-keys';
@@ -307,5 +309,27 @@ describe('processUpload: metrics', () => {
     expect(deps.metrics.total('UploadsFailed')).toBe(1);
     expect(deps.metrics.total('UploadsProcessed')).toBe(0);
     expect(deps.metrics.recorded.filter((metric) => metric.name === 'UploadProcessingTime')).toHaveLength(1);
+  });
+});
+
+describe('the request behind an upload', () => {
+  it('names the request that created the upload on the processing lines and the media.processed event', async () => {
+    // Prepare: POST /media/uploads under its request id, then the app's PUT.
+    const { deps } = setup();
+    const lines: Array<Record<string, unknown>> = [];
+    const log = createLogger({ service: 'thumbnails', level: 'info', write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>) });
+    const body = fakeImage({ format: 'jpeg', width: 800, height: 600 });
+    const { key } = await withInvocationCorrelationId('req-upload-1', () =>
+      createUpload({ contentType: 'image/jpeg', size: body.byteLength }, owner, { ...deps, quotaPolicy: generousQuotaPolicy, clock: fixedClock('2026-11-28T09:00:00.000Z') }),
+    );
+    const object = deps.storage.put(key, body, 'image/jpeg');
+
+    // Act
+    const result = await processUpload({ key, eTag: object.etag }, { ...deps, log });
+
+    // Assess
+    expect(result).toBe('ready');
+    expect(deps.events.published.map((event) => event.correlationId)).toEqual(['req-upload-1']);
+    expect(lines).toContainEqual(expect.objectContaining({ message: 'Upload processed', correlationId: 'req-upload-1', key, processingMs: 40 }));
   });
 });
