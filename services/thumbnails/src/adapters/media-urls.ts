@@ -2,50 +2,16 @@
 // CDN URLs) for thumbnails. Signed with SigV4 here rather than through S3Client + the SDK presigner, which
 // would put the whole S3 client in the HTTP functions' bundles (over their 150 KB budget); the unit tests
 // check that both produce the same URLs.
-import { createHash, createHmac } from 'node:crypto';
-import type { Hash, Hmac } from 'node:crypto';
 import { fromEnv } from '@aws-sdk/credential-provider-env';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Checksum, SourceData } from '@smithy/types';
+import { Sha256 } from '@photonotes/shared/sigv4-sha256';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { Clock } from '@photonotes/shared/clock';
 import { optionalEnv } from '@photonotes/shared/env';
 import type { MediaUrls } from '../domain/ports';
 
 /** SigV4 presigned URLs live at most 7 days. */
 export const thumbnailUrlTtlSeconds = 7 * 24 * 60 * 60;
-
-function bytes(data: SourceData): Buffer {
-  if (typeof data === 'string') return Buffer.from(data, 'utf8');
-  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  return Buffer.from(data);
-}
-
-/** SHA-256, or HMAC-SHA-256 with a secret: the checksum constructor SignatureV4 expects. */
-class Sha256 implements Checksum {
-  private hash: Hash | Hmac;
-  private readonly secret: SourceData | undefined;
-
-  constructor(secret?: SourceData) {
-    this.secret = secret;
-    this.hash = this.create();
-  }
-
-  private create(): Hash | Hmac {
-    return this.secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(this.secret));
-  }
-
-  update(data: Uint8Array): void {
-    this.hash.update(bytes(data));
-  }
-
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-
-  reset(): void {
-    this.hash = this.create();
-  }
-}
 
 /** S3 object keys in a URL path: every byte escaped except unreserved characters and '/'. */
 function escapeKey(key: string): string {

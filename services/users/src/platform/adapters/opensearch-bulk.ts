@@ -1,47 +1,13 @@
 // Amazon OpenSearch Service's `_bulk` API, SigV4-signed for the `es` service with the function's role (its
 // credentials are in the environment, as Lambda hands them over). Signed by hand with @smithy/signature-v4 and
 // node:crypto rather than an SDK client: there is no OpenSearch data-plane client in SDK v3, and the zip stays small.
-import { createHash, createHmac } from 'node:crypto';
-import type { Hash, Hmac } from 'node:crypto';
 import { fromEnv } from '@aws-sdk/credential-provider-env';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { AwsCredentialIdentityProvider, Checksum, SourceData } from '@smithy/types';
+import { Sha256 } from '@photonotes/shared/sigv4-sha256';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { bulkBody } from '../domain/log-documents';
 import type { LogDocument } from '../domain/log-documents';
 import type { BulkItemOutcome, SendBulk } from '../domain/log-shipping';
-
-function bytes(data: SourceData): Buffer {
-  if (typeof data === 'string') return Buffer.from(data, 'utf8');
-  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  return Buffer.from(data);
-}
-
-/** SHA-256, or HMAC-SHA-256 with a secret: the checksum constructor SignatureV4 expects. */
-class Sha256 implements Checksum {
-  private hash: Hash | Hmac;
-  private readonly secret: SourceData | undefined;
-
-  constructor(secret?: SourceData) {
-    this.secret = secret;
-    this.hash = this.create();
-  }
-
-  private create(): Hash | Hmac {
-    return this.secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(this.secret));
-  }
-
-  update(data: Uint8Array): void {
-    this.hash.update(bytes(data));
-  }
-
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-
-  reset(): void {
-    this.hash = this.create();
-  }
-}
 
 export interface OpenSearchBulkOptions {
   /** The domain's endpoint: `https://search-….es.amazonaws.com` (a bare host means https). */
