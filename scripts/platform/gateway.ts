@@ -78,7 +78,7 @@ export const maxInFlightPerService = 6;
 
 /**
  * Health requests (`GET /health`, `GET /health/<service>`) in flight per service, beside the others: they must not
- * wait behind a service's slow requests. `GET /health` asks every service's own route with a 2.5 s timeout, so under
+ * wait behind a service's slow requests. `GET /health` asks every service's own route with a time limit, so under
  * load a probe queued behind six requests of a few seconds each timed out and `GET /health` answered 503 with every
  * service up. On AWS the health function scales on its own like any other.
  */

@@ -10,7 +10,7 @@ export interface ServiceHealth {
   checks: Record<string, 'ok' | 'down'>;
 }
 
-const checkTimeoutMs = 2000;
+export const checkTimeoutMs = 2000;
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

@@ -1,11 +1,17 @@
 // Asks one service's own health route over the same HTTP API the apps use.
 import type { ServiceName, ServiceProbe, ServiceStatus } from '../domain/system-health';
 
-const probeTimeoutMs = 2500;
+/**
+ * A service's own health answers within its checks' 2 s limit (shared/src/health.ts) plus its function's start: a
+ * cold start on Lambda, a worker loading its handler locally (several seconds on a busy 2-core machine, where 2.5 s
+ * once called four healthy services down). 5 s still leaves GET /health well inside its 10 s function timeout, and
+ * a service that is really down refuses or fails at once.
+ */
+export const probeTimeoutMs = 5000;
 
-export function httpServiceProbe(baseUrl: string, fetchImpl: typeof fetch = fetch): ServiceProbe {
+export function httpServiceProbe(baseUrl: string, fetchImpl: typeof fetch = fetch, timeoutMs = probeTimeoutMs): ServiceProbe {
   return async (service: ServiceName): Promise<ServiceStatus> => {
-    const response = await fetchImpl(`${baseUrl}/health/${service}`, { signal: AbortSignal.timeout(probeTimeoutMs) });
+    const response = await fetchImpl(`${baseUrl}/health/${service}`, { signal: AbortSignal.timeout(timeoutMs) });
     await response.body?.cancel();
     return response.ok ? 'ok' : 'down';
   };

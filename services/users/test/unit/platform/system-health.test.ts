@@ -1,6 +1,7 @@
 // GET /health (the platform's aggregate health): every service's own probe, asked over the API.
 import { apiEvent, lambdaContext } from '@photonotes/shared/testing/api-event';
-import { httpServiceProbe } from '../../../src/platform/adapters/service-health-probe';
+import { checkTimeoutMs } from '@photonotes/shared/health';
+import { httpServiceProbe, probeTimeoutMs } from '../../../src/platform/adapters/service-health-probe';
 import { serviceNames, systemHealth } from '../../../src/platform/domain/system-health';
 import type { ServiceName, ServiceStatus } from '../../../src/platform/domain/system-health';
 import type { HttpHandler } from '@photonotes/shared/http';
@@ -47,6 +48,20 @@ describe('httpServiceProbe', () => {
     // Assess
     expect(urls).toEqual(['http://api.test/health/users', 'http://api.test/health/search']);
     expect(statuses).toEqual(['ok', 'down']);
+  });
+
+  test('waits for a slow service past its own checks (a cold start), and gives up on one that hangs', async () => {
+    // Prepare: a service that never answers, and a probe with a short limit for the test.
+    const hanging = ((_url: string | URL | Request, init?: RequestInit) =>
+      new Promise<Response>((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal?.reason)))) as typeof fetch;
+    const probe = httpServiceProbe('http://api.test', hanging, 50);
+
+    // Act
+    const status = await systemHealth(async (service) => (service === 'iot' ? probe(service) : 'ok'));
+
+    // Assess: a service's own health takes up to its checks' limit, then its start; the probe allows both.
+    expect(status.services.iot).toBe('down');
+    expect(probeTimeoutMs).toBeGreaterThanOrEqual(checkTimeoutMs + 2000);
   });
 });
 
