@@ -13,6 +13,7 @@ describe('apiUrlForStage', () => {
     expect(apiUrlForStage('dev', 'https://api.example.com/')).toBe('https://api.example.com');
     expect(() => apiUrlForStage('dev', undefined)).toThrow(/--api-url/);
     expect(() => apiUrlForStage('prod', 'ftp://example.com')).toThrow(/http/);
+    expect(() => apiUrlForStage('Prod!', 'https://api.example.com')).toThrow(/Invalid stage/);
   });
 });
 

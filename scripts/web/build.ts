@@ -10,6 +10,7 @@ import { initialJsBudgetBytes, initialJsBytes } from './initial-js';
 export const webRoot = path.join(repoRoot, 'clients/web');
 
 export function apiUrlForStage(stage: string, explicit: string | undefined): string {
+  if (!/^[a-z0-9-]{1,16}$/.test(stage)) throw new Error(`Invalid stage "${stage}": 1 to 16 characters of a-z, 0-9 and "-".`);
   if (stage === 'local') return '';
   if (!explicit) throw new Error(`Stage ${stage} needs its API base URL: pass --api-url https://… or set PHOTONOTES_API_URL.`);
   const url = new URL(explicit);
