@@ -116,7 +116,7 @@ describeInBrowser('the web app in headless Chromium', () => {
     await page.close();
   }, 60_000);
 
-  test('a user signs in and sees own notes and notes shared with them in one list, newest first', async () => {
+  test('a user signs in, sees own notes and notes shared with them in one list, newest first, and edits their own', async () => {
     // Prepare
     const me = await createTestUser('web-reader');
     const friend = await createTestUser('web-friend');
@@ -134,12 +134,20 @@ describeInBrowser('the web app in headless Chromium', () => {
     await page.locator('.notes li').nth(1).waitFor({ timeout: 20_000 });
     const titles = await page.locator('.notes li strong').allTextContents();
     const sharedBadge = await page.locator('.notes li', { hasText: sharedTitle }).locator('.badge').textContent();
+    const ownBadges = await page.locator('.notes li', { hasText: ownTitle }).locator('.badge').count();
+    await page.getByRole('button', { name: new RegExp(ownTitle) }).click();
+    await page.getByLabel('Title').fill(`${ownTitle} edited`);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: new RegExp(`${ownTitle} edited`) }).waitFor({ timeout: 20_000 });
     await page.reload({ waitUntil: 'load' });
     await page.getByRole('heading', { name: 'Notes' }).waitFor({ timeout: 10_000 });
+    const stored = await api<{ title: string; version: number }>(`/notes/${(own.body as { id: string }).id}`, { token: me.accessToken });
 
     // Assess
     expect(titles).toEqual([ownTitle, sharedTitle]);
     expect(sharedBadge).toBe('shared with you');
+    expect(ownBadges).toBe(0);
+    expect(stored.body).toMatchObject({ title: `${ownTitle} edited`, version: 2 });
     expect(problems).toEqual([]);
     await page.close();
   }, 60_000);
