@@ -158,14 +158,6 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
 
   const web: WebAppMode | undefined =
     options.web === 'dev' ? { mode: 'dev', port: portsAt(portOffset).web } : options.web === 'static' ? { mode: 'static', dir: path.join(repoRoot, 'clients/web/dist') } : undefined;
-  // Vite starts beside the emulators (well under a second of CPU) and is awaited only before the gateway opens.
-  const webReady =
-    web?.mode === 'dev'
-      ? startWebDevServer(group, web.port, options.port).then(
-          () => ready('web app'),
-          (error: unknown) => log.line('platform', `web app dev server did not start: ${error instanceof Error ? error.message : String(error)}`),
-        )
-      : Promise.resolve();
 
   const startDynamoDb = () => startDynamoDbLocal(group, { port: emulatorPorts.dynamodb, dataDir: options.dataDir ? path.join(dataDir, 'dynamodb') : null });
   let startService: (service: ServiceDefinition) => Promise<void> = () => Promise.reject(new Error('the platform has not started yet'));
@@ -256,7 +248,6 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     }
 
     await delivery.start();
-    await webReady;
     gateway = await startGateway({
       ...(web ? { web } : {}),
       port: options.port,
@@ -269,6 +260,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       },
     });
     ready('gateway');
+    // Vite starts once the API is up, so it takes no CPU from the services' start-up; until it listens (about a
+    // second) /app answers 503 "starting".
+    if (web?.mode === 'dev') {
+      void startWebDevServer(group, web.port, options.port).then(
+        () => ready('web app'),
+        (error: unknown) => log.line('platform', `web app dev server did not start: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    }
     if (options.watch) {
       reloads = watchForReloads(services, (service, changed) => {
         log.line('platform', `${service} reloaded (${changed})`);
