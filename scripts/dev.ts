@@ -30,6 +30,7 @@ function banner(platform: Platform, options: { lan: string | null; port: number;
     bold(`  PhotoNotes backend ready in ${seconds(platform.readyInMs)}`),
     `  API       ${api}`,
     `  Docs      ${api}/docs`,
+    `  Web app   ${api}/app   ${dim('(work in progress; edits under clients/web hot-reload)')}`,
     `  Health    ${api}/health`,
     `  Realtime  ${api.replace(/^http/, 'ws')}/realtime?token=<accessToken>`,
   ];
@@ -97,6 +98,7 @@ async function main(): Promise<void> {
     terminal: verbose ? 'verbose' : 'quiet',
     logLevel: process.env.LOG_LEVEL ?? 'info',
     watch: true,
+    web: 'dev',
     portOffset: offset,
     emulatorPorts: {
       dynamodb: intFromEnv('DYNAMODB_PORT', defaultPorts.dynamodb),

@@ -9,8 +9,9 @@ const process = require('node:process');
 const serviceSlots = { users: 1, 'core-api': 2, search: 3, notifications: 4, thumbnails: 5, iot: 6, analytics: 7 };
 
 // mqtt: the local AWS IoT Core broker; iotData: its data-plane endpoint (Publish, DeleteConnection, retained messages);
-// sqs: the queue emulator (scripts/platform/delivery/sqs-queues.ts).
-const emulatorBase = { gateway: 3000, dynamodb: 8000, sns: 4002, s3: 4569, cognito: 9229, mqtt: 1883, iotData: 4580, sqs: 4576 };
+// sqs: the queue emulator (scripts/platform/delivery/sqs-queues.ts); web: Vite's dev server for clients/web (npm run dev
+// only; the gateway serves it at /app).
+const emulatorBase = { gateway: 3000, dynamodb: 8000, sns: 4002, s3: 4569, cognito: 9229, mqtt: 1883, iotData: 4580, sqs: 4576, web: 5173 };
 
 function portOffset(env = process.env) {
   const raw = env.PHOTONOTES_PORT_OFFSET;

@@ -14,6 +14,8 @@ export interface EmulatorPorts {
   mqtt: number;
   iotData: number;
   sqs: number;
+  /** Vite's dev server for clients/web (npm run dev only). */
+  web: number;
 }
 export declare const serviceSlots: Readonly<Record<string, number>>;
 export declare function portOffset(env?: NodeJS.ProcessEnv): number;

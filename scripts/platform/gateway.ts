@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { admissionGate } from './admission';
 import type { HttpRoute, ServiceDefinition } from './service-definitions';
+import { isWebAppPath, serveWebApp, type WebAppMode } from './web-app';
 
 interface CompiledRoute {
   service: ServiceDefinition;
@@ -94,6 +95,8 @@ export interface GatewayOptions {
   services: ServiceDefinition[];
   /** Answers GET /health when the service that owns it is down, so the 503 still names what failed. */
   fallbackHealth: () => Promise<{ status: number; body: unknown }>;
+  /** The web app at /app (scripts/platform/web-app.ts); none: /app is a 404 like any unknown path. */
+  web?: WebAppMode;
 }
 
 export function startGateway(options: GatewayOptions): Promise<http.Server> {
@@ -112,6 +115,10 @@ export function startGateway(options: GatewayOptions): Promise<http.Server> {
     if (!isDecodable(url.pathname)) {
       sendError(res, 400, 'VALIDATION_FAILED', 'The path is not valid percent-encoding', requestId);
       req.resume();
+      return;
+    }
+    if (options.web && isWebAppPath(url.pathname)) {
+      serveWebApp(options.web, req, res, url.pathname, url.search);
       return;
     }
     const target = route(method, url.pathname);
@@ -183,6 +190,11 @@ export function startGateway(options: GatewayOptions): Promise<http.Server> {
   const realtime = options.services.find((service) => service.websocketPort !== null);
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://gateway');
+    // Vite's hot-reload socket, under the app's base path.
+    if (options.web?.mode === 'dev' && isWebAppPath(url.pathname)) {
+      proxyUpgrade(req, socket, head, options.web.port);
+      return;
+    }
     if (url.pathname !== realtimePath || !realtime?.websocketPort) {
       refuseUpgrade(socket, 404, 'NOT_FOUND', `No WebSocket at ${url.pathname}`);
       return;

@@ -18,6 +18,7 @@ import { watchForReloads, type ReloadWatcher } from './reload-watch';
 import { warmCognitoTriggers } from './warm-triggers';
 import { localLambdaInvoker } from './delivery/lambda-invoke';
 import { loadServiceDefinitions, repoRoot, type ServiceDefinition } from './service-definitions';
+import type { WebAppMode } from './web-app';
 
 export interface PlatformOptions {
   /** Gateway port; `PORT` in `npm run dev`. */
@@ -47,6 +48,11 @@ export interface PlatformOptions {
   onAborted?: () => void;
   /** The resilience suite's fault drills (scripts/platform/faults.ts); never in `npm run dev`. */
   faultDrills?: boolean;
+  /**
+   * The web app at /app: `dev` runs Vite's dev server (hot reloading) as a child on the `web` port; `static` serves
+   * clients/web/dist (npm run build:web); none leaves /app a 404.
+   */
+  web?: 'dev' | 'static';
 }
 
 export interface Platform {
@@ -80,6 +86,7 @@ export function platformPorts(offset: number): Array<{ port: number; owner: stri
     { port: emulators.cognito, owner: 'cognito-local' },
     { port: emulators.mqtt, owner: 'MQTT broker' },
     { port: emulators.iotData, owner: 'IoT data plane' },
+    { port: emulators.web, owner: 'web app dev server' },
     ...loadServiceDefinitions(repoRoot, offset).flatMap((s) => [
       { port: s.httpPort, owner: `${s.name} http` },
       { port: s.lambdaPort, owner: `${s.name} lambda` },
@@ -106,6 +113,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     { port: emulatorPorts.cognito, owner: 'cognito-local' },
     { port: portsAt(portOffset).mqtt, owner: 'MQTT broker' },
     { port: portsAt(portOffset).iotData, owner: 'IoT data plane' },
+    ...(options.web === 'dev' ? [{ port: portsAt(portOffset).web, owner: 'web app dev server' }] : []),
     ...services.flatMap((s) => [
       { port: s.httpPort, owner: `${s.name} http` },
       { port: s.lambdaPort, owner: `${s.name} lambda` },
@@ -147,6 +155,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   process.once('exit', killOnExit);
   const abort = () => void stop().then(() => options.onAborted?.());
   options.signal?.addEventListener('abort', abort, { once: true });
+
+  const web: WebAppMode | undefined =
+    options.web === 'dev' ? { mode: 'dev', port: portsAt(portOffset).web } : options.web === 'static' ? { mode: 'static', dir: path.join(repoRoot, 'clients/web/dist') } : undefined;
 
   const startDynamoDb = () => startDynamoDbLocal(group, { port: emulatorPorts.dynamodb, dataDir: options.dataDir ? path.join(dataDir, 'dynamodb') : null });
   let startService: (service: ServiceDefinition) => Promise<void> = () => Promise.reject(new Error('the platform has not started yet'));
@@ -238,6 +249,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
 
     await delivery.start();
     gateway = await startGateway({
+      ...(web ? { web } : {}),
       port: options.port,
       host: options.host,
       services,
@@ -248,6 +260,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       },
     });
     ready('gateway');
+    // Vite starts once the API is up, so it takes no CPU from the services' start-up; until it listens (about a
+    // second) /app answers 503 "starting".
+    if (web?.mode === 'dev') {
+      void startWebDevServer(group, web.port, options.port).then(
+        () => ready('web app'),
+        (error: unknown) => log.line('platform', `web app dev server did not start: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    }
     if (options.watch) {
       reloads = watchForReloads(services, (service, changed) => {
         log.line('platform', `${service} reloaded (${changed})`);
@@ -277,6 +297,16 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     await stop();
     throw error;
   }
+}
+
+/** Vite's dev server for clients/web on `port`, its hot-reload socket reached through the gateway's port. */
+async function startWebDevServer(group: ProcessGroup, port: number, gatewayPort: number): Promise<void> {
+  const vite = path.join(repoRoot, 'node_modules/vite/bin/vite.js');
+  const env = { ...process.env, PHOTONOTES_HMR_PORT: String(gatewayPort), PHOTONOTES_API_URL: '' };
+  const child = group.start('web', process.execPath, [vite, path.join(repoRoot, 'clients/web'), '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { cwd: repoRoot, env });
+  let exited = false;
+  void child.exited.then(() => (exited = true));
+  await waitFor('the web app dev server', () => canConnect(port), 20_000, () => exited);
 }
 
 /** Each service's own health route, asked directly: used only when the aggregate route is unreachable. */

@@ -26,7 +26,7 @@ describe('ports', () => {
   });
 
   it('keeps the documented defaults with no offset', () => {
-    expect(emulatorPorts(0)).toEqual({ gateway: 3000, dynamodb: 8000, sns: 4002, s3: 4569, cognito: 9229, mqtt: 1883, iotData: 4580, sqs: 4576 });
+    expect(emulatorPorts(0)).toEqual({ gateway: 3000, dynamodb: 8000, sns: 4002, s3: 4569, cognito: 9229, mqtt: 1883, iotData: 4580, sqs: 4576, web: 5173 });
     expect(servicePorts('core-api', 0)).toMatchObject({ http: 3102, lambda: 3202 });
   });
 

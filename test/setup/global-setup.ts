@@ -54,6 +54,7 @@ export async function startTestPlatform(options: { dataDir: string | null; name?
       logLevel: process.env.LOG_LEVEL ?? options.logLevel ?? 'warn',
       emulatorPorts: ports,
       faultDrills: options.faultDrills ?? false,
+      web: 'static',
     });
   } catch (error) {
     let tail = '';

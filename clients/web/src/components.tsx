@@ -1,0 +1,35 @@
+// Small building blocks shared by the screens: a labelled field, an error line, a heading that takes focus.
+import { useEffect, useRef } from 'preact/hooks';
+import type { ComponentChildren } from 'preact';
+
+let fieldCount = 0;
+
+export function Field(props: { label: string; children: (id: string) => ComponentChildren; hint?: string }) {
+  const id = useRef(`field-${(fieldCount += 1)}`).current;
+  return (
+    <div class="field">
+      <label for={id}>{props.label}</label>
+      {props.children(id)}
+      {props.hint ? <small id={`${id}-hint`}>{props.hint}</small> : null}
+    </div>
+  );
+}
+
+export function ErrorLine(props: { message: string | null }) {
+  return props.message ? (
+    <p class="error" role="alert">
+      {props.message}
+    </p>
+  ) : null;
+}
+
+/** The screen's title; focused when the screen appears, so keyboard and screen-reader users land on it. */
+export function ScreenTitle(props: { children: ComponentChildren }) {
+  const ref = useRef<HTMLHeadingElement>(null);
+  useEffect(() => ref.current?.focus(), []);
+  return (
+    <h1 ref={ref} tabIndex={-1}>
+      {props.children}
+    </h1>
+  );
+}

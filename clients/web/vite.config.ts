@@ -1,0 +1,17 @@
+// The web app's build: served under /app by the gateway (locally) and by the stage's static hosting.
+// PHOTONOTES_API_URL is the API base URL baked into a build ('' = same origin, the `local` stage);
+// PHOTONOTES_HMR_PORT is the port the browser reaches Vite's HMR socket on (the gateway's, in `npm run dev`).
+import { defineConfig } from 'vite';
+
+const hmrPort = Number(process.env.PHOTONOTES_HMR_PORT) || undefined;
+
+export default defineConfig({
+  root: import.meta.dirname,
+  base: '/app/',
+  define: { __API_BASE_URL__: JSON.stringify(process.env.PHOTONOTES_API_URL ?? '') },
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  server: { strictPort: true, hmr: hmrPort ? { clientPort: hmrPort } : true },
+  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', sourcemap: false },
+  clearScreen: false,
+  logLevel: 'warn',
+});

@@ -1,0 +1,154 @@
+// The web app (clients/web) at /app on the gateway: the built files (npm run build:web -- --stage local, run here
+// first) served under /app, and in a real headless Chromium (test/support/browser.ts, playwright-core): sign up,
+// sign in, create a note and find it in the list beside a note shared with the user, sign out.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { chromium } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { repoRoot } from '../../scripts/platform/service-definitions';
+import { api, baseUrl } from '../support/api';
+import { findChromium } from '../support/browser';
+import { createTestUser, uniqueEmail } from '../support/users';
+
+beforeAll(() => {
+  const build = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'scripts/web/build.ts'), '--stage', 'local'], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, PHOTONOTES_API_URL: '' } });
+  if (build.status !== 0) throw new Error(`npm run build:web failed: ${build.stderr || build.stdout}`);
+}, 90_000);
+
+describe('GET /app', () => {
+  test('/app moves to /app/, which is the app page naming its script under /app/assets', async () => {
+    // Act
+    const bare = await fetch(`${baseUrl()}/app`, { redirect: 'manual' });
+    const page = await fetch(`${baseUrl()}/app/`);
+    const html = await page.text();
+    const script = /src="(\/app\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    const asset = script ? await fetch(`${baseUrl()}${script}`) : null;
+
+    // Assess
+    expect(bare.status).toBe(308);
+    expect(bare.headers.get('location')).toBe('/app/');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(page.headers.get('cache-control')).toBe('no-cache');
+    expect(script).toBeDefined();
+    expect(asset?.status).toBe(200);
+    expect(asset?.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(asset?.headers.get('cache-control')).toContain('immutable');
+  });
+
+  test("a screen's path is the app page; a missing asset or a path out of the app's folder is a 404", async () => {
+    // Act
+    const screen = await fetch(`${baseUrl()}/app/notes`);
+    const missing = await fetch(`${baseUrl()}/app/assets/nothing.js`);
+    const escape = await fetch(`${baseUrl()}/app/%2e%2e/%2e%2e/package.json`);
+
+    // Assess
+    expect(screen.status).toBe(200);
+    expect(await screen.text()).toContain('<div id="app">');
+    expect(missing.status).toBe(404);
+    expect(escape.status).toBe(404);
+    expect(await escape.text()).not.toContain('photonotes-backend');
+  });
+});
+
+const describeInBrowser = process.env.SKIP_BROWSER_TESTS === '1' ? describe.skip : describe;
+
+describeInBrowser('the web app in headless Chromium', () => {
+  let userDataDir: string;
+  let browser: BrowserContext;
+
+  beforeAll(async () => {
+    const chromiumBinary = await findChromium();
+    userDataDir = mkdtempSync(path.join(tmpdir(), 'photonotes-chromium-'));
+    browser = await chromium.launchPersistentContext(userDataDir, { executablePath: chromiumBinary.executablePath, headless: true, args: chromiumBinary.args });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  });
+
+  /** The app signed out (no session kept from an earlier test), on a page that records page errors and failed calls. */
+  async function openApp(): Promise<{ page: Page; problems: string[] }> {
+    const page = await browser.newPage();
+    await page.goto(`${baseUrl()}/app/`, { waitUntil: 'load' });
+    await page.evaluate('localStorage.clear()');
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('response', (response) => {
+      if (response.status() >= 400) problems.push(`${response.request().method()} ${response.url()}: ${response.status()}`);
+    });
+    await page.goto(`${baseUrl()}/app/`, { waitUntil: 'load' });
+    return { page, problems };
+  }
+
+  test('a new user signs up, creates a note with tags and sees it in the list, then signs out', async () => {
+    // Prepare
+    const { page, problems } = await openApp();
+    const title = `From the browser ${randomUUID().slice(0, 8)}`;
+
+    // Act
+    await page.getByRole('button', { name: 'Create an account' }).click();
+    await page.getByLabel('Name').fill('Web Tester');
+    await page.getByLabel('Email').fill(uniqueEmail('web'));
+    await page.getByLabel('Password').fill('photonotes1');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('heading', { name: 'Notes' }).waitFor({ timeout: 20_000 });
+    await page.getByRole('button', { name: 'New note' }).click();
+    await page.getByLabel('Title').fill(title);
+    await page.getByLabel('Body').fill('Written in headless Chromium.');
+    await page.getByLabel('Tags').fill('Web, test');
+    await page.getByRole('button', { name: 'Save' }).click();
+    const listed = page.getByRole('button', { name: new RegExp(title) });
+    await listed.waitFor({ timeout: 20_000 });
+    const listedText = await listed.textContent();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor({ timeout: 10_000 });
+    const stored = await page.evaluate("localStorage.getItem('photonotes.session')");
+
+    // Assess
+    expect(listedText).toContain('#web #test');
+    expect(stored).toBeNull();
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  test('a user signs in, sees own notes and notes shared with them in one list, newest first, and edits their own', async () => {
+    // Prepare
+    const me = await createTestUser('web-reader');
+    const friend = await createTestUser('web-friend');
+    const sharedTitle = `Shared ${randomUUID().slice(0, 8)}`;
+    const ownTitle = `Own ${randomUUID().slice(0, 8)}`;
+    const shared = await api('/notes', { method: 'POST', token: friend.accessToken, body: { title: sharedTitle, sharedWith: [me.userId] } });
+    const own = await api('/notes', { method: 'POST', token: me.accessToken, body: { title: ownTitle } });
+    expect([shared.status, own.status]).toEqual([201, 201]);
+    const { page, problems } = await openApp();
+
+    // Act
+    await page.getByLabel('Email').fill(me.email);
+    await page.getByLabel('Password').fill(me.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('.notes li').nth(1).waitFor({ timeout: 20_000 });
+    const titles = await page.locator('.notes li strong').allTextContents();
+    const sharedBadge = await page.locator('.notes li', { hasText: sharedTitle }).locator('.badge').textContent();
+    const ownBadges = await page.locator('.notes li', { hasText: ownTitle }).locator('.badge').count();
+    await page.getByRole('button', { name: new RegExp(ownTitle) }).click();
+    await page.getByLabel('Title').fill(`${ownTitle} edited`);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: new RegExp(`${ownTitle} edited`) }).waitFor({ timeout: 20_000 });
+    await page.reload({ waitUntil: 'load' });
+    await page.getByRole('heading', { name: 'Notes' }).waitFor({ timeout: 10_000 });
+    const stored = await api<{ title: string; version: number }>(`/notes/${(own.body as { id: string }).id}`, { token: me.accessToken });
+
+    // Assess
+    expect(titles).toEqual([ownTitle, sharedTitle]);
+    expect(sharedBadge).toBe('shared with you');
+    expect(ownBadges).toBe(0);
+    expect(stored.body).toMatchObject({ title: `${ownTitle} edited`, version: 2 });
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
+});
