@@ -1,0 +1,10 @@
+// The web client's offline data layer, UI-free: an IndexedDB store of notes, cursors, outbox and conflicts,
+// and the engine that syncs it with the API through @photonotes/client.
+export { createSyncEngine } from './engine';
+export type { Clock, EngineStatus, OnlineSignal, SyncEngine, SyncEngineOptions } from './engine';
+export type { IdbFactory } from './idb';
+export { browserOnlineSignal, manualOnlineSignal } from './online';
+export type { BrowserLike } from './online';
+export { openOfflineStore } from './store';
+export type { OfflineStore } from './store';
+export type { ConflictRecord, LocalNote, LocalState, NoteCreateFields, NoteUpdateFields, OutboxChange, OutboxError, OutboxItem, Resolution, SyncScope } from './types';
