@@ -187,9 +187,20 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   async function drain(): Promise<void> {
     let hasMore = true;
+    let reset = false;
     while (hasMore) {
       const cursor = await store.cursor(scope);
-      const page = await api.get('/sync', { query: { scope, cursor } });
+      let page;
+      try {
+        page = await api.get('/sync', { query: { scope, cursor } });
+      } catch (error) {
+        // A cursor the server no longer accepts (400): start the feed over, once, keeping the outbox.
+        if (reset || cursor === undefined || !isApiError(error) || error.status !== 400) throw error;
+        reset = true;
+        await store.resetFeed(scope);
+        emit();
+        continue;
+      }
       if (await store.applyChanges(scope, page.changes, page.cursor)) emit();
       hasMore = page.hasMore;
     }

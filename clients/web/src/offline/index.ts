@@ -5,6 +5,7 @@ export type { Clock, EngineStatus, OnlineSignal, SyncEngine, SyncEngineOptions }
 export type { IdbFactory } from './idb';
 export { browserOnlineSignal, manualOnlineSignal } from './online';
 export type { BrowserLike } from './online';
+export { realtimeHandlers } from './realtime';
 export { openOfflineStore } from './store';
 export type { OfflineStore } from './store';
 export type { ConflictRecord, LocalNote, LocalState, NoteCreateFields, NoteUpdateFields, OutboxChange, OutboxError, OutboxItem, Resolution, SyncScope } from './types';

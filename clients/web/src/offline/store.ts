@@ -15,6 +15,8 @@ export interface OfflineStore {
   getNote(id: string): Promise<Note | undefined>;
   notes(): Promise<Note[]>;
   cursor(scope: SyncScope): Promise<string | undefined>;
+  /** Forgets the cursor of `scope` and the stored notes, so the next sync starts from the beginning; keeps the outbox. */
+  resetFeed(scope: SyncScope): Promise<void>;
   /**
    * Applies changes in order (an upsert only when its version is at least the stored one, a delete always),
    * and saves the cursor with them when given. Safe to replay. Resolves whether anything changed.
@@ -36,6 +38,8 @@ export interface OfflineStore {
   recordConflict(item: OutboxItem, conflict: ConflictRecord): Promise<void>;
   /** Ends a conflict: stores the server's note, then either requeues the item (`requeue`) or drops it and its followers. */
   settleConflict(noteId: string, theirs: Note, requeue: OutboxItem | undefined): Promise<void>;
+  /** Forgets everything (on sign-out, or when the server no longer knows the cursor). */
+  clear(): Promise<void>;
   close(): void;
 }
 
@@ -68,6 +72,12 @@ export async function openOfflineStore(factory: IdbFactory, name = 'photonotes-o
     getNote: (id) => inTransaction(db, [NOTES], 'readonly', async (tx) => (await requestToPromise(tx.objectStore(NOTES).get(id))) as Note | undefined),
     notes: () => inTransaction(db, [NOTES], 'readonly', (tx) => getAll<Note>(tx, NOTES)),
     cursor: (scope) => inTransaction(db, [META], 'readonly', async (tx) => (await requestToPromise(tx.objectStore(META).get(`cursor:${scope}`))) as string | undefined),
+
+    resetFeed: (scope) =>
+      inTransaction(db, [NOTES, META], 'readwrite', async (tx) => {
+        await requestToPromise(tx.objectStore(NOTES).clear());
+        await requestToPromise(tx.objectStore(META).delete(`cursor:${scope}`));
+      }),
 
     applyChanges: (scope, changes, cursor) =>
       inTransaction(db, [NOTES, META], 'readwrite', async (tx) => {
@@ -147,6 +157,11 @@ export async function openOfflineStore(factory: IdbFactory, name = 'photonotes-o
           return;
         }
         for (const later of await sortedOutbox(tx)) if (later.noteId === noteId && later.seq >= conflict.seq) await requestToPromise(outbox.delete(later.seq));
+      }),
+
+    clear: () =>
+      inTransaction(db, [NOTES, META, OUTBOX, CONFLICTS], 'readwrite', async (tx) => {
+        for (const name of [NOTES, META, OUTBOX, CONFLICTS]) await requestToPromise(tx.objectStore(name).clear());
       }),
 
     close: () => db.close(),

@@ -3,7 +3,7 @@
 // cursor across a reload, the order of one note's changes, refusals kept for the UI, retries with backoff.
 import { IDBFactory } from 'fake-indexeddb';
 import { createClient } from '@photonotes/client';
-import { createSyncEngine, manualOnlineSignal, openOfflineStore } from '../../src/offline';
+import { createSyncEngine, manualOnlineSignal, openOfflineStore, realtimeHandlers } from '../../src/offline';
 import type { Clock, IdbFactory, OfflineStore, SyncEngine } from '../../src/offline';
 import { FakeNotesApi } from './fake-api';
 
@@ -326,6 +326,65 @@ describe('sync', () => {
     expect(afterReload).toEqual([expect.objectContaining({ id: created.id, title: 'Written offline', local: 'pending' })]);
     expect(server.notes.get(created.id)).toMatchObject({ title: 'Written offline', version: 1 });
     expect(await second.engine.getNote(created.id)).toMatchObject({ version: 1, local: 'synced' });
+  });
+});
+
+describe('realtime and resets', () => {
+  it('applies a note.changed message at once and catches up through /sync after a seq gap', async () => {
+    // Prepare
+    const h = await boot();
+    const handlers = realtimeHandlers(h.engine);
+    const live = h.server.seed({ id: 'live', title: 'pushed' });
+    h.server.seed({ id: 'missed', title: 'lost in the gap' });
+    const syncsBefore = h.server.requests.filter((request) => request.path === '/sync').length;
+
+    // Act
+    handlers.onMessage({ type: 'note.changed', seq: 1, change: { op: 'upsert', note: live } });
+    await h.engine.settled();
+    const afterMessage = (await h.engine.listNotes()).map((note) => note.id);
+    handlers.onGap({ expected: 2, received: 3 });
+    await h.engine.settled();
+
+    // Assess
+    expect(afterMessage).toEqual(['live']);
+    expect(h.server.requests.filter((request) => request.path === '/sync')).toHaveLength(syncsBefore + 1);
+    expect((await h.engine.listNotes()).map((note) => note.id)).toEqual(['missed', 'live']);
+  });
+
+  it('starts the feed over when the server refuses the saved cursor, keeping the queued changes', async () => {
+    // Prepare: a cursor the server did not issue, and a change waiting offline
+    const h = await boot({ online: false });
+    h.server.offline = true;
+    h.server.seed({ id: 'n1', title: 'on the server' });
+    await h.store.applyChanges('all', [], '999');
+    const created = await h.engine.createNote({ title: 'queued' });
+
+    // Act
+    await goOnline(h);
+
+    // Assess
+    expect(await h.store.cursor('all')).toBe('1');
+    expect((await h.engine.listNotes()).map((note) => [note.id, note.local])).toEqual([
+      [created.id, 'synced'],
+      ['n1', 'synced'],
+    ]);
+  });
+
+  it('forgets everything on clear (sign-out)', async () => {
+    // Prepare
+    const h = await boot();
+    h.server.seed({ id: 'n1' });
+    await h.engine.sync();
+    goOffline(h);
+    await h.engine.updateNote('n1', { title: 'unsent' });
+
+    // Act
+    await h.store.clear();
+
+    // Assess
+    expect(await h.engine.listNotes()).toEqual([]);
+    expect(await h.engine.outbox()).toEqual([]);
+    expect(await h.store.cursor('all')).toBeUndefined();
   });
 });
 

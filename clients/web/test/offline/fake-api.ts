@@ -108,6 +108,7 @@ export class FakeNotesApi {
   private handle(method: string, url: URL, ifMatch: string | undefined, body: (Fields & { id?: string }) | undefined): Response {
     if (method === 'GET' && url.pathname === '/sync') {
       const start = Number(url.searchParams.get('cursor') ?? '0');
+      if (!Number.isInteger(start) || start < 0 || start > this.log.length) return error(400, 'VALIDATION_FAILED', 'cursor was not issued by the server');
       const changes = this.log.slice(start, start + this.pageSize);
       const end = start + changes.length;
       return json(200, { changes, cursor: String(end), hasMore: end < this.log.length });
