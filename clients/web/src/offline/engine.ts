@@ -33,6 +33,12 @@ export interface SyncEngineOptions {
   newId?: () => string;
   /** The `/sync` feed to follow. Default `all`. */
   scope?: SyncScope;
+  /**
+   * Runs a flush so that no other tab flushes the same store meanwhile (else both would send the same change,
+   * and the second would meet a 412 of its own making). Default: no lock, for a single tab; in browsers pass
+   * `webLock(navigator, 'photonotes-outbox:' + userId)`.
+   */
+  exclusive?: (work: () => Promise<void>) => Promise<void>;
   /** Retry delay after a send or a sync got no answer: min(maxMs, initialMs · 2^(attempt-1)). Defaults 1 s and 60 s. */
   backoff?: { initialMs?: number; maxMs?: number };
 }
@@ -134,6 +140,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const scope = options.scope ?? 'all';
   const initialMs = options.backoff?.initialMs ?? 1000;
   const maxMs = options.backoff?.maxMs ?? 60_000;
+  const exclusive = options.exclusive ?? ((work: () => Promise<void>) => work());
 
   const listeners = new Set<() => void>();
   let unsubscribe: (() => void) | undefined;
@@ -307,7 +314,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     flushing = (async () => {
       do {
         flushAgain = false;
-        await flushOnce();
+        await exclusive(flushOnce);
       } while (flushAgain && !stopped);
     })().finally(() => {
       flushing = undefined;

@@ -3,8 +3,8 @@
 export { createSyncEngine } from './engine';
 export type { Clock, EngineStatus, OnlineSignal, SyncEngine, SyncEngineOptions } from './engine';
 export type { IdbFactory } from './idb';
-export { browserOnlineSignal, manualOnlineSignal } from './online';
-export type { BrowserLike } from './online';
+export { browserOnlineSignal, manualOnlineSignal, webLock } from './online';
+export type { BrowserLike, LocksLike } from './online';
 export { realtimeHandlers } from './realtime';
 export { openOfflineStore } from './store';
 export type { OfflineStore } from './store';

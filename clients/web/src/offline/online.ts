@@ -1,6 +1,6 @@
-// The browser's online signal (`navigator.onLine` and the window's online/offline events) as an OnlineSignal,
-// typed structurally so this module needs no DOM typings. `navigator.onLine` can say true on a network that
-// reaches nothing: a send that gets no answer then stays queued and is retried with backoff anyway.
+// Browser glue, typed structurally so this module needs no DOM typings: the online signal (`navigator.onLine`
+// and the window's online/offline events) and the Web Locks API (one tab flushes at a time). `navigator.onLine`
+// can say true on a network that reaches nothing: a send that gets no answer then stays queued and is retried.
 import type { OnlineSignal } from './engine';
 
 export interface BrowserLike {
@@ -40,5 +40,16 @@ export function manualOnlineSignal(initial: boolean): OnlineSignal & { set(onlin
       online = next;
       for (const listener of listeners) listener(next);
     },
+  };
+}
+
+/** The Web Locks API (`navigator.locks`), for `SyncEngineOptions.exclusive`: one tab flushes at a time. */
+export interface LocksLike {
+  locks: { request(name: string, callback: () => Promise<void>): Promise<unknown> };
+}
+
+export function webLock(navigator: LocksLike, name: string): (work: () => Promise<void>) => Promise<void> {
+  return async (work) => {
+    await navigator.locks.request(name, work);
   };
 }

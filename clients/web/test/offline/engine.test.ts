@@ -3,7 +3,7 @@
 // cursor across a reload, the order of one note's changes, refusals kept for the UI, retries with backoff.
 import { IDBFactory } from 'fake-indexeddb';
 import { createClient } from '@photonotes/client';
-import { createSyncEngine, manualOnlineSignal, openOfflineStore, realtimeHandlers } from '../../src/offline';
+import { createSyncEngine, manualOnlineSignal, openOfflineStore, realtimeHandlers, webLock } from '../../src/offline';
 import type { Clock, IdbFactory, OfflineStore, SyncEngine } from '../../src/offline';
 import { FakeNotesApi } from './fake-api';
 
@@ -45,14 +45,14 @@ interface Harness {
 let ids = 0;
 const opened: Harness[] = [];
 
-async function boot(options: { online?: boolean; server?: FakeNotesApi; factory?: IdbFactory } = {}): Promise<Harness> {
+async function boot(options: { online?: boolean; server?: FakeNotesApi; factory?: IdbFactory; exclusive?: (work: () => Promise<void>) => Promise<void> } = {}): Promise<Harness> {
   const server = options.server ?? new FakeNotesApi(ME);
   const factory: IdbFactory = options.factory ?? (new IDBFactory() as IdbFactory);
   const store = await openOfflineStore(factory, 'photonotes-test');
   const online = manualOnlineSignal(options.online ?? true);
   const clock = new FakeClock();
   const api = createClient({ baseUrl: 'http://api.test', fetch: server.fetch, tokens: { get: () => 'token' } });
-  const engine = createSyncEngine({ api, store, userId: ME, online, clock, newId: () => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}` });
+  const engine = createSyncEngine({ api, store, userId: ME, online, clock, exclusive: options.exclusive, newId: () => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}` });
   const harness = { server, factory, store, engine, online, clock };
   opened.push(harness);
   await engine.start();
@@ -235,6 +235,33 @@ describe('conflicts', () => {
   });
 });
 
+describe('conflicts on delete', () => {
+  it('a delete that meets a newer version becomes a conflict; keep mine deletes against the current version', async () => {
+    // Prepare
+    const h = await boot();
+    h.server.seed({ id: 'n1', title: 'Harbour' });
+    await h.engine.sync();
+    goOffline(h);
+    await h.engine.deleteNote('n1');
+    h.server.editElsewhere('n1', { title: 'Edited elsewhere' });
+    await goOnline(h);
+    const [conflict] = await h.engine.conflicts();
+
+    // Act
+    await h.engine.resolveConflict('n1', { keep: 'mine' });
+    await h.engine.settled();
+
+    // Assess
+    expect(conflict).toMatchObject({ noteId: 'n1', changed: null, mine: null, theirs: expect.objectContaining({ title: 'Edited elsewhere', version: 2 }) });
+    expect(writes(h)).toEqual([
+      { method: 'DELETE', path: '/notes/n1', ifMatch: '1' },
+      { method: 'DELETE', path: '/notes/n1', ifMatch: '2' },
+    ]);
+    expect(h.server.notes.has('n1')).toBe(false);
+    expect(await h.engine.listNotes()).toEqual([]);
+  });
+});
+
 describe('sync', () => {
   it('applies pages idempotently: replaying them, or an older upsert after a newer one, changes nothing', async () => {
     // Prepare
@@ -385,6 +412,49 @@ describe('realtime and resets', () => {
     expect(await h.engine.listNotes()).toEqual([]);
     expect(await h.engine.outbox()).toEqual([]);
     expect(await h.store.cursor('all')).toBeUndefined();
+  });
+});
+
+/** Web Locks as a browser has them: one holder per name at a time, the others wait in order. */
+function fakeLocks() {
+  const tails = new Map<string, Promise<unknown>>();
+  return {
+    locks: {
+      request(name: string, callback: () => Promise<void>): Promise<unknown> {
+        const run = (tails.get(name) ?? Promise.resolve()).then(callback);
+        tails.set(name, run.catch(() => undefined));
+        return run;
+      },
+    },
+  };
+}
+
+describe('two tabs', () => {
+  it('with the web lock, two tabs coming online flush a queued edit once, without a conflict of their own making', async () => {
+    // Prepare: two tabs on one database, an edit queued offline
+    const server = new FakeNotesApi(ME);
+    server.seed({ id: 'n1', title: 'Harbour' });
+    const navigator = fakeLocks();
+    const exclusive = webLock(navigator, `photonotes-outbox:${ME}`);
+    const tabA = await boot({ server, exclusive });
+    const tabB = await boot({ server, factory: tabA.factory, exclusive });
+    await tabA.engine.settled();
+    await tabB.engine.settled();
+    goOffline(tabA);
+    goOffline(tabB);
+    await tabA.engine.updateNote('n1', { title: 'Once' });
+
+    // Act
+    server.offline = false;
+    tabA.online.set(true);
+    tabB.online.set(true);
+    await Promise.all([tabA.engine.settled(), tabB.engine.settled()]);
+
+    // Assess
+    expect(writes(tabA)).toEqual([{ method: 'PATCH', path: '/notes/n1', ifMatch: '1' }]);
+    expect(await tabB.engine.conflicts()).toEqual([]);
+    expect(await tabB.engine.outbox()).toEqual([]);
+    expect(server.notes.get('n1')).toMatchObject({ title: 'Once', version: 2 });
   });
 });
 
