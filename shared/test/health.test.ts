@@ -1,4 +1,4 @@
-import { runHealthChecks, healthHandler } from '../src/health';
+import { checkTimeoutMs, runHealthChecks, healthHandler } from '../src/health';
 import { serviceHealthRoute } from '../src/health-route';
 import { apiEvent, lambdaContext } from '../src/testing/api-event';
 
@@ -23,11 +23,44 @@ describe('runHealthChecks', () => {
     jest.useFakeTimers();
     try {
       const pending = runHealthChecks({ hangs: () => new Promise(() => undefined) }, () => undefined);
-      await jest.advanceTimersByTimeAsync(2500);
+      await jest.advanceTimersByTimeAsync(4500);
       await expect(pending).resolves.toEqual({ status: 'down', checks: { hangs: 'down' } });
     } finally {
       jest.useRealTimers();
     }
+  });
+
+  it('asks a check that did not answer in its first window once more: a cold first request is not an outage', async () => {
+    jest.useFakeTimers();
+    try {
+      // Prepare: the first call takes 3 s (a cold client), the next answers at once.
+      let calls = 0;
+      const slowFirst = () => (++calls === 1 ? new Promise((resolve) => setTimeout(resolve, 3000)) : Promise.resolve());
+      const failures: string[] = [];
+
+      // Act
+      const pending = runHealthChecks({ table: slowFirst }, (name) => failures.push(name));
+      await jest.advanceTimersByTimeAsync(checkTimeoutMs + 10);
+
+      // Assess
+      await expect(pending).resolves.toEqual({ status: 'ok', checks: { table: 'ok' } });
+      expect([calls, failures]).toEqual([2, []]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('does not ask again a check that failed rather than timed out', async () => {
+    // Prepare
+    let calls = 0;
+    const refused = async () => {
+      calls++;
+      throw new Error('connect ECONNREFUSED');
+    };
+    // Act
+    const health = await runHealthChecks({ table: refused }, () => undefined);
+    // Assess
+    expect([health.status, calls]).toEqual(['down', 1]);
   });
 });
 

@@ -2,12 +2,12 @@
 import type { ServiceName, ServiceProbe, ServiceStatus } from '../domain/system-health';
 
 /**
- * A service's own health answers within its checks' 2 s limit (shared/src/health.ts) plus its function's start: a
- * cold start on Lambda, a worker loading its handler locally (several seconds on a busy 2-core machine, where 2.5 s
- * once called four healthy services down). 5 s still leaves GET /health well inside its 10 s function timeout, and
- * a service that is really down refuses or fails at once.
+ * A service's own health answers within its checks' budget (shared/src/health.ts: two 2 s windows) plus its
+ * function's start: a cold start on Lambda, a worker loading its handler locally (seconds on a busy 2-core machine,
+ * where 2.5 s once called four healthy services down). 7 s still leaves GET /health inside its 10 s function
+ * timeout, and a service that is really down refuses or fails at once.
  */
-export const probeTimeoutMs = 5000;
+export const probeTimeoutMs = 7000;
 
 export function httpServiceProbe(baseUrl: string, fetchImpl: typeof fetch = fetch, timeoutMs = probeTimeoutMs): ServiceProbe {
   return async (service: ServiceName): Promise<ServiceStatus> => {
