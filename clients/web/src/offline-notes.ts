@@ -4,7 +4,7 @@
 import { connectRealtime } from '@photonotes/client';
 import type { Realtime, Session, TokenProvider } from '@photonotes/client';
 import { browserOnlineSignal, createSyncEngine, openOfflineStore, realtimeHandlers, webLock } from './offline';
-import type { EngineStatus, IdbFactory, LocalNote, OfflineStore, OnlineSignal, SyncEngine } from './offline';
+import type { BrowserLike, EngineStatus, IdbFactory, LocksLike, LocalNote, OfflineStore, OnlineSignal, SyncEngine } from './offline';
 import type { NotesSource } from './notes-source';
 
 /** Newest first by creation, as the API's list is (the feed merges own and shared notes by `createdAt`). */
@@ -72,14 +72,17 @@ export interface OfflineNotesDeps {
   exclusive?: (work: () => Promise<void>) => Promise<void>;
 }
 
+/** The page's globals the defaults use, typed structurally (this module is also compiled without the DOM's types). */
+const browser = globalThis as unknown as BrowserLike & { indexedDB: IdbFactory; navigator: BrowserLike['navigator'] & LocksLike };
+
 export async function openOfflineNotes(deps: OfflineNotesDeps): Promise<OfflineNotes> {
-  const store = await openOfflineStore(deps.indexedDB ?? (indexedDB as unknown as IdbFactory), `photonotes-offline:${deps.userId}`);
+  const store = await openOfflineStore(deps.indexedDB ?? browser.indexedDB, `photonotes-offline:${deps.userId}`);
   const engine = createSyncEngine({
     api: deps.session.api,
     store,
     userId: deps.userId,
-    online: deps.online ?? browserOnlineSignal(window),
-    exclusive: deps.exclusive ?? webLock(navigator, `photonotes-outbox:${deps.userId}`),
+    online: deps.online ?? browserOnlineSignal(browser),
+    exclusive: deps.exclusive ?? webLock(browser.navigator, `photonotes-outbox:${deps.userId}`),
   });
   // Not awaited: the screens show the cached notes at once and re-read when the catch-up lands.
   void engine.start().catch(() => undefined);
