@@ -87,6 +87,29 @@ describeInBrowser('the web app in headless Chromium', () => {
     return { page, problems };
   }
 
+  /** How many notes the page's offline stores (IndexedDB `photonotes-offline:<user>`) hold, summed. */
+  // A string: this project compiles without the DOM's types, and the code runs in the page.
+  const countStoredNotes = `(async () => {
+    const names = (await indexedDB.databases()).map((db) => db.name || '').filter((name) => name.startsWith('photonotes-offline:'));
+    let total = 0;
+    for (const name of names) {
+      total += await new Promise((resolve, reject) => {
+        const request = indexedDB.open(name);
+        request.onerror = () => reject(request.error);
+        request.onsuccess = () => {
+          const db = request.result;
+          const count = db.transaction('notes').objectStore('notes').count();
+          count.onsuccess = () => { db.close(); resolve(count.result); };
+          count.onerror = () => reject(count.error);
+        };
+      });
+    }
+    return total;
+  })()`;
+  function storedNotes(page: Page): Promise<number> {
+    return page.evaluate(countStoredNotes) as Promise<number>;
+  }
+
   test('a new user signs up, creates a note with tags and sees it in the list, then signs out', async () => {
     // Prepare
     const { page, problems } = await openApp();
@@ -107,13 +130,18 @@ describeInBrowser('the web app in headless Chromium', () => {
     const listed = page.getByRole('button', { name: new RegExp(title) });
     await listed.waitFor({ timeout: 20_000 });
     const listedText = await listed.textContent();
+    await page.getByRole('status').filter({ hasText: 'all changes saved' }).waitFor({ timeout: 15_000 });
+    const cachedWhileSignedIn = await storedNotes(page);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor({ timeout: 10_000 });
     const stored = await page.evaluate("localStorage.getItem('photonotes.session')");
+    const cachedAfterSignOut = await storedNotes(page);
 
     // Assess
     expect(listedText).toContain('#web #test');
+    expect(cachedWhileSignedIn).toBe(1);
     expect(stored).toBeNull();
+    expect(cachedAfterSignOut).toBe(0);
     expect(problems).toEqual([]);
     await page.close();
   }, 60_000);
@@ -187,14 +215,11 @@ describeInBrowser('the web app in headless Chromium', () => {
 
     // Act: the "other device" is the API with the same user's token
     const edited = await api(`/notes/${created.body.id}`, { method: 'PATCH', token: me.accessToken, headers: { 'if-match': String(created.body.version) }, body: { title: `${title} from my phone` } });
-    const startedAt = Date.now();
     await page.getByRole('button', { name: new RegExp(`${title} from my phone`) }).waitFor({ timeout: 15_000 });
-    const tookMs = Date.now() - startedAt;
     const navigations = await page.evaluate('performance.getEntriesByType("navigation").length');
 
     // Assess
     expect(edited.status).toBe(200);
-    expect(tookMs).toBeLessThan(15_000);
     expect(navigations).toBe(1);
     expect(problems).toEqual([]);
     await page.close();
