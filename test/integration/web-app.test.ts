@@ -301,4 +301,38 @@ describeInBrowser('the web app in headless Chromium', () => {
       await page.close();
     }
   }, 60_000);
+
+  test('a change the server refuses is marked, says why, and can be discarded', async () => {
+    // Prepare
+    const me = await createTestUser('web-refused');
+    const keep = `Kept ${randomUUID().slice(0, 8)}`;
+    const created = await api('/notes', { method: 'POST', token: me.accessToken, body: { title: keep } });
+    expect(created.status).toBe(201);
+    const { page, problems } = await signInAndFind(me, keep);
+    const title = `Refused ${randomUUID().slice(0, 8)}`;
+
+    // Act: a tag longer than 40 characters, which the API refuses with a 400
+    await page.getByRole('button', { name: 'New note' }).click();
+    await page.getByLabel('Title').fill(title);
+    await page.getByLabel('Tags').fill('x'.repeat(41));
+    await page.getByRole('button', { name: 'Save' }).click();
+    const listed = page.locator('.notes li', { hasText: title });
+    await listed.locator('.local-failed').waitFor({ timeout: 15_000 });
+    const marked = await listed.locator('.local').textContent();
+    const refused = page.getByRole('listitem', { name: `Refused: ${title}` });
+    await refused.waitFor({ timeout: 15_000 });
+    const explained = await refused.textContent();
+    await refused.getByRole('button', { name: 'Discard change' }).click();
+    await listed.waitFor({ state: 'detached', timeout: 15_000 });
+    const panels = await page.getByRole('heading', { name: 'Changes the server refused' }).count();
+    const titles = await page.locator('.notes li strong').allTextContents();
+
+    // Assess
+    expect(marked).toBe('not saved: the server refused this change');
+    expect(explained).toContain(`New note “${title}”:`);
+    expect(panels).toBe(0);
+    expect(titles).toEqual([keep]);
+    expect(problems).toEqual([expect.stringMatching(/^POST .*\/notes: 400$/)]);
+    await page.close();
+  }, 60_000);
 });

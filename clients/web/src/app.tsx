@@ -6,7 +6,7 @@ import { openOfflineNotes, type OfflineNotes } from './offline-notes';
 import { apiBaseUrl, openSession } from './session-store';
 import { NoteEditor } from './screens/NoteEditor';
 import { NotesList } from './screens/NotesList';
-import { Conflicts, SyncStatus } from './screens/SyncPanel';
+import { Conflicts, FailedChanges, SyncStatus } from './screens/SyncPanel';
 import { SignIn } from './screens/SignIn';
 import { SignUp } from './screens/SignUp';
 
@@ -86,6 +86,7 @@ export function App() {
             <>
               <SyncStatus engine={offline.engine} />
               <Conflicts engine={offline.engine} />
+              <FailedChanges engine={offline.engine} />
             </>
           ) : null}
         </NotesList>
