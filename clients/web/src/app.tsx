@@ -1,10 +1,12 @@
 // The app shell: which screen shows, and the session every screen shares.
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Note } from '@photonotes/client';
 import { apiNotesSource } from './notes-source';
-import { openSession } from './session-store';
+import { openOfflineNotes, type OfflineNotes } from './offline-notes';
+import { apiBaseUrl, openSession } from './session-store';
 import { NoteEditor } from './screens/NoteEditor';
 import { NotesList } from './screens/NotesList';
+import { Conflicts, FailedChanges, SyncStatus } from './screens/SyncPanel';
 import { SignIn } from './screens/SignIn';
 import { SignUp } from './screens/SignUp';
 
@@ -23,12 +25,40 @@ function subjectOf(token: string | undefined): string | null {
 export function App() {
   const [view, setView] = useState<View>({ name: 'sign-in' });
   const session = useMemo(() => openSession(() => setView({ name: 'sign-in' })), []);
-  const source = useMemo(() => apiNotesSource(session.api), [session]);
   const signedIn = session.tokens !== undefined;
   const current: View = !signedIn && (view.name === 'notes' || view.name === 'note') ? { name: 'sign-in' } : signedIn && (view.name === 'sign-in' || view.name === 'sign-up') ? { name: 'notes' } : view;
   const userId = subjectOf(session.tokens?.accessToken);
 
+  // The signed-in user's offline notes (store, engine, realtime channel), opened after sign-in and shut when the
+  // user changes or the session ends. A session that ended on its own (a refused refresh) keeps the store: the
+  // same user signing in again finds their queued changes; an explicit sign-out clears it (signOut below).
+  const [offline, setOffline] = useState<OfflineNotes | null>(null);
+  const [offlineUnavailable, setOfflineUnavailable] = useState(typeof indexedDB === 'undefined');
+  useEffect(() => {
+    if (!userId || offlineUnavailable) return;
+    let opened: OfflineNotes | undefined;
+    let cancelled = false;
+    openOfflineNotes({ session, userId, baseUrl: apiBaseUrl() })
+      .then((notes) => {
+        if (cancelled) void notes.shut();
+        else {
+          opened = notes;
+          setOffline(notes);
+        }
+      })
+      .catch(() => setOfflineUnavailable(true)); // IndexedDB refused (some private windows): the screens go straight to the API.
+    return () => {
+      cancelled = true;
+      void opened?.shut();
+      setOffline(null);
+    };
+  }, [session, userId, offlineUnavailable]);
+  const apiSource = useMemo(() => apiNotesSource(session.api), [session]);
+  const source = offline?.source ?? apiSource;
+  const opening = offline === null && !offlineUnavailable;
+
   async function signOut() {
+    await offline?.shut({ clear: true }).catch(() => undefined);
     await session.logOut().catch(() => undefined);
     setView({ name: 'sign-in' });
   }
@@ -45,8 +75,23 @@ export function App() {
       </header>
       {current.name === 'sign-in' ? <SignIn session={session} onSignedIn={() => setView({ name: 'notes' })} onSignUp={() => setView({ name: 'sign-up' })} /> : null}
       {current.name === 'sign-up' ? <SignUp session={session} onSignedIn={() => setView({ name: 'notes' })} onSignIn={() => setView({ name: 'sign-in' })} /> : null}
-      {current.name === 'notes' ? <NotesList source={source} ownerId={userId} onOpen={(note) => setView({ name: 'note', note })} onNew={() => setView({ name: 'note', note: null })} /> : null}
-      {current.name === 'note' ? <NoteEditor source={source} note={current.note} readOnly={current.note !== null && current.note.ownerId !== userId} onDone={() => setView({ name: 'notes' })} /> : null}
+      {(current.name === 'notes' || current.name === 'note') && opening ? (
+        <main>
+          <p role="status">Opening your notes…</p>
+        </main>
+      ) : null}
+      {current.name === 'notes' && !opening ? (
+        <NotesList source={source} ownerId={userId} onOpen={(note) => setView({ name: 'note', note })} onNew={() => setView({ name: 'note', note: null })}>
+          {offline ? (
+            <>
+              <SyncStatus engine={offline.engine} />
+              <Conflicts engine={offline.engine} />
+              <FailedChanges engine={offline.engine} />
+            </>
+          ) : null}
+        </NotesList>
+      ) : null}
+      {current.name === 'note' && !opening ? <NoteEditor source={source} note={current.note} readOnly={current.note !== null && current.note.ownerId !== userId} onDone={() => setView({ name: 'notes' })} /> : null}
     </>
   );
 }

@@ -1,5 +1,6 @@
-// Where the notes screens get and put notes. Today straight through the API client; the offline data layer
-// (src/offline/: IndexedDB cache + outbox) will implement the same interface, and the screens will not change.
+// Where the notes screens get and put notes: straight through the API client (`apiNotesSource`), or through
+// the offline data layer (`offlineNotesSource` in offline-notes.ts: IndexedDB cache + outbox), which also says
+// each note's local state and when anything changed.
 import type { Client, Note } from '@photonotes/client';
 
 export type Scope = 'own' | 'shared';
@@ -9,8 +10,12 @@ export interface NoteDraft {
   tags: string[];
 }
 
+/** Where a note stands against the server, when the source keeps notes locally (absent: as the server has it). */
+export type LocalState = 'synced' | 'pending' | 'failed' | 'conflict';
+export type ListedNote = Note & { local?: LocalState };
+
 export interface NotesPage {
-  items: Note[];
+  items: ListedNote[];
   nextCursor: string | null;
 }
 
@@ -20,6 +25,8 @@ export interface NotesSource {
   create(draft: NoteDraft): Promise<Note>;
   /** Changes a note the caller owns; `version` is the one the edit started from (a stale one is refused: 412). */
   update(id: string, version: number, draft: NoteDraft): Promise<Note>;
+  /** Calls `listener` whenever what `list` answers may have changed (a local source only); returns the unsubscribe. */
+  watch?(listener: () => void): () => void;
 }
 
 export function apiNotesSource(api: Client): NotesSource {
@@ -34,15 +41,15 @@ export function apiNotesSource(api: Client): NotesSource {
  * Own notes and notes shared with the caller as one list, newest first: pages of both are read as needed and
  * merged by creation time. `next()` gives the following items (at least `size` unless the lists ran out).
  */
-export function mergedFeed(source: NotesSource, size = 20): { next(): Promise<Note[]>; readonly done: boolean } {
-  const lanes = (['own', 'shared'] as const).map((scope) => ({ scope, buffer: [] as Note[], cursor: null as string | null, exhausted: false }));
+export function mergedFeed(source: NotesSource, size = 20): { next(): Promise<ListedNote[]>; readonly done: boolean } {
+  const lanes = (['own', 'shared'] as const).map((scope) => ({ scope, buffer: [] as ListedNote[], cursor: null as string | null, exhausted: false }));
   const done = () => lanes.every((lane) => lane.exhausted && lane.buffer.length === 0);
   return {
     get done() {
       return done();
     },
     async next() {
-      const out: Note[] = [];
+      const out: ListedNote[] = [];
       while (out.length < size) {
         await Promise.all(
           lanes
@@ -57,7 +64,7 @@ export function mergedFeed(source: NotesSource, size = 20): { next(): Promise<No
         const candidates = lanes.filter((lane) => lane.buffer.length > 0);
         if (candidates.length === 0) break;
         const newest = candidates.reduce((a, b) => ((a.buffer[0] as Note).createdAt >= (b.buffer[0] as Note).createdAt ? a : b));
-        out.push(newest.buffer.shift() as Note);
+        out.push(newest.buffer.shift() as ListedNote);
       }
       return out;
     },

@@ -1,13 +1,27 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type { ComponentChildren } from 'preact';
 import type { Note } from '@photonotes/client';
 import { ErrorLine, ScreenTitle } from '../components';
 import { describeError } from '../errors';
-import { mergedFeed, type NotesSource } from '../notes-source';
+import { mergedFeed, type ListedNote, type LocalState, type NotesSource } from '../notes-source';
 
-/** Own notes and notes shared with me, newest first; more load as the end of the list scrolls into view. */
-export function NotesList(props: { source: NotesSource; ownerId: string | null; onOpen: (note: Note) => void; onNew: () => void }) {
-  const feed = useRef(mergedFeed(props.source)).current;
-  const [notes, setNotes] = useState<Note[]>([]);
+/** A note's local state in words (never colour alone); nothing for a note the server has as shown. */
+export const localStateText: Record<LocalState, string | null> = {
+  synced: null,
+  pending: 'waiting to sync',
+  failed: 'not saved: the server refused this change',
+  conflict: 'conflict: changed elsewhere, choose a version',
+};
+
+/**
+ * Own notes and notes shared with me, newest first; more load as the end of the list scrolls into view. A
+ * source that can `watch` is read again whenever it changes (a note synced, edited on another device…).
+ */
+export function NotesList(props: { source: NotesSource; ownerId: string | null; onOpen: (note: Note) => void; onNew: () => void; children?: ComponentChildren }) {
+  const feedRef = useRef(mergedFeed(props.source));
+  const [notes, setNotes] = useState<ListedNote[]>([]);
+  const shown = useRef(0);
+  const reloads = useRef(0);
   const [loading, setLoading] = useState(false);
   const [done, setDone] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -15,13 +29,19 @@ export function NotesList(props: { source: NotesSource; ownerId: string | null; 
   const busy = useRef(false);
 
   async function loadMore() {
+    const feed = feedRef.current;
     if (busy.current || feed.done) return;
     busy.current = true;
     setLoading(true);
     setError(null);
     try {
       const more = await feed.next();
-      setNotes((shown) => [...shown, ...more]);
+      if (feed !== feedRef.current) return;
+      setNotes((previous) => {
+        const next = [...previous, ...more];
+        shown.current = next.length;
+        return next;
+      });
       setDone(feed.done);
     } catch (failure) {
       setError(describeError(failure));
@@ -30,6 +50,25 @@ export function NotesList(props: { source: NotesSource; ownerId: string | null; 
       setLoading(false);
     }
   }
+
+  /** Reads the list again from the top, as many notes as are shown (at least a page). */
+  async function reload() {
+    const run = (reloads.current += 1);
+    const feed = mergedFeed(props.source, Math.max(shown.current, 20));
+    try {
+      const items = await feed.next();
+      if (run !== reloads.current) return;
+      feedRef.current = feed;
+      shown.current = items.length;
+      setNotes(items);
+      setDone(feed.done);
+      setError(null);
+    } catch (failure) {
+      if (run === reloads.current) setError(describeError(failure));
+    }
+  }
+
+  useEffect(() => props.source.watch?.(() => void reload()), [props.source]);
 
   useEffect(() => {
     void loadMore();
@@ -45,6 +84,7 @@ export function NotesList(props: { source: NotesSource; ownerId: string | null; 
   return (
     <main>
       <ScreenTitle>Notes</ScreenTitle>
+      {props.children}
       <button type="button" onClick={props.onNew}>
         New note
       </button>
@@ -54,6 +94,7 @@ export function NotesList(props: { source: NotesSource; ownerId: string | null; 
             <button type="button" class="note" onClick={() => props.onOpen(note)}>
               <strong>{note.title}</strong>
               {note.ownerId !== props.ownerId ? <span class="badge">shared with you</span> : null}
+              {note.local && localStateText[note.local] ? <span class={`badge local local-${note.local}`}>{localStateText[note.local]}</span> : null}
               {note.tags.length > 0 ? <span class="tags">{note.tags.map((tag) => `#${tag}`).join(' ')}</span> : null}
               <time dateTime={note.createdAt}>{new Date(note.createdAt).toLocaleString()}</time>
             </button>

@@ -1,0 +1,110 @@
+// The signed-in user's offline notes: their IndexedDB store, the sync engine over it and the realtime channel
+// that feeds it, opened together after sign-in and shut together on sign-out. `offlineNotesSource` is the
+// NotesSource the screens read and write through (answers at once from the store; the outbox sends later).
+import { connectRealtime } from '@photonotes/client';
+import type { Realtime, Session, TokenProvider } from '@photonotes/client';
+import { browserOnlineSignal, createSyncEngine, openOfflineStore, realtimeHandlers, webLock } from './offline';
+import type { BrowserLike, EngineStatus, IdbFactory, LocksLike, LocalNote, OfflineStore, OnlineSignal, SyncEngine } from './offline';
+import type { NotesSource } from './notes-source';
+
+/** Newest first by creation, as the API's list is (the feed merges own and shared notes by `createdAt`). */
+export function byCreationDesc(a: LocalNote, b: LocalNote): number {
+  return b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id);
+}
+
+/** The screens' NotesSource over the engine: every list is one page of what the store holds. */
+export function offlineNotesSource(engine: Pick<SyncEngine, 'listNotes' | 'createNote' | 'updateNote' | 'onChange'>): NotesSource {
+  return {
+    list: async (scope) => ({ items: (await engine.listNotes(scope)).sort(byCreationDesc), nextCursor: null }),
+    create: (draft) => engine.createNote(draft),
+    update: (id, _version, draft) => engine.updateNote(id, draft),
+    watch: (listener) => engine.onChange(listener),
+  };
+}
+
+/** "Online · 2 changes waiting", in words for everyone (a live region for screen readers). */
+export function statusText(status: EngineStatus): string {
+  const parts = [status.online ? 'Online' : 'Offline'];
+  if (status.pending > 0) parts.push(`${status.pending} ${status.pending === 1 ? 'change' : 'changes'} waiting`);
+  else if (status.online && !status.syncing && !status.flushing) parts.push('all changes saved');
+  if (status.online && (status.syncing || status.flushing)) parts.push('syncing…');
+  return parts.join(' · ');
+}
+
+/** The realtime URL: `<api base>/realtime` over ws(s), as the session's own default. */
+export function realtimeUrl(baseUrl: string): string {
+  return `${baseUrl.replace(/\/+$/, '').replace(/^http/, 'ws')}/realtime`;
+}
+
+/**
+ * The session's access token for the realtime channel. The session refreshes its tokens on an API call's 401,
+ * so a refresh here makes one cheap authenticated call and hands back the token it leaves.
+ */
+export function sessionTokens(session: Pick<Session, 'api' | 'tokens'>): TokenProvider {
+  return {
+    get: () => session.tokens?.accessToken,
+    refresh: async () => {
+      await session.api.get('/users/me');
+      return session.tokens?.accessToken;
+    },
+  };
+}
+
+export interface OfflineNotes {
+  store: OfflineStore;
+  engine: SyncEngine;
+  source: NotesSource;
+  /**
+   * Ends it: waits up to `flushMs` for queued changes to reach the server (when online), closes the channel and
+   * the engine, then clears the store when `clear` (sign-out) and closes it. Safe to call more than once.
+   */
+  shut(options?: { clear?: boolean; flushMs?: number }): Promise<void>;
+}
+
+export interface OfflineNotesDeps {
+  session: Pick<Session, 'api' | 'tokens'>;
+  userId: string;
+  baseUrl: string;
+  /** Tests pass fakes; the app uses the browser's (the offline layer types it structurally, without the DOM's event types). */
+  indexedDB?: IdbFactory;
+  connect?: typeof connectRealtime;
+  online?: OnlineSignal;
+  exclusive?: (work: () => Promise<void>) => Promise<void>;
+}
+
+/** The page's globals the defaults use, typed structurally (this module is also compiled without the DOM's types). */
+const browser = globalThis as unknown as BrowserLike & { indexedDB: IdbFactory; navigator: BrowserLike['navigator'] & LocksLike };
+
+export async function openOfflineNotes(deps: OfflineNotesDeps): Promise<OfflineNotes> {
+  const store = await openOfflineStore(deps.indexedDB ?? browser.indexedDB, `photonotes-offline:${deps.userId}`);
+  const engine = createSyncEngine({
+    api: deps.session.api,
+    store,
+    userId: deps.userId,
+    online: deps.online ?? browserOnlineSignal(browser),
+    exclusive: deps.exclusive ?? webLock(browser.navigator, `photonotes-outbox:${deps.userId}`),
+  });
+  // Not awaited: the screens show the cached notes at once and re-read when the catch-up lands.
+  void engine.start().catch(() => undefined);
+  const channel: Realtime = (deps.connect ?? connectRealtime)({ url: realtimeUrl(deps.baseUrl), tokens: sessionTokens(deps.session), ...realtimeHandlers(engine) });
+  let shutting: Promise<void> | undefined;
+  return {
+    store,
+    engine,
+    source: offlineNotesSource(engine),
+    shut(options = {}) {
+      shutting ??= (async () => {
+        if (engine.status().online && engine.status().pending > 0) {
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          await Promise.race([engine.flush().catch(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, options.flushMs ?? 3_000)))]);
+          clearTimeout(timer);
+        }
+        channel.close();
+        engine.stop();
+        if (options.clear) await store.clear();
+        store.close();
+      })();
+      return shutting;
+    },
+  };
+}
