@@ -1,13 +1,11 @@
 // GET /openapi.json and GET /docs through the gateway, and the docs page in a real headless Chromium (found by
 // test/support/browser.ts, driven by playwright-core): it loads Swagger UI from this API alone and lists every route.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 import type { BrowserContext } from 'playwright-core';
 import { repoRoot } from '../../scripts/platform/service-definitions';
 import { api, baseUrl } from '../support/api';
-import { findChromium } from '../support/browser';
+import { launchHeadless } from '../support/browser';
 
 interface OpenApiDocument {
   openapi: string;
@@ -58,18 +56,16 @@ describe('GET /docs/assets/{file}', () => {
 const describeInBrowser = process.env.SKIP_BROWSER_TESTS === '1' ? describe.skip : describe;
 
 describeInBrowser('GET /docs in headless Chromium', () => {
-  let userDataDir: string;
+  let headless: Awaited<ReturnType<typeof launchHeadless>> | undefined;
   let browser: BrowserContext;
 
   beforeAll(async () => {
-    const chromiumBinary = await findChromium();
-    userDataDir = mkdtempSync(path.join(tmpdir(), 'photonotes-chromium-'));
-    browser = await chromium.launchPersistentContext(userDataDir, { executablePath: chromiumBinary.executablePath, headless: true, args: chromiumBinary.args });
+    headless = await launchHeadless();
+    browser = headless.browser;
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+    await headless?.close();
   });
 
   test('the page loads from this API alone, without errors, and lists every route of the document', async () => {

@@ -4,15 +4,12 @@
 // another device appears live (realtime); an edit made offline waits, then syncs on reconnect; a conflict is
 // shown with both versions and resolved.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { repoRoot } from '../../scripts/platform/service-definitions';
 import { api, baseUrl } from '../support/api';
-import { findChromium } from '../support/browser';
+import { launchHeadless } from '../support/browser';
 import { createTestUser, uniqueEmail } from '../support/users';
 
 beforeAll(() => {
@@ -59,18 +56,16 @@ describe('GET /app', () => {
 const describeInBrowser = process.env.SKIP_BROWSER_TESTS === '1' ? describe.skip : describe;
 
 describeInBrowser('the web app in headless Chromium', () => {
-  let userDataDir: string;
+  let headless: Awaited<ReturnType<typeof launchHeadless>> | undefined;
   let browser: BrowserContext;
 
   beforeAll(async () => {
-    const chromiumBinary = await findChromium();
-    userDataDir = mkdtempSync(path.join(tmpdir(), 'photonotes-chromium-'));
-    browser = await chromium.launchPersistentContext(userDataDir, { executablePath: chromiumBinary.executablePath, headless: true, args: chromiumBinary.args });
+    headless = await launchHeadless();
+    browser = headless.browser;
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+    await headless?.close();
   });
 
   /** The app signed out (no session kept from an earlier test), on a page that records page errors and failed calls. */

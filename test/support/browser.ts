@@ -2,7 +2,11 @@
 // Chromium (Linux and macOS install paths), else the Chromium shipped inside the npm package
 // @sparticuz/chromium (Linux x64/arm64; unpacked to the temp dir on first use, ~4 s).
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 
 export interface BrowserExecutable {
   executablePath: string;
@@ -48,4 +52,18 @@ export async function findChromium(lookup: Partial<Lookup> = {}): Promise<Browse
   }
   const fromNpm = await bundled();
   return { executablePath: fromNpm.executablePath, args: [...new Set([...fromNpm.args, ...headlessArgs])], source: '@sparticuz/chromium' };
+}
+
+/** A headless Chromium context on a throwaway profile (findChromium's binary); `close()` also removes the profile. */
+export async function launchHeadless(): Promise<{ browser: BrowserContext; close(): Promise<void> }> {
+  const chromiumBinary = await findChromium();
+  const userDataDir = mkdtempSync(path.join(tmpdir(), 'photonotes-chromium-'));
+  const browser = await chromium.launchPersistentContext(userDataDir, { executablePath: chromiumBinary.executablePath, headless: true, args: chromiumBinary.args });
+  return {
+    browser,
+    async close() {
+      await browser.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
 }
