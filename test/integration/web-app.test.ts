@@ -10,6 +10,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { repoRoot } from '../../scripts/platform/service-definitions';
 import { api, baseUrl } from '../support/api';
 import { launchHeadless } from '../support/browser';
+import { auditScreen } from '../support/screen-audit';
 import { createTestUser, uniqueEmail } from '../support/users';
 
 beforeAll(() => {
@@ -111,8 +112,10 @@ describeInBrowser('the web app in headless Chromium', () => {
     const title = `From the browser ${randomUUID().slice(0, 8)}`;
 
     // Act
+    const violations = await auditScreen(page, 'sign-in');
     await page.getByRole('button', { name: 'Create an account' }).click();
     await page.getByLabel('Name').fill('Web Tester');
+    violations.push(...(await auditScreen(page, 'sign-up')));
     await page.getByLabel('Email').fill(uniqueEmail('web'));
     await page.getByLabel('Password').fill('photonotes1');
     await page.getByRole('button', { name: 'Create account' }).click();
@@ -121,11 +124,14 @@ describeInBrowser('the web app in headless Chromium', () => {
     await page.getByLabel('Title').fill(title);
     await page.getByLabel('Body').fill('Written in headless Chromium.');
     await page.getByLabel('Tags').fill('Web, test');
+    violations.push(...(await auditScreen(page, 'note-editor')));
+    const editorUrl = page.url();
     await page.getByRole('button', { name: 'Save' }).click();
     const listed = page.getByRole('button', { name: new RegExp(title) });
     await listed.waitFor({ timeout: 20_000 });
     const listedText = await listed.textContent();
     await page.getByRole('status').filter({ hasText: 'all changes saved' }).waitFor({ timeout: 15_000 });
+    violations.push(...(await auditScreen(page, 'notes')));
     const cachedWhileSignedIn = await storedNotes(page);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor({ timeout: 10_000 });
@@ -134,6 +140,8 @@ describeInBrowser('the web app in headless Chromium', () => {
 
     // Assess
     expect(listedText).toContain('#web #test');
+    expect(editorUrl).toMatch(/\/app\/#\/notes\/new$/);
+    expect(violations).toEqual([]);
     expect(cachedWhileSignedIn).toBe(1);
     expect(stored).toBeNull();
     expect(cachedAfterSignOut).toBe(0);
@@ -167,6 +175,10 @@ describeInBrowser('the web app in headless Chromium', () => {
     await page.getByRole('status').filter({ hasText: 'all changes saved' }).waitFor({ timeout: 15_000 });
     await page.reload({ waitUntil: 'load' });
     await page.getByRole('heading', { name: 'Notes' }).waitFor({ timeout: 10_000 });
+    // A link to the note (as a reload of its editor would be) opens it, read from the API.
+    await page.goto(`${baseUrl()}/app/#/notes/${(shared.body as { id: string }).id}`);
+    await page.getByRole('heading', { name: sharedTitle }).waitFor({ timeout: 10_000 });
+    const linkedReadOnly = await page.getByLabel('Title').getAttribute('readonly');
     const stored = await api<{ title: string; version: number }>(`/notes/${(own.body as { id: string }).id}`, { token: me.accessToken });
 
     // Assess
@@ -174,6 +186,7 @@ describeInBrowser('the web app in headless Chromium', () => {
     expect(sharedBadge).toBe('shared with you');
     expect(ownBadges).toBe(0);
     expect(stored.body).toMatchObject({ title: `${ownTitle} edited`, version: 2 });
+    expect(linkedReadOnly).not.toBeNull();
     expect(problems).toEqual([]);
     await page.close();
   }, 60_000);
@@ -280,6 +293,7 @@ describeInBrowser('the web app in headless Chromium', () => {
       await conflict.waitFor({ timeout: 15_000 });
       const shown = await conflict.textContent();
       const marked = await page.locator('.notes li .local-conflict').textContent();
+      const violations = await auditScreen(page, 'notes-conflict');
       await conflict.getByRole('button', { name: 'Keep mine' }).click();
       await conflict.waitFor({ state: 'detached', timeout: 15_000 });
       const onServer = await serverNote(created.body.id, me.accessToken, (note) => note.title === `${title} mine`);
@@ -290,6 +304,7 @@ describeInBrowser('the web app in headless Chromium', () => {
       expect(shown).toContain(`${title} theirs`);
       expect(shown).toContain('from the laptop');
       expect(marked).toBe('conflict: changed elsewhere, choose a version');
+      expect(violations).toEqual([]);
       expect(onServer).toMatchObject({ title: `${title} mine`, version: 3 });
     } finally {
       await browser.setOffline(false);

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import type { BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 
 export interface BrowserExecutable {
   executablePath: string;
@@ -66,4 +66,13 @@ export async function launchHeadless(): Promise<{ browser: BrowserContext; close
       rmSync(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A headless Chromium (findChromium's binary) that can open several isolated contexts, one per user of a
+ * journey: each `browser.newContext()` has its own storage, IndexedDB and cookies.
+ */
+export async function launchBrowser(): Promise<Browser> {
+  const chromiumBinary = await findChromium();
+  return chromium.launch({ executablePath: chromiumBinary.executablePath, headless: true, args: chromiumBinary.args });
 }

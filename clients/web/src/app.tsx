@@ -1,6 +1,9 @@
 // The app shell: which screen shows, and the session every screen shares.
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Note } from '@photonotes/client';
+import { claimsOf } from './claims';
+import { ErrorLine } from './components';
+import { describeError } from './errors';
 import { apiNotesSource } from './notes-source';
 import { openOfflineNotes, type OfflineNotes } from './offline-notes';
 import { apiBaseUrl, openSession } from './session-store';
@@ -9,25 +12,33 @@ import { NotesList } from './screens/NotesList';
 import { Conflicts, FailedChanges, SyncStatus } from './screens/SyncPanel';
 import { SignIn } from './screens/SignIn';
 import { SignUp } from './screens/SignUp';
+import { href, navigate, useRoute, type Route } from './router';
 
-type View = { name: 'sign-in' } | { name: 'sign-up' } | { name: 'notes' } | { name: 'note'; note: Note | null };
+const publicRoutes: ReadonlySet<Route['name']> = new Set(['sign-in', 'sign-up']);
 
-/** The user id inside an access token (its `sub`), to tell own notes from shared ones. */
-function subjectOf(token: string | undefined): string | null {
-  try {
-    const payload = JSON.parse(atob((token?.split('.')[1] ?? '').replace(/-/g, '+').replace(/_/g, '/'))) as { sub?: unknown };
-    return typeof payload.sub === 'string' ? payload.sub : null;
-  } catch {
-    return null;
-  }
+/** The screens a signed-in user moves between; `admin` only for the `admins` group. */
+const navigation: { route: Route; label: string; adminOnly?: boolean }[] = [{ route: { name: 'notes' }, label: 'Notes' }];
+
+function navItems(isAdmin: boolean): { route: Route; label: string }[] {
+  return navigation.filter((item) => isAdmin || !item.adminOnly);
 }
 
 export function App() {
-  const [view, setView] = useState<View>({ name: 'sign-in' });
-  const session = useMemo(() => openSession(() => setView({ name: 'sign-in' })), []);
+  const route = useRoute();
+  const [, setSignedOutAt] = useState(0);
+  const session = useMemo(
+    () =>
+      openSession(() => {
+        setSignedOutAt(Date.now());
+        navigate({ name: 'sign-in' }, { replace: true });
+      }),
+    [],
+  );
   const signedIn = session.tokens !== undefined;
-  const current: View = !signedIn && (view.name === 'notes' || view.name === 'note') ? { name: 'sign-in' } : signedIn && (view.name === 'sign-in' || view.name === 'sign-up') ? { name: 'notes' } : view;
-  const userId = subjectOf(session.tokens?.accessToken);
+  const current: Route = !signedIn && !publicRoutes.has(route.name) ? { name: 'sign-in' } : signedIn && publicRoutes.has(route.name) ? { name: 'notes' } : route;
+  const claims = claimsOf(session.tokens?.accessToken);
+  const userId = claims?.userId ?? null;
+  const isAdmin = claims?.groups.includes('admins') ?? false;
 
   // The signed-in user's offline notes (store, engine, realtime channel), opened after sign-in and shut when the
   // user changes or the session ends. A session that ended on its own (a refused refresh) keeps the store: the
@@ -57,10 +68,33 @@ export function App() {
   const source = offline?.source ?? apiSource;
   const opening = offline === null && !offlineUnavailable;
 
+  // The note the editor shows: the one the list opened, else (a reload, a link) read from the API.
+  const opened = useRef<Note | null>(null);
+  const [loadedNote, setLoadedNote] = useState<{ id: string; note: Note | null; error: string | null } | null>(null);
+  const noteId = current.name === 'note' ? current.id : null;
+  const editorNote = noteId === null ? null : opened.current?.id === noteId ? opened.current : loadedNote?.id === noteId && loadedNote.note ? loadedNote.note : undefined;
+  useEffect(() => {
+    if (noteId === null || opened.current?.id === noteId || !signedIn) return;
+    let cancelled = false;
+    setLoadedNote(null);
+    session.api
+      .get('/notes/{id}', { params: { id: noteId } })
+      .then((note) => !cancelled && setLoadedNote({ id: noteId, note, error: null }))
+      .catch((failure: unknown) => !cancelled && setLoadedNote({ id: noteId, note: null, error: describeError(failure) }));
+    return () => {
+      cancelled = true;
+    };
+  }, [noteId, session, signedIn]);
+
+  function openNote(note: Note | null) {
+    opened.current = note;
+    navigate({ name: 'note', id: note?.id ?? null });
+  }
+
   async function signOut() {
     await offline?.shut({ clear: true }).catch(() => undefined);
     await session.logOut().catch(() => undefined);
-    setView({ name: 'sign-in' });
+    navigate({ name: 'sign-in' }, { replace: true });
   }
 
   return (
@@ -68,20 +102,33 @@ export function App() {
       <header>
         <span class="brand">PhotoNotes</span>
         {signedIn ? (
+          <nav aria-label="Main">
+            <ul>
+              {navItems(isAdmin).map((item) => (
+                <li key={item.label}>
+                  <a href={href(item.route)} aria-current={item.route.name === current.name || (item.route.name === 'notes' && current.name === 'note') || (item.route.name === 'things' && current.name === 'thing') ? 'page' : undefined}>
+                    {item.label}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        ) : null}
+        {signedIn ? (
           <button type="button" class="secondary" onClick={() => void signOut()}>
             Sign out
           </button>
         ) : null}
       </header>
-      {current.name === 'sign-in' ? <SignIn session={session} onSignedIn={() => setView({ name: 'notes' })} onSignUp={() => setView({ name: 'sign-up' })} /> : null}
-      {current.name === 'sign-up' ? <SignUp session={session} onSignedIn={() => setView({ name: 'notes' })} onSignIn={() => setView({ name: 'sign-in' })} /> : null}
+      {current.name === 'sign-in' ? <SignIn session={session} onSignedIn={() => navigate({ name: 'notes' })} onSignUp={() => navigate({ name: 'sign-up' })} /> : null}
+      {current.name === 'sign-up' ? <SignUp session={session} onSignedIn={() => navigate({ name: 'notes' })} onSignIn={() => navigate({ name: 'sign-in' })} /> : null}
       {(current.name === 'notes' || current.name === 'note') && opening ? (
         <main>
           <p role="status">Opening your notes…</p>
         </main>
       ) : null}
       {current.name === 'notes' && !opening ? (
-        <NotesList source={source} ownerId={userId} onOpen={(note) => setView({ name: 'note', note })} onNew={() => setView({ name: 'note', note: null })}>
+        <NotesList source={source} ownerId={userId} onOpen={openNote} onNew={() => openNote(null)}>
           {offline ? (
             <>
               <SyncStatus engine={offline.engine} />
@@ -91,7 +138,15 @@ export function App() {
           ) : null}
         </NotesList>
       ) : null}
-      {current.name === 'note' && !opening ? <NoteEditor source={source} note={current.note} readOnly={current.note !== null && current.note.ownerId !== userId} onDone={() => setView({ name: 'notes' })} /> : null}
+      {current.name === 'note' && !opening && editorNote !== undefined ? (
+        <NoteEditor key={noteId ?? 'new'} source={source} note={editorNote} readOnly={editorNote !== null && editorNote.ownerId !== userId} onDone={() => navigate({ name: 'notes' })} />
+      ) : null}
+      {current.name === 'note' && !opening && editorNote === undefined ? (
+        <main>
+          {loadedNote?.error ? <ErrorLine message={loadedNote.error} /> : <p role="status">Opening the note…</p>}
+          <a href={href({ name: 'notes' })}>Back to notes</a>
+        </main>
+      ) : null}
     </>
   );
 }
