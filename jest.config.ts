@@ -13,6 +13,9 @@ const transform: Config['transform'] = {
 // @middy/core, jose and aedes ship only as ES modules: let swc transform them too.
 const transformIgnorePatterns = ['/node_modules/(?!(@middy|jose|aedes)/)'];
 
+// The client package's source, as tsconfig `paths` has it (its package.json points at the published build in dist/).
+const moduleNameMapper: Config['moduleNameMapper'] = { '^@photonotes/client$': '<rootDir>/clients/typescript/src/index.ts' };
+
 const config: Config = {
   testTimeout: 30_000,
   projects: [
@@ -20,6 +23,7 @@ const config: Config = {
       displayName: 'unit',
       transform,
       transformIgnorePatterns,
+      moduleNameMapper,
       testEnvironment: 'node',
       testMatch: ['<rootDir>/shared/test/**/*.test.ts', '<rootDir>/services/*/test/unit/**/*.test.ts', '<rootDir>/scripts/test/**/*.test.ts', '<rootDir>/clients/*/test/**/*.test.ts'],
     },
@@ -27,6 +31,7 @@ const config: Config = {
       displayName: 'integration',
       transform,
       transformIgnorePatterns,
+      moduleNameMapper,
       testEnvironment: 'node',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/services/*/test/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
