@@ -13,6 +13,8 @@ export function NoteSharing(props: { api: Client; note: Note; onEdit: (edit: Not
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
+  // The box as ticked while the change is on its way (the note says the visibility once it is made).
+  const [wantPublic, setWantPublic] = useState<boolean | null>(null);
   const { sharedWith, visibility, ownerId } = props.note;
 
   useEffect(() => {
@@ -92,12 +94,13 @@ export function NoteSharing(props: { api: Client; note: Note; onEdit: (edit: Not
         <input
           id="note-public"
           type="checkbox"
-          checked={visibility === 'public'}
+          checked={wantPublic ?? visibility === 'public'}
           disabled={busy}
           aria-describedby="note-public-hint"
           onChange={(e) => {
             const isPublic = e.currentTarget.checked;
-            void edit({ visibility: isPublic ? 'public' : 'private' }, isPublic ? 'The note is public.' : 'The note is private.');
+            setWantPublic(isPublic);
+            void edit({ visibility: isPublic ? 'public' : 'private' }, isPublic ? 'The note is public.' : 'The note is private.').finally(() => setWantPublic(null));
           }}
         />
         <label for="note-public">Public</label>
