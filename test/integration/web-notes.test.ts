@@ -1,7 +1,7 @@
 // The web app's notes features in headless Chromium (clients/web, built and served at /app like web-app.test.ts):
 // a photo attached to a note (upload progress, processing, the thumbnail in the editor and the list), sharing by
 // e-mail (a second user's API then lists the note as shared with them) and making it public, an unknown address
-// explained, and search as you type opening the note. Each screen is audited (axe-core) and photographed.
+// and a spent look-up allowance (429) explained, and search as you type opening the note. Each screen is audited (axe-core) and photographed.
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
@@ -98,6 +98,12 @@ describeInBrowser('notes in the web app: photo, sharing, search', () => {
     const sharedList = await page.locator('.shared-with li').allTextContents();
     await page.getByLabel('Public').check();
     await page.getByRole('status').filter({ hasText: 'The note is public' }).waitFor({ timeout: 10_000 });
+    // The look-ups allowance spent (30 an hour per caller): the next one is refused with Retry-After, shown in words.
+    let lookups = 0;
+    while (lookups < 40 && (await api(`/users?email=${encodeURIComponent(uniqueEmail('spent'))}`, { token: owner.accessToken })).status !== 429) lookups += 1;
+    await page.getByLabel('Share with (e-mail)').fill(uniqueEmail('later'));
+    await page.getByRole('button', { name: 'Share', exact: true }).click();
+    const limited = await page.getByRole('alert').filter({ hasText: 'Too many lookups' }).textContent({ timeout: 10_000 });
     const violations = await auditScreen(page, 'note-sharing');
     const noteId = await eventually(
       async () => (await api<{ items: { id: string; title: string }[] }>('/notes?scope=shared', { token: friend.accessToken })).body.items.find((note) => note.title === title)?.id,
@@ -135,6 +141,8 @@ describeInBrowser('notes in the web app: photo, sharing, search', () => {
     expect(progressInStatus).toBe(1);
     expect(shownWidth).toBeGreaterThan(0);
     expect(unknown).toContain('No user with that e-mail');
+    expect(lookups).toBeLessThan(40);
+    expect(limited).toMatch(/^Too many lookups, try again in [1-9]\d* s\.$/);
     expect(sharedList).toEqual([expect.stringContaining('web-friend')]);
     expect(noteId).toBeDefined();
     expect(asOwner).toMatchObject({ visibility: 'public', sharedWith: [friend.userId], photo: { status: 'ready' } });
@@ -142,8 +150,8 @@ describeInBrowser('notes in the web app: photo, sharing, search', () => {
     expect(openedTitle).toBe(title);
     expect(page.url()).toContain(`#/notes/${noteId ?? ''}`);
     expect(violations).toEqual([]);
-    // The unknown address's look-up is the one refusal the journey expects.
-    expect(problems.filter((problem) => !/GET \S+\/users\?email=\S+: 404$/.test(problem))).toEqual([]);
+    // The unknown address's look-up and the one over the allowance are the refusals the journey expects.
+    expect(problems.filter((problem) => !/GET \S+\/users\?email=\S+: (404|429)$/.test(problem))).toEqual([]);
     await page.close();
   }, 120_000);
 });
