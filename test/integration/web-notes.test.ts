@@ -1,7 +1,8 @@
 // The web app's notes features in headless Chromium (clients/web, built and served at /app like web-app.test.ts):
 // a photo attached to a note (upload progress, processing, the thumbnail in the editor and the list), sharing by
 // e-mail (a second user's API then lists the note as shared with them) and making it public, an unknown address
-// and a spent look-up allowance (429) explained, and search as you type opening the note. Each screen is audited (axe-core) and photographed.
+// and a spent look-up allowance (429) explained, and search as you type opening the note. Each screen is audited
+// (axe-core) and photographed.
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
