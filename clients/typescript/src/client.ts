@@ -176,7 +176,7 @@ export function createClient(options: ClientOptions): Client {
       throw new ApiError({ status: response.status, code: 'NETWORK_ERROR', message: `The answer to ${method.toUpperCase()} ${template} was cut off`, requestId: response.headers.get('x-request-id'), cause: error });
     });
     const requestId = response.headers.get('x-request-id');
-    if (!response.ok) throw errorFromResponse(response.status, body, requestId);
+    if (!response.ok) throw errorFromResponse(response.status, body, requestId, response.headers.get('retry-after'));
     if (!parsed) throw new ApiError({ status: response.status, code: 'INVALID_RESPONSE', message: `The answer to ${method.toUpperCase()} ${template} is not valid JSON`, requestId, body });
     return body;
   }

@@ -25,6 +25,8 @@ export interface ApiErrorInit {
   message: string;
   details?: unknown[] | undefined;
   requestId?: string | null | undefined;
+  /** Seconds to wait before trying again (a 429's or 503's Retry-After header), when the answer said. */
+  retryAfter?: number | undefined;
   /** The parsed body of an answer that was not an error body (a health route's 503, a proxy's page). */
   body?: unknown;
   cause?: unknown;
@@ -37,6 +39,8 @@ export class ApiError extends Error {
   readonly details: unknown[] | undefined;
   /** The request's id in the API's logs (the x-request-id header), when an answer came. */
   readonly requestId: string | null;
+  /** Seconds to wait before trying again, from the answer's Retry-After header (undefined when it sent none). */
+  readonly retryAfter: number | undefined;
   readonly body: unknown;
 
   constructor(init: ApiErrorInit) {
@@ -46,6 +50,7 @@ export class ApiError extends Error {
     this.code = init.code;
     this.details = init.details;
     this.requestId = init.requestId ?? null;
+    this.retryAfter = init.retryAfter;
     this.body = init.body;
   }
 
@@ -66,11 +71,24 @@ function isErrorBody(body: unknown): body is ErrorBody {
   return typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string' && typeof (error as { message?: unknown }).message === 'string';
 }
 
+/**
+ * A Retry-After header in seconds: delay-seconds as sent, an HTTP date as the seconds from `now` (at least 0);
+ * undefined when absent or unreadable.
+ */
+export function parseRetryAfter(header: string | null | undefined, now: Date = new Date()): number | undefined {
+  const value = header?.trim();
+  if (!value) return undefined;
+  if (/^\d+$/.test(value)) return Number(value);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now.getTime()) / 1000));
+}
+
 /** The ApiError for a non-2xx answer: its error body when it has one, else what the status says. */
-export function errorFromResponse(status: number, body: unknown, requestIdHeader: string | null): ApiError {
+export function errorFromResponse(status: number, body: unknown, requestIdHeader: string | null, retryAfterHeader?: string | null): ApiError {
+  const retryAfter = parseRetryAfter(retryAfterHeader);
   if (isErrorBody(body)) {
     const { code, message, details, requestId } = body.error;
-    return new ApiError({ status, code, message, details, requestId: requestId ?? requestIdHeader });
+    return new ApiError({ status, code, message, details, requestId: requestId ?? requestIdHeader, retryAfter });
   }
-  return new ApiError({ status, code: codeByStatus[status] ?? (status >= 500 ? 'INTERNAL' : 'INVALID_RESPONSE'), message: `HTTP ${status}`, requestId: requestIdHeader, body });
+  return new ApiError({ status, code: codeByStatus[status] ?? (status >= 500 ? 'INTERNAL' : 'INVALID_RESPONSE'), message: `HTTP ${status}`, requestId: requestIdHeader, retryAfter, body });
 }

@@ -1,5 +1,5 @@
 // The client on a fake fetch: URLs, tokens, refresh-and-retry, If-Match, pagination and typed errors.
-import { ApiError, createClient, createSession } from '../src';
+import { ApiError, createClient, createSession, parseRetryAfter } from '../src';
 import type { Note } from '../src';
 
 interface Call {
@@ -252,6 +252,36 @@ describe('errors', () => {
     expect(error).toMatchObject({ status: 412, code: 'PRECONDITION_FAILED', requestId: 'req-412' });
     expect(error.details).toHaveLength(1);
     expect(error.current()?.version).toBe(4);
+  });
+
+  test('a 429 carries its Retry-After in seconds; an answer without one has none', async () => {
+    // Prepare
+    const { fetch } = fakeFetch(json(429, { error: { code: 'RATE_LIMITED', message: 'Too many look-ups', requestId: 'req-429' } }, { 'retry-after': '1740' }), errorReply(404, 'NOT_FOUND'));
+    const api = createClient({ baseUrl, fetch, tokens: { get: () => 't' } });
+
+    // Act
+    const limited = (await api.get('/users', { query: { email: 'a@example.com' } }).catch((e: unknown) => e)) as ApiError;
+    const missing = (await api.get('/users', { query: { email: 'b@example.com' } }).catch((e: unknown) => e)) as ApiError;
+
+    // Assess
+    expect(limited).toMatchObject({ status: 429, code: 'RATE_LIMITED', retryAfter: 1740 });
+    expect(missing.status).toBe(404);
+    expect(missing.retryAfter).toBeUndefined();
+  });
+
+  test('parseRetryAfter reads delay-seconds and HTTP dates, and nothing else', () => {
+    // Prepare
+    const now = new Date('2026-12-01T10:00:00.000Z');
+
+    // Act
+    const seconds = parseRetryAfter(' 30 ', now);
+    const date = parseRetryAfter('Tue, 01 Dec 2026 10:01:30 GMT', now);
+    const past = parseRetryAfter('Tue, 01 Dec 2026 09:00:00 GMT', now);
+    const junk = parseRetryAfter('soon', now);
+    const absent = parseRetryAfter(null, now);
+
+    // Assess
+    expect([seconds, date, past, junk, absent]).toEqual([30, 90, 0, undefined, undefined]);
   });
 
   test('a validation failure keeps its details', async () => {

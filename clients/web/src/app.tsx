@@ -9,6 +9,7 @@ import { openOfflineNotes, type OfflineNotes } from './offline-notes';
 import { apiBaseUrl, openSession } from './session-store';
 import { NoteEditor } from './screens/NoteEditor';
 import { NotesList } from './screens/NotesList';
+import { Search } from './screens/Search';
 import { Conflicts, FailedChanges, SyncStatus } from './screens/SyncPanel';
 import { SignIn } from './screens/SignIn';
 import { SignUp } from './screens/SignUp';
@@ -17,7 +18,10 @@ import { href, navigate, useRoute, type Route } from './router';
 const publicRoutes: ReadonlySet<Route['name']> = new Set(['sign-in', 'sign-up']);
 
 /** The screens a signed-in user moves between; `admin` only for the `admins` group. */
-const navigation: { route: Route; label: string; adminOnly?: boolean }[] = [{ route: { name: 'notes' }, label: 'Notes' }];
+const navigation: { route: Route; label: string; adminOnly?: boolean }[] = [
+  { route: { name: 'notes' }, label: 'Notes' },
+  { route: { name: 'search' }, label: 'Search' },
+];
 
 function navItems(isAdmin: boolean): { route: Route; label: string }[] {
   return navigation.filter((item) => isAdmin || !item.adminOnly);
@@ -139,7 +143,16 @@ export function App() {
         </NotesList>
       ) : null}
       {current.name === 'note' && !opening && editorNote !== undefined ? (
-        <NoteEditor key={noteId ?? 'new'} source={source} note={editorNote} readOnly={editorNote !== null && editorNote.ownerId !== userId} onDone={() => navigate({ name: 'notes' })} />
+        <NoteEditor key={noteId ?? 'new'} source={source} api={session.api} note={editorNote} readOnly={editorNote !== null && editorNote.ownerId !== userId} onDone={() => navigate({ name: 'notes' })} />
+      ) : null}
+      {current.name === 'search' ? (
+        <Search
+          api={session.api}
+          onOpen={(id) => {
+            opened.current = null; // read afresh: the result may be newer than a note opened from the list
+            navigate({ name: 'note', id });
+          }}
+        />
       ) : null}
       {current.name === 'note' && !opening && editorNote === undefined ? (
         <main>

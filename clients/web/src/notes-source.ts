@@ -2,6 +2,7 @@
 // the offline data layer (`offlineNotesSource` in offline-notes.ts: IndexedDB cache + outbox), which also says
 // each note's local state and when anything changed.
 import type { Client, Note } from '@photonotes/client';
+import type { NoteUpdateFields } from './offline/types';
 
 export type Scope = 'own' | 'shared';
 export interface NoteDraft {
@@ -9,6 +10,8 @@ export interface NoteDraft {
   body: string;
   tags: string[];
 }
+/** The fields an edit sets (the editor's draft, a photo, sharing, visibility): only the ones given change. */
+export type NoteEdit = NoteUpdateFields;
 
 /** Where a note stands against the server, when the source keeps notes locally (absent: as the server has it). */
 export type LocalState = 'synced' | 'pending' | 'failed' | 'conflict';
@@ -24,7 +27,7 @@ export interface NotesSource {
   list(scope: Scope, cursor: string | null): Promise<NotesPage>;
   create(draft: NoteDraft): Promise<Note>;
   /** Changes a note the caller owns; `version` is the one the edit started from (a stale one is refused: 412). */
-  update(id: string, version: number, draft: NoteDraft): Promise<Note>;
+  update(id: string, version: number, change: NoteEdit): Promise<Note>;
   /** Calls `listener` whenever what `list` answers may have changed (a local source only); returns the unsubscribe. */
   watch?(listener: () => void): () => void;
 }
@@ -33,7 +36,7 @@ export function apiNotesSource(api: Client): NotesSource {
   return {
     list: (scope, cursor) => api.get('/notes', { query: { scope, ...(cursor ? { cursor } : {}) } }),
     create: (draft) => api.post('/notes', { body: { ...draft, id: crypto.randomUUID() } }),
-    update: (id, version, draft) => api.patch('/notes/{id}', { params: { id }, ifMatch: version, body: draft }),
+    update: (id, version, change) => api.patch('/notes/{id}', { params: { id }, ifMatch: version, body: change }),
   };
 }
 

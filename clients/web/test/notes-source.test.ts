@@ -1,6 +1,6 @@
 // The notes list's feed: own notes and notes shared with the caller merged newest first, page by page.
-import type { Note } from '@photonotes/client';
-import { mergedFeed, type NotesPage, type NotesSource, type Scope } from '../src/notes-source';
+import type { Client, Note } from '@photonotes/client';
+import { apiNotesSource, mergedFeed, type NotesPage, type NotesSource, type Scope } from '../src/notes-source';
 
 function note(id: string, createdAt: string, ownerId = 'me'): Note {
   return { id, ownerId, title: id, body: '', tags: [], visibility: 'private', sharedWith: [], photo: null, version: 1, createdAt, updatedAt: createdAt } as Note;
@@ -54,5 +54,20 @@ describe('mergedFeed', () => {
     // Assess
     expect(items).toEqual([]);
     expect(feed.done).toBe(true);
+  });
+});
+
+describe('apiNotesSource', () => {
+  test("an edit sends only the fields it sets (a photo, sharing, visibility) with If-Match of the note's version", async () => {
+    // Prepare
+    const patch = jest.fn((_path: string, options: { body: object }) => Promise.resolve({ ...note('n1', '2026-11-01T00:00:00.000Z'), ...options.body, version: 4 }));
+    const source = apiNotesSource({ patch } as unknown as Client);
+
+    // Act
+    const updated = await source.update('n1', 3, { sharedWith: ['u2'], visibility: 'public', photoKey: 'me/photo-1' });
+
+    // Assess
+    expect(patch).toHaveBeenCalledWith('/notes/{id}', { params: { id: 'n1' }, ifMatch: 3, body: { sharedWith: ['u2'], visibility: 'public', photoKey: 'me/photo-1' } });
+    expect(updated.version).toBe(4);
   });
 });

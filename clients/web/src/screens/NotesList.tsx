@@ -92,6 +92,9 @@ export function NotesList(props: { source: NotesSource; ownerId: string | null; 
         {notes.map((note) => (
           <li key={note.id}>
             <button type="button" class="note" onClick={() => props.onOpen(note)}>
+              {note.photo?.status === 'ready' && note.photo.thumbnails ? (
+                <img class="thumb" src={note.photo.thumbnails.small.url} width={note.photo.thumbnails.small.width} height={note.photo.thumbnails.small.height} alt={`Photo of ${note.title}`} loading="lazy" />
+              ) : null}
               <strong>{note.title}</strong>
               {note.ownerId !== props.ownerId ? <span class="badge">shared with you</span> : null}
               {note.local && localStateText[note.local] ? <span class={`badge local local-${note.local}`}>{localStateText[note.local]}</span> : null}
