@@ -11,7 +11,7 @@ function item(id: string, createdAt: string, readAt: string | null = null): Inbo
 function fakeApi(items: InboxItem[], options: { refuseRead?: boolean } = {}) {
   const reads: string[][] = [];
   const queries: string[] = [];
-  const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+  const fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const url = new URL(String(input));
     const json = (status: number, body: unknown) => new Response(body === undefined ? null : JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
     if (url.pathname === '/notifications' && (init?.method ?? 'GET') === 'GET') {
