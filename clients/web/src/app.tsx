@@ -36,6 +36,18 @@ function navItems(isAdmin: boolean): { route: Route; label: string }[] {
   return navigation.filter((item) => isAdmin || !item.adminOnly);
 }
 
+/** The nav's unread count: a badge to the eye, ", 2 unread" to a screen reader (the link reads "Inbox, 2 unread"). */
+function UnreadBadge(props: { unread: number }) {
+  const [before, after] = inboxLabel(props.unread).replace(/^Inbox/, '').split(String(props.unread));
+  return (
+    <span class="count">
+      <span class="visually-hidden">{before}</span>
+      {props.unread}
+      <span class="visually-hidden">{after}</span>
+    </span>
+  );
+}
+
 export function App() {
   const route = useRoute();
   const [, setSignedOutAt] = useState(0);
@@ -86,9 +98,14 @@ export function App() {
   useEffect(() => {
     if (!userId) return;
     void inbox.refresh();
-    return hub.listen((message) => {
+    const stopResync = hub.onResync(() => void inbox.refresh());
+    const stopListening = hub.listen((message) => {
       if (message.type === 'notification') inbox.arrived(message.notification);
     });
+    return () => {
+      stopResync();
+      stopListening();
+    };
   }, [inbox, hub, userId]);
   const unread = unreadCount(inboxState.items);
   const apiSource = useMemo(() => apiNotesSource(session.api), [session]);
@@ -133,13 +150,9 @@ export function App() {
             <ul>
               {navItems(isAdmin).map((item) => (
                 <li key={item.label}>
-                  <a href={href(item.route)} aria-label={item.route.name === 'inbox' ? inboxLabel(unread) : undefined} aria-current={item.route.name === current.name || (item.route.name === 'notes' && current.name === 'note') || (item.route.name === 'things' && current.name === 'thing') ? 'page' : undefined}>
+                  <a href={href(item.route)} aria-current={item.route.name === current.name || (item.route.name === 'notes' && current.name === 'note') || (item.route.name === 'things' && current.name === 'thing') ? 'page' : undefined}>
                     {item.label}
-                    {item.route.name === 'inbox' && unread > 0 ? (
-                      <span class="count" aria-hidden="true">
-                        {unread}
-                      </span>
-                    ) : null}
+                    {item.route.name === 'inbox' && unread > 0 ? <UnreadBadge unread={unread} /> : null}
                   </a>
                 </li>
               ))}

@@ -72,7 +72,7 @@ export interface OfflineNotesDeps {
   online?: OnlineSignal;
   exclusive?: (work: () => Promise<void>) => Promise<void>;
   /** The page's listener registry: every message of the channel is handed to it, and it sends thing subscriptions. */
-  hub?: Pick<RealtimeHub, 'emit' | 'attach'>;
+  hub?: Pick<RealtimeHub, 'emit' | 'attach' | 'resync'>;
 }
 
 /** The page's globals the defaults use, typed structurally (this module is also compiled without the DOM's types). */
@@ -90,10 +90,20 @@ export async function openOfflineNotes(deps: OfflineNotesDeps): Promise<OfflineN
   // Not awaited: the screens show the cached notes at once and re-read when the catch-up lands.
   void engine.start().catch(() => undefined);
   const hub = deps.hub;
+  const handlers = realtimeHandlers(engine, hub ? (message) => hub.emit(message) : undefined);
   const channel: Realtime = (deps.connect ?? connectRealtime)({
     url: realtimeUrl(deps.baseUrl),
     tokens: sessionTokens(deps.session),
-    ...realtimeHandlers(engine, hub ? (message) => hub.emit(message) : undefined),
+    ...handlers,
+    // What the screens show beside the notes (the inbox) is read again when messages may have been missed.
+    onOpen: (info) => {
+      handlers.onOpen(info);
+      if (info.reconnected) hub?.resync();
+    },
+    onGap: (info) => {
+      handlers.onGap(info);
+      hub?.resync();
+    },
   });
   hub?.attach(channel);
   let shutting: Promise<void> | undefined;

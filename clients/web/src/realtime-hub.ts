@@ -15,6 +15,13 @@ export interface RealtimeHub {
   watchThings(things: string[]): () => void;
   /** Hands a message to every listener (the channel's `onMessage`). */
   emit(message: RealtimeMessage): void;
+  /**
+   * Calls `listener` when messages may have been missed (a reconnect, a gap in `seq`), so a screen reads its
+   * data again; returns the function that removes it.
+   */
+  onResync(listener: () => void): () => void;
+  /** The channel reconnected or saw a gap (the channel's `onOpen` after the first, and `onGap`). */
+  resync(): void;
   /** The channel to send subscriptions on; `null` when it closed. */
   attach(channel: Pick<Realtime, 'subscribe'> | null): void;
 }
@@ -24,6 +31,7 @@ export const maxSubscribedThings = 20;
 
 export function createRealtimeHub(): RealtimeHub {
   const listeners = new Set<RealtimeListener>();
+  const resyncs = new Set<() => void>();
   const watches = new Map<number, string[]>();
   let nextWatch = 0;
   let channel: Pick<Realtime, 'subscribe'> | null = null;
@@ -50,6 +58,19 @@ export function createRealtimeHub(): RealtimeHub {
           listener(message);
         } catch {
           // One screen's failure does not keep the message from the others.
+        }
+      }
+    },
+    onResync(listener) {
+      resyncs.add(listener);
+      return () => resyncs.delete(listener);
+    },
+    resync() {
+      for (const listener of [...resyncs]) {
+        try {
+          listener();
+        } catch {
+          // As for messages: the others still hear it.
         }
       }
     },

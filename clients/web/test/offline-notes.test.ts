@@ -165,7 +165,7 @@ describe('openOfflineNotes', () => {
 });
 
 describe('openOfflineNotes with the realtime hub', () => {
-  test('hands every message of its one channel to the hub, sends the hub its thing subscriptions, and detaches on shut', async () => {
+  test('hands every message of its one channel to the hub, sends the hub its thing subscriptions, asks for a resync after a reconnect or a gap, and detaches on shut', async () => {
     // Prepare
     const server = new FakeNotesApi(ME);
     const api = createClient({ baseUrl: 'http://api.test', fetch: server.fetch, tokens: { get: () => 'token' } });
@@ -192,6 +192,11 @@ describe('openOfflineNotes with the realtime hub', () => {
     connections[0]?.onMessage?.({ type: 'notification', seq: 1, notification: { id: 'n1', type: 'thing.alert', title: 't', body: 'b', data: {}, createdAt: '2026-11-01T00:00:00.000Z', readAt: null } });
     connections[0]?.onMessage?.({ type: 'thing.telemetry', thingId: 't1', at: '2026-11-01T00:00:00.000Z', metrics: { temp: 1 } });
     const stop = hub.watchThings(['t1']);
+    let resyncs = 0;
+    hub.onResync(() => (resyncs += 1));
+    connections[0]?.onOpen?.({ reconnected: false });
+    connections[0]?.onOpen?.({ reconnected: true });
+    connections[0]?.onGap?.({ expected: 2, received: 3 });
     await notes.shut({ clear: true });
     stop();
 
@@ -199,5 +204,6 @@ describe('openOfflineNotes with the realtime hub', () => {
     expect(connections).toHaveLength(1);
     expect(heard).toEqual(['notification', 'thing.telemetry']);
     expect(subscribed).toEqual([['t1']]);
+    expect(resyncs).toBe(2);
   });
 });

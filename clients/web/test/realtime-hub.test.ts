@@ -59,4 +59,24 @@ describe('createRealtimeHub', () => {
     // Assess
     expect(sent.at(-1)).toHaveLength(maxSubscribedThings);
   });
+
+  test('tells resync listeners when messages may have been missed, until they are removed', () => {
+    // Prepare
+    const hub = createRealtimeHub();
+    let first = 0;
+    let second = 0;
+    hub.onResync(() => {
+      throw new Error('a broken screen');
+    });
+    const stop = hub.onResync(() => (first += 1));
+    hub.onResync(() => (second += 1));
+
+    // Act
+    hub.resync();
+    stop();
+    hub.resync();
+
+    // Assess
+    expect([first, second]).toEqual([1, 2]);
+  });
 });

@@ -24,7 +24,7 @@ function CopyRow(props: { label: string; value: string }) {
       <dt>{props.label}</dt>
       <dd>
         <code>{props.value}</code>{' '}
-        <button type="button" class="secondary" aria-label={`Copy ${props.label.toLowerCase()}`} onClick={() => void copy()}>
+        <button type="button" class="secondary" aria-label={`${copied ? 'Copied' : 'Copy'} ${props.label.toLowerCase()}`} onClick={() => void copy()}>
           {copied ? 'Copied' : 'Copy'}
         </button>
       </dd>
