@@ -8,7 +8,7 @@ import { apiNotesSource } from './notes-source';
 import { openOfflineNotes, type OfflineNotes } from './offline-notes';
 import { apiBaseUrl, openSession } from './session-store';
 import { NoteEditor } from './screens/NoteEditor';
-import { createInbox, inboxLabel, unreadCount } from './inbox';
+import { createInbox, unreadCount } from './inbox';
 import { Lazy } from './lazy';
 import { createRealtimeHub } from './realtime-hub';
 import { Inbox, useInbox } from './screens/Inbox';
@@ -36,14 +36,11 @@ function navItems(isAdmin: boolean): { route: Route; label: string }[] {
   return navigation.filter((item) => isAdmin || !item.adminOnly);
 }
 
-/** The nav's unread count: a badge to the eye, ", 2 unread" to a screen reader (the link reads "Inbox, 2 unread"). */
-function UnreadBadge(props: { unread: number }) {
-  const [before, after] = inboxLabel(props.unread).replace(/^Inbox/, '').split(String(props.unread));
+/** The nav's unread count, in words for everyone: the link reads "Inbox, 2 unread". */
+function UnreadCount(props: { unread: number }) {
   return (
-    <span class="count">
-      <span class="visually-hidden">{before}</span>
-      {props.unread}
-      <span class="visually-hidden">{after}</span>
+    <span class="unread-count">
+      , <strong>{props.unread}</strong> unread
     </span>
   );
 }
@@ -152,7 +149,7 @@ export function App() {
                 <li key={item.label}>
                   <a href={href(item.route)} aria-current={item.route.name === current.name || (item.route.name === 'notes' && current.name === 'note') || (item.route.name === 'things' && current.name === 'thing') ? 'page' : undefined}>
                     {item.label}
-                    {item.route.name === 'inbox' && unread > 0 ? <UnreadBadge unread={unread} /> : null}
+                    {item.route.name === 'inbox' && unread > 0 ? <UnreadCount unread={unread} /> : null}
                   </a>
                 </li>
               ))}

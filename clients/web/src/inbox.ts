@@ -32,11 +32,6 @@ export function unreadCount(items: InboxItem[]): number {
   return items.filter((item) => item.readAt === null).length;
 }
 
-/** The nav link's accessible name: "Inbox", or "Inbox, 2 unread". */
-export function inboxLabel(unread: number): string {
-  return unread > 0 ? `Inbox, ${unread} unread` : 'Inbox';
-}
-
 export function markedRead(items: InboxItem[], ids: ReadonlySet<string>, at: string): InboxItem[] {
   return items.map((item) => (ids.has(item.id) && item.readAt === null ? { ...item, readAt: at } : item));
 }

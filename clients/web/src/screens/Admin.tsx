@@ -100,7 +100,7 @@ function EventBreakdown(props: { api: Pick<Client, 'get'>; range: DateRange; typ
   const metrics = report ? [...new Set(report.days.flatMap((day) => Object.keys(day.metrics)))].sort() : [];
   return (
     <section aria-labelledby="breakdown-title">
-      <h2 id="breakdown-title">One event type</h2>
+      <h2 id="breakdown-title">Event breakdown</h2>
       <form onSubmit={(event) => void show(event)} noValidate class="inline-form">
         <Field label="Event type">
           {(id) => (
