@@ -185,7 +185,9 @@ describeInBrowser('inbox, things and admin in headless Chromium', () => {
     await page.getByLabel('Event type', { exact: true }).fill(type);
     await page.getByLabel('Break down by attribute (optional)').fill('screen');
     await page.getByRole('button', { name: 'Show event' }).click();
-    const byScreen = await page.getByRole('table', { name: 'Top values of screen' }).locator('tbody tr').allTextContents();
+    const byTable = page.getByRole('table', { name: 'Top values of screen' });
+    await byTable.waitFor({ timeout: 10_000 });
+    const byScreen = await byTable.locator('tbody tr').allTextContents();
     const violations = await auditScreen(page, 'admin');
 
     const other = await signIn(member);
