@@ -8,8 +8,13 @@ import { apiNotesSource } from './notes-source';
 import { openOfflineNotes, type OfflineNotes } from './offline-notes';
 import { apiBaseUrl, openSession } from './session-store';
 import { NoteEditor } from './screens/NoteEditor';
+import { createInbox, unreadCount } from './inbox';
+import { Lazy } from './lazy';
+import { createRealtimeHub } from './realtime-hub';
+import { Inbox, useInbox } from './screens/Inbox';
 import { NotesList } from './screens/NotesList';
 import { Search } from './screens/Search';
+import { Things } from './screens/Things';
 import { Conflicts, FailedChanges, SyncStatus } from './screens/SyncPanel';
 import { SignIn } from './screens/SignIn';
 import { SignUp } from './screens/SignUp';
@@ -21,10 +26,25 @@ const publicRoutes: ReadonlySet<Route['name']> = new Set(['sign-in', 'sign-up'])
 const navigation: { route: Route; label: string; adminOnly?: boolean }[] = [
   { route: { name: 'notes' }, label: 'Notes' },
   { route: { name: 'search' }, label: 'Search' },
+  { route: { name: 'inbox' }, label: 'Inbox' },
+  { route: { name: 'things' }, label: 'Things' },
+  { route: { name: 'admin' }, label: 'Admin', adminOnly: true },
 ];
+
+const loadThing = () => import('./screens/Thing');
+const loadAdmin = () => import('./screens/Admin');
 
 function navItems(isAdmin: boolean): { route: Route; label: string }[] {
   return navigation.filter((item) => isAdmin || !item.adminOnly);
+}
+
+/** The nav's unread count, in words for everyone: the link reads "Inbox, 2 unread". */
+function UnreadCount(props: { unread: number }) {
+  return (
+    <span class="unread-count">
+      , <strong>{props.unread}</strong> unread
+    </span>
+  );
 }
 
 export function App() {
@@ -48,12 +68,14 @@ export function App() {
   // user changes or the session ends. A session that ended on its own (a refused refresh) keeps the store: the
   // same user signing in again finds their queued changes; an explicit sign-out clears it (signOut below).
   const [offline, setOffline] = useState<OfflineNotes | null>(null);
+  // The page's one realtime channel is the offline layer's; screens listen to it through the hub.
+  const hub = useMemo(() => createRealtimeHub(), []);
   const [offlineUnavailable, setOfflineUnavailable] = useState(typeof indexedDB === 'undefined');
   useEffect(() => {
     if (!userId || offlineUnavailable) return;
     let opened: OfflineNotes | undefined;
     let cancelled = false;
-    openOfflineNotes({ session, userId, baseUrl: apiBaseUrl() })
+    openOfflineNotes({ session, userId, baseUrl: apiBaseUrl(), hub })
       .then((notes) => {
         if (cancelled) void notes.shut();
         else {
@@ -67,7 +89,24 @@ export function App() {
       void opened?.shut();
       setOffline(null);
     };
-  }, [session, userId, offlineUnavailable]);
+  }, [session, userId, offlineUnavailable, hub]);
+
+  // The inbox: its unread count is in the nav, its items arrive live.
+  const inbox = useMemo(() => createInbox(session.api), [session, userId]);
+  const inboxState = useInbox(inbox);
+  useEffect(() => {
+    if (!userId) return;
+    void inbox.refresh();
+    const stopResync = hub.onResync(() => void inbox.refresh());
+    const stopListening = hub.listen((message) => {
+      if (message.type === 'notification') inbox.arrived(message.notification);
+    });
+    return () => {
+      stopResync();
+      stopListening();
+    };
+  }, [inbox, hub, userId]);
+  const unread = unreadCount(inboxState.items);
   const apiSource = useMemo(() => apiNotesSource(session.api), [session]);
   const source = offline?.source ?? apiSource;
   const opening = offline === null && !offlineUnavailable;
@@ -112,6 +151,7 @@ export function App() {
                 <li key={item.label}>
                   <a href={href(item.route)} aria-current={item.route.name === current.name || (item.route.name === 'notes' && current.name === 'note') || (item.route.name === 'things' && current.name === 'thing') ? 'page' : undefined}>
                     {item.label}
+                    {item.route.name === 'inbox' && unread > 0 ? <UnreadCount unread={unread} /> : null}
                   </a>
                 </li>
               ))}
@@ -153,6 +193,18 @@ export function App() {
             navigate({ name: 'note', id });
           }}
         />
+      ) : null}
+      {current.name === 'inbox' ? <Inbox inbox={inbox} /> : null}
+      {current.name === 'things' ? <Things api={session.api} hub={hub} /> : null}
+      {current.name === 'thing' ? (
+        <Lazy load={loadThing} what="thing">
+          {(screen) => <screen.ThingScreen key={current.id} api={session.api} hub={hub} thingId={current.id} />}
+        </Lazy>
+      ) : null}
+      {current.name === 'admin' ? (
+        <Lazy load={loadAdmin} what="admin">
+          {(screen) => <screen.Admin api={session.api} isAdmin={isAdmin} />}
+        </Lazy>
       ) : null}
       {current.name === 'note' && !opening && editorNote === undefined ? (
         <main>

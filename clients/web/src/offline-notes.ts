@@ -6,6 +6,7 @@ import type { Realtime, Session, TokenProvider } from '@photonotes/client';
 import { browserOnlineSignal, createSyncEngine, openOfflineStore, realtimeHandlers, webLock } from './offline';
 import type { BrowserLike, EngineStatus, IdbFactory, LocksLike, LocalNote, OfflineStore, OnlineSignal, SyncEngine } from './offline';
 import type { NotesSource } from './notes-source';
+import type { RealtimeHub } from './realtime-hub';
 
 /** Newest first by creation, as the API's list is (the feed merges own and shared notes by `createdAt`). */
 export function byCreationDesc(a: LocalNote, b: LocalNote): number {
@@ -70,6 +71,8 @@ export interface OfflineNotesDeps {
   connect?: typeof connectRealtime;
   online?: OnlineSignal;
   exclusive?: (work: () => Promise<void>) => Promise<void>;
+  /** The page's listener registry: every message of the channel is handed to it, and it sends thing subscriptions. */
+  hub?: Pick<RealtimeHub, 'emit' | 'attach' | 'resync'>;
 }
 
 /** The page's globals the defaults use, typed structurally (this module is also compiled without the DOM's types). */
@@ -86,7 +89,23 @@ export async function openOfflineNotes(deps: OfflineNotesDeps): Promise<OfflineN
   });
   // Not awaited: the screens show the cached notes at once and re-read when the catch-up lands.
   void engine.start().catch(() => undefined);
-  const channel: Realtime = (deps.connect ?? connectRealtime)({ url: realtimeUrl(deps.baseUrl), tokens: sessionTokens(deps.session), ...realtimeHandlers(engine) });
+  const hub = deps.hub;
+  const handlers = realtimeHandlers(engine, hub ? (message) => hub.emit(message) : undefined);
+  const channel: Realtime = (deps.connect ?? connectRealtime)({
+    url: realtimeUrl(deps.baseUrl),
+    tokens: sessionTokens(deps.session),
+    ...handlers,
+    // What the screens show beside the notes (the inbox) is read again when messages may have been missed.
+    onOpen: (info) => {
+      handlers.onOpen(info);
+      if (info.reconnected) hub?.resync();
+    },
+    onGap: (info) => {
+      handlers.onGap(info);
+      hub?.resync();
+    },
+  });
+  hub?.attach(channel);
   let shutting: Promise<void> | undefined;
   return {
     store,
@@ -99,6 +118,7 @@ export async function openOfflineNotes(deps: OfflineNotesDeps): Promise<OfflineN
           await Promise.race([engine.flush().catch(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, options.flushMs ?? 3_000)))]);
           clearTimeout(timer);
         }
+        hub?.attach(null);
         channel.close();
         engine.stop();
         if (options.clear) await store.clear();

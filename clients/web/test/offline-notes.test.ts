@@ -7,6 +7,7 @@ import { manualOnlineSignal, openOfflineStore } from '../src/offline';
 import type { IdbFactory, LocalNote, SyncEngine } from '../src/offline';
 import { offlineNotesSource, openOfflineNotes, realtimeUrl, sessionTokens, statusText } from '../src/offline-notes';
 import { FakeNotesApi } from './offline/fake-api';
+import { createRealtimeHub } from '../src/realtime-hub';
 
 const ME = 'user-me';
 
@@ -160,5 +161,49 @@ describe('openOfflineNotes', () => {
     expect(connections[0]?.closed).toBe(true);
     expect([...server.notes.values()].map((note) => note.title).sort()).toEqual(['On the server', 'Written offline']);
     expect(left).toEqual([]);
+  });
+});
+
+describe('openOfflineNotes with the realtime hub', () => {
+  test('hands every message of its one channel to the hub, sends the hub its thing subscriptions, asks for a resync after a reconnect or a gap, and detaches on shut', async () => {
+    // Prepare
+    const server = new FakeNotesApi(ME);
+    const api = createClient({ baseUrl: 'http://api.test', fetch: server.fetch, tokens: { get: () => 'token' } });
+    const hub = createRealtimeHub();
+    const heard: string[] = [];
+    hub.listen((message) => heard.push(message.type));
+    const connections: RealtimeOptions[] = [];
+    const subscribed: string[][] = [];
+
+    // Act
+    const notes = await openOfflineNotes({
+      session: { api, tokens: { accessToken: 'token', idToken: 'id', refreshToken: 'refresh' } },
+      userId: ME,
+      baseUrl: 'http://api.test',
+      indexedDB: new IDBFactory() as IdbFactory,
+      online: manualOnlineSignal(true),
+      exclusive: (work) => work(),
+      hub,
+      connect: (options) => {
+        connections.push(options);
+        return { status: 'open', subscribe: (things) => subscribed.push(things), close: () => undefined };
+      },
+    });
+    connections[0]?.onMessage?.({ type: 'notification', seq: 1, notification: { id: 'n1', type: 'thing.alert', title: 't', body: 'b', data: {}, createdAt: '2026-11-01T00:00:00.000Z', readAt: null } });
+    connections[0]?.onMessage?.({ type: 'thing.telemetry', thingId: 't1', at: '2026-11-01T00:00:00.000Z', metrics: { temp: 1 } });
+    const stop = hub.watchThings(['t1']);
+    let resyncs = 0;
+    hub.onResync(() => (resyncs += 1));
+    connections[0]?.onOpen?.({ reconnected: false });
+    connections[0]?.onOpen?.({ reconnected: true });
+    connections[0]?.onGap?.({ expected: 2, received: 3 });
+    await notes.shut({ clear: true });
+    stop();
+
+    // Assess
+    expect(connections).toHaveLength(1);
+    expect(heard).toEqual(['notification', 'thing.telemetry']);
+    expect(subscribed).toEqual([['t1']]);
+    expect(resyncs).toBe(2);
   });
 });
