@@ -3,19 +3,16 @@
 // sign in, create a note and find it in the list beside a note shared with the user, sign out; a note edited on
 // another device appears live (realtime); an edit made offline waits, then syncs on reconnect; a conflict is
 // shown with both versions and resolved.
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { BrowserContext, Page } from 'playwright-core';
-import { repoRoot } from '../../scripts/platform/service-definitions';
 import { api, baseUrl } from '../support/api';
 import { launchHeadless } from '../support/browser';
 import { auditScreen } from '../support/screen-audit';
+import { ensureWebBuilt } from '../support/web-build';
 import { createTestUser, uniqueEmail } from '../support/users';
 
 beforeAll(() => {
-  const build = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'scripts/web/build.ts'), '--stage', 'local'], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, PHOTONOTES_API_URL: '' } });
-  if (build.status !== 0) throw new Error(`npm run build:web failed: ${build.stderr || build.stdout}`);
+  ensureWebBuilt();
 }, 90_000);
 
 describe('GET /app', () => {

@@ -3,16 +3,14 @@
 // e-mail (a second user's API then lists the note as shared with them) and making it public, an unknown address
 // and a spent look-up allowance (429) explained, and search as you type opening the note. Each screen is audited
 // (axe-core) and photographed.
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import type { BrowserContext, Page, Route } from 'playwright-core';
-import { repoRoot } from '../../scripts/platform/service-definitions';
 import { solidPng } from '../../services/thumbnails/test/support/images';
 import { api, baseUrl } from '../support/api';
 import { launchHeadless } from '../support/browser';
 import { eventually } from '../support/eventually';
 import { auditScreen } from '../support/screen-audit';
+import { ensureWebBuilt } from '../support/web-build';
 import { createTestUser, uniqueEmail } from '../support/users';
 
 const describeInBrowser = process.env.SKIP_BROWSER_TESTS === '1' ? describe.skip : describe;
@@ -22,8 +20,7 @@ describeInBrowser('notes in the web app: photo, sharing, search', () => {
   let browser: BrowserContext;
 
   beforeAll(async () => {
-    const build = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'scripts/web/build.ts'), '--stage', 'local'], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, PHOTONOTES_API_URL: '' } });
-    if (build.status !== 0) throw new Error(`npm run build:web failed: ${build.stderr || build.stdout}`);
+    ensureWebBuilt();
     headless = await launchHeadless();
     browser = headless.browser;
   }, 120_000);

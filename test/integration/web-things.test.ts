@@ -4,24 +4,21 @@
 // reaches the device (the retained desired message) and the shadow's delta; an alert rule added in the UI fires
 // and its notification arrives live in the inbox, where it is marked read; an admin sees the analytics summary
 // with the events just sent, and anyone else is told the screen is for admins only.
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import type { MqttClient } from 'mqtt';
 import type { Browser, Page } from 'playwright-core';
-import { repoRoot } from '../../scripts/platform/service-definitions';
 import { closeDevices, connect, getThing } from '../../services/iot/test/support/things-client';
 import { api, baseUrl } from '../support/api';
 import { launchBrowser } from '../support/browser';
 import { eventually } from '../support/eventually';
 import { auditScreen } from '../support/screen-audit';
+import { ensureWebBuilt } from '../support/web-build';
 import { createTestAdmin, createTestUser, type TestUser } from '../support/users';
 
 jest.setTimeout(180_000);
 
 beforeAll(() => {
-  const build = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'scripts/web/build.ts'), '--stage', 'local'], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, PHOTONOTES_API_URL: '' } });
-  if (build.status !== 0) throw new Error(`npm run build:web failed: ${build.stderr || build.stdout}`);
+  ensureWebBuilt();
 }, 90_000);
 
 const describeInBrowser = process.env.SKIP_BROWSER_TESTS === '1' ? describe.skip : describe;

@@ -74,5 +74,8 @@ export async function launchHeadless(): Promise<{ browser: BrowserContext; close
  */
 export async function launchBrowser(): Promise<Browser> {
   const chromiumBinary = await findChromium();
-  return chromium.launch({ executablePath: chromiumBinary.executablePath, headless: true, args: chromiumBinary.args });
+  // @sparticuz/chromium's args run everything in one process (made for Lambda), where contexts share
+  // localStorage and closing one can end the browser: several users need Chromium's own process per context.
+  const args = chromiumBinary.args.filter((arg) => arg !== '--single-process');
+  return chromium.launch({ executablePath: chromiumBinary.executablePath, headless: true, args });
 }
