@@ -23,6 +23,8 @@ describe('GET /app', () => {
     const html = await page.text();
     const script = /src="(\/app\/assets\/[^"]+\.js)"/.exec(html)?.[1];
     const asset = script ? await fetch(`${baseUrl()}${script}`) : null;
+    const stylesheet = /href="(\/app\/assets\/[^"]+\.css)"/.exec(html)?.[1];
+    const css = stylesheet ? await (await fetch(`${baseUrl()}${stylesheet}`)).text() : '';
 
     // Assess
     expect(bare.status).toBe(308);
@@ -34,6 +36,7 @@ describe('GET /app', () => {
     expect(asset?.status).toBe(200);
     expect(asset?.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect(asset?.headers.get('cache-control')).toContain('immutable');
+    expect(css).toContain('prefers-color-scheme:dark'); // the app's own stylesheet, not an empty one
   });
 
   test("a screen's path is the app page; a missing asset or a path out of the app's folder is a 404", async () => {
