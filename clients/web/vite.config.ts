@@ -1,5 +1,6 @@
 // The web app's build: served under /app by the gateway (locally) and by the stage's static hosting.
-// PHOTONOTES_API_URL is the API base URL baked into a build ('' = same origin, the `local` stage);
+// PHOTONOTES_API_URL is the API base URL baked into a build ('' = same origin, the `local` stage) and
+// PHOTONOTES_REALTIME_URL the stage's WebSocket URL ('' = `<api base>/realtime`, the local gateway's);
 // PHOTONOTES_HMR_PORT is the port the browser reaches Vite's HMR socket on (the gateway's, in `npm run dev`).
 import { defineConfig } from 'vite';
 
@@ -8,7 +9,7 @@ const hmrPort = Number(process.env.PHOTONOTES_HMR_PORT) || undefined;
 export default defineConfig({
   root: import.meta.dirname,
   base: '/app/',
-  define: { __API_BASE_URL__: JSON.stringify(process.env.PHOTONOTES_API_URL ?? '') },
+  define: { __API_BASE_URL__: JSON.stringify(process.env.PHOTONOTES_API_URL ?? ''), __REALTIME_URL__: JSON.stringify(process.env.PHOTONOTES_REALTIME_URL ?? '') },
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   server: { strictPort: true, hmr: hmrPort ? { clientPort: hmrPort } : true },
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', sourcemap: false },
