@@ -109,5 +109,9 @@ describe('npm run build:web', () => {
     expect(size.totalGzipBytes).toBeGreaterThan(1000);
     expect(size.totalGzipBytes).toBeLessThanOrEqual(initialJsBudgetBytes);
     expect(result.stdout).toMatch(/initial JS \d+\.\d KB gzipped/);
+    // A production build even when run from jest (NODE_ENV=test): it registers the service worker it ships.
+    const entry = readFileSync(size.files[0] ? path.join(outDir, size.files[0].file) : '', 'utf8');
+    expect(entry).toContain('sw.js');
+    expect(readFileSync(path.join(outDir, 'sw.js'), 'utf8')).toContain('"index.html"');
   }, 60_000);
 });

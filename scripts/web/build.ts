@@ -17,7 +17,8 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 /** Builds the app for `stage` into `outDir`; throws when Vite fails or the initial JS is over budget. */
 export function buildWeb(stage: string, urls: StageUrls, outDir: string): void {
   const vite = path.join(repoRoot, 'node_modules/vite/bin/vite.js');
-  const env = { ...process.env, PHOTONOTES_API_URL: urls.apiUrl, PHOTONOTES_REALTIME_URL: urls.realtimeUrl };
+  // NODE_ENV decides Vite's import.meta.env.PROD: a build run from jest (NODE_ENV=test) must still be a production one.
+  const env = { ...process.env, NODE_ENV: 'production', PHOTONOTES_API_URL: urls.apiUrl, PHOTONOTES_REALTIME_URL: urls.realtimeUrl };
   const result = spawnSync(process.execPath, [vite, 'build', webRoot, '--outDir', outDir, '--emptyOutDir'], { stdio: 'inherit', env });
   if (result.status !== 0) throw new Error(`vite build failed (exit ${result.status ?? result.signal})`);
   const size = initialJsBytes(outDir);
