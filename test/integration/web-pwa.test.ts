@@ -81,17 +81,18 @@ const describeInBrowser = process.env.SKIP_BROWSER_TESTS === '1' ? describe.skip
 describeInBrowser('offline after one visit (headless Chromium)', () => {
   let browser: Browser | undefined;
 
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  }, 60_000);
-
-  afterAll(async () => {
+  afterEach(async () => {
     await browser?.close();
+    browser = undefined;
   });
 
-  /** A fresh context (no worker, no storage) on /app/, once the service worker controls the page. */
+  /**
+   * A fresh browser on /app/, once the service worker controls the page. One browser per test: in @sparticuz/chromium
+   * (single-process) a second context that registers a service worker, or closing one that ran it, kills the browser.
+   */
   async function firstVisit(): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser!.newContext();
+    browser = await launchBrowser();
+    const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${baseUrl()}/app/`, { waitUntil: 'load' });
     await page.waitForFunction('navigator.serviceWorker.controller !== null', undefined, { timeout: 15_000 });
@@ -123,7 +124,6 @@ describeInBrowser('offline after one visit (headless Chromium)', () => {
     expect(reloaded?.fromServiceWorker()).toBe(true);
     expect(signInButton).toBe(true);
     expect(apiWhileOffline).toBe('failed: TypeError');
-    await context.close();
   }, 60_000);
 
   test('signed in: offline, a reload shows the notes from IndexedDB; no API call is ever answered by the worker or kept in its cache', async () => {
@@ -162,6 +162,5 @@ describeInBrowser('offline after one visit (headless Chromium)', () => {
     expect(cached.length).toBeGreaterThan(0);
     expect(cached.filter((url) => !url.startsWith(`${baseUrl()}/app/`))).toEqual([]);
     expect(cached).toContain(`${baseUrl()}/app/index.html`);
-    await context.close();
   }, 90_000);
 });
