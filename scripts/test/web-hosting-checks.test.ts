@@ -71,3 +71,22 @@ describe('the web hosting template', () => {
     );
   });
 });
+
+describe("the hosting's viewer-request function (WebPaths)", () => {
+  type Request = { uri: string };
+  type Redirect = { statusCode: number; headers: { location: { value: string } } };
+  const code = String(readHostingTemplate().Resources.WebPaths!.Properties!.FunctionCode);
+  // CloudFront runs it as plain JavaScript (cloudfront-js-2.0); so does this test.
+  const handler = new Function(`${code}; return handler;`)() as (event: { request: Request }) => Request | Redirect;
+  const run = (uri: string) => handler({ request: { uri } });
+
+  test('/app/ and folders are their index.html; files pass unchanged; / and /app move to /app/', () => {
+    // Act & Assess
+    expect(run('/app/')).toEqual({ uri: '/app/index.html' });
+    expect(run('/app/icons/')).toEqual({ uri: '/app/icons/index.html' });
+    expect(run('/app/assets/index-abc.js')).toEqual({ uri: '/app/assets/index-abc.js' });
+    expect(run('/app/sw.js')).toEqual({ uri: '/app/sw.js' });
+    expect(run('/')).toMatchObject({ statusCode: 301, headers: { location: { value: '/app/' } } });
+    expect(run('/app')).toMatchObject({ statusCode: 301, headers: { location: { value: '/app/' } } });
+  });
+});

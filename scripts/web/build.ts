@@ -30,11 +30,14 @@ export function buildWeb(stage: string, urls: StageUrls, outDir: string): void {
 
 export const urlOptions = { stage: { type: 'string' }, 'api-url': { type: 'string' }, 'realtime-url': { type: 'string' } } as const;
 
-/** The stage's URLs from the flags, the environment, then (with credentials) its stacks' outputs. */
-export function urlsFromArgs(values: { stage?: string; 'api-url'?: string; 'realtime-url'?: string }): Promise<StageUrls> {
+/**
+ * The stage's URLs from the flags, the environment, then its stacks' outputs: asked when the environment names AWS
+ * credentials, or always (`askStacks`, deploy:web, which needs credentials anyway, e.g. from ~/.aws).
+ */
+export function urlsFromArgs(values: { stage?: string; 'api-url'?: string; 'realtime-url'?: string }, askStacks = hasAwsCredentials()): Promise<StageUrls> {
   const stage = values.stage ?? 'local';
   const explicit = { apiUrl: values['api-url'] ?? process.env.PHOTONOTES_API_URL, realtimeUrl: values['realtime-url'] ?? process.env.PHOTONOTES_REALTIME_URL };
-  return resolveStageUrls(stage, explicit, hasAwsCredentials() ? cloudFormationOutputs() : undefined);
+  return resolveStageUrls(stage, explicit, askStacks ? cloudFormationOutputs() : undefined);
 }
 
 async function main(): Promise<void> {

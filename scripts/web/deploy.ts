@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   if (stage === 'local') throw new Error('The local stage is served by `npm run dev` at http://localhost:3000/app; deploy:web is for deployed stages.');
   const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
   // URLs first: a stage whose URLs cannot be found should fail before anything is created.
-  const urls = await urlsFromArgs(values);
+  const urls = await urlsFromArgs(values, true);
   const hosting = await deployHostingStack(new CloudFormationClient({ region }), stage, readFileSync(hostingTemplate, 'utf8'));
   const outDir = mkdtempSync(path.join(os.tmpdir(), `photonotes-web-${stage}-`));
   try {
