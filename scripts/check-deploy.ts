@@ -5,12 +5,16 @@
 // local-only route in a deployed stage, a failure queue for every asynchronous consumer (stream mappings,
 // SNS and S3 notifications, IoT topic rules, the log shipper), the alarms and dashboard of README's "Operations" section,
 // and every function log group subscribed to the log shipper when the stage ships logs to search (none when not).
+// The web app's hosting stack (clients/web/hosting.yml, deployed by `npm run deploy:web`, not by compose) gets
+// cfn-lint, the bucket and IAM checks and its own (scripts/web/hosting-checks.ts), once: it is the same for every stage.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { metricCatalogue, metricsNamespace } from '../shared/src/metrics';
 import { checkThumbnailsZips } from '../services/thumbnails/test/package/check-processor-zip';
 import { loadServiceDefinitions, repoRoot } from './platform/service-definitions';
+import { hostingTemplate } from './web/deploy';
+import { readHostingTemplate, webHostingProblems } from './web/hosting-checks';
 
 export const httpZipBudgetBytes = 150 * 1024;
 
@@ -526,6 +530,11 @@ function main(): void {
     for (const problem of stageOperationsProblems(templates, stage)) problems.push(`${stage}: ${problem}`);
     for (const problem of logShippingProblems(templates, stage)) problems.push(`${stage}: ${problem}`);
   }
+  const web = readHostingTemplate();
+  const { errors: webLint } = cfnLint(hostingTemplate);
+  if (webLint) problems.push(`cfn-lint errors in ${path.relative(repoRoot, hostingTemplate)}:\n${webLint}`);
+  for (const problem of [...webHostingProblems(web), ...dataProtectionProblems(web, 'prod'), ...iamProblems(web)]) problems.push(`web hosting: ${problem}`);
+  console.log(`\nweb hosting (${path.relative(repoRoot, hostingTemplate)}): ${Object.keys(web.Resources).length} resources checked`);
   if (problems.length > 0) {
     console.error(`\n${problems.length} problem(s):\n- ${problems.join('\n- ')}`);
     process.exit(1);

@@ -4,15 +4,22 @@
 // then the update template; every stack must reach UPDATE_COMPLETE with every resource it was given.
 // moto's CloudFormation cannot model every resource type we use: those are removed before the update
 // (references to them become visible stubs) and listed at the end as NOT rehearsed. See README "Deploying".
+// Then the web app's hosting stack (clients/web/hosting.yml, as `npm run deploy:web` creates it) and the upload of a
+// build for the stage into its bucket, each file's Content-Type and Cache-Control read back.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { CloudFormationClient, CreateStackCommand, DescribeStackResourcesCommand, DescribeStacksCommand, UpdateStackCommand } from '@aws-sdk/client-cloudformation';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { packageStage } from './check-deploy';
 import { readYaml, repoRoot } from './platform/service-definitions';
 import { artifactKeys, rehearsable, type CfnTemplate } from './rehearse/template';
+import { buildWeb } from './web/build';
+import { hostingStackName } from './web/deploy';
+import { readHostingTemplate } from './web/hosting-checks';
+import { filesOf, uploadAll, uploadPlan } from './web/upload-plan';
 
 const capabilities = ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'] as const;
 
@@ -34,7 +41,7 @@ for c in subclasses(CloudFormationModel):
 print(json.dumps(sorted(types)))
 `;
 
-function motoSupportedTypes(): Set<string> {
+export function motoSupportedTypes(): Set<string> {
   const result = spawnSync('python3', ['-c', probe], { encoding: 'utf8', timeout: 120_000 });
   if (result.status !== 0) throw new Error(`could not ask moto which resource types it supports:\n${result.stderr}`);
   return new Set(JSON.parse(result.stdout) as string[]);
@@ -51,7 +58,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function startMoto(port: number): Promise<ChildProcess> {
+export async function startMoto(port: number): Promise<ChildProcess> {
   // Its own process group, so the whole tree goes with it.
   const moto = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { detached: true, stdio: 'ignore' });
   const deadline = Date.now() + 30_000;
@@ -165,6 +172,44 @@ async function rehearseService(cfn: CloudFormationClient, s3: S3Client, dir: str
   return { stack: stackName, created: complete.size, stripped: update.stripped, stubbedParameters: update.stubbedParameters };
 }
 
+/**
+ * The web hosting stack, created as deploy:web creates it (moto creates its bucket only: CloudFront and the bucket
+ * policy are stubbed and listed), then a build of the app uploaded to the bucket by the deploy's own upload code, and
+ * every object's Content-Type and Cache-Control read back against the plan.
+ */
+export async function rehearseWebHosting(cfn: CloudFormationClient, s3: S3Client, stage: string, supported: Set<string>): Promise<Outcome & { uploaded: number }> {
+  const stackName = hostingStackName(stage);
+  const web = rehearsable(readHostingTemplate() as CfnTemplate, supported);
+  await cfn.send(new CreateStackCommand({ StackName: stackName, TemplateBody: JSON.stringify(web.template), Parameters: [{ ParameterKey: 'Stage', ParameterValue: stage }] }));
+  await waitFor(cfn, stackName, 'CREATE_COMPLETE');
+  const resources = (await cfn.send(new DescribeStackResourcesCommand({ StackName: stackName }))).StackResources ?? [];
+  const complete = new Set(resources.filter((resource) => resource.ResourceStatus?.endsWith('_COMPLETE')).map((resource) => resource.LogicalResourceId));
+  const missing = Object.keys(web.template.Resources).filter((id) => !complete.has(id));
+  if (missing.length > 0) throw new Error(`${stackName}: resources not created: ${missing.join(', ')}`);
+  const bucket = (await cfn.send(new DescribeStacksCommand({ StackName: stackName }))).Stacks?.[0]?.Outputs?.find((output) => output.OutputKey === 'WebBucketName')?.OutputValue;
+  if (!bucket) throw new Error(`${stackName}: no WebBucketName output`);
+
+  const outDir = mkdtempSync(path.join(os.tmpdir(), 'photonotes-web-rehearsal-'));
+  try {
+    buildWeb(stage, { apiUrl: 'https://api.rehearsal.invalid', realtimeUrl: 'wss://realtime.rehearsal.invalid' }, outDir);
+    const plan = uploadPlan(filesOf(outDir));
+    await uploadAll(plan, (file) => readFileSync(path.join(outDir, file)), {
+      put: async (upload, body) => {
+        await s3.send(new PutObjectCommand({ Bucket: bucket, Key: upload.key, Body: body, ContentType: upload.contentType, CacheControl: upload.cacheControl }));
+      },
+    });
+    for (const upload of plan) {
+      const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: upload.key }));
+      if (head.ContentType !== upload.contentType || head.CacheControl !== upload.cacheControl) {
+        throw new Error(`${stackName}: ${upload.key} stored as ${head.ContentType} / ${head.CacheControl}, planned ${upload.contentType} / ${upload.cacheControl}`);
+      }
+    }
+    return { stack: stackName, created: complete.size, stripped: web.stripped, stubbedParameters: [], uploaded: plan.length };
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const stage = process.argv.find((arg, i) => i > 1 && !arg.startsWith('--')) ?? 'dev';
   if (!process.argv.includes('--no-package')) {
@@ -189,6 +234,9 @@ async function main(): Promise<void> {
       console.log(`✔ ${outcome.stack}: UPDATE_COMPLETE, ${outcome.created} resources`);
       outcomes.push(outcome);
     }
+    const web = await rehearseWebHosting(cfn, s3, stage, supported);
+    console.log(`✔ ${web.stack}: CREATE_COMPLETE, ${web.created} resources; a build uploaded (${web.uploaded} files), Content-Type and Cache-Control as planned`);
+    outcomes.push(web);
     console.log('\nNOT rehearsed (moto cannot create these types through CloudFormation; references to them were stubbed):');
     for (const outcome of outcomes) {
       const byType = new Map<string, string[]>();
@@ -198,7 +246,8 @@ async function main(): Promise<void> {
     }
     console.log('\nNor, anywhere: invoking a function, event delivery (streams, SNS, S3 notifications), IAM policy evaluation,');
     console.log('Secrets Manager dynamic references ({{resolve:...}} stays a literal), real account limits and names.');
-    console.log(`\nrehearsal passed: ${outcomes.length} stacks in compose order`);
+    console.log('The web app behind CloudFront (the distribution, its function, cache and headers policies, OAC and the bucket policy are checked by check:deploy only).');
+    console.log(`\nrehearsal passed: ${outcomes.length - 1} stacks in compose order and the web hosting stack`);
   } finally {
     cleanup();
   }

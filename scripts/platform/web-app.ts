@@ -12,7 +12,8 @@ export type WebAppMode = { mode: 'dev'; port: number } | { mode: 'static'; dir: 
 
 export const isWebAppPath = (pathname: string): boolean => pathname === webAppPath || pathname.startsWith(`${webAppPath}/`);
 
-const contentTypes: Record<string, string> = {
+/** Content-Type per file extension, here and in the deployed bucket (scripts/web/upload-plan.ts). */
+export const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',

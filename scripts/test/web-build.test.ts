@@ -4,16 +4,74 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../platform/service-definitions';
-import { apiUrlForStage } from '../web/build';
+import { readStackOutputs, resolveStageUrls, stageUrls, type OutputsReader } from '../web/stage-urls';
 import { initialJsBudgetBytes, initialJsBytes, initialScripts } from '../web/initial-js';
 
-describe('apiUrlForStage', () => {
-  test('local is the same origin; another stage needs an http(s) URL', () => {
-    expect(apiUrlForStage('local', undefined)).toBe('');
-    expect(apiUrlForStage('dev', 'https://api.example.com/')).toBe('https://api.example.com');
-    expect(() => apiUrlForStage('dev', undefined)).toThrow(/--api-url/);
-    expect(() => apiUrlForStage('prod', 'ftp://example.com')).toThrow(/http/);
-    expect(() => apiUrlForStage('Prod!', 'https://api.example.com')).toThrow(/Invalid stage/);
+describe('stageUrls', () => {
+  const realtimeUrl = 'wss://ws.example.com/dev';
+
+  test('local is the same origin for both; another stage needs an http(s) API URL and a ws(s) realtime URL', () => {
+    expect(stageUrls('local', {})).toEqual({ apiUrl: '', realtimeUrl: '' });
+    expect(stageUrls('dev', { apiUrl: 'https://api.example.com/', realtimeUrl: 'wss://ws.example.com/dev/' })).toEqual({ apiUrl: 'https://api.example.com', realtimeUrl });
+    expect(() => stageUrls('dev', { realtimeUrl })).toThrow(/--api-url/);
+    expect(() => stageUrls('dev', { apiUrl: 'https://api.example.com' })).toThrow(/--realtime-url/);
+    expect(() => stageUrls('prod', { apiUrl: 'ftp://example.com', realtimeUrl })).toThrow(/http/);
+    expect(() => stageUrls('prod', { apiUrl: 'https://api.example.com', realtimeUrl: 'https://ws.example.com' })).toThrow(/wss or ws/);
+    expect(() => stageUrls('Prod!', { apiUrl: 'https://api.example.com', realtimeUrl })).toThrow(/Invalid stage/);
+  });
+
+  test("the stacks' outputs fill what the flags leave out; a flag wins over an output", () => {
+    // Prepare
+    const outputs = { httpApiUrl: 'https://abc.execute-api.eu-west-1.amazonaws.com', websocketUrl: 'wss://xyz.execute-api.eu-west-1.amazonaws.com/dev' };
+
+    // Act
+    const fromOutputs = stageUrls('dev', {}, outputs);
+    const flagWins = stageUrls('dev', { apiUrl: 'https://api.example.com' }, outputs);
+
+    // Assess
+    expect(fromOutputs).toEqual({ apiUrl: outputs.httpApiUrl, realtimeUrl: outputs.websocketUrl });
+    expect(flagWins).toEqual({ apiUrl: 'https://api.example.com', realtimeUrl: outputs.websocketUrl });
+  });
+});
+
+describe('resolveStageUrls', () => {
+  const fakeStacks = (stacks: Record<string, Record<string, string>>): OutputsReader & { asked: string[] } => {
+    const asked: string[] = [];
+    return { asked, outputs: async (name) => (asked.push(name), stacks[name]) };
+  };
+
+  test("reads the users stack's HttpApiUrl and the notifications stack's ServiceEndpointWebsocket of the stage", async () => {
+    // Prepare
+    const stacks = fakeStacks({
+      'photonotes-users-dev': { HttpApiUrl: 'https://abc.execute-api.eu-west-1.amazonaws.com', HttpApiId: 'abc' },
+      'photonotes-notifications-dev': { ServiceEndpointWebsocket: 'wss://xyz.execute-api.eu-west-1.amazonaws.com/dev' },
+      'photonotes-users-prod': { HttpApiUrl: 'https://prod.example.com' },
+    });
+
+    // Act
+    const urls = await resolveStageUrls('dev', {}, stacks);
+
+    // Assess
+    expect(urls).toEqual({ apiUrl: 'https://abc.execute-api.eu-west-1.amazonaws.com', realtimeUrl: 'wss://xyz.execute-api.eu-west-1.amazonaws.com/dev' });
+    expect(stacks.asked.sort()).toEqual(['photonotes-notifications-dev', 'photonotes-users-dev']);
+  });
+
+  test('asks no stack for local or when both URLs are given, and fails naming the flag when a stack is missing', async () => {
+    // Prepare
+    const stacks = fakeStacks({ 'photonotes-users-dev': { HttpApiUrl: 'https://abc.example.com' } });
+
+    // Act
+    const local = await resolveStageUrls('local', {}, stacks);
+    const given = await resolveStageUrls('dev', { apiUrl: 'https://a.example.com', realtimeUrl: 'wss://b.example.com' }, stacks);
+    const askedBefore = [...stacks.asked];
+    const missing = resolveStageUrls('dev', {}, stacks);
+
+    // Assess
+    expect(local).toEqual({ apiUrl: '', realtimeUrl: '' });
+    expect(given).toEqual({ apiUrl: 'https://a.example.com', realtimeUrl: 'wss://b.example.com' });
+    expect(askedBefore).toEqual([]);
+    await expect(missing).rejects.toThrow(/--realtime-url/);
+    expect(await readStackOutputs('prod', fakeStacks({}))).toEqual({ httpApiUrl: undefined, websocketUrl: undefined });
   });
 });
 
@@ -51,5 +109,9 @@ describe('npm run build:web', () => {
     expect(size.totalGzipBytes).toBeGreaterThan(1000);
     expect(size.totalGzipBytes).toBeLessThanOrEqual(initialJsBudgetBytes);
     expect(result.stdout).toMatch(/initial JS \d+\.\d KB gzipped/);
+    // A production build even when run from jest (NODE_ENV=test): it registers the service worker it ships.
+    const entry = readFileSync(size.files[0] ? path.join(outDir, size.files[0].file) : '', 'utf8');
+    expect(entry).toContain('sw.js');
+    expect(readFileSync(path.join(outDir, 'sw.js'), 'utf8')).toContain('"index.html"');
   }, 60_000);
 });

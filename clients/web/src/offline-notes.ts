@@ -32,8 +32,20 @@ export function statusText(status: EngineStatus): string {
   return parts.join(' · ');
 }
 
-/** The realtime URL: `<api base>/realtime` over ws(s), as the session's own default. */
-export function realtimeUrl(baseUrl: string): string {
+/**
+ * The build's realtime URL (`npm run build:web -- --realtime-url`, a deployed stage's WebSocket API), a `define` of
+ * vite.config.ts. Declared here as well as in env.d.ts because this module is also compiled and run outside the
+ * app's build (unit tests): there it is undefined, hence `typeof`.
+ */
+declare const __REALTIME_URL__: string | undefined;
+const builtRealtimeUrl = typeof __REALTIME_URL__ === 'string' ? __REALTIME_URL__ : '';
+
+/**
+ * The realtime URL: the stage's own when the build names one (deployed, the WebSocket API is not under the HTTP
+ * API's URL), else `<api base>/realtime` over ws(s), as the session's own default (one gateway serves both locally).
+ */
+export function realtimeUrl(baseUrl: string, configured: string = builtRealtimeUrl): string {
+  if (configured) return configured.replace(/\/+$/, '');
   return `${baseUrl.replace(/\/+$/, '').replace(/^http/, 'ws')}/realtime`;
 }
 

@@ -76,6 +76,12 @@ describe('realtime wiring', () => {
     expect(realtimeUrl('https://api.example.com/')).toBe('wss://api.example.com/realtime');
   });
 
+  test("a build that names the stage's realtime URL connects there, not under the API base", () => {
+    // Act & Assess
+    expect(realtimeUrl('https://abc.execute-api.eu-west-1.amazonaws.com', 'wss://xyz.execute-api.eu-west-1.amazonaws.com/dev/')).toBe('wss://xyz.execute-api.eu-west-1.amazonaws.com/dev');
+    expect(realtimeUrl('https://abc.execute-api.eu-west-1.amazonaws.com', '')).toBe('wss://abc.execute-api.eu-west-1.amazonaws.com/realtime');
+  });
+
   test("the token provider gives the session's token, and refreshes it through one authenticated call", async () => {
     // Prepare
     let token = 'old';
