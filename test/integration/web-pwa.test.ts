@@ -1,18 +1,15 @@
 // The web app as a progressive web app: the manifest the page links (valid, its icons served), the service worker
 // (/app/sw.js), and in headless Chromium: after one visit the app shell opens with the browser offline (the sign-in
 // screen signed out, the notes from IndexedDB signed in), while the API is never answered from the worker's cache.
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { repoRoot } from '../../scripts/platform/service-definitions';
 import { api, baseUrl } from '../support/api';
 import { launchBrowser } from '../support/browser';
 import { createTestUser } from '../support/users';
+import { ensureWebBuilt } from '../support/web-build';
 
 beforeAll(() => {
-  const build = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'scripts/web/build.ts'), '--stage', 'local'], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, PHOTONOTES_API_URL: '', PHOTONOTES_REALTIME_URL: '' } });
-  if (build.status !== 0) throw new Error(`npm run build:web failed: ${build.stderr || build.stdout}`);
+  ensureWebBuilt();
 }, 90_000);
 
 interface Manifest {

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import path from 'node:path';
 
 const repoRoot = path.resolve(__dirname, '../..');
-const inputs = ['clients/web/src', 'clients/web/public', 'clients/web/index.html', 'clients/web/vite.config.ts', 'clients/typescript/src', 'scripts/web'];
+const inputs = ['clients/web/src', 'clients/web/public', 'clients/web/build', 'clients/web/index.html', 'clients/web/vite.config.ts', 'clients/typescript/src', 'scripts/web'];
 const stampFile = path.join(repoRoot, '.local/web-build-stamp.json');
 
 function newestChange(entry: string): number {
@@ -21,7 +21,7 @@ export function ensureWebBuilt(): void {
   const inputsChanged = Math.max(...inputs.map((input) => newestChange(path.join(repoRoot, input))));
   const stamp = existsSync(stampFile) ? (JSON.parse(readFileSync(stampFile, 'utf8')) as { inputsChanged?: number }) : {};
   if (stamp.inputsChanged === inputsChanged && existsSync(path.join(repoRoot, 'clients/web/dist/index.html'))) return;
-  const build = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'scripts/web/build.ts'), '--stage', 'local'], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, PHOTONOTES_API_URL: '' } });
+  const build = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'scripts/web/build.ts'), '--stage', 'local'], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, PHOTONOTES_API_URL: '', PHOTONOTES_REALTIME_URL: '' } });
   if (build.status !== 0) throw new Error(`npm run build:web failed: ${build.stderr || build.stdout}`);
   mkdirSync(path.dirname(stampFile), { recursive: true });
   writeFileSync(stampFile, JSON.stringify({ inputsChanged }));
