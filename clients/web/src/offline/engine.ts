@@ -6,7 +6,7 @@
 // Everything it needs is injected (the API client, the store, a clock, the online signal): no globals.
 import type { Client } from '@photonotes/client';
 import { isApiError } from '@photonotes/client';
-import type { OfflineStore } from './store';
+import { baseOf, type OfflineStore } from './store';
 import type { ConflictRecord, LocalNote, LocalState, Note, NoteChange, NoteCreateFields, NoteUpdateFields, OutboxChange, OutboxError, OutboxItem, Resolution, SyncScope } from './types';
 
 export interface Clock {
@@ -239,6 +239,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     return syncing;
   }
 
+  /** Whether the server's note still has the values `base` recorded (compared as JSON: tags, sharedWith, photo). */
+  function untouched(base: Record<string, unknown>, theirs: Note): boolean {
+    const current = baseOf(theirs, base);
+    return Object.keys(base).every((field) => JSON.stringify(current[field]) === JSON.stringify(base[field]));
+  }
+
   async function localView(noteId: string, upToSeq: number): Promise<Note | undefined> {
     let note = await store.getNote(noteId);
     const at = clock.now().toISOString();
@@ -267,6 +273,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         return true;
       }
       const theirs = isApiError(error) && error.status === 412 ? error.current() : undefined;
+      if (theirs && item.op === 'update' && item.base && untouched(item.base, theirs)) {
+        // The other change left this one's fields as they were: send it again on top of it (a field-level merge).
+        await store.updateItem({ ...item, baseVersion: theirs.version, base: baseOf(theirs, item.fields) });
+        await store.applyChanges('own', [{ op: 'upsert', note: theirs }], undefined);
+        return true;
+      }
       if (theirs) {
         const mine = (await localView(item.noteId, item.seq)) ?? null;
         await store.recordConflict(item, { noteId: item.noteId, seq: item.seq, changed: item.op === 'delete' ? null : item.fields, mine, theirs, detectedAt: clock.now().toISOString() });
@@ -410,7 +422,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       if (!current) throw new Error(`No note ${id} to edit`);
       if (current.ownerId !== userId) throw new Error(`Note ${id} belongs to someone else: only its owner edits it`);
       const server = await store.getNote(id);
-      await store.enqueue(id, { op: 'update', fields }, server?.version ?? null, clock.now().toISOString());
+      await store.enqueue(id, { op: 'update', fields, ...(server ? { base: baseOf(server, fields) } : {}) }, server?.version ?? null, clock.now().toISOString());
       await afterLocalChange();
       const note = (await view()).find((candidate) => candidate.id === id);
       if (!note) throw new Error(`Note ${id} vanished after its edit`);
@@ -433,8 +445,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       const item = await requireItem(conflict.seq);
       const requeued = { ...item, baseVersion: conflict.theirs.version, status: 'pending' as const, error: undefined, attempts: 0 };
       if (resolution.keep === 'theirs') await store.settleConflict(noteId, conflict.theirs, undefined);
-      else if (resolution.keep === 'mine') await store.settleConflict(noteId, conflict.theirs, requeued);
-      else await store.settleConflict(noteId, conflict.theirs, { ...requeued, op: 'update', fields: resolution.fields });
+      else if (resolution.keep === 'mine') await store.settleConflict(noteId, conflict.theirs, requeued.op === 'update' ? { ...requeued, base: baseOf(conflict.theirs, requeued.fields) } : requeued);
+      else await store.settleConflict(noteId, conflict.theirs, { ...requeued, op: 'update', fields: resolution.fields, base: baseOf(conflict.theirs, resolution.fields) });
       await afterLocalChange();
     },
     async retry(seq, fields) {

@@ -43,6 +43,12 @@ export interface OfflineStore {
   close(): void;
 }
 
+/** The note's values of the fields a change sets (see OutboxChange's `base`). */
+export function baseOf(note: Note, fields: object): Record<string, unknown> {
+  const values = note as unknown as Record<string, unknown>;
+  return Object.fromEntries(Object.keys(fields).map((field) => [field, values[field] ?? null]));
+}
+
 function getAll<T>(tx: IdbTransaction, store: string): Promise<T[]> {
   return requestToPromise(tx.objectStore(store).getAll()) as Promise<T[]>;
 }
@@ -103,6 +109,7 @@ export async function openOfflineStore(factory: IdbFactory, name = 'photonotes-o
       inTransaction(db, [OUTBOX], 'readwrite', async (tx) => {
         const queued = (await sortedOutbox(tx)).some((item) => item.noteId === noteId);
         const draft = { ...change, noteId, baseVersion: queued || change.op === 'create' ? null : baseVersion, status: 'pending' as const, attempts: 0, queuedAt };
+        if (queued && draft.op === 'update') delete draft.base; // made on top of a queued change: its base comes when that one is accepted
         const seq = (await requestToPromise(tx.objectStore(OUTBOX).add(draft))) as number;
         return { ...draft, seq };
       }),
@@ -122,7 +129,8 @@ export async function openOfflineStore(factory: IdbFactory, name = 'photonotes-o
         if ('note' in result) {
           await putIfNewer(tx, result.note);
           const next = items.find((candidate) => candidate.seq > seq && candidate.noteId === item.noteId);
-          if (next && next.baseVersion === null && next.op !== 'create') await requestToPromise(outbox.put({ ...next, baseVersion: result.note.version }));
+          if (next && next.baseVersion === null && next.op === 'update') await requestToPromise(outbox.put({ ...next, baseVersion: result.note.version, base: baseOf(result.note, next.fields) }));
+          else if (next && next.baseVersion === null && next.op === 'delete') await requestToPromise(outbox.put({ ...next, baseVersion: result.note.version }));
         } else {
           await requestToPromise(tx.objectStore(NOTES).delete(result.deleted));
         }

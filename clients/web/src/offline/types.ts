@@ -13,7 +13,12 @@ export type NoteCreateFields = Omit<JsonBody<paths['/notes']['post']>, 'id'>;
 /** The fields of an edit (`PATCH /notes/{id}`): only the ones given change. */
 export type NoteUpdateFields = JsonBody<paths['/notes/{id}']['patch']>;
 
-export type OutboxChange = { op: 'create'; fields: NoteCreateFields } | { op: 'update'; fields: NoteUpdateFields } | { op: 'delete' };
+/**
+ * `base` of an update: the server's values of the fields it changes, as they were when the change was made
+ * against a server version. A 412 whose current note still has those values (the other change touched other
+ * fields: a photo processed, a note shared from another device) is merged by sending the change again.
+ */
+export type OutboxChange = { op: 'create'; fields: NoteCreateFields } | { op: 'update'; fields: NoteUpdateFields; base?: Record<string, unknown> } | { op: 'delete' };
 
 /** What the server said about a change it refused, for the UI to show. */
 export interface OutboxError {

@@ -161,17 +161,61 @@ describe('offline edits', () => {
 });
 
 describe('conflicts', () => {
-  /** n1 at version 1 locally, edited offline here while another device moved it to version 2. */
+  /** n1 at version 1 locally, its title edited offline here while another device changed title and body (version 2). */
   async function conflicted(): Promise<Harness> {
     const h = await boot();
     h.server.seed({ id: 'n1', title: 'Harbour', body: 'base' });
     await h.engine.sync();
     goOffline(h);
     await h.engine.updateNote('n1', { title: 'Mine' });
-    h.server.editElsewhere('n1', { body: 'theirs' });
+    h.server.editElsewhere('n1', { title: 'Theirs', body: 'theirs' });
     await goOnline(h);
     return h;
   }
+
+  it('a 412 from a change to other fields only is merged: the change is sent again on the new version, no conflict', async () => {
+    // Prepare
+    const h = await boot();
+    h.server.seed({ id: 'n1', title: 'Harbour', body: 'base' });
+    await h.engine.sync();
+    goOffline(h);
+    await h.engine.updateNote('n1', { title: 'Mine' });
+    h.server.editElsewhere('n1', { body: 'theirs' });
+
+    // Act
+    await goOnline(h);
+    await h.engine.settled();
+
+    // Assess
+    expect(writes(h)).toEqual([
+      { method: 'PATCH', path: '/notes/n1', ifMatch: '1' },
+      { method: 'PATCH', path: '/notes/n1', ifMatch: '2' },
+    ]);
+    expect(h.server.notes.get('n1')).toMatchObject({ title: 'Mine', body: 'theirs', version: 3 });
+    expect(await h.engine.conflicts()).toEqual([]);
+    expect(await h.engine.outbox()).toEqual([]);
+    expect(await h.engine.getNote('n1')).toMatchObject({ title: 'Mine', body: 'theirs', version: 3, local: 'synced' });
+  });
+
+  it('a queued change behind another is merged against the version the first one produced', async () => {
+    // Prepare
+    const h = await boot();
+    h.server.seed({ id: 'n1', title: 'Harbour', body: 'base', tags: [] });
+    await h.engine.sync();
+    goOffline(h);
+    await h.engine.updateNote('n1', { title: 'Mine' });
+    await h.engine.updateNote('n1', { tags: ['boats'] });
+    const firstAccepted = h.server.onceAfterWrite(() => h.server.editElsewhere('n1', { body: 'theirs' }));
+
+    // Act
+    await goOnline(h);
+    await h.engine.settled();
+
+    // Assess
+    expect(await firstAccepted).toBe(true);
+    expect(h.server.notes.get('n1')).toMatchObject({ title: 'Mine', body: 'theirs', tags: ['boats'], version: 4 });
+    expect(await h.engine.conflicts()).toEqual([]);
+  });
 
   it('records a 412 with both versions and holds the change', async () => {
     // Prepare + Act
@@ -183,7 +227,7 @@ describe('conflicts', () => {
       noteId: 'n1',
       changed: { title: 'Mine' },
       mine: expect.objectContaining({ title: 'Mine', body: 'theirs' }),
-      theirs: expect.objectContaining({ title: 'Harbour', body: 'theirs', version: 2 }),
+      theirs: expect.objectContaining({ title: 'Theirs', body: 'theirs', version: 2 }),
     });
     expect(await h.engine.outbox()).toEqual([expect.objectContaining({ noteId: 'n1', status: 'conflict' })]);
     expect(await h.engine.getNote('n1')).toMatchObject({ title: 'Mine', local: 'conflict' });
@@ -217,7 +261,7 @@ describe('conflicts', () => {
     expect(writes(h)).toHaveLength(1);
     expect(await h.engine.outbox()).toEqual([]);
     expect(await h.engine.conflicts()).toEqual([]);
-    expect(await h.engine.getNote('n1')).toMatchObject({ title: 'Harbour', body: 'theirs', version: 2, local: 'synced' });
+    expect(await h.engine.getNote('n1')).toMatchObject({ title: 'Theirs', body: 'theirs', version: 2, local: 'synced' });
   });
 
   it('merged: sends the merged fields against the server’s current version', async () => {

@@ -36,7 +36,19 @@ export class FakeNotesApi {
   private tick = 0;
   private readonly createdPayloads = new Map<string, string>();
 
+  private afterWrite: (() => void) | undefined;
+
   constructor(readonly userId: string) {}
+
+  /** Runs `callback` once, right after the next accepted PATCH (before its answer reaches the client). */
+  onceAfterWrite(callback: () => void): Promise<boolean> {
+    return new Promise((resolve) => {
+      this.afterWrite = () => {
+        callback();
+        resolve(true);
+      };
+    });
+  }
 
   private now(): string {
     this.tick++;
@@ -132,7 +144,11 @@ export class FakeNotesApi {
       if (method === 'PATCH') {
         const bad = this.invalid(body ?? {});
         if (bad) return bad;
-        return json(200, this.write(current, body ?? {}));
+        const answer = json(200, this.write(current, body ?? {}));
+        const after = this.afterWrite;
+        this.afterWrite = undefined;
+        after?.();
+        return answer;
       }
       if (method === 'DELETE') {
         this.deleteElsewhere(current.id);
