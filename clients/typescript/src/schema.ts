@@ -1624,7 +1624,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /** @example {} */
+                    /**
+                     * @example {
+                     *       "openapi": "3.1.0",
+                     *       "info": {
+                     *         "title": "PhotoNotes API",
+                     *         "version": "0.1.0"
+                     *       },
+                     *       "paths": {}
+                     *     }
+                     */
                     "application/json": Record<string, never>;
                 };
             };
@@ -1648,7 +1657,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /** @example value */
+                    /**
+                     * @example <!doctype html>
+                     *     <html lang="en">…</html>
+                     */
                     "text/html": string;
                 };
             };
@@ -1674,7 +1686,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /** @example value */
+                    /** @example .swagger-ui { font-family: sans-serif; } */
                     "*/*": string;
                 };
             };
