@@ -245,8 +245,14 @@ function operation(converter: SchemaConverter, route: RouteSpec, service: string
       responses[status] = { $ref: '#/components/responses/Throttled' };
       continue;
     }
-    const standard = standardErrors[status];
     const description = errors[status];
+    if (status === 429 && description !== undefined) {
+      // The route's own limit answers the API's error body; the stage throttle in front of it still answers its own.
+      const throttle = route.localOnly ? '' : " Deployed, API Gateway's stage throttle may answer 429 first, with its own body and no Retry-After (see the Throttled response).";
+      responses[status] = errorResponse(status, `${description}.${throttle}`, description);
+      continue;
+    }
+    const standard = standardErrors[status];
     responses[status] =
       description === undefined && standard
         ? { $ref: `#/components/responses/${standard.name}` }

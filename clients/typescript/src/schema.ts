@@ -1806,7 +1806,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description Too many sign-ups */
+            /** @description Too many sign-ups. Deployed, API Gateway's stage throttle may answer 429 first, with its own body and no Retry-After (see the Throttled response). */
             429: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -1818,7 +1818,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "RATE_LIMITED",
-                     *         "message": "Too Many Requests",
+                     *         "message": "Too many sign-ups",
                      *         "requestId": "5f0c6a52-3f0e-4a8e-9a55-0d2c7c2b8f41"
                      *       }
                      *     }
@@ -1908,7 +1908,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description Too many attempts */
+            /** @description Too many attempts. Deployed, API Gateway's stage throttle may answer 429 first, with its own body and no Retry-After (see the Throttled response). */
             429: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -1920,7 +1920,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "RATE_LIMITED",
-                     *         "message": "Too Many Requests",
+                     *         "message": "Too many attempts",
                      *         "requestId": "5f0c6a52-3f0e-4a8e-9a55-0d2c7c2b8f41"
                      *       }
                      *     }
@@ -2033,7 +2033,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description Too many attempts */
+            /** @description Too many attempts. Deployed, API Gateway's stage throttle may answer 429 first, with its own body and no Retry-After (see the Throttled response). */
             429: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -2045,7 +2045,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "RATE_LIMITED",
-                     *         "message": "Too Many Requests",
+                     *         "message": "Too many attempts",
                      *         "requestId": "5f0c6a52-3f0e-4a8e-9a55-0d2c7c2b8f41"
                      *       }
                      *     }
@@ -2116,7 +2116,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description Too many refreshes */
+            /** @description Too many refreshes. Deployed, API Gateway's stage throttle may answer 429 first, with its own body and no Retry-After (see the Throttled response). */
             429: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -2128,7 +2128,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "RATE_LIMITED",
-                     *         "message": "Too Many Requests",
+                     *         "message": "Too many refreshes",
                      *         "requestId": "5f0c6a52-3f0e-4a8e-9a55-0d2c7c2b8f41"
                      *       }
                      *     }
@@ -2348,7 +2348,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description Too many attempts (Retry-After says when to try again) */
+            /** @description Too many attempts (Retry-After says when to try again). Deployed, API Gateway's stage throttle may answer 429 first, with its own body and no Retry-After (see the Throttled response). */
             429: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -2360,7 +2360,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "RATE_LIMITED",
-                     *         "message": "Too Many Requests",
+                     *         "message": "Too many attempts (Retry-After says when to try again)",
                      *         "requestId": "5f0c6a52-3f0e-4a8e-9a55-0d2c7c2b8f41"
                      *       }
                      *     }
@@ -2683,7 +2683,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description More look-ups than the caller's hourly allowance (30 by default) */
+            /** @description More look-ups than the caller's hourly allowance (30 by default). Deployed, API Gateway's stage throttle may answer 429 first, with its own body and no Retry-After (see the Throttled response). */
             429: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -2695,7 +2695,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "RATE_LIMITED",
-                     *         "message": "Too Many Requests",
+                     *         "message": "More look-ups than the caller's hourly allowance (30 by default)",
                      *         "requestId": "5f0c6a52-3f0e-4a8e-9a55-0d2c7c2b8f41"
                      *       }
                      *     }
@@ -2866,7 +2866,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description Over an upload quota: too many pending uploads (Retry-After: until the first pending URL expires) or too many bytes today (Retry-After: until the next UTC day) */
+            /** @description Over an upload quota: too many pending uploads (Retry-After: until the first pending URL expires) or too many bytes today (Retry-After: until the next UTC day). Deployed, API Gateway's stage throttle may answer 429 first, with its own body and no Retry-After (see the Throttled response). */
             429: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -2878,7 +2878,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "RATE_LIMITED",
-                     *         "message": "Too Many Requests",
+                     *         "message": "Over an upload quota: too many pending uploads (Retry-After: until the first pending URL expires) or too many bytes today (Retry-After: until the next UTC day)",
                      *         "requestId": "5f0c6a52-3f0e-4a8e-9a55-0d2c7c2b8f41"
                      *       }
                      *     }
@@ -5518,7 +5518,7 @@ export interface operations {
                 };
             };
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description More than 10 batches a second from this install */
+            /** @description More than 10 batches a second from this install. Deployed, API Gateway's stage throttle may answer 429 first, with its own body and no Retry-After (see the Throttled response). */
             429: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -5530,7 +5530,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "RATE_LIMITED",
-                     *         "message": "Too Many Requests",
+                     *         "message": "More than 10 batches a second from this install",
                      *         "requestId": "5f0c6a52-3f0e-4a8e-9a55-0d2c7c2b8f41"
                      *       }
                      *     }
