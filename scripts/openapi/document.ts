@@ -7,6 +7,8 @@ import { apiSchemas } from '@photonotes/shared/openapi';
 import { limitParam } from '@photonotes/shared/validation';
 import * as z from 'zod/mini';
 import { ErrorBodySchema } from './error-body';
+import { ExampleBuilder } from './examples';
+import { patternFacts } from './pattern-facts';
 
 export type Json = Record<string, unknown>;
 
@@ -19,6 +21,18 @@ export interface DocumentInfo {
   title: string;
   version: string;
   description: string;
+  /** The package's SPDX licence identifier. */
+  license: string;
+  /** Where the API answers, first the default of the tools that read the document. */
+  servers: ServerEntry[];
+}
+
+/** An OpenAPI server, with what the OWASP ruleset asks of each: its environment and whether it is internal. */
+export interface ServerEntry {
+  url: string;
+  description: string;
+  'x-internal': boolean;
+  variables?: Record<string, { default: string; description: string }>;
 }
 
 /** The tags of the document, in the order the docs page lists them. */
@@ -45,6 +59,12 @@ export function openApiPath(routePath: string): string {
 const standardErrors: Partial<Record<ErrorStatus, { name: string; description: string; message: string }>> = {
   400: { name: 'ValidationFailed', description: 'Invalid input: `details` lists the issues ({ location, path, message, code })', message: 'Request validation failed' },
   401: { name: 'Unauthorized', description: 'Missing, expired or invalid access token', message: 'Unauthorized' },
+  429: {
+    name: 'Throttled',
+    description:
+      "Deployed stages only: the stage's request rate (API Gateway throttling, `apiThrottleRateLimit`/`apiThrottleBurstLimit`) is exceeded. API Gateway answers with its own body and neither `Retry-After` nor `x-request-id`: back off (exponentially, with jitter) and retry.",
+    message: 'Too Many Requests',
+  },
   413: { name: 'PayloadTooLarge', description: 'The body is larger than 1 MiB', message: 'Payload too large' },
   415: { name: 'UnsupportedMediaType', description: 'The body is not application/json', message: 'Unsupported media type' },
   500: { name: 'Internal', description: 'An unexpected error; the body never carries a stack trace or an AWS message', message: 'Internal server error' },
@@ -57,14 +77,43 @@ function errorExample(status: ErrorStatus, message: string): Json {
 }
 
 function errorResponse(status: ErrorStatus, description: string, message: string): Json {
+  const headers: Json = { 'x-request-id': { $ref: '#/components/headers/RequestId' } };
+  // A rate limit of the API's own (RateLimitedError) sends Retry-After when it knows when the limit frees up.
+  if (status === 429) headers['Retry-After'] = { $ref: '#/components/headers/RetryAfter' };
+  return { description, headers, content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' }, example: errorExample(status, message) } } };
+}
+
+/** API Gateway's own answer to a throttled request: not the API's error body, and no headers of ours. */
+function throttledResponse(): Json {
+  const standard = standardErrors[429] as { description: string; message: string };
   return {
-    description,
-    headers: { 'x-request-id': { $ref: '#/components/headers/RequestId' } },
-    content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' }, example: errorExample(status, message) } },
+    description: standard.description,
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/GatewayError' }, example: { message: standard.message } } },
   };
 }
 
-/** JSON Schema keywords zod writes that say nothing to a reader: the safe-integer bounds and the datetime regex. */
+const int32 = { minimum: -(2 ** 31), maximum: 2 ** 31 - 1 };
+// zod's z.uuid() and z.guid() check the canonical 8-4-4-4-12 form: exactly 36 characters.
+const fixedLengthFormats: Record<string, number> = { uuid: 36 };
+
+/**
+ * Bounds the zod schema enforces that its JSON Schema leaves implicit: the length an anchored regex admits
+ * (`^[0-9]{4,10}$` is at most 10 characters), a fixed-length format's, and the integer format its range fits.
+ */
+function explicitBounds(node: Json): void {
+  if (node.type === 'string' && node.maxLength === undefined) {
+    const fromPattern = typeof node.pattern === 'string' ? patternFacts(node.pattern).maxLength : undefined;
+    const fromFormat = typeof node.format === 'string' ? fixedLengthFormats[node.format] : undefined;
+    const maxLength = fromPattern ?? fromFormat;
+    if (maxLength !== undefined) node.maxLength = maxLength;
+  }
+  if (node.type === 'integer' && node.format === undefined) {
+    const fits32 = typeof node.minimum === 'number' && typeof node.maximum === 'number' && node.minimum >= int32.minimum && node.maximum <= int32.maximum;
+    node.format = fits32 ? 'int32' : 'int64';
+  }
+}
+
+/** JSON Schema keywords zod writes that say nothing to a reader (the safe-integer bounds, the datetime regex), and explicitBounds. */
 function tidy(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(tidy);
   if (typeof node !== 'object' || node === null) return node;
@@ -75,6 +124,7 @@ function tidy(node: unknown): unknown {
     if (key === 'pattern' && (node as Json).format === 'date-time') continue;
     out[key] = tidy(value);
   }
+  explicitBounds(out);
   return out;
 }
 
@@ -149,7 +199,7 @@ function headerParameter(header: HeaderParameter): Json {
     in: 'header',
     required: header.required ?? false,
     description: header.description,
-    schema: header.schema ?? { type: 'string' },
+    schema: tidy(header.schema ?? { type: 'string' }),
     ...(header.example === undefined ? {} : { example: header.example }),
   };
 }
@@ -184,13 +234,25 @@ function operation(converter: SchemaConverter, route: RouteSpec, service: string
     ...(auth ? { 401: auth === 'optional' ? 'An Authorization header was sent, with an expired or invalid access token' : undefined } : {}),
     ...(typeof auth === 'object' ? { 403: `The caller is not in the \`${auth.group}\` group` } : {}),
     ...(route.body ? { 413: undefined, 415: undefined } : {}),
+    // Every route of a deployed stage sits behind the HTTP API's stage throttle; a route's own limit re-describes it.
+    ...(route.localOnly ? {} : { 429: undefined }),
     500: undefined,
     ...route.errors,
   };
   for (const status of Object.keys(errors).map(Number).sort((a, b) => a - b) as ErrorStatus[]) {
     if (String(status) in responses) continue;
-    const standard = standardErrors[status];
+    if (status === 429 && errors[429] === undefined) {
+      responses[status] = { $ref: '#/components/responses/Throttled' };
+      continue;
+    }
     const description = errors[status];
+    if (status === 429 && description !== undefined) {
+      // The route's own limit answers the API's error body; the stage throttle in front of it still answers its own.
+      const throttle = route.localOnly ? '' : " Deployed, API Gateway's stage throttle may answer 429 first, with its own body and no Retry-After (see the Throttled response).";
+      responses[status] = errorResponse(status, `${description}.${throttle}`, description);
+      continue;
+    }
+    const standard = standardErrors[status];
     responses[status] =
       description === undefined && standard
         ? { $ref: `#/components/responses/${standard.name}` }
@@ -238,11 +300,16 @@ export function buildDocument(services: ServiceRoutes[], info: DocumentInfo): Js
   const errorBody = converter.convert(ErrorBodySchema, 'output', 'ErrorBody');
   const responses: Json = {};
   for (const [status, standard] of Object.entries(standardErrors)) {
-    responses[standard.name] = errorResponse(Number(status) as ErrorStatus, standard.description, standard.message);
+    responses[standard.name] = status === '429' ? throttledResponse() : errorResponse(Number(status) as ErrorStatus, standard.description, standard.message);
   }
+  const schemas = Object.fromEntries(
+    Object.entries({ ...converter.components, ...(errorBody.$ref ? {} : { ErrorBody: errorBody }), GatewayError: gatewayErrorSchema }).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
+  addMissingExamples(paths, new ExampleBuilder(schemas));
   return {
     openapi: '3.1.0',
-    info: { title: info.title, version: info.version, description: info.description },
+    info: { title: info.title, version: info.version, description: info.description, license: { name: info.license, identifier: info.license } },
+    servers: info.servers,
     tags,
     security: [{ bearerAuth: [] }],
     paths,
@@ -252,14 +319,50 @@ export function buildDocument(services: ServiceRoutes[], info: DocumentInfo): Js
           type: 'http',
           scheme: 'bearer',
           bearerFormat: 'JWT',
-          description: 'The `accessToken` from POST /auth/login or POST /auth/refresh (a Cognito access token; an id token is refused).',
+          description:
+            'The `accessToken` from POST /auth/login or POST /auth/refresh (a Cognito access token; an id token is refused). Verified as RFC8725 advises: only RS256 with the issuer\'s published keys (`alg: none` and any other algorithm are refused), and the issuer, expiry, token use (`access`) and app client are checked.',
         },
       },
       headers: {
         RequestId: { description: 'Identifies the request in the logs; error bodies repeat it. A well-formed client-sent x-request-id is echoed.', schema: { type: 'string' } },
+        RetryAfter: {
+          description: 'Seconds to wait before trying again, sent when the limit knows when it frees up (an hourly allowance, a quota, a batch rate); a limit of the identity provider (sign-up, login, refresh) sends none: back off.',
+          schema: { type: 'integer', format: 'int32', minimum: 1 },
+          example: 30,
+        },
       },
       responses,
-      schemas: Object.fromEntries(Object.entries({ ...converter.components, ...(errorBody.$ref ? {} : { ErrorBody: errorBody }) }).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+      schemas,
     },
   };
+}
+
+const gatewayErrorSchema: Json = {
+  type: 'object',
+  description: "API Gateway's own error body (a throttled request), not the API's: `{ \"message\": \"Too Many Requests\" }`.",
+  properties: { message: { type: 'string' } },
+  required: ['message'],
+};
+
+type Content = Record<string, { schema?: Json; example?: unknown }>;
+
+/** Gives every request body and response without an example one built from its schema (examples.ts). */
+function addMissingExamples(paths: Record<string, Record<string, Json>>, builder: ExampleBuilder): void {
+  const fill = (content: Content | undefined, where: string) => {
+    for (const [type, media] of Object.entries(content ?? {})) {
+      if (media.example !== undefined || !media.schema) continue;
+      try {
+        media.example = builder.build(media.schema);
+      } catch (error) {
+        throw new Error(`${where} ${type}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  };
+  for (const [routePath, item] of Object.entries(paths)) {
+    for (const [method, op] of Object.entries(item)) {
+      const where = `${method.toUpperCase()} ${routePath}`;
+      fill((op.requestBody as { content?: Content } | undefined)?.content, `${where} request body`);
+      for (const [status, response] of Object.entries(op.responses as Record<string, { content?: Content }>)) fill(response.content, `${where} ${status}`);
+    }
+  }
 }

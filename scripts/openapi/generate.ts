@@ -1,12 +1,13 @@
 // `npm run openapi`: writes docs/openapi.json from every service's route modules, then the typed client's
-// generated files from that document. `npm run openapi -- --check` writes nothing and fails when a committed
+// generated files from that document. `-- --server-url https://… [--stage prod] [--out file]` writes a deployed
+// stage's document instead (docs/openapi.<stage>.json unless --out), naming that stage's URL as its server. `npm run openapi -- --check` writes nothing and fails when a committed
 // file differs from a fresh generation (CI runs the same comparison as a unit test).
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RouteSpec } from '@photonotes/shared/http-route';
 import { loadServiceDefinitions, repoRoot } from '../platform/service-definitions';
 import { buildDocument } from './document';
-import type { Json, ServiceRoutes } from './document';
+import type { Json, ServerEntry, ServiceRoutes } from './document';
 
 export const documentFile = path.join(repoRoot, 'docs', 'openapi.json');
 export const clientSchemaFile = path.join(repoRoot, 'clients', 'typescript', 'src', 'schema.ts');
@@ -37,9 +38,33 @@ export async function loadServiceRoutes(): Promise<ServiceRoutes[]> {
   );
 }
 
-export async function generateDocument(): Promise<Json> {
-  const { version } = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
-  return buildDocument(await loadServiceRoutes(), { title: 'PhotoNotes API', version, description });
+/** `npm run dev`'s gateway: the first server, which the committed document names. */
+export const localServer: ServerEntry = { url: 'http://localhost:3000', description: 'local: `npm run dev` (the gateway on this machine)', 'x-internal': true };
+
+/**
+ * A deployed stage: its URL when the build names one (`npm run openapi -- --server-url https://… --stage prod`),
+ * else the HTTP API's default endpoint with the stage's API id and region as variables.
+ */
+export function deployedServer(options: { serverUrl?: string; stage?: string } = {}): ServerEntry {
+  const stage = options.stage ?? 'deployed';
+  if (options.serverUrl) {
+    if (!/^https:\/\/[^\s/]+(\/[^\s]*)?$/.test(options.serverUrl)) throw new Error(`--server-url must be an https:// URL, not ${options.serverUrl}`);
+    return { url: options.serverUrl.replace(/\/$/, ''), description: `${stage} stage`, 'x-internal': false };
+  }
+  return {
+    url: 'https://{apiId}.execute-api.{region}.amazonaws.com',
+    description: "A deployed stage (dev, staging, prod): the users stack's HttpApiUrl output, printed by `sls deploy`",
+    'x-internal': false,
+    variables: {
+      apiId: { default: 'abcdef1234', description: "The stage's HTTP API id (the users stack's HttpApiId output)" },
+      region: { default: 'us-east-1', description: 'The AWS region the stage is deployed to' },
+    },
+  };
+}
+
+export async function generateDocument(options: { serverUrl?: string; stage?: string } = {}): Promise<Json> {
+  const { version, license } = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string; license: string };
+  return buildDocument(await loadServiceRoutes(), { title: 'PhotoNotes API', version, description, license, servers: [localServer, deployedServer(options)] });
 }
 
 export function serialiseDocument(document: Json): string {
@@ -88,7 +113,25 @@ function read(file: string): string | undefined {
   }
 }
 
+/** The value after `--name` on the command line. */
+function option(name: string): string | undefined {
+  const at = process.argv.indexOf(`--${name}`);
+  if (at < 0) return undefined;
+  const value = process.argv[at + 1];
+  if (value === undefined || value.startsWith('--')) throw new Error(`--${name} needs a value`);
+  return value;
+}
+
 async function main(): Promise<void> {
+  const serverUrl = option('server-url');
+  if (serverUrl) {
+    // A deployed stage's document (to publish beside that stage): its URL instead of the variables. The client's
+    // types do not depend on servers, and the committed document keeps the generic one.
+    const out = path.resolve(option('out') ?? path.join(repoRoot, 'docs', `openapi.${option('stage') ?? 'deployed'}.json`));
+    writeFileSync(out, serialiseDocument(await generateDocument({ serverUrl, stage: option('stage') })));
+    console.log(`Wrote ${path.relative(repoRoot, out)} for ${serverUrl}`);
+    return;
+  }
   const check = process.argv.includes('--check');
   const files = await generatedFiles();
   const stale = Object.entries(files).filter(([file, content]) => read(file) !== content);

@@ -73,7 +73,7 @@ describe('docs/openapi.json', () => {
     );
   });
 
-  test('every error response is the API error body', () => {
+  test('every error response is the API error body, but the stage throttle of API Gateway', () => {
     // Prepare
     const responses = (fresh.components as { responses: Record<string, Json> }).responses;
     const resolve = (response: Json) => (typeof response.$ref === 'string' ? (responses[response.$ref.split('/').pop() ?? ''] ?? {}) : response);
@@ -83,6 +83,8 @@ describe('docs/openapi.json', () => {
       for (const op of Object.values(item)) {
         for (const [status, response] of Object.entries(op.responses as Record<string, Json>)) {
           if (Number(status) < 400 || op.operationId.startsWith('health')) continue;
+          // API Gateway answers a throttled request itself, with its own body (the next test).
+          if (response.$ref === '#/components/responses/Throttled') continue;
           expect({ op: op.operationId, status, content: resolve(response).content }).toEqual({
             op: op.operationId,
             status,
@@ -91,6 +93,36 @@ describe('docs/openapi.json', () => {
         }
       }
     }
+  });
+});
+
+describe('limits in the document', () => {
+  test("every deployed operation documents a 429: API Gateway's stage throttle, or the route's own limit with Retry-After", () => {
+    // Prepare
+    const responses = (fresh.components as { responses: Record<string, Json> }).responses;
+
+    // Assess
+    expect(responses.Throttled).toMatchObject({ content: { 'application/json': { schema: { $ref: '#/components/schemas/GatewayError' }, example: { message: 'Too Many Requests' } } } });
+    for (const [routePath, item] of Object.entries(paths)) {
+      for (const op of Object.values(item)) {
+        const tooMany = (op.responses as Record<string, Json>)['429'];
+        if (op['x-local-only']) {
+          expect({ routePath, tooMany }).toEqual({ routePath, tooMany: undefined });
+        } else if (tooMany?.$ref === undefined) {
+          expect({ routePath, headers: tooMany?.headers }).toEqual({ routePath, headers: expect.objectContaining({ 'Retry-After': { $ref: '#/components/headers/RetryAfter' } }) });
+        } else {
+          expect({ routePath, tooMany }).toEqual({ routePath, tooMany: { $ref: '#/components/responses/Throttled' } });
+        }
+      }
+    }
+  });
+
+  test("a route's own rate limit keeps its description and gets Retry-After", () => {
+    // Prepare
+    const lookUp = paths['/users']?.get as Operation & { responses: Record<string, Json> };
+
+    // Assess
+    expect(lookUp.responses['429']).toMatchObject({ description: expect.stringMatching(/look-ups/), headers: { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } } });
   });
 });
 
@@ -208,7 +240,7 @@ describe('ErrorBodySchema', () => {
 });
 
 describe('buildDocument refuses a broken description', () => {
-  const info = { title: 't', version: '1', description: 'd' };
+  const info = { title: 't', version: '1', description: 'd', license: 'MIT', servers: [] };
   const route = (overrides: Partial<RouteSpec>): RouteSpec => ({ service: 'svc', method: 'GET', path: '/x', operationId: 'x', summary: 's', tags: ['notes'], responses: { 204: { description: 'ok' } }, ...overrides });
 
   test.each([
@@ -229,7 +261,7 @@ describe('buildDocument refuses a broken description', () => {
 });
 
 describe('buildDocument documents who may call a route', () => {
-  const info = { title: 't', version: '1', description: 'd' };
+  const info = { title: 't', version: '1', description: 'd', license: 'MIT', servers: [] };
   const operationOf = (overrides: Partial<RouteSpec>): Operation & { responses: Record<string, Json> } => {
     const route: RouteSpec = { service: 'svc', method: 'GET', path: '/x', operationId: 'x', summary: 's', tags: ['notes'], responses: { 200: { description: 'ok' } }, ...overrides };
     const document = buildDocument([{ service: 'svc', routes: [route] }], info);

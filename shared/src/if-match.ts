@@ -14,6 +14,15 @@ export interface IfMatchRule {
 const positiveTag = /^(?:"([1-9][0-9]{0,14})"|([1-9][0-9]{0,14}))$/;
 const nonNegativeTag = /^(?:"(0|[1-9][0-9]{0,14})"|(0|[1-9][0-9]{0,14}))$/;
 
+/**
+ * The header as the document states it, from the very regexes parseIfMatchVersion applies (HTTP drops the blanks
+ * around a header value before it arrives): `*`, or the version bare or quoted.
+ */
+export function ifMatchHeaderSchema(allowZero: boolean): Record<string, unknown> {
+  const tag = (allowZero ? nonNegativeTag : positiveTag).source.replace(/^\^/, '').replace(/\$$/, '');
+  return { type: 'string', pattern: `^(?:\\*|${tag})$` };
+}
+
 /** The expected version, or undefined when the header is absent or `*`. */
 export function parseIfMatchVersion(header: string | undefined, rule: IfMatchRule): number | undefined {
   if (header === undefined) return undefined;

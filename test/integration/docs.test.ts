@@ -1,11 +1,13 @@
 // GET /openapi.json and GET /docs through the gateway, and the docs page in a real headless Chromium (found by
-// test/support/browser.ts, driven by playwright-core): it loads Swagger UI from this API alone and lists every route.
+// test/support/browser.ts, driven by playwright-core): it loads Swagger UI from this API alone and lists every route,
+// and its sign-in form authorizes "Try it out".
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { repoRoot } from '../../scripts/platform/service-definitions';
 import { api, baseUrl } from '../support/api';
 import { launchHeadless } from '../support/browser';
+import { createTestUser } from '../support/users';
 
 interface OpenApiDocument {
   openapi: string;
@@ -105,6 +107,76 @@ describeInBrowser('GET /docs in headless Chromium', () => {
     expect(foreignRequests).toEqual([]);
     expect(failedRequests).toEqual([]);
     expect(consoleErrors).toEqual([]);
+    await page.close();
+  });
+
+  test('signs in through its form, then "Try it out" on a protected operation answers 200; signing out clears the token', async () => {
+    // Prepare
+    const user = await createTestUser('docs');
+    const page = await browser.newPage();
+    const origin = new URL(baseUrl()).origin;
+    await page.goto(`${baseUrl()}/docs`, { waitUntil: 'load' });
+    await page.waitForSelector('.opblock', { timeout: 20_000 });
+    const profile = page.locator('#operations-users-getOwnProfile');
+    const execute = async () => {
+      const [response] = await Promise.all([
+        page.waitForResponse((candidate) => candidate.url() === `${origin}/users/me` && candidate.request().method() === 'GET', { timeout: 15_000 }),
+        profile.locator('button.execute').click(),
+      ]);
+      return { status: response.status(), authorization: response.request().headers().authorization };
+    };
+
+    // Act: sign in, then open GET /users/me, "Try it out", "Execute"
+    await page.fill('#sign-in input[name="email"]', user.email);
+    await page.fill('#sign-in input[name="password"]', user.password);
+    await page.click('#sign-in button[type="submit"]');
+    await page.waitForSelector('#signed-in:not([hidden])', { timeout: 15_000 });
+    const shownEmail = await page.locator('#signed-in-email').textContent();
+    await profile.locator('.opblock-summary').click();
+    await profile.locator('button.try-out__btn').click();
+    const signedIn = await execute();
+    const shown = profile.locator('.live-responses-table tbody tr.response').first();
+    await shown.waitFor();
+    const shownStatus = (await shown.locator('.response-col_status').textContent())?.trim();
+    const shownBody = await shown.locator('.response-col_description pre').first().textContent();
+
+    // Act: sign out, then the same call again
+    await page.click('#sign-out');
+    await page.waitForSelector('#sign-in:not([hidden])');
+    // (the test's tsconfig has no DOM types: browser-side code is passed as text)
+    const stored = await page.evaluate<number>('window.sessionStorage.length');
+    const signedInHidden = await page.locator('#signed-in').isHidden();
+    const signedOut = await execute();
+
+    // Assess
+    expect(shownEmail).toBe(user.email);
+    expect(signedIn.status).toBe(200);
+    expect(signedIn.authorization).toMatch(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(shownStatus).toBe('200');
+    expect(shownBody).toContain(user.email);
+    expect(stored).toBe(0);
+    expect(signedInHidden).toBe(true);
+    expect(signedOut).toEqual({ status: 401, authorization: undefined });
+    await page.close();
+  });
+
+  test('a wrong password is said on the form, and nothing is authorized', async () => {
+    // Prepare
+    const page = await browser.newPage();
+    await page.goto(`${baseUrl()}/docs`, { waitUntil: 'load' });
+    await page.waitForSelector('.opblock', { timeout: 20_000 });
+
+    // Act
+    await page.fill('#sign-in input[name="email"]', 'nobody-docs@example.com');
+    await page.fill('#sign-in input[name="password"]', 'wrong-password-1');
+    await page.click('#sign-in button[type="submit"]');
+    await page.locator('#sign-in-status').filter({ hasNotText: /^(Signing in…)?$/ }).waitFor({ timeout: 15_000 });
+    const status = await page.locator('#sign-in-status').textContent();
+    const signedInHidden = await page.locator('#signed-in').isHidden();
+
+    // Assess
+    expect(status).toMatch(/email or password/i);
+    expect(signedInHidden).toBe(true);
     await page.close();
   });
 });

@@ -865,6 +865,7 @@ export interface components {
             type: string;
             days: {
                 date: string;
+                /** Format: int64 */
                 count: number;
                 metrics: {
                     [key: string]: {
@@ -876,13 +877,16 @@ export interface components {
             }[];
             by: {
                 value: string;
+                /** Format: int64 */
                 count: number;
             }[];
         };
         /** @description How many events were kept (repeats of events seen in the last 7 days included, counted once), and each rejected event with its index and reason. */
         AnalyticsIngestAnswer: {
+            /** Format: int64 */
             accepted: number;
             rejected: {
+                /** Format: int64 */
                 index: number;
                 reason: string;
             }[];
@@ -891,6 +895,7 @@ export interface components {
         AnalyticsRetention: {
             cohorts: {
                 start: string;
+                /** Format: int64 */
                 size: number;
                 retained: number[];
             }[];
@@ -899,18 +904,26 @@ export interface components {
         AnalyticsSummary: {
             days: {
                 date: string;
+                /** Format: int64 */
                 activeUsers: number;
+                /** Format: int64 */
                 newUsers: number;
+                /** Format: int64 */
                 sessions: number;
+                /** Format: int64 */
                 events: number;
             }[];
             totals: {
+                /** Format: int64 */
                 activeUsers: number;
+                /** Format: int64 */
                 sessions: number;
+                /** Format: int64 */
                 events: number;
             };
             topEvents: {
                 type: string;
+                /** Format: int64 */
                 count: number;
             }[];
         };
@@ -963,12 +976,19 @@ export interface components {
                 requestId: string;
             };
         };
+        /** @description API Gateway's own error body (a throttled request), not the API's: `{ "message": "Too Many Requests" }`. */
+        GatewayError: {
+            message: string;
+        };
         /** @description Send `accessToken` as `Authorization: Bearer <accessToken>`; trade `refreshToken` for new tokens at POST /auth/refresh. */
         LoginResult: {
             accessToken: string;
             idToken: string;
             refreshToken: string;
-            /** @description Seconds until the access token expires */
+            /**
+             * Format: int64
+             * @description Seconds until the access token expires
+             */
             expiresIn: number;
             /** @constant */
             tokenType: "Bearer";
@@ -1011,7 +1031,10 @@ export interface components {
             /** @description Shown to the owner and to the users in it; anyone else reading a public note gets an empty list */
             sharedWith: string[];
             photo: components["schemas"]["Photo"] | null;
-            /** @description Starts at 1 and grows by one on every change; send it back as If-Match */
+            /**
+             * Format: int64
+             * @description Starts at 1 and grows by one on every change; send it back as If-Match
+             */
             version: number;
             /**
              * Format: date-time
@@ -1108,7 +1131,10 @@ export interface components {
         RefreshResult: {
             accessToken: string;
             idToken: string;
-            /** @description Seconds until the access token expires */
+            /**
+             * Format: int64
+             * @description Seconds until the access token expires
+             */
             expiresIn: number;
             /** @constant */
             tokenType: "Bearer";
@@ -1187,6 +1213,7 @@ export interface components {
                 min: number;
                 max: number;
                 avg: number;
+                /** Format: int64 */
                 count: number;
             })[];
             nextCursor: string | null;
@@ -1219,6 +1246,7 @@ export interface components {
                 /** @enum {string} */
                 op: "gt" | "gte" | "lt" | "lte";
                 threshold: number;
+                /** Format: int64 */
                 forSeconds: number;
             }[];
         };
@@ -1291,7 +1319,10 @@ export interface components {
             delta: {
                 [key: string]: unknown;
             };
-            /** @description Grows with every change of desired or reported; send it as If-Match */
+            /**
+             * Format: int64
+             * @description Grows with every change of desired or reported; send it as If-Match
+             */
             version: number;
         };
         Thumbnail: {
@@ -1300,7 +1331,9 @@ export interface components {
              * @description Fetchable by the app as it is
              */
             url: string;
+            /** Format: int64 */
             width: number;
+            /** Format: int64 */
             height: number;
         };
         /** @description Longest side 128, 512 and 1024 px (never upscaled), EXIF orientation applied, metadata stripped. */
@@ -1420,6 +1453,20 @@ export interface components {
                 "application/json": components["schemas"]["ErrorBody"];
             };
         };
+        /** @description Deployed stages only: the stage's request rate (API Gateway throttling, `apiThrottleRateLimit`/`apiThrottleBurstLimit`) is exceeded. API Gateway answers with its own body and neither `Retry-After` nor `x-request-id`: back off (exponentially, with jitter) and retry. */
+        Throttled: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "message": "Too Many Requests"
+                 *     }
+                 */
+                "application/json": components["schemas"]["GatewayError"];
+            };
+        };
         /** @description An unexpected error; the body never carries a stack trace or an AWS message */
         Internal: {
             headers: {
@@ -1445,6 +1492,11 @@ export interface components {
     headers: {
         /** @description Identifies the request in the logs; error bodies repeat it. A well-formed client-sent x-request-id is echoed. */
         RequestId: string;
+        /**
+         * @description Seconds to wait before trying again, sent when the limit knows when it frees up (an hourly allowance, a quota, a batch rate); a limit of the identity provider (sign-up, login, refresh) sends none: back off.
+         * @example 30
+         */
+        RetryAfter: number;
     };
     pathItems: never;
 }
@@ -1466,9 +1518,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ok",
+                     *       "services": {
+                     *         "users": "ok",
+                     *         "core-api": "ok",
+                     *         "search": "ok",
+                     *         "notifications": "ok",
+                     *         "thumbnails": "ok",
+                     *         "iot": "ok",
+                     *         "analytics": "ok"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["SystemHealth"];
                 };
             };
+            429: components["responses"]["Throttled"];
             500: components["responses"]["Internal"];
             /** @description A service or its storage is down; the failing ones are marked */
             503: {
@@ -1477,6 +1544,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ok",
+                     *       "services": {
+                     *         "users": "ok",
+                     *         "core-api": "ok",
+                     *         "search": "ok",
+                     *         "notifications": "ok",
+                     *         "thumbnails": "ok",
+                     *         "iot": "ok",
+                     *         "analytics": "ok"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["SystemHealth"];
                 };
             };
@@ -1498,9 +1579,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ok",
+                     *       "checks": {}
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceHealth"];
                 };
             };
+            429: components["responses"]["Throttled"];
             500: components["responses"]["Internal"];
             /** @description A check failed; the failing ones are marked `down` */
             503: {
@@ -1509,6 +1597,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ok",
+                     *       "checks": {}
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceHealth"];
                 };
             };
@@ -1530,9 +1624,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "openapi": "3.1.0",
+                     *       "info": {
+                     *         "title": "PhotoNotes API",
+                     *         "version": "0.1.0"
+                     *       },
+                     *       "paths": {}
+                     *     }
+                     */
                     "application/json": Record<string, never>;
                 };
             };
+            429: components["responses"]["Throttled"];
             500: components["responses"]["Internal"];
         };
     };
@@ -1552,9 +1657,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example <!doctype html>
+                     *     <html lang="en">…</html>
+                     */
                     "text/html": string;
                 };
             };
+            429: components["responses"]["Throttled"];
             500: components["responses"]["Internal"];
         };
     };
@@ -1576,6 +1686,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example .swagger-ui { font-family: sans-serif; } */
                     "*/*": string;
                 };
             };
@@ -1599,6 +1710,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["Throttled"];
             500: components["responses"]["Internal"];
         };
     };
@@ -1636,6 +1748,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "userId": "userId",
+                     *       "email": "email",
+                     *       "confirmed": true
+                     *     }
+                     */
                     "application/json": components["schemas"]["SignUpResult"];
                 };
             };
@@ -1687,10 +1806,11 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description Too many sign-ups */
+            /** @description Too many sign-ups. Deployed, API Gateway's stage throttle may answer 429 first, with its own body and no Retry-After (see the Throttled response). */
             429: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1788,10 +1908,11 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description Too many attempts */
+            /** @description Too many attempts. Deployed, API Gateway's stage throttle may answer 429 first, with its own body and no Retry-After (see the Throttled response). */
             429: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1859,6 +1980,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "accessToken": "accessToken",
+                     *       "idToken": "idToken",
+                     *       "refreshToken": "refreshToken",
+                     *       "expiresIn": 1,
+                     *       "tokenType": "Bearer"
+                     *     }
+                     */
                     "application/json": components["schemas"]["LoginResult"];
                 };
             };
@@ -1903,10 +2033,11 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description Too many attempts */
+            /** @description Too many attempts. Deployed, API Gateway's stage throttle may answer 429 first, with its own body and no Retry-After (see the Throttled response). */
             429: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1934,6 +2065,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "refreshToken": "refreshToken"
+                 *     }
+                 */
                 "application/json": {
                     refreshToken: string;
                 };
@@ -1947,6 +2083,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "accessToken": "accessToken",
+                     *       "idToken": "idToken",
+                     *       "expiresIn": 1,
+                     *       "tokenType": "Bearer"
+                     *     }
+                     */
                     "application/json": components["schemas"]["RefreshResult"];
                 };
             };
@@ -1972,10 +2116,11 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description Too many refreshes */
+            /** @description Too many refreshes. Deployed, API Gateway's stage throttle may answer 429 first, with its own body and no Retry-After (see the Throttled response). */
             429: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2003,6 +2148,11 @@ export interface operations {
         };
         requestBody?: {
             content: {
+                /**
+                 * @example {
+                 *       "refreshToken": "refreshToken"
+                 *     }
+                 */
                 "application/json": {
                     refreshToken?: string;
                 };
@@ -2047,6 +2197,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["Throttled"];
             500: components["responses"]["Internal"];
             /** @description The identity provider could not revoke the refresh token; nothing changed, retry */
             503: {
@@ -2097,6 +2248,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {} */
                     "application/json": Record<string, never>;
                 };
             };
@@ -2129,6 +2281,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["Throttled"];
             500: components["responses"]["Internal"];
         };
     };
@@ -2195,10 +2348,11 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description Too many attempts (Retry-After says when to try again) */
+            /** @description Too many attempts (Retry-After says when to try again). Deployed, API Gateway's stage throttle may answer 429 first, with its own body and no Retry-After (see the Throttled response). */
             429: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2252,6 +2406,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "userId": "userId",
+                     *       "email": "email",
+                     *       "displayName": "displayName",
+                     *       "bio": "bio",
+                     *       "createdAt": "2026-11-28T09:00:00.000Z",
+                     *       "updatedAt": "2026-11-28T09:00:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["OwnProfile"];
                 };
             };
@@ -2275,6 +2439,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["Throttled"];
             500: components["responses"]["Internal"];
         };
     };
@@ -2296,6 +2461,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthorized"];
+            429: components["responses"]["Throttled"];
             500: components["responses"]["Internal"];
         };
     };
@@ -2330,6 +2496,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "userId": "userId",
+                     *       "email": "email",
+                     *       "displayName": "displayName",
+                     *       "bio": "bio",
+                     *       "createdAt": "2026-11-28T09:00:00.000Z",
+                     *       "updatedAt": "2026-11-28T09:00:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["OwnProfile"];
                 };
             };
@@ -2382,6 +2558,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["Throttled"];
             500: components["responses"]["Internal"];
             /** @description Too many concurrent changes; try again */
             503: {
@@ -2422,6 +2599,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "userId": "userId",
+                     *       "displayName": "displayName",
+                     *       "bio": "bio",
+                     *       "createdAt": "2026-11-28T09:00:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["PublicProfile"];
                 };
             };
@@ -2446,6 +2631,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["Throttled"];
             500: components["responses"]["Internal"];
         };
     };
@@ -2467,6 +2653,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "userId": "userId",
+                     *       "displayName": "displayName"
+                     *     }
+                     */
                     "application/json": components["schemas"]["UserMatch"];
                 };
             };
@@ -2491,10 +2683,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description More look-ups than the caller's hourly allowance (30 by default) */
+            /** @description More look-ups than the caller's hourly allowance (30 by default). Deployed, API Gateway's stage throttle may answer 429 first, with its own body and no Retry-After (see the Throttled response). */
             429: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2531,6 +2724,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "email": "email",
+                     *           "purpose": "sign-up",
+                     *           "code": "code",
+                     *           "sentAt": "2026-11-28T09:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["MailOutbox"];
                 };
             };
@@ -2580,9 +2785,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ok",
+                     *       "checks": {}
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceHealth"];
                 };
             };
+            429: components["responses"]["Throttled"];
             500: components["responses"]["Internal"];
             /** @description A check failed; the failing ones are marked `down` */
             503: {
@@ -2591,6 +2803,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ok",
+                     *       "checks": {}
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceHealth"];
                 };
             };
@@ -2614,7 +2832,10 @@ export interface operations {
                 "application/json": {
                     /** @enum {string} */
                     contentType: "image/jpeg" | "image/png" | "image/webp";
-                    /** @description The exact length in bytes of the file the app will PUT (at most 10 MiB) */
+                    /**
+                     * Format: int32
+                     * @description The exact length in bytes of the file the app will PUT (at most 10 MiB)
+                     */
                     size: number;
                 };
             };
@@ -2627,6 +2848,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "key": "key",
+                     *       "uploadUrl": "https://api.example.com/resource",
+                     *       "method": "PUT",
+                     *       "headers": {
+                     *         "Content-Type": "image/jpeg"
+                     *       },
+                     *       "expiresAt": "2026-11-28T09:00:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["UploadTicket"];
                 };
             };
@@ -2634,10 +2866,11 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description Over an upload quota: too many pending uploads (Retry-After: until the first pending URL expires) or too many bytes today (Retry-After: until the next UTC day) */
+            /** @description Over an upload quota: too many pending uploads (Retry-After: until the first pending URL expires) or too many bytes today (Retry-After: until the next UTC day). Deployed, API Gateway's stage throttle may answer 429 first, with its own body and no Retry-After (see the Throttled response). */
             429: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2675,6 +2908,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "key": "key",
+                     *       "status": "pending",
+                     *       "contentType": "image/jpeg",
+                     *       "width": 1,
+                     *       "height": 1,
+                     *       "thumbnails": {
+                     *         "small": {
+                     *           "url": "https://api.example.com/resource",
+                     *           "width": 1,
+                     *           "height": 1
+                     *         },
+                     *         "medium": {
+                     *           "url": "https://api.example.com/resource",
+                     *           "width": 1,
+                     *           "height": 1
+                     *         },
+                     *         "large": {
+                     *           "url": "https://api.example.com/resource",
+                     *           "width": 1,
+                     *           "height": 1
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Media"];
                 };
             };
@@ -2699,6 +2958,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["Throttled"];
             500: components["responses"]["Internal"];
         };
     };
@@ -2718,9 +2978,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ok",
+                     *       "checks": {}
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceHealth"];
                 };
             };
+            429: components["responses"]["Throttled"];
             500: components["responses"]["Internal"];
             /** @description A check failed; the failing ones are marked `down` */
             503: {
@@ -2729,6 +2996,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ok",
+                     *       "checks": {}
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceHealth"];
                 };
             };
@@ -2755,6 +3028,50 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "id",
+                     *           "ownerId": "ownerId",
+                     *           "title": "title",
+                     *           "body": "body",
+                     *           "tags": [
+                     *             "tags"
+                     *           ],
+                     *           "visibility": "private",
+                     *           "sharedWith": [
+                     *             "sharedWith"
+                     *           ],
+                     *           "photo": {
+                     *             "key": "key",
+                     *             "status": "pending",
+                     *             "thumbnails": {
+                     *               "small": {
+                     *                 "url": "https://api.example.com/resource",
+                     *                 "width": 1,
+                     *                 "height": 1
+                     *               },
+                     *               "medium": {
+                     *                 "url": "https://api.example.com/resource",
+                     *                 "width": 1,
+                     *                 "height": 1
+                     *               },
+                     *               "large": {
+                     *                 "url": "https://api.example.com/resource",
+                     *                 "width": 1,
+                     *                 "height": 1
+                     *               }
+                     *             }
+                     *           },
+                     *           "version": 1,
+                     *           "createdAt": "2026-11-28T09:00:00.000Z",
+                     *           "updatedAt": "2026-11-28T09:00:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "nextCursor"
+                     *     }
+                     */
                     "application/json": components["schemas"]["NotePage"];
                 };
             };
@@ -2786,6 +3103,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            429: components["responses"]["Throttled"];
             500: components["responses"]["Internal"];
         };
     };
@@ -2834,6 +3152,45 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "id",
+                     *       "ownerId": "ownerId",
+                     *       "title": "title",
+                     *       "body": "body",
+                     *       "tags": [
+                     *         "tags"
+                     *       ],
+                     *       "visibility": "private",
+                     *       "sharedWith": [
+                     *         "sharedWith"
+                     *       ],
+                     *       "photo": {
+                     *         "key": "key",
+                     *         "status": "pending",
+                     *         "thumbnails": {
+                     *           "small": {
+                     *             "url": "https://api.example.com/resource",
+                     *             "width": 1,
+                     *             "height": 1
+                     *           },
+                     *           "medium": {
+                     *             "url": "https://api.example.com/resource",
+                     *             "width": 1,
+                     *             "height": 1
+                     *           },
+                     *           "large": {
+                     *             "url": "https://api.example.com/resource",
+                     *             "width": 1,
+                     *             "height": 1
+                     *           }
+                     *         }
+                     *       },
+                     *       "version": 1,
+                     *       "createdAt": "2026-11-28T09:00:00.000Z",
+                     *       "updatedAt": "2026-11-28T09:00:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Note"];
                 };
             };
@@ -2848,6 +3205,45 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "id",
+                     *       "ownerId": "ownerId",
+                     *       "title": "title",
+                     *       "body": "body",
+                     *       "tags": [
+                     *         "tags"
+                     *       ],
+                     *       "visibility": "private",
+                     *       "sharedWith": [
+                     *         "sharedWith"
+                     *       ],
+                     *       "photo": {
+                     *         "key": "key",
+                     *         "status": "pending",
+                     *         "thumbnails": {
+                     *           "small": {
+                     *             "url": "https://api.example.com/resource",
+                     *             "width": 1,
+                     *             "height": 1
+                     *           },
+                     *           "medium": {
+                     *             "url": "https://api.example.com/resource",
+                     *             "width": 1,
+                     *             "height": 1
+                     *           },
+                     *           "large": {
+                     *             "url": "https://api.example.com/resource",
+                     *             "width": 1,
+                     *             "height": 1
+                     *           }
+                     *         }
+                     *       },
+                     *       "version": 1,
+                     *       "createdAt": "2026-11-28T09:00:00.000Z",
+                     *       "updatedAt": "2026-11-28T09:00:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Note"];
                 };
             };
@@ -2900,6 +3296,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["Throttled"];
             500: components["responses"]["Internal"];
         };
     };
@@ -2923,6 +3320,45 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "id",
+                     *       "ownerId": "ownerId",
+                     *       "title": "title",
+                     *       "body": "body",
+                     *       "tags": [
+                     *         "tags"
+                     *       ],
+                     *       "visibility": "private",
+                     *       "sharedWith": [
+                     *         "sharedWith"
+                     *       ],
+                     *       "photo": {
+                     *         "key": "key",
+                     *         "status": "pending",
+                     *         "thumbnails": {
+                     *           "small": {
+                     *             "url": "https://api.example.com/resource",
+                     *             "width": 1,
+                     *             "height": 1
+                     *           },
+                     *           "medium": {
+                     *             "url": "https://api.example.com/resource",
+                     *             "width": 1,
+                     *             "height": 1
+                     *           },
+                     *           "large": {
+                     *             "url": "https://api.example.com/resource",
+                     *             "width": 1,
+                     *             "height": 1
+                     *           }
+                     *         }
+                     *       },
+                     *       "version": 1,
+                     *       "createdAt": "2026-11-28T09:00:00.000Z",
+                     *       "updatedAt": "2026-11-28T09:00:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Note"];
                 };
             };
@@ -2947,6 +3383,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["Throttled"];
             500: components["responses"]["Internal"];
         };
     };
@@ -3079,6 +3516,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["Throttled"];
             500: components["responses"]["Internal"];
         };
     };
@@ -3127,6 +3565,45 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "id",
+                     *       "ownerId": "ownerId",
+                     *       "title": "title",
+                     *       "body": "body",
+                     *       "tags": [
+                     *         "tags"
+                     *       ],
+                     *       "visibility": "private",
+                     *       "sharedWith": [
+                     *         "sharedWith"
+                     *       ],
+                     *       "photo": {
+                     *         "key": "key",
+                     *         "status": "pending",
+                     *         "thumbnails": {
+                     *           "small": {
+                     *             "url": "https://api.example.com/resource",
+                     *             "width": 1,
+                     *             "height": 1
+                     *           },
+                     *           "medium": {
+                     *             "url": "https://api.example.com/resource",
+                     *             "width": 1,
+                     *             "height": 1
+                     *           },
+                     *           "large": {
+                     *             "url": "https://api.example.com/resource",
+                     *             "width": 1,
+                     *             "height": 1
+                     *           }
+                     *         }
+                     *       },
+                     *       "version": 1,
+                     *       "createdAt": "2026-11-28T09:00:00.000Z",
+                     *       "updatedAt": "2026-11-28T09:00:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Note"];
                 };
             };
@@ -3236,6 +3713,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["Throttled"];
             500: components["responses"]["Internal"];
         };
     };
@@ -3259,6 +3737,54 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "changes": [
+                     *         {
+                     *           "op": "upsert",
+                     *           "note": {
+                     *             "id": "id",
+                     *             "ownerId": "ownerId",
+                     *             "title": "title",
+                     *             "body": "body",
+                     *             "tags": [
+                     *               "tags"
+                     *             ],
+                     *             "visibility": "private",
+                     *             "sharedWith": [
+                     *               "sharedWith"
+                     *             ],
+                     *             "photo": {
+                     *               "key": "key",
+                     *               "status": "pending",
+                     *               "thumbnails": {
+                     *                 "small": {
+                     *                   "url": "https://api.example.com/resource",
+                     *                   "width": 1,
+                     *                   "height": 1
+                     *                 },
+                     *                 "medium": {
+                     *                   "url": "https://api.example.com/resource",
+                     *                   "width": 1,
+                     *                   "height": 1
+                     *                 },
+                     *                 "large": {
+                     *                   "url": "https://api.example.com/resource",
+                     *                   "width": 1,
+                     *                   "height": 1
+                     *                 }
+                     *               }
+                     *             },
+                     *             "version": 1,
+                     *             "createdAt": "2026-11-28T09:00:00.000Z",
+                     *             "updatedAt": "2026-11-28T09:00:00.000Z"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "cursor": "cursor",
+                     *       "hasMore": true
+                     *     }
+                     */
                     "application/json": components["schemas"]["ChangePage"];
                 };
             };
@@ -3290,6 +3816,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            429: components["responses"]["Throttled"];
             500: components["responses"]["Internal"];
         };
     };
@@ -3309,9 +3836,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ok",
+                     *       "checks": {}
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceHealth"];
                 };
             };
+            429: components["responses"]["Throttled"];
             500: components["responses"]["Internal"];
             /** @description A check failed; the failing ones are marked `down` */
             503: {
@@ -3320,6 +3854,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ok",
+                     *       "checks": {}
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceHealth"];
                 };
             };
@@ -3350,6 +3890,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "id",
+                     *           "title": "title",
+                     *           "snippet": "snippet",
+                     *           "ownerId": "ownerId",
+                     *           "score": 1,
+                     *           "updatedAt": "2026-11-28T09:00:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "nextCursor"
+                     *     }
+                     */
                     "application/json": components["schemas"]["SearchPage"];
                 };
             };
@@ -3381,6 +3936,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            429: components["responses"]["Throttled"];
             500: components["responses"]["Internal"];
         };
     };
@@ -3400,9 +3956,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ok",
+                     *       "checks": {}
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceHealth"];
                 };
             };
+            429: components["responses"]["Throttled"];
             500: components["responses"]["Internal"];
             /** @description A check failed; the failing ones are marked `down` */
             503: {
@@ -3411,6 +3974,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ok",
+                     *       "checks": {}
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceHealth"];
                 };
             };
@@ -3436,6 +4005,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "deviceId": "deviceId",
+                     *           "platform": "ios",
+                     *           "appVersion": "appVersion",
+                     *           "createdAt": "2026-11-28T09:00:00.000Z",
+                     *           "updatedAt": "2026-11-28T09:00:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "nextCursor"
+                     *     }
+                     */
                     "application/json": components["schemas"]["DevicePage"];
                 };
             };
@@ -3467,6 +4050,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            429: components["responses"]["Throttled"];
             500: components["responses"]["Internal"];
         };
     };
@@ -3503,6 +4087,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "deviceId": "deviceId",
+                     *       "platform": "ios",
+                     *       "createdAt": "2026-11-28T09:00:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["RegisteredDevice"];
                 };
             };
@@ -3513,6 +4104,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "deviceId": "deviceId",
+                     *       "platform": "ios",
+                     *       "createdAt": "2026-11-28T09:00:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["RegisteredDevice"];
                 };
             };
@@ -3565,6 +4163,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["Throttled"];
             500: components["responses"]["Internal"];
         };
     };
@@ -3608,6 +4207,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["Throttled"];
             500: components["responses"]["Internal"];
         };
     };
@@ -3631,6 +4231,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "id",
+                     *           "type": "note.shared",
+                     *           "title": "title",
+                     *           "body": "body",
+                     *           "data": {},
+                     *           "createdAt": "2026-11-28T09:00:00.000Z",
+                     *           "readAt": "2026-11-28T09:00:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "nextCursor"
+                     *     }
+                     */
                     "application/json": components["schemas"]["NotificationPage"];
                 };
             };
@@ -3662,6 +4278,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            429: components["responses"]["Throttled"];
             500: components["responses"]["Internal"];
         };
     };
@@ -3674,6 +4291,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "ids": [
+                 *         "000000000000000000000"
+                 *       ]
+                 *     }
+                 */
                 "application/json": {
                     ids: string[];
                 };
@@ -3711,6 +4335,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["Throttled"];
             500: components["responses"]["Internal"];
         };
     };
@@ -3734,6 +4359,23 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "deviceId": "deviceId",
+                     *           "userId": "userId",
+                     *           "platform": "ios",
+                     *           "token": "token",
+                     *           "title": "title",
+                     *           "body": "body",
+                     *           "data": {},
+                     *           "sentAt": "2026-11-28T09:00:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "nextCursor"
+                     *     }
+                     */
                     "application/json": components["schemas"]["OutboxPage"];
                 };
             };
@@ -3784,9 +4426,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ok",
+                     *       "checks": {}
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceHealth"];
                 };
             };
+            429: components["responses"]["Throttled"];
             500: components["responses"]["Internal"];
             /** @description A check failed; the failing ones are marked `down` */
             503: {
@@ -3795,6 +4444,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ok",
+                     *       "checks": {}
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceHealth"];
                 };
             };
@@ -3820,6 +4475,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "thingId": "thingId",
+                     *           "name": "name",
+                     *           "attributes": {},
+                     *           "online": true,
+                     *           "lastSeenAt": "2026-11-28T09:00:00.000Z",
+                     *           "createdAt": "2026-11-28T09:00:00.000Z",
+                     *           "updatedAt": "2026-11-28T09:00:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "nextCursor"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ThingPage"];
                 };
             };
@@ -3851,6 +4522,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            429: components["responses"]["Throttled"];
             500: components["responses"]["Internal"];
         };
     };
@@ -3887,6 +4559,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "thing": {
+                     *         "thingId": "thingId",
+                     *         "name": "name",
+                     *         "attributes": {},
+                     *         "online": true,
+                     *         "lastSeenAt": "2026-11-28T09:00:00.000Z",
+                     *         "createdAt": "2026-11-28T09:00:00.000Z",
+                     *         "updatedAt": "2026-11-28T09:00:00.000Z"
+                     *       },
+                     *       "credentials": {
+                     *         "mqttUrl": "mqtt://localhost:1883",
+                     *         "clientId": "clientId",
+                     *         "username": "username",
+                     *         "password": "password",
+                     *         "topics": {
+                     *           "telemetry": "telemetry",
+                     *           "reported": "reported",
+                     *           "desired": "desired"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ThingRegistration"];
                 };
             };
@@ -3939,6 +4635,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["Throttled"];
             500: components["responses"]["Internal"];
         };
     };
@@ -3960,6 +4657,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "thingId": "thingId",
+                     *       "name": "name",
+                     *       "attributes": {},
+                     *       "online": true,
+                     *       "lastSeenAt": "2026-11-28T09:00:00.000Z",
+                     *       "createdAt": "2026-11-28T09:00:00.000Z",
+                     *       "updatedAt": "2026-11-28T09:00:00.000Z",
+                     *       "state": {
+                     *         "desired": {},
+                     *         "reported": {},
+                     *         "delta": {},
+                     *         "version": 1
+                     *       },
+                     *       "latest": {}
+                     *     }
+                     */
                     "application/json": components["schemas"]["ThingDetails"];
                 };
             };
@@ -3984,6 +4699,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["Throttled"];
             500: components["responses"]["Internal"];
         };
     };
@@ -4027,6 +4743,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["Throttled"];
             500: components["responses"]["Internal"];
         };
     };
@@ -4062,6 +4779,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "thingId": "thingId",
+                     *       "name": "name",
+                     *       "attributes": {},
+                     *       "online": true,
+                     *       "lastSeenAt": "2026-11-28T09:00:00.000Z",
+                     *       "createdAt": "2026-11-28T09:00:00.000Z",
+                     *       "updatedAt": "2026-11-28T09:00:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Thing"];
                 };
             };
@@ -4114,6 +4842,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["Throttled"];
             500: components["responses"]["Internal"];
         };
     };
@@ -4135,6 +4864,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "credentials": {
+                     *         "mqttUrl": "mqtt://localhost:1883",
+                     *         "clientId": "clientId",
+                     *         "username": "username",
+                     *         "password": "password",
+                     *         "topics": {
+                     *           "telemetry": "telemetry",
+                     *           "reported": "reported",
+                     *           "desired": "desired"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ThingCredentialsIssued"];
                 };
             };
@@ -4178,6 +4922,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["Throttled"];
             500: components["responses"]["Internal"];
         };
     };
@@ -4206,6 +4951,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "metric": "metric",
+                     *       "resolution": "raw",
+                     *       "items": [
+                     *         {
+                     *           "at": "at",
+                     *           "value": 1
+                     *         }
+                     *       ],
+                     *       "nextCursor": "nextCursor"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TelemetryPage"];
                 };
             };
@@ -4256,6 +5014,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["Throttled"];
             500: components["responses"]["Internal"];
         };
     };
@@ -4297,6 +5056,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "desired": {},
+                     *       "reported": {},
+                     *       "delta": {},
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["ThingState"];
                 };
             };
@@ -4387,6 +5154,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["Throttled"];
             500: components["responses"]["Internal"];
         };
     };
@@ -4408,6 +5176,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "rules": [
+                     *         {
+                     *           "id": "id",
+                     *           "metric": "metric",
+                     *           "op": "gt",
+                     *           "threshold": 1,
+                     *           "forSeconds": 1
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ThingAlertRules"];
                 };
             };
@@ -4432,6 +5213,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["Throttled"];
             500: components["responses"]["Internal"];
         };
     };
@@ -4465,7 +5247,10 @@ export interface operations {
                         /** @enum {string} */
                         op: "gt" | "gte" | "lt" | "lte";
                         threshold: number;
-                        /** @default 0 */
+                        /**
+                         * Format: int32
+                         * @default 0
+                         */
                         forSeconds?: number;
                     }[];
                 };
@@ -4479,6 +5264,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "rules": [
+                     *         {
+                     *           "id": "id",
+                     *           "metric": "metric",
+                     *           "op": "gt",
+                     *           "threshold": 1,
+                     *           "forSeconds": 1
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ThingAlertRules"];
                 };
             };
@@ -4531,6 +5329,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["Throttled"];
             500: components["responses"]["Internal"];
         };
     };
@@ -4550,9 +5349,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ok",
+                     *       "checks": {}
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceHealth"];
                 };
             };
+            429: components["responses"]["Throttled"];
             500: components["responses"]["Internal"];
             /** @description A check failed; the failing ones are marked `down` */
             503: {
@@ -4561,6 +5367,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ok",
+                     *       "checks": {}
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceHealth"];
                 };
             };
@@ -4626,6 +5438,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "accepted": 1,
+                     *       "rejected": [
+                     *         {
+                     *           "index": 1,
+                     *           "reason": "reason"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["AnalyticsIngestAnswer"];
                 };
             };
@@ -4695,10 +5518,11 @@ export interface operations {
                 };
             };
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description More than 10 batches a second from this install */
+            /** @description More than 10 batches a second from this install. Deployed, API Gateway's stage throttle may answer 429 first, with its own body and no Retry-After (see the Throttled response). */
             429: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4736,6 +5560,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "days": [
+                     *         {
+                     *           "date": "date",
+                     *           "activeUsers": 1,
+                     *           "newUsers": 1,
+                     *           "sessions": 1,
+                     *           "events": 1
+                     *         }
+                     *       ],
+                     *       "totals": {
+                     *         "activeUsers": 1,
+                     *         "sessions": 1,
+                     *         "events": 1
+                     *       },
+                     *       "topEvents": [
+                     *         {
+                     *           "type": "type",
+                     *           "count": 1
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["AnalyticsSummary"];
                 };
             };
@@ -4786,6 +5634,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["Throttled"];
             500: components["responses"]["Internal"];
         };
     };
@@ -4811,6 +5660,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "type",
+                     *       "days": [
+                     *         {
+                     *           "date": "date",
+                     *           "count": 1,
+                     *           "metrics": {}
+                     *         }
+                     *       ],
+                     *       "by": [
+                     *         {
+                     *           "value": "value",
+                     *           "count": 1
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["AnalyticsEventReport"];
                 };
             };
@@ -4861,6 +5728,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["Throttled"];
             500: components["responses"]["Internal"];
         };
     };
@@ -4884,6 +5752,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "cohorts": [
+                     *         {
+                     *           "start": "start",
+                     *           "size": 1,
+                     *           "retained": [
+                     *             1
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["AnalyticsRetention"];
                 };
             };
@@ -4934,6 +5815,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["Throttled"];
             500: components["responses"]["Internal"];
         };
     };

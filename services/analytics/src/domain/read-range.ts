@@ -1,12 +1,15 @@
 // The admin reads' query strings: a range of UTC days, `from` and `to` both included, at most 366 days. Left out,
 // `to` is today (UTC) and `from` is 29 days before `to`: the last 30 days. The same default for every read.
 import { ValidationError } from '@photonotes/shared/errors';
+import { annotate } from '@photonotes/shared/openapi';
 import * as z from 'zod/mini';
 import { addDays, daysBetween, isDate, today } from './days';
 
 export const rangeLimits = { maxDays: 366, defaultDays: 30 } as const;
 
-const date = z.optional(z.string().check(z.refine(isDate, 'must be a UTC date YYYY-MM-DD')));
+// The refine says nothing to JSON Schema: the document learns the form from these keywords (a unit test holds
+// them to what isDate accepts).
+const date = z.optional(annotate(z.string().check(z.refine(isDate, 'must be a UTC date YYYY-MM-DD')), { format: 'date', maxLength: 10 }));
 
 export const rangeQuery = z.object({ from: date, to: date });
 

@@ -1,5 +1,6 @@
 // What the routes of one note share: the note as they answer it, its id in the path, and its version as an
 // entity tag (ETag out, If-Match in).
+import { ifMatchHeaderSchema } from '@photonotes/shared/if-match';
 import type { HeaderParameter, HeaderSpec } from '@photonotes/shared/http-route';
 import { annotate, describes, named, timestamp } from '@photonotes/shared/openapi';
 import { ThumbnailsSchema } from '@photonotes/shared/thumbnails-schema';
@@ -34,6 +35,6 @@ export const etag: Record<string, HeaderSpec> = { ETag: { description: 'The note
 export const ifMatch: HeaderParameter = {
   name: 'If-Match',
   description: 'The version the change was computed from (`3` or `"3"`); a stale one is a 412 whose `details[0].current` is the current note. `*` or absent: no check.',
-  schema: { type: 'string' },
+  schema: ifMatchHeaderSchema(false),
   example: '3',
 };

@@ -1,4 +1,5 @@
 // What the thing routes share: the thing as they answer it, its credentials, its state, its id in the path.
+import { ifMatchHeaderSchema } from '@photonotes/shared/if-match';
 import type { HeaderParameter } from '@photonotes/shared/http-route';
 import { annotate, named, timestamp } from '@photonotes/shared/openapi';
 import * as z from 'zod/mini';
@@ -53,7 +54,7 @@ export const AlertRulesSchema = named(
 export const stateIfMatch: HeaderParameter = {
   name: 'If-Match',
   description: 'The state version the change was computed from; a stale one is a 412 whose `details[0].current` is the current state.',
-  schema: { type: 'string' },
+  schema: ifMatchHeaderSchema(true),
   example: '3',
 };
 

@@ -16,17 +16,97 @@ export function isDocsAsset(file: string): file is DocsAsset {
 }
 
 // Relative URLs: the page works under any base path (a custom domain's mapping) as it does at the root.
-const initScript = [
-  'window.ui = SwaggerUIBundle({',
-  "  url: 'openapi.json',",
-  "  dom_id: '#swagger-ui',",
-  '  deepLinking: true,',
-  // Swagger UI would otherwise send the document to an external validator.
-  '  validatorUrl: null,',
-  '  persistAuthorization: false,',
-  '  tryItOutEnabled: false,',
-  '});',
-].join('\n');
+// - The document's servers name `npm run dev`'s port and the deployed stages; "Try it out" should call the API that
+//   serves this page (a test stack's port, a phone's LAN address), so its own address is put first.
+// - The sign-in form trades an e-mail and password for an access token (POST /auth/login) and authorizes Swagger UI's
+//   bearer scheme with it, for this tab's session (sessionStorage); signing out forgets it.
+const initScript = `(function () {
+  var here = new URL('.', window.location.href).href.replace(/\\/$/, '');
+  var tokenKey = 'photonotes.docs.session';
+  var thisApi = function () {
+    return { statePlugins: { spec: { wrapActions: { updateJsonSpec: function (original) {
+      return function (spec) {
+        var servers = [{ url: here, description: 'This API (the address of this page)' }].concat((spec && spec.servers) || []);
+        return original(Object.assign({}, spec, { servers: servers }));
+      };
+    } } } } };
+  };
+  var form = document.getElementById('sign-in');
+  var signedIn = document.getElementById('signed-in');
+  var status = document.getElementById('sign-in-status');
+  function show(session) {
+    form.hidden = Boolean(session);
+    signedIn.hidden = !session;
+    document.getElementById('signed-in-email').textContent = session ? session.email : '';
+  }
+  function authorize(session) {
+    window.ui.preauthorizeApiKey('bearerAuth', session.accessToken);
+    show(session);
+  }
+  function stored() {
+    try { return JSON.parse(sessionStorage.getItem(tokenKey) || 'null'); } catch (error) { return null; }
+  }
+  window.ui = SwaggerUIBundle({
+    url: 'openapi.json',
+    dom_id: '#swagger-ui',
+    deepLinking: true,
+    // Swagger UI would otherwise send the document to an external validator.
+    validatorUrl: null,
+    persistAuthorization: false,
+    tryItOutEnabled: false,
+    plugins: [thisApi],
+    onComplete: function () {
+      var session = stored();
+      if (session) authorize(session);
+    },
+  });
+  form.addEventListener('submit', function (event) {
+    event.preventDefault();
+    var email = form.elements.email.value;
+    status.textContent = 'Signing in…';
+    fetch(here + '/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: email, password: form.elements.password.value }),
+    })
+      .then(function (res) {
+        return res.json().then(function (body) {
+          if (!res.ok) throw new Error((body && body.error && body.error.message) || 'Sign-in failed (' + res.status + ')');
+          return body;
+        });
+      })
+      .then(function (body) {
+        var session = { email: email, accessToken: body.accessToken };
+        sessionStorage.setItem(tokenKey, JSON.stringify(session));
+        form.elements.password.value = '';
+        status.textContent = '';
+        authorize(session);
+      })
+      .catch(function (error) {
+        status.textContent = error.message;
+      });
+  });
+  document.getElementById('sign-out').addEventListener('click', function () {
+    sessionStorage.removeItem(tokenKey);
+    window.ui.authActions.logout(['bearerAuth']);
+    show(null);
+  });
+})();`;
+
+const signInBar = `<div class="sign-in-bar">
+<form id="sign-in" method="post" action="#" aria-label="Sign in to try the API">
+<label>E-mail <input name="email" type="email" autocomplete="username" required></label>
+<label>Password <input name="password" type="password" autocomplete="current-password" required></label>
+<button type="submit">Sign in</button>
+<span id="sign-in-status" role="status"></span>
+</form>
+<div id="signed-in" hidden>Signed in as <strong id="signed-in-email"></strong>: "Try it out" sends your access token. <button id="sign-out" type="button">Sign out</button></div>
+</div>`;
+
+const signInStyle = `.sign-in-bar { max-width: 1460px; margin: 0 auto; padding: 12px 20px; font-family: sans-serif; font-size: 14px; border-bottom: 1px solid #e5e5e5; }
+.sign-in-bar form:not([hidden]), .sign-in-bar #signed-in:not([hidden]) { display: flex; flex-wrap: wrap; gap: 12px; align-items: center; }
+.sign-in-bar input { margin-left: 4px; padding: 4px 6px; }
+.sign-in-bar button { padding: 4px 12px; cursor: pointer; }`;
 
 export interface DocsPage {
   html: string;
@@ -44,8 +124,10 @@ export function docsPage(version: string): DocsPage {
 <title>PhotoNotes API</title>
 <link rel="icon" type="image/png" href="${asset('favicon-32x32.png')}">
 <link rel="stylesheet" href="${asset('swagger-ui.css')}">
+<style>${signInStyle}</style>
 </head>
 <body>
+${signInBar}
 <div id="swagger-ui"></div>
 <script src="${asset('swagger-ui-bundle.js')}"></script>
 <script>${initScript}</script>

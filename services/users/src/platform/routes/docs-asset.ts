@@ -16,6 +16,6 @@ export const docsAssetRoute = defineRoute({
   tags: ['docs'],
   auth: false,
   params: docsAssetPath,
-  responses: { 200: { description: 'The file', contentType: '*/*', schema: z.string() } },
+  responses: { 200: { description: 'The file', contentType: '*/*', schema: z.string(), example: '.swagger-ui { font-family: sans-serif; }' } },
   errors: { 404: 'No such file' },
 });

@@ -10,5 +10,5 @@ export const docsPageRoute = defineRoute({
   summary: 'This page: the document rendered by Swagger UI',
   tags: ['docs'],
   auth: false,
-  responses: { 200: { description: 'An HTML page', contentType: 'text/html', schema: z.string() } },
+  responses: { 200: { description: 'An HTML page', contentType: 'text/html', schema: z.string(), example: '<!doctype html>\n<html lang="en">…</html>\n' } },
 });

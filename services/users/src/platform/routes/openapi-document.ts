@@ -9,5 +9,5 @@ export const openApiDocumentRoute = defineRoute({
   summary: 'This OpenAPI document',
   tags: ['docs'],
   auth: false,
-  responses: { 200: { description: 'The OpenAPI 3.1 document of the whole API' } },
+  responses: { 200: { description: 'The OpenAPI 3.1 document of the whole API', example: { openapi: '3.1.0', info: { title: 'PhotoNotes API', version: '0.1.0' }, paths: {} } } },
 });
