@@ -253,6 +253,14 @@ describeInBrowser('the web app in headless Chromium', () => {
       await listed.locator('.local').waitFor({ timeout: 15_000 });
       const marked = await listed.locator('.local').textContent();
       const statusOffline = await page.getByRole('status').filter({ hasText: 'Offline' }).textContent();
+      // Signing out now would delete the waiting edit: the app asks first, and staying keeps everything.
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      const warning = page.getByRole('alertdialog', { name: 'Sign out with unsent changes?' });
+      const warned = await warning.textContent({ timeout: 10_000 });
+      const focused = await page.evaluate('document.activeElement && document.activeElement.textContent');
+      const violations = await auditScreen(page, 'sign-out-warning');
+      await warning.getByRole('button', { name: 'Stay signed in' }).click();
+      await warning.waitFor({ state: 'detached', timeout: 10_000 });
       const whileOffline = await api<{ title: string }>(`/notes/${created.body.id}`, { token: me.accessToken });
       await browser.setOffline(false);
       await listed.locator('.local').waitFor({ state: 'detached', timeout: 15_000 });
@@ -261,6 +269,9 @@ describeInBrowser('the web app in headless Chromium', () => {
       // Assess
       expect(marked).toBe('waiting to sync');
       expect(statusOffline).toBe('Offline · 1 change waiting');
+      expect(warned).toContain('1 change has not reached the server (1 waiting to sync)');
+      expect(focused).toBe('Stay signed in');
+      expect(violations).toEqual([]);
       expect(whileOffline.body.title).toBe(title);
       expect(onServer).toMatchObject({ title: `${title} on the train`, version: 2 });
       expect(problems).toEqual([]);

@@ -5,7 +5,7 @@ import { claimsOf } from './claims';
 import { ErrorLine } from './components';
 import { describeError } from './errors';
 import { apiNotesSource } from './notes-source';
-import { openOfflineNotes, type OfflineNotes } from './offline-notes';
+import { openOfflineNotes, unsentWarning, type OfflineNotes } from './offline-notes';
 import { apiBaseUrl, openSession } from './session-store';
 import { NoteEditor } from './screens/NoteEditor';
 import { createInbox, unreadCount } from './inbox';
@@ -44,6 +44,26 @@ function UnreadCount(props: { unread: number }) {
     <span class="unread-count">
       , <strong>{props.unread}</strong> unread
     </span>
+  );
+}
+
+/** Asks before a sign-out would delete unsent changes; focus starts on the safe choice. */
+function SignOutWarning(props: { message: string; onSignOut: () => void; onStay: () => void }) {
+  const stay = useRef<HTMLButtonElement>(null);
+  useEffect(() => stay.current?.focus(), []);
+  return (
+    <section class="sign-out-warning" role="alertdialog" aria-labelledby="sign-out-title" aria-describedby="sign-out-text">
+      <h2 id="sign-out-title">Sign out with unsent changes?</h2>
+      <p id="sign-out-text">{props.message}</p>
+      <div class="actions">
+        <button type="button" ref={stay} onClick={props.onStay}>
+          Stay signed in
+        </button>
+        <button type="button" class="secondary" onClick={props.onSignOut}>
+          Sign out anyway
+        </button>
+      </div>
+    </section>
   );
 }
 
@@ -134,7 +154,17 @@ export function App() {
     navigate({ name: 'note', id: note?.id ?? null });
   }
 
-  async function signOut() {
+  // Signing out clears this browser's offline store: with changes the server does not have yet, ask first.
+  const [signOutWarning, setSignOutWarning] = useState<string | null>(null);
+  async function signOut(anyway = false) {
+    if (!anyway && offline) {
+      const warning = unsentWarning(await offline.engine.outbox().catch(() => []));
+      if (warning) {
+        setSignOutWarning(warning);
+        return;
+      }
+    }
+    setSignOutWarning(null);
     await offline?.shut({ clear: true }).catch(() => undefined);
     await session.logOut().catch(() => undefined);
     navigate({ name: 'sign-in' }, { replace: true });
@@ -164,6 +194,7 @@ export function App() {
           </button>
         ) : null}
       </header>
+      {signOutWarning && signedIn ? <SignOutWarning message={signOutWarning} onSignOut={() => void signOut(true)} onStay={() => setSignOutWarning(null)} /> : null}
       {current.name === 'sign-in' ? <SignIn session={session} onSignedIn={() => navigate({ name: 'notes' })} onSignUp={() => navigate({ name: 'sign-up' })} /> : null}
       {current.name === 'sign-up' ? <SignUp session={session} onSignedIn={() => navigate({ name: 'notes' })} onSignIn={() => navigate({ name: 'sign-in' })} /> : null}
       {(current.name === 'notes' || current.name === 'note') && opening ? (

@@ -4,7 +4,7 @@
 import { connectRealtime } from '@photonotes/client';
 import type { Realtime, Session, TokenProvider } from '@photonotes/client';
 import { browserOnlineSignal, createSyncEngine, openOfflineStore, realtimeHandlers, webLock } from './offline';
-import type { BrowserLike, EngineStatus, IdbFactory, LocksLike, LocalNote, OfflineStore, OnlineSignal, SyncEngine } from './offline';
+import type { BrowserLike, EngineStatus, IdbFactory, LocksLike, LocalNote, OfflineStore, OnlineSignal, OutboxItem, SyncEngine } from './offline';
 import type { NotesSource } from './notes-source';
 import type { RealtimeHub } from './realtime-hub';
 
@@ -21,6 +21,24 @@ export function offlineNotesSource(engine: Pick<SyncEngine, 'listNotes' | 'creat
     update: (id, _version, draft) => engine.updateNote(id, draft),
     watch: (listener) => engine.onChange(listener),
   };
+}
+
+/**
+ * What signing out would lose: the changes this browser holds that the server does not have (signing out clears
+ * the offline store), in words; null when there are none.
+ */
+export function unsentWarning(items: Pick<OutboxItem, 'status'>[]): string | null {
+  if (items.length === 0) return null;
+  const count = (status: OutboxItem['status']) => items.filter((item) => item.status === status).length;
+  const parts = [
+    [count('pending'), 'waiting to sync'],
+    [count('failed'), 'refused by the server'],
+    [count('conflict'), 'in conflict'],
+  ]
+    .filter(([n]) => (n as number) > 0)
+    .map(([n, what]) => `${String(n)} ${String(what)}`);
+  const changes = items.length === 1 ? '1 change has' : `${items.length} changes have`;
+  return `${changes} not reached the server (${parts.join(', ')}). Signing out deletes ${items.length === 1 ? 'it' : 'them'} from this browser.`;
 }
 
 /** "Online · 2 changes waiting", in words for everyone (a live region for screen readers). */

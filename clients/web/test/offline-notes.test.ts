@@ -5,7 +5,7 @@ import { createClient } from '@photonotes/client';
 import type { RealtimeOptions } from '@photonotes/client';
 import { manualOnlineSignal, openOfflineStore } from '../src/offline';
 import type { IdbFactory, LocalNote, SyncEngine } from '../src/offline';
-import { offlineNotesSource, openOfflineNotes, realtimeUrl, sessionTokens, statusText } from '../src/offline-notes';
+import { offlineNotesSource, openOfflineNotes, realtimeUrl, sessionTokens, statusText, unsentWarning } from '../src/offline-notes';
 import { FakeNotesApi } from './offline/fake-api';
 import { createRealtimeHub } from '../src/realtime-hub';
 
@@ -211,5 +211,31 @@ describe('openOfflineNotes with the realtime hub', () => {
     expect(heard).toEqual(['notification', 'thing.telemetry']);
     expect(subscribed).toEqual([['t1']]);
     expect(resyncs).toBe(2);
+  });
+});
+
+describe('unsentWarning', () => {
+  test('nothing unsent: no warning', () => {
+    // Act
+    const warning = unsentWarning([]);
+
+    // Assess
+    expect(warning).toBeNull();
+  });
+
+  test('one change waiting', () => {
+    // Act
+    const warning = unsentWarning([{ status: 'pending' }]);
+
+    // Assess
+    expect(warning).toBe('1 change has not reached the server (1 waiting to sync). Signing out deletes it from this browser.');
+  });
+
+  test('changes of every kind are counted by kind', () => {
+    // Act
+    const warning = unsentWarning([{ status: 'pending' }, { status: 'pending' }, { status: 'failed' }, { status: 'conflict' }]);
+
+    // Assess
+    expect(warning).toBe('4 changes have not reached the server (2 waiting to sync, 1 refused by the server, 1 in conflict). Signing out deletes them from this browser.');
   });
 });
