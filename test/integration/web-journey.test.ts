@@ -103,9 +103,15 @@ describeInBrowser('two people in the web app', () => {
     await shareNotice.waitFor({ timeout: 15_000 });
     violations.push(...(await auditScreen(b.page, 'journey-inbox')));
 
-    // Act 2: B searches for the note as they type
+    // Act 2: B searches for the note as they type (once the index has the share: the API answers B first)
+    const query = title.split(' ')[1] ?? title;
+    const indexedForB = await eventually(
+      async () => (await api<{ items: { id: string }[] }>(`/search?q=${query}`, { token: b.user.accessToken })).body.items.length,
+      (count) => count > 0,
+      20_000,
+    );
     await b.page.getByRole('link', { name: 'Search' }).click();
-    await b.page.getByLabel('Search notes').pressSequentially(title.split(' ')[1] ?? title, { delay: 30 });
+    await b.page.getByLabel('Search notes').pressSequentially(query, { delay: 30 });
     const found = b.page.getByRole('main').getByText(title).first();
     await eventually(
       async () => found.isVisible(),
@@ -113,6 +119,8 @@ describeInBrowser('two people in the web app', () => {
       20_000,
     );
     const foundVisible = await found.isVisible();
+    const searchStatus = await b.page.locator('.search-status').textContent();
+    const typed = await b.page.getByLabel('Search notes').inputValue();
 
     // Act 3: A edits offline; the edit waits, then syncs when A is back online, and reaches B's list
     await a.page.getByRole('link', { name: 'Notes' }).click();
@@ -148,7 +156,8 @@ describeInBrowser('two people in the web app', () => {
     // Assess
     expect(navigationsOfB).toBe(1);
     expect(await shareNotice.textContent()).toContain(title);
-    expect(foundVisible).toBe(true);
+    expect(indexedForB).toBe(1);
+    expect({ foundVisible, searchStatus, typed }).toEqual({ foundVisible: true, searchStatus: `1 note matches “${query}”.`, typed: query });
     expect(waiting).toBe('waiting to sync');
     expect(synced.body).toMatchObject({ title: `${title} at noon`, sharedWith: [b.user.userId] });
     expect(otherDevice.status).toBe(200);

@@ -1,5 +1,5 @@
 // Small building blocks shared by the screens: a labelled field, an error line, a heading that takes focus.
-import { useEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
 
 let fieldCount = 0;
@@ -23,10 +23,13 @@ export function ErrorLine(props: { message: string | null }) {
   ) : null;
 }
 
-/** The screen's title; focused when the screen appears, so keyboard and screen-reader users land on it. */
+/**
+ * The screen's title; focused when the screen appears, so keyboard and screen-reader users land on it. Focused as
+ * the screen is mounted (a layout effect), not a frame later: typing that starts at once must not lose its focus.
+ */
 export function ScreenTitle(props: { children: ComponentChildren }) {
   const ref = useRef<HTMLHeadingElement>(null);
-  useEffect(() => ref.current?.focus(), []);
+  useLayoutEffect(() => ref.current?.focus(), []);
   return (
     <h1 ref={ref} tabIndex={-1}>
       {props.children}
