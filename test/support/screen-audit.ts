@@ -1,6 +1,6 @@
 // Every screen of the web app, checked the same way in the browser tests: axe-core finds no serious or critical
 // accessibility violation, and a screenshot is saved as a test artifact (.local/test-artifacts/screens/<name>.png).
-// UPDATE_SCREENSHOTS=1 also writes it to docs/screens/, the pictures the README shows.
+// UPDATE_SCREENSHOTS=1 also writes the README's screens (readmeScreens) to docs/screens/.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -9,6 +9,8 @@ import type { Page } from 'playwright-core';
 const root = path.resolve(__dirname, '../..');
 export const artifactsDir = path.join(root, '.local/test-artifacts/screens');
 export const docsScreensDir = path.join(root, 'docs/screens');
+/** The screens the README shows (docs/screens/<name>.png); every other audited screen is a test artifact only. */
+export const readmeScreens: ReadonlySet<string> = new Set(['sign-in', 'notes', 'note-sharing', 'notes-conflict', 'search', 'inbox', 'thing', 'admin', 'sign-out-warning']);
 
 let axeSource: string | undefined;
 function axeScript(): string {
@@ -34,7 +36,7 @@ export async function auditScreen(page: Page, name: string): Promise<string[]> {
   const violations = (await page.evaluate('window.axe.run(document, { resultTypes: ["violations"] }).then((r) => r.violations)')) as AxeViolation[];
   mkdirSync(artifactsDir, { recursive: true });
   await page.screenshot({ path: path.join(artifactsDir, `${name}.png`), fullPage: true });
-  if (process.env.UPDATE_SCREENSHOTS === '1') {
+  if (process.env.UPDATE_SCREENSHOTS === '1' && readmeScreens.has(name)) {
     mkdirSync(docsScreensDir, { recursive: true });
     await page.screenshot({ path: path.join(docsScreensDir, `${name}.png`), fullPage: true });
   }
