@@ -1,5 +1,5 @@
 // The app shell: which screen shows, and the session every screen shares.
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Note } from '@photonotes/client';
 import { claimsOf } from './claims';
 import { ErrorLine } from './components';
@@ -50,7 +50,7 @@ function UnreadCount(props: { unread: number }) {
 /** Asks before a sign-out would delete unsent changes; focus starts on the safe choice. */
 function SignOutWarning(props: { message: string; onSignOut: () => void; onStay: () => void }) {
   const stay = useRef<HTMLButtonElement>(null);
-  useEffect(() => stay.current?.focus(), []);
+  useLayoutEffect(() => stay.current?.focus(), []); // as it mounts, like ScreenTitle
   return (
     <section class="sign-out-warning" role="alertdialog" aria-labelledby="sign-out-title" aria-describedby="sign-out-text">
       <h2 id="sign-out-title">Sign out with unsent changes?</h2>

@@ -1,6 +1,6 @@
 // The user's things with their online state (live from `thing.state`), and registering one: its credentials are
 // shown this once, in a panel that says so, with a copy button for each; closing it forgets them.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Client } from '@photonotes/client';
 import { ErrorLine, Field, ScreenTitle } from '../components';
 import { describeError } from '../errors';
@@ -35,7 +35,7 @@ function CopyRow(props: { label: string; value: string }) {
 /** The one-time credentials: focused when shown, gone for good when closed. */
 export function CredentialsPanel(props: { name: string; credentials: Credentials; onClose: () => void }) {
   const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => heading.current?.focus(), []);
+  useLayoutEffect(() => heading.current?.focus(), []);
   const { credentials } = props;
   return (
     <section class="credentials" role="dialog" aria-labelledby="credentials-title" aria-describedby="credentials-warning">
