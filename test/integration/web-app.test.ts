@@ -9,6 +9,7 @@ import { api, baseUrl } from '../support/api';
 import { launchHeadless } from '../support/browser';
 import { auditScreen } from '../support/screen-audit';
 import { ensureWebBuilt } from '../support/web-build';
+import { openApp as openAppPage, signInThroughApp, type AppPage } from '../support/web-app';
 import { createTestUser, uniqueEmail } from '../support/users';
 
 beforeAll(() => {
@@ -70,17 +71,8 @@ describeInBrowser('the web app in headless Chromium', () => {
   });
 
   /** The app signed out (no session kept from an earlier test), on a page that records page errors and failed calls. */
-  async function openApp(): Promise<{ page: Page; problems: string[] }> {
-    const page = await browser.newPage();
-    await page.goto(`${baseUrl()}/app/`, { waitUntil: 'load' });
-    await page.evaluate('localStorage.clear()');
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('response', (response) => {
-      if (response.status() >= 400) problems.push(`${response.request().method()} ${response.url()}: ${response.status()}`);
-    });
-    await page.goto(`${baseUrl()}/app/`, { waitUntil: 'load' });
-    return { page, problems };
+  function openApp(): Promise<AppPage> {
+    return openAppPage(browser);
   }
 
   /** How many notes the page's offline stores (IndexedDB `photonotes-offline:<user>`) hold, summed. */
@@ -194,9 +186,7 @@ describeInBrowser('the web app in headless Chromium', () => {
   /** Signs `user` in on a fresh page and waits for the note titled `title` in the list. */
   async function signInAndFind(user: { email: string; password: string }, title: string): Promise<{ page: Page; problems: string[] }> {
     const opened = await openApp();
-    await opened.page.getByLabel('Email').fill(user.email);
-    await opened.page.getByLabel('Password').fill(user.password);
-    await opened.page.getByRole('button', { name: 'Sign in' }).click();
+    await signInThroughApp(opened.page, user);
     await opened.page.getByRole('button', { name: new RegExp(title) }).waitFor({ timeout: 20_000 });
     return opened;
   }

@@ -5,11 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { solidPng } from '../../services/thumbnails/test/support/images';
-import { api, baseUrl } from '../support/api';
+import { api } from '../support/api';
 import { launchBrowser } from '../support/browser';
 import { eventually } from '../support/eventually';
 import { auditScreen } from '../support/screen-audit';
 import { ensureWebBuilt } from '../support/web-build';
+import { openApp, signInThroughApp } from '../support/web-app';
 import { createTestUser, untilShareable } from '../support/users';
 import type { TestUser } from '../support/users';
 
@@ -40,17 +41,8 @@ describeInBrowser('two people in the web app', () => {
   async function signedIn(prefix: string): Promise<Person> {
     const user = await createTestUser(prefix);
     const context = await (browser as Browser).newContext();
-    const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('response', (response) => {
-      if (response.status() >= 400) problems.push(`${response.request().method()} ${response.url()}: ${response.status()}`);
-    });
-    await page.goto(`${baseUrl()}/app/`, { waitUntil: 'load' });
-    await page.getByLabel('Email').fill(user.email);
-    await page.getByLabel('Password').fill(user.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Notes' }).waitFor({ timeout: 20_000 });
+    const { page, problems } = await openApp(context);
+    await signInThroughApp(page, user);
     await page.getByRole('status').filter({ hasText: 'all changes saved' }).waitFor({ timeout: 15_000 });
     const person = { user, context, page, problems };
     people.push(person);

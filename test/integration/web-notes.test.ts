@@ -4,13 +4,14 @@
 // and a spent look-up allowance (429) explained, and search as you type opening the note. Each screen is audited
 // (axe-core) and photographed.
 import { randomUUID } from 'node:crypto';
-import type { BrowserContext, Page, Route } from 'playwright-core';
+import type { BrowserContext, Route } from 'playwright-core';
 import { solidPng } from '../../services/thumbnails/test/support/images';
 import { api, baseUrl } from '../support/api';
 import { launchHeadless } from '../support/browser';
 import { eventually } from '../support/eventually';
 import { auditScreen } from '../support/screen-audit';
 import { ensureWebBuilt } from '../support/web-build';
+import { openApp, signInThroughApp, type AppPage } from '../support/web-app';
 import { createTestUser, uniqueEmail } from '../support/users';
 
 const describeInBrowser = process.env.SKIP_BROWSER_TESTS === '1' ? describe.skip : describe;
@@ -30,21 +31,10 @@ describeInBrowser('notes in the web app: photo, sharing, search', () => {
   });
 
   /** Signs `user` in on a fresh page (no session kept from another test) that records page errors and failed calls. */
-  async function signIn(user: { email: string; password: string }): Promise<{ page: Page; problems: string[] }> {
-    const page = await browser.newPage();
-    await page.goto(`${baseUrl()}/app/`, { waitUntil: 'load' });
-    await page.evaluate('localStorage.clear()');
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('response', (response) => {
-      if (response.status() >= 400) problems.push(`${response.request().method()} ${response.url()}: ${response.status()}`);
-    });
-    await page.goto(`${baseUrl()}/app/`, { waitUntil: 'load' });
-    await page.getByLabel('Email').fill(user.email);
-    await page.getByLabel('Password').fill(user.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Notes' }).waitFor({ timeout: 20_000 });
-    return { page, problems };
+  async function signIn(user: { email: string; password: string }): Promise<AppPage> {
+    const opened = await openApp(browser);
+    await signInThroughApp(opened.page, user);
+    return opened;
   }
 
   test('a user attaches a photo to a note, shares it by e-mail and makes it public, then finds it by searching', async () => {

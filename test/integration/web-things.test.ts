@@ -13,6 +13,7 @@ import { launchBrowser } from '../support/browser';
 import { eventually } from '../support/eventually';
 import { auditScreen } from '../support/screen-audit';
 import { ensureWebBuilt } from '../support/web-build';
+import { openApp, signInThroughApp } from '../support/web-app';
 import { createTestAdmin, createTestUser, type TestUser } from '../support/users';
 
 jest.setTimeout(180_000);
@@ -42,18 +43,9 @@ describeInBrowser('inbox, things and admin in headless Chromium', () => {
   async function signIn(user: TestUser): Promise<{ page: Page; problems: string[] }> {
     const context = await browser.newContext();
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseUrl() });
-    const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    // Signed out first, whatever the browser kept from an earlier test.
-    await page.goto(`${baseUrl()}/app/`, { waitUntil: 'load' });
-    await page.evaluate('localStorage.clear()');
-    await page.reload({ waitUntil: 'load' });
-    await page.getByLabel('Email').fill(user.email);
-    await page.getByLabel('Password').fill(user.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Notes' }).waitFor({ timeout: 20_000 });
-    return { page, problems };
+    const opened = await openApp(context, { recordFailedCalls: false });
+    await signInThroughApp(opened.page, user);
+    return opened;
   }
 
   test('a thing registered in the UI shows its credentials once; its device readings appear live, desired state reaches the device, and an alert lands in the inbox live and is marked read', async () => {
