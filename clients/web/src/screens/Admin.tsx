@@ -60,24 +60,31 @@ function SummaryTables(props: { summary: Summary }) {
           ))}
         </tbody>
       </table>
-      <table>
-        <caption>Top events (app and server)</caption>
-        <thead>
-          <tr>
-            <th scope="col">Event type</th>
-            <th scope="col">Count</th>
-          </tr>
-        </thead>
-        <tbody>
-          {summary.topEvents.map((event) => (
-            <tr key={event.type}>
-              <th scope="row">{event.type}</th>
-              <td>{event.count}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <CountTable caption="Top events (app and server)" label="Event type" rows={summary.topEvents.map((event) => ({ name: event.type, count: event.count }))} />
     </>
+  );
+}
+
+/** Names and their counts: each row's name is its header cell. */
+function CountTable(props: { caption: string; label: string; rows: { name: string; count: number }[] }) {
+  return (
+    <table>
+      <caption>{props.caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{props.label}</th>
+          <th scope="col">Count</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.rows.map((row) => (
+          <tr key={row.name}>
+            <th scope="row">{row.name}</th>
+            <td>{row.count}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 
@@ -147,23 +154,7 @@ function EventBreakdown(props: { api: Pick<Client, 'get'>; range: DateRange; typ
             </tbody>
           </table>
           {report.by.length > 0 ? (
-            <table>
-              <caption>Top values of {by.trim()}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Value</th>
-                  <th scope="col">Count</th>
-                </tr>
-              </thead>
-              <tbody>
-                {report.by.map((row) => (
-                  <tr key={row.value}>
-                    <th scope="row">{row.value}</th>
-                    <td>{row.count}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <CountTable caption={`Top values of ${by.trim()}`} label="Value" rows={report.by.map((row) => ({ name: row.value, count: row.count }))} />
           ) : null}
         </>
       ) : null}
