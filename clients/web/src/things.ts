@@ -147,3 +147,14 @@ export function formatNumber(value: number): string {
 export function withState(thing: ThingDetails, message: { online: boolean; state: ThingState }): ThingDetails {
   return message.state.version >= thing.state.version ? { ...thing, online: message.online, state: message.state } : { ...thing, online: message.online };
 }
+
+/**
+ * The things to list: `listed` (a first page the API answered) with `registered` (things this screen just
+ * registered) first when the page does not have them yet, each thing once. The page and a registration can cross
+ * in flight: the page may or may not hold the new thing, and may arrive after it was added.
+ */
+export function mergeThings(listed: Thing[], registered: Thing[]): Thing[] {
+  const known = new Set(listed.map((thing) => thing.thingId));
+  const extra = registered.filter((thing, index) => !known.has(thing.thingId) && registered.findIndex((other) => other.thingId === thing.thingId) === index);
+  return [...extra, ...listed];
+}

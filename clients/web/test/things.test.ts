@@ -1,6 +1,6 @@
 // The things screens' logic: the registration, desired-state and alert-rule forms read as the contract limits
 // them, and the readings a chart shows (history, then live messages), its path and its text alternative.
-import { addPoints, addReading, chartSummary, describeRule, linePath, parseAttributes, parseDesired, parseRule, parseThingName, pointsOf, withState, type ThingDetails } from '../src/things';
+import { addPoints, mergeThings, addReading, chartSummary, describeRule, linePath, parseAttributes, parseDesired, parseRule, parseThingName, pointsOf, withState, type Thing, type ThingDetails } from '../src/things';
 
 describe('the registration form', () => {
   test('reads key=value lines into attributes, skipping blank lines', () => {
@@ -164,5 +164,25 @@ describe('chart data', () => {
     expect(newer.online).toBe(true);
     expect(older.state.version).toBe(5);
     expect(older.online).toBe(true);
+  });
+});
+
+describe('the things list', () => {
+  const thing = (thingId: string): Thing => ({ thingId, name: thingId, attributes: {}, online: false, createdAt: '2026-12-01T00:00:00.000Z' }) as unknown as Thing;
+
+  test('a thing registered here that the first page already holds is listed once', () => {
+    // Act
+    const listed = mergeThings([thing('new'), thing('old')], [thing('new')]);
+
+    // Assess
+    expect(listed.map((item) => item.thingId)).toEqual(['new', 'old']);
+  });
+
+  test('a thing registered here that the first page does not hold yet comes first', () => {
+    // Act
+    const listed = mergeThings([thing('old')], [thing('newer'), thing('new'), thing('newer')]);
+
+    // Assess
+    expect(listed.map((item) => item.thingId)).toEqual(['newer', 'new', 'old']);
   });
 });

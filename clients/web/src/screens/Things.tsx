@@ -7,7 +7,7 @@ import { describeError } from '../errors';
 import { explainError } from '../explain';
 import type { RealtimeHub } from '../realtime-hub';
 import { href } from '../router';
-import { parseAttributes, parseThingName, type Credentials, type Thing } from '../things';
+import { mergeThings, parseAttributes, parseThingName, type Credentials, type Thing } from '../things';
 
 function CopyRow(props: { label: string; value: string }) {
   const [copied, setCopied] = useState(false);
@@ -71,12 +71,13 @@ export function Things(props: { api: Pick<Client, 'get' | 'post'>; hub: Pick<Rea
   const [formError, setFormError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const [issued, setIssued] = useState<{ name: string; credentials: Credentials } | null>(null);
+  const registered = useRef<Thing[]>([]); // registered here: kept in the list whatever order the first page arrives in
 
   async function load(after: string | null) {
     setError(null);
     try {
       const page = await props.api.get('/things', { query: after ? { cursor: after } : {} });
-      setThings((previous) => (after ? [...previous, ...page.items.filter((item) => !previous.some((known) => known.thingId === item.thingId))] : page.items));
+      setThings((previous) => (after ? [...previous, ...page.items.filter((item) => !previous.some((known) => known.thingId === item.thingId))] : mergeThings(page.items, registered.current)));
       setCursor(page.nextCursor);
     } catch (failure) {
       setError(describeError(failure));
@@ -104,7 +105,8 @@ export function Things(props: { api: Pick<Client, 'get' | 'post'>; hub: Pick<Rea
     setSaving(true);
     try {
       const created = await props.api.post('/things', { body: { name: parsedName.value, attributes: parsedAttributes.value } });
-      setThings((previous) => [created.thing, ...previous]);
+      registered.current = [created.thing, ...registered.current];
+      setThings((previous) => mergeThings(previous, [created.thing]));
       setIssued({ name: created.thing.name, credentials: created.credentials });
       setName('');
       setAttributes('');
