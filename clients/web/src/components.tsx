@@ -1,6 +1,8 @@
-// Small building blocks shared by the screens: a labelled field, an error line, a heading that takes focus.
-import { useLayoutEffect, useRef } from 'preact/hooks';
+// Small building blocks shared by the screens: a labelled field, an error line, a heading that takes focus, a
+// form's submission.
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
+import { describeError } from './errors';
 
 let fieldCount = 0;
 
@@ -35,4 +37,25 @@ export function ScreenTitle(props: { children: ComponentChildren }) {
       {props.children}
     </h1>
   );
+}
+
+/**
+ * A form's submission: `busy` while `action` runs, its failure in words as `error` (`describe` says it). The
+ * form stays busy after a success (the screen is being left) unless `action` resolves false (it stays open).
+ */
+export function useSubmit(action: () => Promise<boolean | void>, describe: (failure: unknown) => string = describeError) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  async function submit(event: Event) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      if ((await action()) === false) setBusy(false);
+    } catch (failure) {
+      setError(describe(failure));
+      setBusy(false);
+    }
+  }
+  return { busy, error, submit };
 }

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { isApiError } from '@photonotes/client';
 import type { Client, Note } from '@photonotes/client';
-import { ErrorLine, Field, ScreenTitle } from '../components';
+import { ErrorLine, Field, ScreenTitle, useSubmit } from '../components';
 import { describeError } from '../errors';
 import type { NoteDraft, NoteEdit, NotesSource } from '../notes-source';
 import { photoViewOf } from '../photo';
@@ -22,23 +22,15 @@ export function NoteEditor(props: { source: NotesSource; api: Client; note: Note
   const [title, setTitle] = useState(props.note?.title ?? '');
   const [body, setBody] = useState(props.note?.body ?? '');
   const [tags, setTags] = useState(props.note?.tags.join(', ') ?? '');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  async function submit(event: Event) {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    const draft: NoteDraft = { title: title.trim(), body, tags: parseTags(tags) };
-    try {
+  const { busy, error, submit } = useSubmit(
+    async () => {
+      const draft: NoteDraft = { title: title.trim(), body, tags: parseTags(tags) };
       if (current) await props.source.update(current.id, current.version, draft);
       else await props.source.create(draft);
       props.onDone();
-    } catch (failure) {
-      setError(isApiError(failure) && failure.status === 412 ? 'This note changed elsewhere since you opened it. Go back to see the latest version.' : describeError(failure));
-      setBusy(false);
-    }
-  }
+    },
+    (failure) => (isApiError(failure) && failure.status === 412 ? 'This note changed elsewhere since you opened it. Go back to see the latest version.' : describeError(failure)),
+  );
 
   async function edit(change: NoteEdit): Promise<Note> {
     if (!current) throw new Error('Save the note first.');

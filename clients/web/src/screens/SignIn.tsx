@@ -1,26 +1,14 @@
 import { useState } from 'preact/hooks';
 import type { Session } from '@photonotes/client';
-import { ErrorLine, Field, ScreenTitle } from '../components';
-import { describeError } from '../errors';
+import { ErrorLine, Field, ScreenTitle, useSubmit } from '../components';
 
 export function SignIn(props: { session: Session; onSignedIn: () => void; onSignUp: () => void }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  async function submit(event: Event) {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await props.session.logIn(email.trim(), password);
-      props.onSignedIn();
-    } catch (failure) {
-      setError(describeError(failure));
-      setBusy(false);
-    }
-  }
+  const { busy, error, submit } = useSubmit(async () => {
+    await props.session.logIn(email.trim(), password);
+    props.onSignedIn();
+  });
 
   return (
     <main>

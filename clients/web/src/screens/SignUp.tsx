@@ -1,7 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { Session } from '@photonotes/client';
-import { ErrorLine, Field, ScreenTitle } from '../components';
-import { describeError } from '../errors';
+import { ErrorLine, Field, ScreenTitle, useSubmit } from '../components';
 
 /** Creates the account, confirms it with the mailed code where the stage asks for one, then signs in. */
 export function SignUp(props: { session: Session; onSignedIn: () => void; onSignIn: () => void }) {
@@ -10,31 +9,19 @@ export function SignUp(props: { session: Session; onSignedIn: () => void; onSign
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
   const [needsCode, setNeedsCode] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  async function submit(event: Event) {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const address = email.trim();
-      if (needsCode) await props.session.api.post('/auth/confirm', { body: { email: address, code: code.trim() } });
-      else {
-        const created = await props.session.api.post('/auth/signup', { body: { email: address, password, displayName: displayName.trim() } });
-        if (!created.confirmed) {
-          setNeedsCode(true);
-          setBusy(false);
-          return;
-        }
+  const { busy, error, submit } = useSubmit(async () => {
+    const address = email.trim();
+    if (needsCode) await props.session.api.post('/auth/confirm', { body: { email: address, code: code.trim() } });
+    else {
+      const created = await props.session.api.post('/auth/signup', { body: { email: address, password, displayName: displayName.trim() } });
+      if (!created.confirmed) {
+        setNeedsCode(true); // the emailed code is asked for next, on this screen
+        return false;
       }
-      await props.session.logIn(address, password);
-      props.onSignedIn();
-    } catch (failure) {
-      setError(describeError(failure));
-      setBusy(false);
     }
-  }
+    await props.session.logIn(address, password);
+    props.onSignedIn();
+  });
 
   return (
     <main>

@@ -1,7 +1,7 @@
 // The offline layer's state on the notes screen: a status line (online or offline, changes waiting) and the
 // conflicts a 412 left, each with both versions and a choice.
 import { useEffect, useState } from 'preact/hooks';
-import type { ConflictRecord, OutboxItem, SyncEngine } from '../offline';
+import type { OutboxItem, SyncEngine } from '../offline';
 import { statusText } from '../offline-notes';
 import type { Note } from '@photonotes/client';
 import { ErrorLine } from '../components';
@@ -9,6 +9,23 @@ import { describeError } from '../errors';
 
 type Engine = Pick<SyncEngine, 'status' | 'conflicts' | 'resolveConflict' | 'onChange'>;
 type OutboxEngine = Pick<SyncEngine, 'outbox' | 'getNote' | 'retry' | 'discard' | 'onChange'>;
+
+/** What `read` answers from the engine, read again whenever the engine changes (stale answers dropped). */
+function useEngineRead<E extends Pick<SyncEngine, 'onChange'>, T>(engine: E, read: (engine: E) => Promise<T>, initial: T): T {
+  const [value, setValue] = useState<T>(initial);
+  useEffect(() => {
+    let live = true;
+    const refresh = () => void read(engine).then((found) => live && setValue(found));
+    refresh();
+    const unsubscribe = engine.onChange(refresh);
+    return () => {
+      live = false;
+      unsubscribe();
+    };
+    // `read` is a fresh closure each render; the engine alone decides what there is to read.
+  }, [engine]);
+  return value;
+}
 
 export function SyncStatus(props: { engine: Engine }) {
   const [status, setStatus] = useState(props.engine.status());
@@ -45,19 +62,9 @@ function Version(props: { label: string; note: Note | null }) {
 
 /** Every note whose change met a newer version on the server: mine and theirs side by side, keep one. */
 export function Conflicts(props: { engine: Engine }) {
-  const [conflicts, setConflicts] = useState<ConflictRecord[]>([]);
+  const conflicts = useEngineRead(props.engine, (engine) => engine.conflicts(), []);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    let live = true;
-    const read = () => void props.engine.conflicts().then((found) => live && setConflicts(found));
-    read();
-    const unsubscribe = props.engine.onChange(read);
-    return () => {
-      live = false;
-      unsubscribe();
-    };
-  }, [props.engine]);
 
   async function keep(noteId: string, keep: 'mine' | 'theirs') {
     setBusy(noteId);
@@ -103,23 +110,15 @@ interface Refused {
 
 /** Changes the server refused (a validation error, a lost permission…): what it said, and try again or discard. */
 export function FailedChanges(props: { engine: OutboxEngine }) {
-  const [refused, setRefused] = useState<Refused[]>([]);
+  const refused = useEngineRead(
+    props.engine,
+    async (engine): Promise<Refused[]> => {
+      const failed = (await engine.outbox()).filter((item) => item.status === 'failed');
+      return Promise.all(failed.map(async (item) => ({ item, title: (await engine.getNote(item.noteId))?.title ?? (item.op !== 'delete' ? item.fields.title : undefined) ?? 'a note' })));
+    },
+    [],
+  );
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    let live = true;
-    const read = () =>
-      void props.engine.outbox().then(async (items) => {
-        const failed = items.filter((item) => item.status === 'failed');
-        const found = await Promise.all(failed.map(async (item) => ({ item, title: (await props.engine.getNote(item.noteId))?.title ?? (item.op !== 'delete' ? item.fields.title : undefined) ?? 'a note' })));
-        if (live) setRefused(found);
-      });
-    read();
-    const unsubscribe = props.engine.onChange(read);
-    return () => {
-      live = false;
-      unsubscribe();
-    };
-  }, [props.engine]);
 
   async function act(work: () => Promise<void>) {
     setError(null);
