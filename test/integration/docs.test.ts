@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { repoRoot } from '../../scripts/platform/service-definitions';
 import { api, baseUrl } from '../support/api';
-import { launchHeadless } from '../support/browser';
+import { describeInBrowser, launchHeadless } from '../support/browser';
 import { createTestUser } from '../support/users';
 
 interface OpenApiDocument {
@@ -55,8 +55,6 @@ describe('GET /docs/assets/{file}', () => {
 
 // Runs on every machine (the browser comes from npm when the system has none); SKIP_BROWSER_TESTS=1 skips it
 // on purpose only.
-const describeInBrowser = process.env.SKIP_BROWSER_TESTS === '1' ? describe.skip : describe;
-
 describeInBrowser('GET /docs in headless Chromium', () => {
   let headless: Awaited<ReturnType<typeof launchHeadless>> | undefined;
   let browser: BrowserContext;

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { BrowserContext, Page } from 'playwright-core';
 import { api, baseUrl } from '../support/api';
-import { launchHeadless } from '../support/browser';
+import { describeInBrowser, launchHeadless } from '../support/browser';
 import { auditScreen } from '../support/screen-audit';
 import { ensureWebBuilt } from '../support/web-build';
 import { openApp as openAppPage, signInThroughApp, type AppPage } from '../support/web-app';
@@ -54,8 +54,6 @@ describe('GET /app', () => {
     expect(await escape.text()).not.toContain('photonotes-backend');
   });
 });
-
-const describeInBrowser = process.env.SKIP_BROWSER_TESTS === '1' ? describe.skip : describe;
 
 describeInBrowser('the web app in headless Chromium', () => {
   let headless: Awaited<ReturnType<typeof launchHeadless>> | undefined;

@@ -6,15 +6,13 @@ import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { solidPng } from '../../services/thumbnails/test/support/images';
 import { api } from '../support/api';
-import { launchBrowser } from '../support/browser';
+import { describeInBrowser, launchBrowser } from '../support/browser';
 import { eventually } from '../support/eventually';
 import { auditScreen } from '../support/screen-audit';
 import { ensureWebBuilt } from '../support/web-build';
 import { openApp, signInThroughApp } from '../support/web-app';
 import { createTestUser, untilShareable } from '../support/users';
 import type { TestUser } from '../support/users';
-
-const describeInBrowser = process.env.SKIP_BROWSER_TESTS === '1' ? describe.skip : describe;
 
 interface Person {
   user: TestUser;

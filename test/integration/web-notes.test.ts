@@ -7,14 +7,12 @@ import { randomUUID } from 'node:crypto';
 import type { BrowserContext, Route } from 'playwright-core';
 import { solidPng } from '../../services/thumbnails/test/support/images';
 import { api, baseUrl } from '../support/api';
-import { launchHeadless } from '../support/browser';
+import { describeInBrowser, launchHeadless } from '../support/browser';
 import { eventually } from '../support/eventually';
 import { auditScreen } from '../support/screen-audit';
 import { ensureWebBuilt } from '../support/web-build';
 import { openApp, signInThroughApp, type AppPage } from '../support/web-app';
 import { createTestUser, uniqueEmail } from '../support/users';
-
-const describeInBrowser = process.env.SKIP_BROWSER_TESTS === '1' ? describe.skip : describe;
 
 describeInBrowser('notes in the web app: photo, sharing, search', () => {
   let headless: Awaited<ReturnType<typeof launchHeadless>> | undefined;

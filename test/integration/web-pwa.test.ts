@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { api, baseUrl } from '../support/api';
-import { launchBrowser } from '../support/browser';
+import { describeInBrowser, launchBrowser } from '../support/browser';
 import { createTestUser } from '../support/users';
 import { ensureWebBuilt } from '../support/web-build';
 
@@ -72,8 +72,6 @@ describe('the manifest and the service worker', () => {
     for (const file of [...assets, 'index.html', 'manifest.webmanifest']) expect(code).toContain(`"${file}"`);
   });
 });
-
-const describeInBrowser = process.env.SKIP_BROWSER_TESTS === '1' ? describe.skip : describe;
 
 describeInBrowser('offline after one visit (headless Chromium)', () => {
   let browser: Browser | undefined;

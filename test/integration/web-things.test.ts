@@ -9,7 +9,7 @@ import type { MqttClient } from 'mqtt';
 import type { Browser, Page } from 'playwright-core';
 import { closeDevices, connect, getThing } from '../../services/iot/test/support/things-client';
 import { api, baseUrl } from '../support/api';
-import { launchBrowser } from '../support/browser';
+import { describeInBrowser, launchBrowser } from '../support/browser';
 import { eventually } from '../support/eventually';
 import { auditScreen } from '../support/screen-audit';
 import { ensureWebBuilt } from '../support/web-build';
@@ -21,8 +21,6 @@ jest.setTimeout(180_000);
 beforeAll(() => {
   ensureWebBuilt();
 }, 90_000);
-
-const describeInBrowser = process.env.SKIP_BROWSER_TESTS === '1' ? describe.skip : describe;
 
 describeInBrowser('inbox, things and admin in headless Chromium', () => {
   let browser: Browser;

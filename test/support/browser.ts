@@ -79,3 +79,6 @@ export async function launchBrowser(): Promise<Browser> {
   const args = chromiumBinary.args.filter((arg) => arg !== '--single-process');
   return chromium.launch({ executablePath: chromiumBinary.executablePath, headless: true, args });
 }
+
+/** A describe block of browser tests: they run on every machine; SKIP_BROWSER_TESTS=1 skips them on purpose only. */
+export const describeInBrowser = process.env.SKIP_BROWSER_TESTS === '1' ? describe.skip : describe;
