@@ -397,21 +397,23 @@ async function main(): Promise<void> {
     const gaps = rows.reduce((sum, row) => sum + row.seqGaps, 0);
     const disconnectsMissing = rows.reduce((sum, row) => sum + row.disconnectsMissing, 0);
     const fanOut = (row: { fanOut: Cost }) => (row.fanOut ? `${row.fanOut.postToConnectionPerMessage} PostToConnection${row.fanOut.dynamodbRequestsPerMessage === null ? '' : ` + ${row.fanOut.dynamodbRequestsPerMessage} DynamoDB requests`}, fan-out p50 ${row.fanOut.durationMsP50} / p99 ${row.fanOut.durationMsP99} ms` : 'no fan-out line');
-    const deadPosts = deadConnection.fanOut?.posts;
+    const dead = deadConnection.fanOut;
+    const load = { before: loadBefore, after: loadAverage(), cpus: os.cpus().length };
     const result = {
       writesPerLevel,
       deviceWrites,
       concurrency,
-      loadAverage: { before: loadBefore, after: loadAverage(), cpus: os.cpus().length },
+      loadAverage: load,
       seconds: { total: Math.round((Date.now() - started) / 1000), boot: Math.round((booted - started) / 1000), levels: Math.round((Date.now() - measuring) / 1000) },
       byUsers,
       devices,
       deadConnection,
       summary:
-        `write → note.changed at the client: ${byUsers.map((row) => `${row.users} users p50 ${row.p50Ms} / p99 ${row.p99Ms} ms`).join(', ')}; ` +
+        `write → note.changed at the client: ${byUsers.map((row) => `${row.users} ${row.users === 1 ? 'user' : 'users'} p50 ${row.p50Ms} / p99 ${row.p99Ms} ms`).join(', ')}; ` +
         `one user's 5 connections (all reached) p50 ${devices.p50Ms} / p99 ${devices.p99Ms} ms; ` +
-        `with one of the 5 dead (no close frame; ${deadPosts ? `${deadPosts.sent} posts sent, ${deadPosts.timedOut} timed out` : 'no fan-out line'}) the 4 live reached p50 ${deadConnection.p50Ms} / p99 ${deadConnection.p99Ms} ms; ` +
-        `${missing} missing or failed, ${gaps} seq gaps; per message at ${most} users ${fanOut(top)}, at 5 connections ${fanOut(devices)}`,
+        `with one of the 5 dead (no close frame, still posted to${dead ? `: ${dead.postToConnectionPerMessage} posts per message, ${dead.posts.timedOut} timed out, ${dead.posts.gone} gone` : ''}) the 4 live p50 ${deadConnection.p50Ms} / p99 ${deadConnection.p99Ms} ms; ` +
+        `${missing} missing or failed, ${gaps} seq gaps; per message at ${most} users ${fanOut(top)}, at 5 connections ${fanOut(devices)}; ` +
+        `${writesPerLevel} writes per level, ${concurrency} in flight; load ${load.before[0]}–${load.after[0]} (1 min, ${load.cpus} CPUs)`,
       goal: `p99 ≤ 1 s at ${most} users, nothing missing`,
     };
     console.log(JSON.stringify(result, null, 2));
