@@ -249,6 +249,12 @@ describe('streamConsumer', () => {
   });
 
   describe('with concurrency, in order per item', () => {
+    /** Resolves once `event` is in `events`, or after 2 s (then the test's order checks fail instead of hanging). */
+    const happened = async (events: string[], event: string): Promise<void> => {
+      const until = Date.now() + 2000;
+      while (!events.includes(event) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 1));
+    };
+
     /** A change of item `id` (several records may share it). */
     const change = (seq: string, id: string) => streamRecord(seq, 'MODIFY', { keys: { pk: id }, newItem: { entity: 'item', id, title: seq, version: 2 }, oldItem: { entity: 'item', id, title: 'old', version: 1 } });
 
@@ -264,7 +270,10 @@ describe('streamConsumer', () => {
         running.add(id);
         mostAtOnce = Math.max(mostAtOnce, running.size);
         events.push(`start ${record.sequenceNumber}`);
-        await new Promise((resolve) => setTimeout(resolve, record.sequenceNumber === '100' ? 30 : 1));
+        // a's first record ends only after c's has ended, and b's only after c's has started: no timer race, and a
+        // consumer that serialised them would leave the gate to time out and fail the order checks below.
+        if (record.sequenceNumber === '100') await happened(events, 'end 400');
+        if (record.sequenceNumber === '200') await happened(events, 'start 400');
         events.push(`end ${record.sequenceNumber}`);
         running.delete(id);
         return applied();
