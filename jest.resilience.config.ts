@@ -19,6 +19,8 @@ const config: Config = {
       transformIgnorePatterns: integration.transformIgnorePatterns,
       testEnvironment: 'node',
       testMatch: ['<rootDir>/test/resilience/**/*.test.ts'],
+      // The suite's own logic on fabricated ledgers and pages: unit tests, run by `npm test`.
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/resilience/unit/'],
       globalSetup: '<rootDir>/test/resilience/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/resilience/setup/global-teardown.ts',
     },

@@ -19,7 +19,8 @@ function notes(): string[] {
     `${profile.loadUsers} users + ${profile.loadThings} things for ${report.seconds} s: ${report.requestsSent} requests and readings, ${report.throughputPerSecond}/s, ${report.noAnswer} without answer, ${report.unexpectedCount} unexpected answers`,
     ...Object.entries(report.operations).map(([operation, figures]) => `${operation}: ${figures.count} (${figures.perSecond}/s), p50 ${figures.p50Ms} p95 ${figures.p95Ms} p99 ${figures.p99Ms} ms, statuses ${JSON.stringify(figures.statuses)}`),
   ];
-  if (check) lines.push(`read models agreed after (s): ${JSON.stringify(check.settleSeconds)}`, ...check.slow, ...check.problems.slice(0, 20));
+  if (Object.keys(report.rateLimited).length > 0) lines.push(`rate limited (429, nothing done, not in the ledger): ${JSON.stringify(report.rateLimited)}`);
+  if (check) lines.push(`read models agreed, seconds after the load stopped: ${JSON.stringify(check.settleSeconds)} (bounds ${JSON.stringify(check.boundsSeconds)})`, ...check.problems.slice(0, 20));
   lines.push(...report.unexpected.slice(0, 10).map((line) => `unexpected: ${line}`), ...report.setupRetries.slice(0, 10).map((line) => `setup retried: ${line}`));
   return lines;
 }
@@ -68,7 +69,7 @@ test(`load: ${profile.loadUsers} users and ${profile.loadThings} things for ${pr
       lost: check.lost,
       duplicated: check.duplicated,
       settleSeconds: check.settleSeconds,
-      slow: check.slow,
+      boundsSeconds: check.boundsSeconds,
       operations,
       summary: `${profile.loadUsers} app users + ${profile.loadThings} things for ${Math.round(report.seconds)} s: ${report.throughputPerSecond} requests/s, note writes p99 ≤ ${writeP99} ms, search p99 ${report.operations.search?.p99Ms ?? '—'} ms; ${report.serverErrors} 5xx, ${check.writesChecked} writes checked, ${check.lost} lost, ${check.duplicated} duplicated`,
       goal: '0 5xx, 0 lost, 0 duplicated (npm run test:resilience)',
