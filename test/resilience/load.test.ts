@@ -1,10 +1,12 @@
 // Load: the profile's app users and things against the whole local platform through the gateway for the profile's
 // seconds, then the check of every read model (support/workload-check.ts). Goals: no 5xx, no answer a correct
 // server would not give, nothing lost, nothing duplicated. The full profile also writes bench/results/load.json
-// (throughput and p50/p95/p99 per operation), which the README's benchmark summary shows.
+// (throughput and p50/p95/p99 per operation), which the README's benchmark summary shows, and the README's
+// per-operation table of the run (support/load-table.ts).
 import os from 'node:os';
 import { writeResult } from '../../bench/support';
 import { recordFigures } from './support/figures';
+import { writeLoadTable } from './support/load-table';
 import { resilienceProfile } from './support/profile';
 import { checkWorkload, startWorkload, type WorkloadCheck, type WorkloadReport } from './support/workload';
 
@@ -74,6 +76,8 @@ test(`load: ${profile.loadUsers} users and ${profile.loadThings} things for ${pr
       summary: `${profile.loadUsers} app users + ${profile.loadThings} things for ${Math.round(report.seconds)} s: ${report.throughputPerSecond} requests/s, note writes p99 ≤ ${writeP99} ms, search p99 ${report.operations.search?.p99Ms ?? '—'} ms; ${report.serverErrors} 5xx, ${check.writesChecked} writes checked, ${check.lost} lost, ${check.duplicated} duplicated`,
       goal: '0 5xx, 0 lost, 0 duplicated (npm run test:resilience)',
     });
+    // The README's per-operation table of the last full run (section "Resilience suite").
+    writeLoadTable();
   }
 
   // Assess
