@@ -58,9 +58,9 @@ const searchPollMs = 1000;
 export const searchGraceSeconds = 2;
 
 /**
- * What the check's own looks add to a lag measured by rounds over every user (thumbnails, inbox and push,
- * telemetry, analytics), seconds: a round is judged by the moment it began, and its requests, on a machine still
- * busy, reach the read model up to this much later.
+ * The polling grace of the read models looked at in rounds over every user (thumbnails, inbox and push, telemetry,
+ * analytics), seconds: the 2 s search gets, so both are held alike. A round proves a write missing only from the
+ * moment it began (its requests reach the read model later still), which already errs on the read model's side.
  */
 export const roundGraceSeconds = 2;
 
