@@ -25,7 +25,7 @@ const config: Config = {
       transformIgnorePatterns,
       moduleNameMapper,
       testEnvironment: 'node',
-      testMatch: ['<rootDir>/shared/test/**/*.test.ts', '<rootDir>/services/*/test/unit/**/*.test.ts', '<rootDir>/scripts/test/**/*.test.ts', '<rootDir>/clients/*/test/**/*.test.ts'],
+      testMatch: ['<rootDir>/shared/test/**/*.test.ts', '<rootDir>/services/*/test/unit/**/*.test.ts', '<rootDir>/scripts/test/**/*.test.ts', '<rootDir>/clients/*/test/**/*.test.ts', '<rootDir>/test/resilience/unit/**/*.test.ts'],
     },
     {
       displayName: 'integration',

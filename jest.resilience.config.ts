@@ -17,8 +17,12 @@ const config: Config = {
       displayName: 'resilience',
       transform: integration.transform,
       transformIgnorePatterns: integration.transformIgnorePatterns,
+      // The client package's source, as the integration project maps it (its package.json points at a build).
+      moduleNameMapper: integration.moduleNameMapper,
       testEnvironment: 'node',
       testMatch: ['<rootDir>/test/resilience/**/*.test.ts'],
+      // The suite's own logic on fabricated ledgers and pages: unit tests, run by `npm test`.
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/resilience/unit/'],
       globalSetup: '<rootDir>/test/resilience/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/resilience/setup/global-teardown.ts',
     },

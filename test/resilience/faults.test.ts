@@ -109,7 +109,9 @@ describe('faults during a load run', () => {
         ...timings.map((t) => `${t.component}: down ${(t.outageMs / 1000).toFixed(1)} s, restart ${(t.restartMs / 1000).toFixed(1)} s, API healthy ${(t.recoverMs / 1000).toFixed(1)} s after the start`),
         `answers during outages: ${during?.answers ?? 0} (${during?.status503 ?? 0} × 503), slowest ${during?.slowestMs ?? 0} ms`,
         redriveNote,
-        ...(checked ? [`read models agreed after (s): ${JSON.stringify(checked.settleSeconds)}`, ...checked.slow, ...checked.problems.slice(0, 10)] : []),
+        `QoS 1 publishes left unacknowledged by an outage (may have landed): ${during?.unacknowledged ?? 0}`,
+        ...(report && Object.keys(report.rateLimited).length > 0 ? [`rate limited (429, nothing done, not in the ledger): ${JSON.stringify(report.rateLimited)}`] : []),
+        ...(checked ? [`read models agreed, seconds after the redrive: ${JSON.stringify(checked.settleSeconds)} (bounds ${JSON.stringify(checked.boundsSeconds)}; search from the load's stop)`, ...checked.problems.slice(0, 10)] : []),
         ...(during?.problems ?? []).slice(0, 10).map((line) => `during an outage: ${line}`),
         ...(report?.unexpected ?? []).slice(0, 10).map((line) => `unexpected: ${line}`),
       ],
@@ -148,10 +150,13 @@ describe('faults during a load run', () => {
       redriven = replayed.filter((line) => line.startsWith('redriven')).length;
       redriveNote = `npm run redrive (the contract's tool) replayed ${replayed.length} dead letter(s) (${redriven} redriven): ${[...perConsumer].map(([consumer, n]) => `${consumer} ×${n}`).join(', ')}`;
     }
-    checked = await checkWorkload(report, { log: (line) => console.log(line) });
+    // The read models' bounds count from here: a dead letter's write is delivered only by the redrive.
+    checked = await checkWorkload(report, { since: Date.now(), log: (line) => console.log(line) });
 
-    // Assess
+    // Assess: nothing failed to replay, and nothing was skipped (a skip is a letter another run replayed, or one
+    // already redriven listed as pending: this run is the only one, on letters of its own platform).
     expect(replayed.filter((line) => line.startsWith('failed'))).toEqual([]);
+    expect(replayed.filter((line) => line.startsWith('skipped'))).toEqual([]);
     expect(checked.writesChecked).toBeGreaterThan(0);
     expect(checked.problems).toEqual([]);
     expect({ lost: checked.lost, duplicated: checked.duplicated }).toEqual({ lost: 0, duplicated: 0 });

@@ -1,8 +1,11 @@
 // MQTT fuzz: an authenticated device publishes garbage (binary, huge, deeply nested, wrong types, prototype keys,
 // invalid UTF-8) to its own telemetry and reported-state topics, and tries topics it may not use (another thing's,
 // wildcards, very long, unicode, AWS-reserved). Afterwards the broker still accepts the device, a valid reading
-// from the same thing is stored and readable over HTTP, and the other thing received nothing. The cases come
-// from fast-check with the run's seed (repeat with RESILIENCE_SEED=<seed>).
+// from the same thing is stored and readable over HTTP, the other thing received nothing, none of the garbage was
+// stored (no metric the contract would refuse, no reading at a refused time), and the IoT twin's rules engine
+// neither retried, dead-lettered nor dropped a delivery meanwhile (its stats on the data plane's /health: what it
+// gives up on is what `npm run redrive` replays). The cases come from fast-check with the run's seed (repeat with
+// RESILIENCE_SEED=<seed>).
 import fc from 'fast-check';
 import type { MqttClient } from 'mqtt';
 import { api } from '../support/api';
@@ -14,6 +17,49 @@ import { recordFigures } from './support/figures';
 import { resilienceProfile } from './support/profile';
 
 const profile = resilienceProfile();
+
+/** The IoT twin's rules engine counters (scripts/platform/iot/rules-engine.ts), from the data plane's /health. */
+interface RulesStats {
+  matched: number;
+  delivered: number;
+  retries: number;
+  deadLettered: number;
+  undeliverable: number;
+  dropped: number;
+}
+
+async function rulesStats(): Promise<RulesStats> {
+  const response = await fetch(`http://127.0.0.1:${process.env.IOT_DATA_PORT ?? '4580'}/health`);
+  return ((await response.json()) as { rules: RulesStats }).rules;
+}
+
+const delta = (before: RulesStats, after: RulesStats) =>
+  Object.fromEntries(Object.entries(after).map(([key, value]) => [key, value - before[key as keyof RulesStats]])) as unknown as RulesStats;
+
+/**
+ * The metric names a telemetry payload would store under the contract, more leniently than the service (values
+ * only finite, any `ts` of the right type within 30 days back and 24 h ahead): nothing else may be stored.
+ */
+function storableNames(payload: Buffer, now: number): string[] {
+  if (payload.byteLength > 16 * 1024) return [];
+  let message: unknown;
+  try {
+    message = JSON.parse(payload.toString('utf8'));
+  } catch {
+    return [];
+  }
+  if (typeof message !== 'object' || message === null || Array.isArray(message)) return [];
+  const { ts, metrics } = message as { ts?: unknown; metrics?: unknown };
+  if (ts !== undefined) {
+    const at = typeof ts === 'number' ? ts : typeof ts === 'string' ? Date.parse(ts) : Number.NaN;
+    if (!Number.isFinite(at) || at < now - 31 * 86_400_000 || at > now + 86_400_000) return [];
+  }
+  if (typeof metrics !== 'object' || metrics === null || Array.isArray(metrics)) return [];
+  const entries = Object.entries(metrics);
+  if (entries.length < 1 || entries.length > 20) return [];
+  if (entries.some(([name, value]) => !/^[a-z0-9_.]{1,40}$/.test(name) || typeof value !== 'number' || !Number.isFinite(value))) return [];
+  return entries.map(([name]) => name);
+}
 
 const deep = (depth: number) => `${'{"metrics":'.repeat(depth)}{}${'}'.repeat(depth)}`;
 
@@ -89,6 +135,7 @@ describe('MQTT fuzz of the IoT pipeline', () => {
   let deniedSubscriptions = 0;
   let httpRequests = 0;
   let serverErrors = 0;
+  const notes: string[] = [];
   const started = Date.now();
 
   beforeAll(async () => {
@@ -105,6 +152,7 @@ describe('MQTT fuzz of the IoT pipeline', () => {
       serverErrors,
       notes: [
         `${published} garbage publishes (${refusedByClient} refused by the client library), ${disconnections} connections closed by the broker, ${deniedSubscriptions} subscriptions denied, in ${Math.round((Date.now() - started) / 1000)} s (seed ${profile.seed})`,
+        ...notes,
       ],
     });
   });
@@ -131,11 +179,15 @@ describe('MQTT fuzz of the IoT pipeline', () => {
     const topics = fc.sample(garbageTopics(own.thingId, other.thingId), { numRuns: Math.ceil(runs / 2), seed: profile.seed + 1 });
     const wildcards = ['#', 'things/+/telemetry', `things/${other.thingId}/state/desired`, '$aws/#', `things/${own.thingId}/#`];
     const received: string[] = [];
+    const storable = new Set<string>();
+    const fuzzStarted = Date.now();
+    const rulesBefore = await rulesStats();
 
     // Act: garbage on the device's own topics (the connection stays up)...
     let device = await connect(own.credentials);
     for (const [index, payload] of payloads.entries()) {
       const topic = index % 3 === 2 ? own.credentials.topics.reported : own.credentials.topics.telemetry;
+      if (topic === own.credentials.topics.telemetry) for (const name of storableNames(payload, Date.now())) storable.add(name);
       if (!device.connected) device = await connect(own.credentials);
       await publish(device, topic, payload, index % 2 === 0 ? 1 : 0);
     }
@@ -164,7 +216,7 @@ describe('MQTT fuzz of the IoT pipeline', () => {
     await publishStored(owner, again, own.credentials, Date.now(), 'temp', 21.5);
     httpRequests += 2;
     const bystander = await readTelemetry(otherOwner, other.thingId, { metric: 'fuzz', resolution: 'raw' });
-    const ownThing = await api<{ thingId: string; name: string }>(`/things/${own.thingId}`, { token: owner.accessToken });
+    const ownThing = await api<{ thingId: string; name: string; latest?: Record<string, { value: number; at: string }> }>(`/things/${own.thingId}`, { token: owner.accessToken });
     httpRequests += 2;
     serverErrors += [bystander, ownThing].filter((response) => response.status >= 500).length;
     expect(bystander.status).toBe(200);
@@ -173,5 +225,30 @@ describe('MQTT fuzz of the IoT pipeline', () => {
     expect(ownThing.body.name).toBe('Fuzzed device');
     expect(received.filter((topic) => !topic.startsWith(`things/${own.thingId}/`))).toEqual([]);
     expect(deniedSubscriptions).toBe(wildcards.length);
+
+    // Assess: none of the garbage stored. Every metric the thing has a latest value of is one a valid message of
+    // the fuzz carried (or the valid reading's); nothing published to a topic it may not use reached its series
+    // (`fuzz`); and no temp reading at a refused time (the junk `ts` values: 1970, ten days ahead).
+    expect(Object.keys(ownThing.body.latest ?? {}).filter((name) => name !== 'temp' && !storable.has(name))).toEqual([]);
+    if (!storable.has('fuzz')) {
+      const fuzzSeries = await readTelemetry(owner, own.thingId, { metric: 'fuzz', resolution: 'raw' });
+      expect(fuzzSeries.body.items).toEqual([]);
+    }
+    const ahead = await readTelemetry<{ at: string; value: number }>(owner, own.thingId, { metric: 'temp', resolution: 'raw', from: Date.now() + 60_000, to: Date.now() + 11 * 86_400_000 });
+    const before = await readTelemetry<{ at: string; value: number }>(owner, own.thingId, { metric: 'temp', resolution: 'raw', from: 0, to: fuzzStarted - 60_000 });
+    httpRequests += 3;
+    expect({ ahead: ahead.status, before: before.status }).toEqual({ ahead: 200, before: 200 });
+    expect([...ahead.body.items, ...before.body.items]).toEqual([]);
+
+    // Assess: the rules engine took every message (delivered, or not deliverable: a payload that is not JSON) and
+    // never retried, dead-lettered or dropped one: the garbage made no function fail.
+    let rules = delta(rulesBefore, await rulesStats());
+    for (const until = Date.now() + 30_000; rules.delivered + rules.undeliverable + rules.deadLettered + rules.dropped < rules.matched && Date.now() < until; ) {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      rules = delta(rulesBefore, await rulesStats());
+    }
+    notes.push(`rules engine during the fuzz: ${JSON.stringify(rules)}`);
+    expect({ retries: rules.retries, deadLettered: rules.deadLettered, dropped: rules.dropped }).toEqual({ retries: 0, deadLettered: 0, dropped: 0 });
+    expect(rules.delivered + rules.undeliverable).toBeGreaterThanOrEqual(rules.matched);
   });
 });

@@ -62,3 +62,14 @@ export function outageAnswerProblem(answer: { status: number; ms: number; wellFo
   if (!answer.wellFormed) return `a ${answer.status} without the contract's error shape`;
   return undefined;
 }
+
+/**
+ * A QoS 1 publish the client gave up on between `startedAt` and `now` (epoch ms): explained by an outage when one
+ * was under way at its end or any part was down meanwhile (the reading may or may not have landed), else a
+ * publish without an answer, which no healthy broker causes.
+ */
+export function publishFailureVerdict(clock: OutageClock | undefined, startedAt: number, now: number): 'outage' | 'no answer' {
+  if (!clock) return 'no answer';
+  if (clock.active() || (clock.downMsBetween?.(startedAt, now) ?? 0) > 0) return 'outage';
+  return 'no answer';
+}

@@ -18,7 +18,8 @@ import { startSimulation, type Simulation } from '../../../scripts/things/simula
 import { solidPng } from '../../../services/thumbnails/test/support/images';
 import { baseUrl } from '../../support/api';
 import { createTestAdmin, createTestUser, type TestUser } from '../../support/users';
-import { outageAnswerProblem, wellFormedError, type OutageClock } from './outage';
+import { outageAnswerProblem, publishFailureVerdict, wellFormedError, type OutageClock } from './outage';
+import { eventIdAttribute } from './workload-check';
 
 export interface WorkloadOptions {
   /** Simulated app users (each one loop). */
@@ -121,8 +122,13 @@ export interface WorkloadReport {
   requestsSent: number;
   /** Answers with a 5xx status outside an outage (goal 0). */
   serverErrors: number;
-  /** Requests without an answer (timeout or connection error) outside an outage. */
+  /**
+   * Requests without an answer (timeout or connection error) outside an outage, QoS 1 publishes the broker never
+   * acknowledged among them.
+   */
   noAnswer: number;
+  /** 429 answers per operation (the contract's quotas): the request did nothing and is not in the ledger. */
+  rateLimited: Record<string, number>;
   /** Answers while an outage or its recovery was under way (options.outage), and those that were not right then. */
   duringOutage: OutageFigures;
   /** Setup steps (sign-ups, devices, connecting the things) that failed and were tried again, and why. */
@@ -151,6 +157,8 @@ const pick = <T>(random: () => number, items: readonly T[]): T => items[Math.flo
 
 export interface OutageFigures {
   answers: number;
+  /** QoS 1 publishes an outage left without an acknowledgement (their readings stay "may have landed"). */
+  unacknowledged: number;
   status503: number;
   slowestMs: number;
   /** Answers that were not a quick 503 with the contract's error shape, or a success (a sample). */
@@ -174,7 +182,7 @@ class Recorder {
   noAnswer = 0;
   unexpected: string[] = [];
   unexpectedCount = 0;
-  duringOutage: OutageFigures = { answers: 0, status503: 0, slowestMs: 0, problems: [], problemCount: 0 };
+  duringOutage: OutageFigures = { answers: 0, unacknowledged: 0, status503: 0, slowestMs: 0, problems: [], problemCount: 0 };
 
   /**
    * `askedInOutage`: an outage was under way when the request was sent (it counts as well when one is at the answer).
@@ -205,6 +213,24 @@ class Recorder {
     const statuses = this.statuses.get(operation) ?? {};
     statuses[String(status)] = (statuses[String(status)] ?? 0) + 1;
     this.statuses.set(operation, statuses);
+  }
+
+  /**
+   * A QoS 1 publish the client gave up on (its `error` event) after `ms`: an outage during it explains it (the
+   * reading stays "may have landed"); outside one it is a request without an answer (noAnswer, goal 0).
+   */
+  unacknowledged(operation: string, ms: number, message: string): void {
+    const now = Date.now();
+    if (publishFailureVerdict(this.outage, now - ms, now) === 'outage') {
+      this.duringOutage.unacknowledged += 1;
+      return;
+    }
+    this.record(operation, 0, ms);
+    this.surprise(`${operation} not acknowledged after ${Math.round(ms)} ms outside an outage: ${message}`);
+  }
+
+  rateLimited(): Record<string, number> {
+    return Object.fromEntries([...this.statuses.entries()].filter(([, statuses]) => (statuses['429'] ?? 0) > 0).map(([operation, statuses]) => [operation, statuses['429'] ?? 0]));
   }
 
   surprise(what: string): void {
@@ -558,6 +584,7 @@ async function runUser(context: Context, user: WorkloadUser, random: () => numbe
 
   async function upload(): Promise<void> {
     const ticket = await call<{ key: string; uploadUrl: string; headers: Record<string, string> }>('media.request', '/media/uploads', { method: 'POST', body: { contentType: 'image/png', size: context.photo.byteLength } });
+    // The contract's per-user upload quotas: counted under the operation's statuses and listed in report.rateLimited.
     if (ticket.status === 429) return;
     if (ticket.status !== 201) {
       if (!noVerdict(ticket.status)) surprise('POST /media/uploads', ticket);
@@ -577,7 +604,11 @@ async function runUser(context: Context, user: WorkloadUser, random: () => numbe
 
   async function analytics(): Promise<void> {
     const sessionId = randomUUID();
-    const fresh = Array.from({ length: 1 + Math.floor(random() * 8) }, () => ({ id: randomUUID(), type: context.analyticsType, at: new Date().toISOString(), sessionId, attributes: { screen: pick(random, ['notes', 'note', 'search', 'things']) }, metrics: { ms: Math.round(random() * 1000) } }));
+    // Each event carries its id as an attribute too: the check reads the counts by it, to find one counted twice.
+    const fresh = Array.from({ length: 1 + Math.floor(random() * 8) }, () => {
+      const id = randomUUID();
+      return { id, type: context.analyticsType, at: new Date().toISOString(), sessionId, attributes: { screen: pick(random, ['notes', 'note', 'search', 'things']), [eventIdAttribute]: id }, metrics: { ms: Math.round(random() * 1000) } };
+    });
     // An app that did not hear back sends a batch again: a replayed event is accepted and counted once.
     const replayed = random() < 0.25 ? lastBatch.slice(0, 2) : [];
     const events = [...fresh, ...replayed];
@@ -585,6 +616,7 @@ async function runUser(context: Context, user: WorkloadUser, random: () => numbe
     const landed: Landed | null = res.status === 202 ? 'yes' : noVerdict(res.status) ? 'maybe' : null;
     if (res.status === 202 && (res.body.accepted !== events.length || res.body.rejected.length > 0)) recorder.surprise(`POST /analytics/events accepted ${res.body.accepted} of ${events.length}: ${res.text.slice(0, 200)}`);
     if (landed === null) {
+      // A 429 (more than 10 batches a second from one install) counts nothing: listed in report.rateLimited.
       if (res.status !== 429) surprise('POST /analytics/events', res);
       return;
     }
@@ -668,15 +700,29 @@ async function startThings(count: number, rate: number, readings: Map<string, Le
   const mqttLink = mqttLinkWith(underFaults ? { refusalsBeforeGivingUp: 60, reconnectPeriodMs: 1000 } : {});
   const simulations: Simulation[] = [];
   const owners: TestUser[] = [];
+  // Each thing's readings handed to the client and not yet acknowledged, oldest first: a failed publish (an `error`
+  // event names the thing, not the reading) is the oldest of them, as one thing's publishes are answered in order.
+  const unacked = new Map<string, number[]>();
   const io = {
     log: () => undefined,
     onEvent: (event: DeviceEvent) => {
       if (event.type === 'published') {
         readings.set(`${event.thingId}|${event.ts}`, { thingId: event.thingId, ts: event.ts, metrics: Object.keys(event.payload), landed: 'maybe' });
+        unacked.set(event.thingId, [...(unacked.get(event.thingId) ?? []), event.ts]);
       } else if (event.type === 'acked') {
         const reading = readings.get(`${event.thingId}|${event.ts}`);
         if (reading) reading.landed = 'yes';
+        unacked.set(event.thingId, (unacked.get(event.thingId) ?? []).filter((ts) => ts !== event.ts));
         recorder.record('telemetry.publish', 200, event.ms, { askedInOutage: false, wellFormed: true, heldWhileDown: true });
+      } else if (event.type === 'error') {
+        // The simulator's other errors (desired state it cannot apply, a subscription refused) are not a QoS 1
+        // publish: no correct platform causes them here.
+        if (event.message.startsWith('publish:')) {
+          const pending = unacked.get(event.thingId) ?? [];
+          const oldest = pending.shift();
+          recorder.unacknowledged('telemetry.publish', oldest === undefined ? 0 : Date.now() - oldest, event.message);
+        } else if (event.message.startsWith('report:')) recorder.unacknowledged('state.report', 0, event.message);
+        else recorder.surprise(`thing ${event.thingId}: ${event.message}`);
       }
     },
   };
@@ -784,6 +830,7 @@ export async function startWorkload(options: WorkloadOptions): Promise<Workload>
         requestsSent: recorder.requestsSent,
         serverErrors: recorder.serverErrors,
         noAnswer: recorder.noAnswer,
+        rateLimited: recorder.rateLimited(),
         duringOutage: recorder.duringOutage,
         unexpected: recorder.unexpected,
         unexpectedCount: recorder.unexpectedCount,
