@@ -107,7 +107,7 @@ describe('faults during a load run', () => {
       notes: [
         `${profile.faultUsers} users + ${profile.faultThings} things for ${report?.seconds ?? 0} s (seed ${profile.seed}): ${report?.requestsSent ?? 0} requests and readings; ${Math.round((Date.now() - started) / 1000)} s with setup and check`,
         ...timings.map((t) => `${t.component}: down ${(t.outageMs / 1000).toFixed(1)} s, restart ${(t.restartMs / 1000).toFixed(1)} s, API healthy ${(t.recoverMs / 1000).toFixed(1)} s after the start`),
-        `answers during outages: ${during?.answers ?? 0} (${during?.status503 ?? 0} × 503), slowest ${during?.slowestMs ?? 0} ms`,
+        `answers during outages: ${during?.answers ?? 0} (${during?.status503 ?? 0} × 503, the slowest 503 ${during?.slowest503Ms ?? 0} ms), slowest ${during?.slowestMs ?? 0} ms`,
         redriveNote,
         `QoS 1 publishes left unacknowledged by an outage (may have landed): ${during?.unacknowledged ?? 0}`,
         ...(report && Object.keys(report.rateLimited).length > 0 ? [`rate limited (429, nothing done, not in the ledger): ${JSON.stringify(report.rateLimited)}`] : []),

@@ -161,6 +161,8 @@ export interface OutageFigures {
   unacknowledged: number;
   status503: number;
   slowestMs: number;
+  /** The slowest 503 (a success may take longer: it waited for the part to come back). */
+  slowest503Ms: number;
   /** Answers that were not a quick 503 with the contract's error shape, or a success (a sample). */
   problems: string[];
   problemCount: number;
@@ -182,7 +184,7 @@ class Recorder {
   noAnswer = 0;
   unexpected: string[] = [];
   unexpectedCount = 0;
-  duringOutage: OutageFigures = { answers: 0, unacknowledged: 0, status503: 0, slowestMs: 0, problems: [], problemCount: 0 };
+  duringOutage: OutageFigures = { answers: 0, unacknowledged: 0, status503: 0, slowestMs: 0, slowest503Ms: 0, problems: [], problemCount: 0 };
 
   /**
    * `askedInOutage`: an outage was under way when the request was sent (it counts as well when one is at the answer).
@@ -198,6 +200,7 @@ class Recorder {
       const now = Date.now();
       const judgedMs = answer.heldWhileDown && this.outage?.downMsBetween ? ms - this.outage.downMsBetween(now - ms, now) : ms;
       outage.slowestMs = Math.max(outage.slowestMs, Math.round(judgedMs));
+      if (status === 503) outage.slowest503Ms = Math.max(outage.slowest503Ms, Math.round(judgedMs));
       const problem = outageAnswerProblem({ status, ms: judgedMs, wellFormed: answer.wellFormed });
       if (problem) {
         outage.problemCount += 1;
