@@ -1,10 +1,11 @@
 // `npm run check:deploy`: packages every service for the given stages through compose (offline,
-// dummy credentials) and checks what would ship: every HTTP function's zip within the size budget,
+// dummy credentials) and checks what would ship: every HTTP and WebSocket function's zip within the size budget,
 // sharp only in the thumbnails processor, templates free of cfn-lint errors, IAM without wildcards,
 // a role of its own for every function, encrypted private buckets, protected prod tables, no
 // local-only route in a deployed stage, a failure queue for every asynchronous consumer (stream mappings,
 // SNS and S3 notifications, IoT topic rules, the log shipper), the alarms and dashboard of README's "Operations" section,
-// and every function log group subscribed to the log shipper when the stage ships logs to search (none when not).
+// every function log group subscribed to the log shipper when the stage ships logs to search (none when not), and
+// the realtime channel: notifications' WebSocket API with its three routes, its endpoint output and a throttled stage.
 // The web app's hosting stack (clients/web/hosting.yml, deployed by `npm run deploy:web`, not by compose) gets
 // cfn-lint, the bucket and IAM checks and its own (scripts/web/hosting-checks.ts), once: it is the same for every stage.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -24,6 +25,8 @@ interface PackagedFunction {
   zip: string;
   bytes: number;
   isHttp: boolean;
+  /** A route of the realtime WebSocket API ($connect, $disconnect, $default): a request path like an HTTP route's. */
+  isWebsocket: boolean;
   entries: string[];
   /** The function's environment as deployed: provider-wide variables overlaid with its own. */
   environment: Record<string, unknown>;
@@ -63,6 +66,7 @@ export function packagedFunctions(): PackagedFunction[] {
         zip,
         bytes: statSync(zip).size,
         isHttp: (fn.events ?? []).some((event) => 'httpApi' in event),
+        isWebsocket: (fn.events ?? []).some((event) => 'websocket' in event),
         entries: zipEntries(zip),
         environment: { ...state.service.provider.environment, ...fn.environment },
       };
@@ -81,6 +85,51 @@ function cfnLint(template: string): { errors: string; warnings: number } {
 
 interface Template {
   Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+  Outputs?: Record<string, unknown>;
+}
+
+/**
+ * The zip budget: every function on a request path (an HTTP route, or a route of the WebSocket API: every connect
+ * and every frame waits for its cold start) is at most httpZipBudgetBytes.
+ */
+export function zipBudgetProblems(functions: ReadonlyArray<Pick<PackagedFunction, 'service' | 'name' | 'bytes' | 'isHttp' | 'isWebsocket'>>): string[] {
+  return functions
+    .filter((fn) => (fn.isHttp || fn.isWebsocket) && fn.bytes > httpZipBudgetBytes)
+    .map((fn) => `${fn.service}/${fn.name} is ${(fn.bytes / 1024).toFixed(1)} KB, over the ${httpZipBudgetBytes / 1024} KB budget`);
+}
+
+/** The stack that serves the realtime channel (API.md "Realtime"), and the routes its WebSocket API must have. */
+export const realtimeService = 'notifications';
+export const websocketRouteKeys = ['$connect', '$disconnect', '$default'];
+
+/**
+ * The realtime channel as deployed: one WEBSOCKET API in the stack, with the $connect, $disconnect and $default routes,
+ * the ServiceEndpointWebsocket output (the wss:// URL an app connects to), and every stage of it throttled
+ * (DefaultRouteSettings.ThrottlingRateLimit / ThrottlingBurstLimit, positive numbers: the stage params
+ * realtimeThrottleRateLimit / realtimeThrottleBurstLimit), so a flood of frames is not an unlimited number of invocations.
+ */
+export function websocketApiProblems(template: Template): string[] {
+  const apis = Object.entries(template.Resources)
+    .filter(([, resource]) => resource.Type === 'AWS::ApiGatewayV2::Api' && resource.Properties?.ProtocolType === 'WEBSOCKET')
+    .map(([id]) => id);
+  if (apis.length !== 1) return [`${apis.length} WebSocket APIs (AWS::ApiGatewayV2::Api, ProtocolType WEBSOCKET), not one`];
+  const api = apis[0] as string;
+  const onApi = Object.entries(template.Resources).filter(([, resource]) => logicalIdOf(resource.Properties?.ApiId) === api);
+  const problems: string[] = [];
+  const routes = new Set(onApi.filter(([, resource]) => resource.Type === 'AWS::ApiGatewayV2::Route').map(([, resource]) => String(resource.Properties?.RouteKey)));
+  const missing = websocketRouteKeys.filter((key) => !routes.has(key));
+  if (missing.length > 0) problems.push(`${api}: no ${missing.join(', ')} route`);
+  if (template.Outputs?.ServiceEndpointWebsocket === undefined) problems.push(`${api}: no ServiceEndpointWebsocket output (the URL an app connects to)`);
+  const stages = onApi.filter(([, resource]) => resource.Type === 'AWS::ApiGatewayV2::Stage');
+  if (stages.length === 0) problems.push(`${api}: no stage`);
+  for (const [id, stage] of stages) {
+    const settings = (stage.Properties?.DefaultRouteSettings ?? {}) as Record<string, unknown>;
+    for (const key of ['ThrottlingRateLimit', 'ThrottlingBurstLimit']) {
+      const value = settings[key];
+      if (typeof value !== 'number' || !(value > 0)) problems.push(`${id}: the WebSocket stage without DefaultRouteSettings.${key} (a flood of frames would be unlimited invocations)`);
+    }
+  }
+  return problems;
 }
 
 interface Statement {
@@ -505,10 +554,10 @@ function main(): void {
     console.log(`\nstage ${stage}: ${functions.length} functions`);
     for (const fn of functions) {
       const hasSharp = fn.entries.some((entry) => entry.includes('sharp') || entry.endsWith('.node'));
-      console.log(`  ${`${fn.service}/${fn.name}`.padEnd(40)} ${(fn.bytes / 1024).toFixed(1).padStart(7)} KB${fn.isHttp ? '' : '  (event)'}${hasSharp ? '  sharp' : ''}`);
-      if (fn.isHttp && fn.bytes > httpZipBudgetBytes) problems.push(`${stage}: ${fn.service}/${fn.name} is ${(fn.bytes / 1024).toFixed(1)} KB, over the ${httpZipBudgetBytes / 1024} KB budget`);
+      console.log(`  ${`${fn.service}/${fn.name}`.padEnd(40)} ${(fn.bytes / 1024).toFixed(1).padStart(7)} KB${fn.isHttp ? '' : fn.isWebsocket ? '  (websocket)' : '  (event)'}${hasSharp ? '  sharp' : ''}`);
       if (hasSharp && fn.service !== 'thumbnails') problems.push(`${stage}: ${fn.service}/${fn.name} ships sharp or a native addon`);
     }
+    for (const problem of zipBudgetProblems(functions)) problems.push(`${stage}: ${problem}`);
     // The processor must carry sharp for its Lambda architecture, and nothing else in thumbnails may.
     for (const problem of checkThumbnailsZips()) problems.push(`${stage}: ${problem}`);
     const templates: Record<string, Template> = {};
@@ -527,6 +576,9 @@ function main(): void {
       const created = JSON.parse(readFileSync(path.join(service.dir, '.serverless', 'cloudformation-template-create-stack.json'), 'utf8')) as Template;
       for (const problem of [...dataProtectionProblems(created, stage), ...dataProtectionProblems(parsed, stage)]) problems.push(`${stage}: ${service.name}: ${problem}`);
     }
+    const realtime = templates[realtimeService];
+    if (!realtime) problems.push(`${stage}: no ${realtimeService} stack (the realtime WebSocket API)`);
+    else for (const problem of websocketApiProblems(realtime)) problems.push(`${stage}: ${realtimeService}: ${problem}`);
     for (const problem of stageOperationsProblems(templates, stage)) problems.push(`${stage}: ${problem}`);
     for (const problem of logShippingProblems(templates, stage)) problems.push(`${stage}: ${problem}`);
   }

@@ -1,4 +1,4 @@
-import { dataProtectionProblems, failureHandlingProblems, iamProblems, localOnlyRoutes, sharedRoles } from '../check-deploy';
+import { dataProtectionProblems, failureHandlingProblems, httpZipBudgetBytes, iamProblems, localOnlyRoutes, sharedRoles, websocketApiProblems, zipBudgetProblems } from '../check-deploy';
 
 function roleWith(statement: { Action: string | string[]; Resource: unknown }) {
   return { Resources: { Role: { Type: 'AWS::IAM::Role', Properties: { Policies: [{ PolicyDocument: { Statement: [{ Effect: 'Allow', ...statement }] } }] } } } };
@@ -327,5 +327,82 @@ describe('failureHandlingProblems', () => {
       };
       expect(failureHandlingProblems(template)).toEqual(['IngestTelemetryLambdaFunction: invoked asynchronously by the IoT topic rule IngestTelemetryIotTopicRule1 without an on-failure destination']);
     });
+  });
+});
+
+describe('zipBudgetProblems', () => {
+  const fn = (name: string, bytes: number, kind: { isHttp?: boolean; isWebsocket?: boolean }) => ({ service: 'notifications', name, bytes, isHttp: false, isWebsocket: false, ...kind });
+
+  it('holds HTTP and WebSocket functions to the budget, and leaves event consumers alone', () => {
+    // Prepare
+    const over = httpZipBudgetBytes + 1;
+    const functions = [fn('listDevices', over, { isHttp: true }), fn('realtimeMessage', over, { isWebsocket: true }), fn('realtimeConnect', httpZipBudgetBytes, { isWebsocket: true }), fn('noteEvents', over, {})];
+
+    // Act
+    const problems = zipBudgetProblems(functions);
+
+    // Assess
+    expect(problems).toEqual([expect.stringContaining('notifications/listDevices is'), expect.stringContaining('notifications/realtimeMessage is')]);
+  });
+});
+
+describe('websocketApiProblems', () => {
+  /** The realtime channel as the framework and notifications' extensions make it; `change` edits a copy. */
+  function realtimeTemplate(change: (template: { Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>; Outputs?: Record<string, unknown> }) => void = () => undefined) {
+    const onApi = { ApiId: { Ref: 'WebsocketsApi' } };
+    const template = {
+      Resources: {
+        WebsocketsApi: { Type: 'AWS::ApiGatewayV2::Api', Properties: { Name: 'dev-photonotes-notifications-websockets', ProtocolType: 'WEBSOCKET' } } as { Type: string; Properties?: Record<string, unknown> },
+        SconnectWebsocketsRoute: { Type: 'AWS::ApiGatewayV2::Route', Properties: { ...onApi, RouteKey: '$connect' } },
+        SdisconnectWebsocketsRoute: { Type: 'AWS::ApiGatewayV2::Route', Properties: { ...onApi, RouteKey: '$disconnect' } },
+        SdefaultWebsocketsRoute: { Type: 'AWS::ApiGatewayV2::Route', Properties: { ...onApi, RouteKey: '$default' } },
+        WebsocketsDeploymentStage: { Type: 'AWS::ApiGatewayV2::Stage', Properties: { ...onApi, StageName: 'dev', DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 } } },
+        HttpRoute: { Type: 'AWS::ApiGatewayV2::Route', Properties: { ApiId: 'other-api', RouteKey: 'GET /devices' } },
+      } as Record<string, { Type: string; Properties?: Record<string, unknown> }>,
+      Outputs: { ServiceEndpointWebsocket: { Value: { 'Fn::Join': ['', ['wss://', { Ref: 'WebsocketsApi' }, '.execute-api.us-east-1.amazonaws.com/dev']] } } } as Record<string, unknown>,
+    };
+    change(template);
+    return template;
+  }
+
+  it('accepts a WebSocket API with its three routes, the endpoint output and a throttled stage', () => {
+    expect(websocketApiProblems(realtimeTemplate())).toEqual([]);
+  });
+
+  it('flags a stack without a WebSocket API, or with an HTTP API only', () => {
+    // Prepare
+    const none = realtimeTemplate((t) => delete t.Resources.WebsocketsApi);
+    const http = realtimeTemplate((t) => (t.Resources.WebsocketsApi = { Type: 'AWS::ApiGatewayV2::Api', Properties: { ProtocolType: 'HTTP' } }));
+
+    // Act / Assess
+    expect(websocketApiProblems(none)).toEqual([expect.stringContaining('0 WebSocket APIs')]);
+    expect(websocketApiProblems(http)).toEqual([expect.stringContaining('0 WebSocket APIs')]);
+  });
+
+  it('flags a missing route, and does not count another API’s routes', () => {
+    // Prepare
+    const template = realtimeTemplate((t) => {
+      delete t.Resources.SdisconnectWebsocketsRoute;
+      t.Resources.OtherDisconnect = { Type: 'AWS::ApiGatewayV2::Route', Properties: { ApiId: { Ref: 'OtherApi' }, RouteKey: '$disconnect' } };
+    });
+
+    // Act / Assess
+    expect(websocketApiProblems(template)).toEqual(['WebsocketsApi: no $disconnect route']);
+  });
+
+  it('flags a missing ServiceEndpointWebsocket output', () => {
+    expect(websocketApiProblems(realtimeTemplate((t) => delete t.Outputs)).join()).toContain('no ServiceEndpointWebsocket output');
+  });
+
+  it('flags a stage without throttling (the framework’s own), or with a limit that is not a positive number', () => {
+    // Prepare
+    const framework = realtimeTemplate((t) => delete t.Resources.WebsocketsDeploymentStage?.Properties?.DefaultRouteSettings);
+    const zero = realtimeTemplate((t) => Object.assign(t.Resources.WebsocketsDeploymentStage?.Properties ?? {}, { DefaultRouteSettings: { ThrottlingRateLimit: 0, ThrottlingBurstLimit: '200' } }));
+    const noStage = realtimeTemplate((t) => delete t.Resources.WebsocketsDeploymentStage);
+
+    // Act / Assess
+    expect(websocketApiProblems(framework)).toEqual([expect.stringContaining('DefaultRouteSettings.ThrottlingRateLimit'), expect.stringContaining('DefaultRouteSettings.ThrottlingBurstLimit')]);
+    expect(websocketApiProblems(zero)).toEqual([expect.stringContaining('DefaultRouteSettings.ThrottlingRateLimit'), expect.stringContaining('DefaultRouteSettings.ThrottlingBurstLimit')]);
+    expect(websocketApiProblems(noStage)).toEqual(['WebsocketsApi: no stage']);
   });
 });

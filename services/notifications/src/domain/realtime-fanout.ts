@@ -1,6 +1,7 @@
 // The realtime fan-out (API.md "Realtime"): a server message to every open connection of some users. Each user's
 // copy gets the user's next `seq`; a note's changes never go back in time for a user; a connection found gone (410)
-// loses its record, one whose token expired is closed; one slow or failing connection never holds up the others.
+// loses its record, one whose token expired is closed; one slow or failing connection never holds up the others;
+// a user who cannot be sent a message is made to catch up with /sync (a seq gap, or a reconnect).
 // note.changed (realtime-notes.ts), new inbox items (delivery.ts) and thing.state (thing-subscriptions.ts) use it.
 import type { Clock } from '@photonotes/shared/clock';
 import type { NoteChange } from '@photonotes/shared/contracts/note-events';
@@ -11,8 +12,10 @@ import type { Connection, ConnectionsGateway, ConnectionsStore } from './realtim
 
 /** API Gateway's limit on one WebSocket message (it closes the connection with 1009 over it). */
 export const maxMessageBytes = 128 * 1024;
-/** How long one PostToConnection may take before the fan-out stops waiting for it (the call is not retried). */
+/** How long one PostToConnection may take before the fan-out aborts it (the call is not retried). */
 export const defaultSendTimeoutMs = 1_000;
+/** How long an aborted PostToConnection may take to end; one still running after it keeps the note's claim to its lease. */
+export const abortWaitMs = 1_000;
 /** How long a claim on sending a note's change outlives the send timeout (the seq write, the release). */
 const claimMarginMs = 2_000;
 /** How often a newer change of a note asks again while an older one is being sent to the user. */
@@ -74,19 +77,48 @@ export interface SendOptions {
   log: Logger;
 }
 
-/** What happened to one user's copy. */
-export type UserOutcome = 'sent' | 'no-connection' | 'stale' | 'too-large' | 'failed';
+/**
+ * What happened to one user's copy: 'gap' is a message not sent whose seq was spent (the app sees the gap and
+ * catches up with /sync); 'resync' a message that could not be numbered, so the user's connections were closed (the
+ * app reconnects and catches up); 'failed' a user who could not even be made to catch up.
+ */
+export type UserOutcome = 'sent' | 'no-connection' | 'stale' | 'too-large' | 'gap' | 'resync' | 'failed';
 
 export interface FanoutReport {
   users: Partial<Record<UserOutcome, number>>;
-  /** Connections: sent to, removed as gone (410), closed as expired, timed out, failed otherwise. */
-  connections: { sent: number; gone: number; expired: number; timedOut: number; failed: number };
+  /** Connections: sent to, removed as gone (410), closed as expired, timed out, failed otherwise, closed to resync. */
+  connections: { sent: number; gone: number; expired: number; timedOut: number; failed: number; resynced: number };
 }
 
 type SendOutcome = 'sent' | 'gone' | 'timedOut' | 'failed';
 
+/** One PostToConnection: how it went, and whether the call had ended when the fan-out stopped waiting for it. */
+interface PostResult {
+  outcome: SendOutcome;
+  ended: boolean;
+}
+
 function emptyReport(): FanoutReport {
-  return { users: {}, connections: { sent: 0, gone: 0, expired: 0, timedOut: 0, failed: 0 } };
+  return { users: {}, connections: { sent: 0, gone: 0, expired: 0, timedOut: 0, failed: 0, resynced: 0 } };
+}
+
+/** The dependencies with every DynamoDB request they make counted (the fan-out's cost line). */
+function counted(deps: FanoutDeps): { deps: FanoutDeps; requests: () => number } {
+  let requests = 0;
+  const { connections, sequences, noteOrder } = deps;
+  const count = <A extends unknown[], R>(call: (...args: A) => Promise<R>) => (...args: A): Promise<R> => {
+    requests++;
+    return call(...args);
+  };
+  return {
+    deps: {
+      ...deps,
+      connections: { add: count((c) => connections.add(c)), listByUser: count((u) => connections.listByUser(u)), remove: count((id) => connections.remove(id)) },
+      sequences: { next: count((u) => sequences.next(u)), forget: count((u) => sequences.forget(u)) },
+      noteOrder: { claim: count((u, n, p, l) => noteOrder.claim(u, n, p, l)), release: count((u, n, p) => noteOrder.release(u, n, p)) },
+    },
+    requests: () => requests,
+  };
 }
 
 /** Resolves with `fallback` after `ms` unless `work` settled first (the timer never keeps the process alive). */
@@ -119,11 +151,22 @@ async function closeAndForget(connection: Connection, deps: Pick<FanoutDeps, 'co
   }
 }
 
-async function sendOne(connection: Connection, message: SequencedMessage, deps: FanoutDeps, log: Logger): Promise<SendOutcome> {
+/**
+ * Posts to one connection. A call that outlasts the send timeout is aborted (the SDK drops it and does not retry it),
+ * and the fan-out waits for it to end, so the note's claim is never released while the post can still land.
+ */
+async function sendOne(connection: Connection, message: SequencedMessage, deps: FanoutDeps, log: Logger): Promise<PostResult> {
+  const controller = new AbortController();
+  const call = deps.gateway.send(connection.connectionId, message, { signal: controller.signal });
+  const callEnded = call.then(
+    () => true,
+    () => true,
+  );
   const attempt = (async (): Promise<SendOutcome> => {
     try {
-      if (await deps.gateway.send(connection.connectionId, message)) return 'sent';
+      if (await call) return 'sent';
     } catch (err) {
+      if (controller.signal.aborted) return 'timedOut';
       log.warn('PostToConnection failed', { connectionId: connection.connectionId, userId: connection.userId, err });
       return 'failed';
     }
@@ -132,21 +175,51 @@ async function sendOne(connection: Connection, message: SequencedMessage, deps: 
     return 'gone';
   })();
   const outcome = await within(attempt, deps.sendTimeoutMs ?? defaultSendTimeoutMs, 'timedOut' as SendOutcome);
-  if (outcome === 'timedOut') log.warn('PostToConnection timed out', { connectionId: connection.connectionId, userId: connection.userId });
-  return outcome;
+  if (outcome !== 'timedOut') return { outcome, ended: true };
+  controller.abort();
+  log.warn('PostToConnection timed out', { connectionId: connection.connectionId, userId: connection.userId });
+  const ended = await within(callEnded, abortWaitMs, false);
+  if (!ended) log.warn('An aborted PostToConnection has not ended; a note claim is left to its lease', { connectionId: connection.connectionId, userId: connection.userId });
+  return { outcome: 'timedOut', ended };
+}
+
+/**
+ * The user's apps are made to catch up with /sync (API.md: after a reconnect or a gap in seq) for a message they will
+ * not get: its seq is spent on nothing, a gap their next message shows; when no seq can be had, their connections
+ * are closed, and they reconnect and catch up.
+ */
+async function makeCatchUp(userId: string, live: Connection[], deps: FanoutDeps, options: SendOptions, report: FanoutReport): Promise<UserOutcome> {
+  if (options.seq) {
+    try {
+      await deps.sequences.next(userId);
+      return 'gap';
+    } catch (err) {
+      options.log.warn('Spending a seq for a realtime gap failed; the user\'s connections are closed so the apps catch up', { userId, err });
+    }
+  }
+  return resync(live, deps, options.log, report);
+}
+
+/** Closes the connections so their apps reconnect and catch up with /sync; 'failed' when one could not be closed. */
+async function resync(live: Connection[], deps: FanoutDeps, log: Logger, report: FanoutReport): Promise<UserOutcome> {
+  const closed = await Promise.all(live.map((connection) => closeAndForget(connection, deps, log)));
+  report.connections.resynced += closed.filter(Boolean).length;
+  return closed.every(Boolean) ? 'resync' : 'failed';
 }
 
 /**
  * Claims the sending of a note's change to the user (NoteOrderStore.claim), waiting while an older change of the note
  * is being sent to the user, so the two cannot cross on the way to the connections. The wait ends when the older
- * send releases its claim, or when its lease runs out (its sender died); past the lease and a margin it gives up.
+ * send releases its claim, or when its lease runs out (its sender died); past twice the lease it gives up ('busy'),
+ * and the app is made to catch up instead (makeCatchUp).
  */
 async function claimNote(userId: string, note: NonNullable<SendOptions['note']>, deps: FanoutDeps): Promise<ClaimOutcome> {
   const leaseMs = (deps.sendTimeoutMs ?? defaultSendTimeoutMs) + claimMarginMs;
-  const giveUpAt = Date.now() + 2 * leaseMs;
+  const giveUpAt = deps.clock.now().getTime() + 2 * leaseMs;
   for (;;) {
-    const outcome = await deps.noteOrder.claim(userId, note.noteId, note.position, { now: deps.clock.now().getTime(), leaseMs });
-    if (outcome !== 'busy' || Date.now() >= giveUpAt) return outcome;
+    const now = deps.clock.now().getTime();
+    const outcome = await deps.noteOrder.claim(userId, note.noteId, note.position, { now, leaseMs });
+    if (outcome !== 'busy' || now >= giveUpAt) return outcome;
     await new Promise((resolve) => setTimeout(resolve, claimRetryMs));
   }
 }
@@ -162,6 +235,8 @@ async function sendToUser(userId: string, message: PushedMessage, deps: FanoutDe
   });
   const { note } = options;
   let claimed = false;
+  /** A post still running after its abort: the claim is left to its lease rather than released under it. */
+  let holdClaim = false;
   try {
     // Nobody listening: no seq spent, no position recorded (the app catches up with /sync when it connects).
     if (live.length === 0) return 'no-connection';
@@ -169,24 +244,33 @@ async function sendToUser(userId: string, message: PushedMessage, deps: FanoutDe
       const claim = await claimNote(userId, note, deps);
       if (claim === 'stale') return 'stale';
       if (claim === 'busy') {
-        options.log.warn('An older change of the note is still being sent to the user; this one is not sent', { userId, noteId: note.noteId, version: note.position.version });
-        return 'failed';
+        options.log.warn('An older change of the note is still being sent to the user; this one is not sent, and the app is made to catch up', { userId, noteId: note.noteId, version: note.position.version });
+        return await makeCatchUp(userId, live, deps, options, report);
       }
       claimed = true;
     }
-    const copy: SequencedMessage = options.seq ? { ...message, seq: await deps.sequences.next(userId) } : message;
+    let copy: SequencedMessage = message;
+    if (options.seq) {
+      try {
+        copy = { ...message, seq: await deps.sequences.next(userId) };
+      } catch (err) {
+        options.log.warn('The user\'s next seq could not be had; the user\'s connections are closed so the apps catch up', { userId, type: message.type, err });
+        return await resync(live, deps, options.log, report);
+      }
+    }
     // A message API Gateway would refuse is not sent; with the seq it spent, the app sees a gap and catches up.
     const bytes = Buffer.byteLength(JSON.stringify(copy), 'utf8');
     if (bytes > maxMessageBytes) {
       options.log.warn('A realtime message is over the WebSocket limit; sent as a seq gap', { userId, type: message.type, bytes });
       return 'too-large';
     }
-    const outcomes = await Promise.all(live.map((connection) => sendOne(connection, copy, deps, options.log)));
-    for (const outcome of outcomes) report.connections[outcome]++;
+    const posts = await Promise.all(live.map((connection) => sendOne(connection, copy, deps, options.log)));
+    for (const post of posts) report.connections[post.outcome]++;
+    holdClaim = posts.some((post) => !post.ended);
     return 'sent';
   } finally {
     // A claim that is not released holds the note's next change back until its lease runs out, no longer.
-    if (note && claimed) {
+    if (note && claimed && !holdClaim) {
       await deps.noteOrder.release(userId, note.noteId, note.position).catch((err: unknown) => options.log.warn('Releasing a note claim failed', { userId, noteId: note.noteId, err }));
     }
     await Promise.all(closing);
@@ -201,14 +285,17 @@ async function sendToUser(userId: string, message: PushedMessage, deps: FanoutDe
  * can be handled out of order, or at the same time. Before spending a seq the sender claims the user's position on
  * the note with a conditional write (NoteOrderStore, `supersedes`: a higher version, or the deletion of the same
  * version); a change that is not newer than one sent or being sent to the user is dropped, and a repeated event is
- * recognised too. A newer change waits while an older one is still being sent (the claim is released after the
- * PostToConnection calls), so two changes handled at the same moment cannot cross on the way. The position is only
+ * recognised too. A newer change waits while an older one is still being sent (the claim is released once the
+ * PostToConnection calls ended: a call given up on is aborted first, and one that does not end keeps the claim to its
+ * lease), so two changes handled at the same moment cannot cross on the way. A change held back too long, or one no
+ * seq can be had for, is not lost: the user's apps are made to catch up with /sync (makeCatchUp). The position is only
  * recorded for users with a connection, and it expires (adapters/realtime-order.ts) once no connection can still
  * be open that saw it.
  */
-export async function sendToUsers(userIds: readonly string[], message: PushedMessage, deps: FanoutDeps, options: SendOptions): Promise<FanoutReport> {
+export async function sendToUsers(userIds: readonly string[], message: PushedMessage, fanoutDeps: FanoutDeps, options: SendOptions): Promise<FanoutReport> {
   const report = emptyReport();
   const started = Date.now();
+  const { deps, requests } = counted(fanoutDeps);
   await Promise.all(
     [...new Set(userIds)].map(async (userId) => {
       let outcome: UserOutcome;
@@ -223,8 +310,9 @@ export async function sendToUsers(userIds: readonly string[], message: PushedMes
   );
   const { sent, gone, timedOut, failed } = report.connections;
   const posts = sent + gone + timedOut + failed;
-  // One line per message that reached a connection: what the fan-out cost (bench/realtime.ts reads it).
-  if (posts > 0) options.log.info('realtime fan-out', { type: message.type, users: userIds.length, posts, sent, gone, timedOut, failed, durationMs: Date.now() - started });
+  // One line per message that reached a connection: what the fan-out cost (bench/realtime.ts reads it), DynamoDB
+  // requests included (the connections queries, seqs, note claims and releases, records removed).
+  if (posts > 0) options.log.info('realtime fan-out', { type: message.type, users: userIds.length, posts, sent, gone, timedOut, failed, dynamodbRequests: requests(), durationMs: Date.now() - started });
   return report;
 }
 

@@ -36,8 +36,11 @@ export interface ConnectionsStore {
 
 /** The WebSocket API's @connections endpoint (PostToConnection, DeleteConnection). */
 export interface ConnectionsGateway {
-  /** False when the connection is gone (410): the caller removes its record. */
-  send(connectionId: string, message: ServerMessage | SequencedMessage): Promise<boolean>;
+  /**
+   * False when the connection is gone (410): the caller removes its record. `signal` ends the call: once it fires,
+   * the message is not posted, nor posted again, and the promise rejects.
+   */
+  send(connectionId: string, message: ServerMessage | SequencedMessage, options?: { signal?: AbortSignal }): Promise<boolean>;
   /** Closes the connection; false when it was already gone. */
   close(connectionId: string): Promise<boolean>;
 }

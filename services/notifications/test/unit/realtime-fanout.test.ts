@@ -1,6 +1,7 @@
 // The realtime fan-out on fakes: who gets which note.changed, the per-user seq, stale changes dropped per note,
-// gone (410), failing and slow connections, expired tokens closed (on a send and by the sweep), a deleted user's
-// connections closed, and the `notification` message for each new inbox entry only.
+// gone (410), failing and slow connections (a post given up is aborted, and its note claim outlives it), a user who
+// cannot be sent a message made to catch up (a seq gap, or a reconnect), expired tokens closed (on a send and by the
+// sweep), a deleted user's connections closed, the cost line, and the `notification` message for each new inbox entry only.
 import type { EventOf } from '@photonotes/shared/contracts/event';
 import type { noteChanged, PresentedNote } from '@photonotes/shared/contracts/note-events';
 import { deliver } from '../../src/domain/delivery';
@@ -246,6 +247,26 @@ describe('two changes of a note handled at once', () => {
     expect(gateway.to('a1')).toEqual([upsert(2, [], 1)]);
   });
 
+  it('gives up on a change held back past twice the lease and spends its seq, so the app sees a gap and catches up', async () => {
+    // Prepare: a claim on version 1 that a sender keeps renewing (it never runs out while the newer change waits).
+    const { deps, gateway, noteOrder, sequences, open, tick } = fanoutDeps(10);
+    open(connection('a1', 'alice'));
+    await noteOrder.claim('alice', 'n1', { version: 1, change: 'created' }, { now: deps.clock.now().getTime(), leaseMs: 3_600_000 });
+    const realtime = realtimeFanout(deps);
+
+    // Act
+    const newer = fanOutNoteChange(noteEvent(2, 'updated', [], []), realtime, silent);
+    await until(() => noteOrder.outcomes.includes('busy'));
+    tick(2 * (10 + 2_000));
+    const [report] = await newer;
+    await realtime.sendToUsers(['alice'], { type: 'notification', notification: { id: 'x', type: 'media.ready', title: 't', body: 'b', data: {}, createdAt: 'c', readAt: null } }, { seq: true, log: silent });
+
+    // Assess: version 2 was not sent, but its seq was spent: the next message shows the gap.
+    expect(report?.users).toEqual({ gap: 1 });
+    expect(gateway.to('a1')).toEqual([expect.objectContaining({ type: 'notification', seq: 2 })]);
+    expect(sequences.counters.get('alice')).toBe(2);
+  });
+
   it('drops an older change that arrives while a newer one is being sent', async () => {
     // Prepare
     const { deps, gateway, open } = fanoutDeps(5_000);
@@ -302,7 +323,7 @@ describe('connections in trouble', () => {
     expect(lines.some((line) => line.level === 'warn' && line.message === 'PostToConnection failed' && line.connectionId === 'a1')).toBe(true);
   });
 
-  it('logs one cost line per message that reached a connection, and none when nobody is connected', async () => {
+  it('logs one cost line per message that reached a connection, with its DynamoDB requests, and none when nobody is connected', async () => {
     // Prepare
     const { deps, gateway, open } = fanoutDeps();
     open(connection('a1', 'alice'), connection('a2', 'alice'), connection('b1', 'bob'));
@@ -313,9 +334,23 @@ describe('connections in trouble', () => {
     await sendToUsers(['alice', 'bob'], message, deps, { seq: true, log });
     await sendToUsers(['carol'], message, deps, { seq: true, log });
 
-    // Assess
+    // Assess: per user, the connections query and the seq
     const costs = lines.filter((line) => line.message === 'realtime fan-out');
-    expect(costs).toEqual([expect.objectContaining({ level: 'info', type: message.type, users: 2, posts: 3, sent: 2, failed: 1, durationMs: expect.any(Number) })]);
+    expect(costs).toEqual([expect.objectContaining({ level: 'info', type: message.type, users: 2, posts: 3, sent: 2, failed: 1, dynamodbRequests: 4, durationMs: expect.any(Number) })]);
+  });
+
+  it('counts a note change’s claim, release and a gone connection’s removal among its DynamoDB requests', async () => {
+    // Prepare
+    const { deps, gateway, open } = fanoutDeps();
+    open(connection('a1', 'alice'), connection('a2', 'alice'));
+    gateway.gone.add('a2');
+    const { log, lines } = testLogger();
+
+    // Act
+    await fanOutNoteChange(noteEvent(1, 'created', [], null), realtimeFanout(deps), log);
+
+    // Assess: the connections query, the claim, the seq, the gone record removed, the release
+    expect(lines.filter((line) => line.message === 'realtime fan-out')).toEqual([expect.objectContaining({ posts: 2, sent: 1, gone: 1, dynamodbRequests: 5 })]);
   });
 
   it('sends to every connection at once: one that hangs does not hold up another, and is given up after the timeout', async () => {
@@ -348,6 +383,81 @@ describe('connections in trouble', () => {
     // Assess
     expect(report.connections).toMatchObject({ sent: 1, timedOut: 1 });
     expect(gateway.to('a2')).toHaveLength(1);
+  });
+
+  it('aborts a post it stops waiting for, and releases the note’s claim only once the call ended', async () => {
+    // Prepare: a1 hangs until its call is aborted (as the SDK ends an aborted PostToConnection).
+    const { deps, gateway, noteOrder, open } = fanoutDeps(30);
+    open(connection('a1', 'alice'));
+    gateway.hanging.add('a1');
+    const endedAtRelease: boolean[] = [];
+    const release = noteOrder.release.bind(noteOrder);
+    noteOrder.release = async (...args) => {
+      endedAtRelease.push(gateway.events.includes('end:a1'));
+      return release(...args);
+    };
+
+    // Act
+    const [report] = await fanOutNoteChange(noteEvent(1, 'created', [], null), realtimeFanout(deps), silent);
+
+    // Assess
+    expect(gateway.aborted).toEqual(['a1']);
+    expect(endedAtRelease).toEqual([true]);
+    expect(report?.connections).toMatchObject({ timedOut: 1 });
+    expect(noteOrder.positions.get('alice/n1')).toEqual({ version: 1, change: 'created' });
+  });
+
+  it('keeps the note’s claim to its lease when an aborted post does not end, so a newer change cannot overtake it', async () => {
+    // Prepare: a1 hangs and ignores the abort.
+    const { deps, gateway, noteOrder, open } = fanoutDeps(30);
+    open(connection('a1', 'alice'));
+    gateway.hanging.add('a1');
+    gateway.ignoresAbort.add('a1');
+
+    // Act
+    const [report] = await fanOutNoteChange(noteEvent(1, 'created', [], null), realtimeFanout(deps), silent);
+    const newer = await noteOrder.claim('alice', 'n1', { version: 2, change: 'updated' }, { now: deps.clock.now().getTime(), leaseMs: 1_000 });
+    gateway.release();
+
+    // Assess
+    expect(report?.connections).toMatchObject({ timedOut: 1 });
+    expect(noteOrder.positions.get('alice/n1')?.sendingUntil).toBe(deps.clock.now().getTime() + 30 + 2_000);
+    expect(newer).toBe('busy');
+  });
+
+  it('closes the connections of a user whose seq cannot be had, so the apps reconnect and catch up; others still get it', async () => {
+    // Prepare
+    const { deps, gateway, connections, sequences, open } = fanoutDeps();
+    open(connection('a1', 'alice'), connection('a2', 'alice'), connection('b1', 'bob'));
+    sequences.failing.add('alice');
+
+    // Act
+    const report = await sendToUsers(['alice', 'bob'], message, deps, { seq: true, log: silent });
+
+    // Assess
+    expect(report.users).toEqual({ resync: 1, sent: 1 });
+    expect(report.connections).toMatchObject({ sent: 1, resynced: 2 });
+    expect(gateway.closed.sort()).toEqual(['a1', 'a2']);
+    expect([...connections.records.keys()]).toEqual(['b1']);
+    expect(gateway.to('b1')).toEqual([{ ...message, seq: 1 }]);
+  });
+
+  it('closes the connections when a held-back change cannot spend its seq either', async () => {
+    // Prepare
+    const { deps, gateway, noteOrder, sequences, open, tick } = fanoutDeps(10);
+    open(connection('a1', 'alice'));
+    await noteOrder.claim('alice', 'n1', { version: 1, change: 'created' }, { now: deps.clock.now().getTime(), leaseMs: 3_600_000 });
+    sequences.failing.add('alice');
+
+    // Act
+    const newer = fanOutNoteChange(noteEvent(2, 'updated', [], []), realtimeFanout(deps), silent);
+    await until(() => noteOrder.outcomes.includes('busy'));
+    tick(2 * (10 + 2_000));
+    const [report] = await newer;
+
+    // Assess
+    expect(report?.users).toEqual({ resync: 1 });
+    expect(gateway.closed).toEqual(['a1']);
   });
 
   it('closes a connection whose token expired instead of sending to it', async () => {

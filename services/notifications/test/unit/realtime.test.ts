@@ -1,12 +1,15 @@
 // The realtime WebSocket's handlers on fakes: the handshake refused without a valid, unrevoked token, the
-// 5-connection cap, $disconnect, frames and their error answers, and stale (410) connections losing their records.
+// 5-connection cap, $disconnect, frames and their error answers, stale (410) connections losing their records, and
+// the @connections adapter (one attempt per post, an aborted post ended at once).
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { AccessTokenVerifier } from '@photonotes/shared/auth';
 import { UnauthorizedError } from '@photonotes/shared/errors';
 import { createLogger } from '@photonotes/shared/log';
 import { lambdaContext } from '@photonotes/shared/testing/api-event';
 import { testing } from '@photonotes/shared/testing/websocket-event';
 import { DeleteConnectionCommand, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
-import { connectionsApi } from '../../src/adapters/connections-api';
+import { connectionsApi, managementClient } from '../../src/adapters/connections-api';
 import type { ManagementSender } from '../../src/adapters/connections-api';
 import { deliver, maxConnectionMs, maxFrameBytes } from '../../src/domain/realtime';
 import { realtimeConnectHandler } from '../../src/functions/realtime-connect';
@@ -238,5 +241,79 @@ describe('the @connections adapter', () => {
     await expect(gone.send('c-1', { type: 'pong' })).resolves.toBe(false);
     await expect(gone.close('c-1')).resolves.toBe(false);
     await expect(throttled.send('c-1', { type: 'pong' })).rejects.toThrow('Slow down');
+  });
+
+  it('hands the caller’s abort signal to the SDK call', async () => {
+    // Prepare
+    const given: unknown[] = [];
+    const api = connectionsApi({ send: async (_command, options) => void given.push(options?.abortSignal) });
+    const controller = new AbortController();
+
+    // Act
+    await api.send('c-1', { type: 'pong' }, { signal: controller.signal });
+
+    // Assess
+    expect(given).toEqual([controller.signal]);
+  });
+
+  describe('over HTTP, with the real SDK client', () => {
+    const env = { ...process.env };
+    let requests = 0;
+    let answer: 'fail' | 'hang' = 'fail';
+    const server = createServer((req, res) => {
+      requests++;
+      req.resume();
+      if (answer === 'fail') res.writeHead(500, { 'content-type': 'application/json' }).end('{"message":"Internal server error"}');
+    });
+    let endpoint = '';
+    beforeAll(async () => {
+      Object.assign(process.env, { AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+    afterAll(async () => {
+      process.env = env;
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    });
+    beforeEach(() => {
+      requests = 0;
+    });
+
+    it('posts once: a failed PostToConnection is not retried (a retry could land after a newer message)', async () => {
+      // Prepare
+      answer = 'fail';
+      const api = connectionsApi(managementClient(endpoint));
+
+      // Act
+      const outcome = api.send('c-1', { type: 'pong' });
+
+      // Assess
+      await expect(outcome).rejects.toThrow();
+      expect(requests).toBe(1);
+    });
+
+    it('ends a post at once when its signal aborts, well before the request timeout, and does not post again', async () => {
+      // Prepare
+      answer = 'hang';
+      const api = connectionsApi(managementClient(endpoint));
+      const controller = new AbortController();
+      const started = Date.now();
+
+      // Act
+      const outcome = api.send('c-1', { type: 'pong' }, { signal: controller.signal });
+      setTimeout(() => controller.abort(), 50);
+      const error = await outcome.then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      const tookMs = Date.now() - started;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+
+      // Assess
+      expect((error as { name?: string } | undefined)?.name).toBe('AbortError');
+      expect(tookMs).toBeLessThan(600);
+      expect(requests).toBe(1);
+    });
   });
 });

@@ -215,7 +215,7 @@ export class FakeRealtime implements Pick<RealtimeFanout, 'sendToUsers'> {
   readonly sent: Array<{ userIds: string[]; message: PushedMessage; options: Omit<SendOptions, 'log'> }> = [];
   async sendToUsers(userIds: readonly string[], message: PushedMessage, { log: _log, ...options }: SendOptions): Promise<FanoutReport> {
     this.sent.push({ userIds: [...userIds], message, options });
-    return { users: { sent: userIds.length }, connections: { sent: userIds.length, gone: 0, expired: 0, timedOut: 0, failed: 0 } };
+    return { users: { sent: userIds.length }, connections: { sent: userIds.length, gone: 0, expired: 0, timedOut: 0, failed: 0, resynced: 0 } };
   }
 }
 

@@ -1,5 +1,6 @@
 // In-memory stand-ins for the realtime fan-out's ports: connections by user, an @connections API that can be told
-// a connection is gone (410), failing or hanging, a seq counter and per-note positions with the adapters' semantics.
+// a connection is gone (410), failing or hanging (until released, or aborted as the SDK aborts a call), a seq counter
+// that can be told to fail, and per-note positions with the adapters' semantics.
 import { supersedes } from '@photonotes/shared/contracts/note-events';
 import type { Connection, ConnectionsGateway, ConnectionsStore, ServerMessage } from '../../../src/domain/realtime';
 import type { ClaimOutcome, ExpiringConnections, FanoutDeps, NoteOrderStore, NotePosition, SequencedMessage, SequenceStore } from '../../../src/domain/realtime-fanout';
@@ -26,16 +27,37 @@ export class FakeGateway implements ConnectionsGateway {
   readonly gone = new Set<string>();
   /** Connections whose sends throw (a 500, a throttle). */
   readonly failing = new Set<string>();
-  /** Connections whose sends hang until `release()`. */
+  /** Connections whose sends hang until `release()`, or until the caller aborts them (as the SDK ends an aborted call). */
   readonly hanging = new Set<string>();
+  /** Hanging connections whose sends ignore an abort (a call that does not end when told to). */
+  readonly ignoresAbort = new Set<string>();
+  /** The connections whose send was aborted, in order. */
+  readonly aborted: string[] = [];
+  /** Every send's start and end, in order ('start:a1', 'end:a1'), to tell what happened while a send was running. */
+  readonly events: string[] = [];
   private releases: Array<() => void> = [];
 
-  async send(connectionId: string, message: ServerMessage | SequencedMessage) {
-    if (this.hanging.has(connectionId)) await new Promise<void>((resolve) => this.releases.push(resolve));
-    if (this.failing.has(connectionId)) throw Object.assign(new Error('Internal server error'), { $metadata: { httpStatusCode: 500 } });
-    if (this.gone.has(connectionId)) return false;
-    this.sent.push({ connectionId, message });
-    return true;
+  async send(connectionId: string, message: ServerMessage | SequencedMessage, options?: { signal?: AbortSignal }) {
+    this.events.push(`start:${connectionId}`);
+    try {
+      if (this.hanging.has(connectionId)) {
+        await new Promise<void>((resolve, reject) => {
+          this.releases.push(resolve);
+          if (!this.ignoresAbort.has(connectionId)) {
+            options?.signal?.addEventListener('abort', () => {
+              this.aborted.push(connectionId);
+              reject(Object.assign(new Error('Request aborted'), { name: 'AbortError' }));
+            });
+          }
+        });
+      }
+      if (this.failing.has(connectionId)) throw Object.assign(new Error('Internal server error'), { $metadata: { httpStatusCode: 500 } });
+      if (this.gone.has(connectionId)) return false;
+      this.sent.push({ connectionId, message });
+      return true;
+    } finally {
+      this.events.push(`end:${connectionId}`);
+    }
   }
   async close(connectionId: string) {
     this.closed.push(connectionId);
@@ -51,7 +73,10 @@ export class FakeGateway implements ConnectionsGateway {
 
 export class FakeSequences implements SequenceStore {
   readonly counters = new Map<string, number>();
+  /** Users whose next seq fails (the table throttled, say). */
+  readonly failing = new Set<string>();
   async next(userId: string) {
+    if (this.failing.has(userId)) throw Object.assign(new Error('Throughput exceeded'), { name: 'ProvisionedThroughputExceededException' });
     const value = (this.counters.get(userId) ?? 0) + 1;
     this.counters.set(userId, value);
     return value;
