@@ -13,21 +13,13 @@ import { createTestUser } from '../support/users';
 import type { TestUser } from '../support/users';
 import type { Credentials } from '../../services/iot/test/support/things-client';
 import { closeDevices, closed, connect, publishStored, readTelemetry, register } from '../../services/iot/test/support/things-client';
+import type { RulesStats } from '../../scripts/platform/iot/rules-engine';
 import { recordFigures } from './support/figures';
 import { resilienceProfile } from './support/profile';
 
 const profile = resilienceProfile();
 
-/** The IoT twin's rules engine counters (scripts/platform/iot/rules-engine.ts), from the data plane's /health. */
-interface RulesStats {
-  matched: number;
-  delivered: number;
-  retries: number;
-  deadLettered: number;
-  undeliverable: number;
-  dropped: number;
-}
-
+/** The IoT twin's rules engine counters, from the data plane's /health. */
 async function rulesStats(): Promise<RulesStats> {
   const response = await fetch(`http://127.0.0.1:${process.env.IOT_DATA_PORT ?? '4580'}/health`);
   return ((await response.json()) as { rules: RulesStats }).rules;
