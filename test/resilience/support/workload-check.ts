@@ -35,9 +35,9 @@ export const contractBounds = {
 
 /**
  * Telemetry storage has no bound in the contract (only the ingest benchmark's p99 publish→stored ≤ 1 s for 50
- * things). The suite's own: 60 s after the load stopped, generous for the full profile on two cores (its last run's
- * IoT pipeline was 22.3 s behind when the telemetry check began, itself after search, /notes and /sync), so a
- * pipeline that stops draining, not one that drains slowly on a shared machine, fails.
+ * things). The suite's own: 60 s after the load stopped, generous for the full profile on two cores (its last runs'
+ * IoT pipeline stored the last reading 33.5 s and 37.4 s after the stop), so a pipeline that stops draining, not one
+ * that drains slowly on a shared machine, fails.
  */
 export const telemetryBoundSeconds = 60;
 
@@ -326,7 +326,7 @@ export async function checkWorkload(report: WorkloadReport, options: CheckOption
   let searchProgressAt = searchStarted;
   let searchLagSeconds = 0;
   const searchFindings: Finding[] = [];
-  await forEach(searched, 6, async (note) => {
+  const searchLooks = forEach(searched, 6, async (note) => {
     const owner = users[note.ownerIndex] as WorkloadUser;
     for (let attempt = 0; ; attempt += 1) {
       const askedAt = Date.now();
@@ -352,16 +352,23 @@ export async function checkWorkload(report: WorkloadReport, options: CheckOption
       await sleep(searchPollMs);
     }
   });
-  settleSeconds.search = Math.round(searchLagSeconds * 10) / 10;
-  if (searchLagSeconds > contractBounds.search + searchGraceSeconds) {
-    searchFindings.push({ kind: 'late', text: `a write showed only ${settleSeconds.search} s after the load stopped (bound ${contractBounds.search} s + ${searchGraceSeconds} s for the check's polling)` });
-  }
-  log(`check search: ${searchFindings.length === 0 ? 'ok' : `${searchFindings.length} finding(s)`}, last write searchable ${settleSeconds.search} s after the load stopped`);
-  all.push(...searchFindings.map((finding) => ({ ...finding, text: `search: ${finding.text}` })));
+  // The read models held to a bound are looked at side by side, each first look right after the load stopped, so
+  // a lag shows however long another read model's check takes; /notes and /sync (no bound) come after them.
+  const boundedChecks: Array<Promise<void>> = [
+    (async () => {
+      await searchLooks;
+      settleSeconds.search = Math.round(searchLagSeconds * 10) / 10;
+      if (searchLagSeconds > contractBounds.search + searchGraceSeconds) {
+        searchFindings.push({ kind: 'late', text: `a write showed only ${settleSeconds.search} s after the load stopped (bound ${contractBounds.search} s + ${searchGraceSeconds} s for the check's polling)` });
+      }
+      log(`check search: ${searchFindings.length === 0 ? 'ok' : `${searchFindings.length} finding(s)`}, last write searchable ${settleSeconds.search} s after the load stopped`);
+      all.push(...searchFindings.map((finding) => ({ ...finding, text: `search: ${finding.text}` })));
+    })(),
+  ];
 
   // Uploads: every photo whose bytes were stored reaches ready or failed.
   const uploads = ledger.uploads.filter((upload) => upload.put === 'yes');
-  await section('thumbnails', async () => {
+  boundedChecks.push(section('thumbnails', async () => {
     const findings: Finding[] = [];
     await forEach(uploads, 6, async (upload) => {
       const owner = users[upload.ownerIndex] as WorkloadUser;
@@ -370,7 +377,69 @@ export async function checkWorkload(report: WorkloadReport, options: CheckOption
       else if (res.body.status !== 'ready' && res.body.status !== 'failed') findings.push({ kind: 'lost', text: `upload ${upload.key} still ${res.body.status}` });
     });
     return findings;
-  });
+  }));
+
+  // Inbox and push: one note.shared per shared note and recipient, one media.ready/failed per stored upload, and
+  // one push per device for each of them; nothing else (judgeInboxAndPush).
+  boundedChecks.push(section('inbox and push', async () => {
+    const findings: Finding[] = [];
+    await forEach(users, 4, async (user) => {
+      const inbox = await allPages<InboxItem>('/notifications', user.accessToken);
+      const pushes = await allPages<PushItem>('/dev/push-outbox', user.accessToken);
+      const expected: ExpectedNotification[] = [
+        ...ledger.shares.filter((share) => share.recipient === user.userId).map((share) => ({ what: `note.shared ${share.noteId}`, landed: share.landed, match: (item: InboxItem) => item.type === 'note.shared' && item.data.noteId === share.noteId })),
+        ...ledger.uploads
+          .filter((upload) => upload.ownerIndex === user.index)
+          .map((upload) => ({ what: `media ${upload.key}`, landed: upload.put, match: (item: InboxItem) => item.type.startsWith('media.') && item.data.key === upload.key })),
+      ];
+      findings.push(...judgeInboxAndPush(`user ${user.index}`, user.devices.map((device) => device.deviceId), expected, inbox, pushes));
+    });
+    return findings;
+  }));
+
+  // Telemetry: every reading published with QoS 1 and acknowledged stored once per metric.
+  const readingsByThing = new Map<string, typeof ledger.readings>();
+  for (const reading of ledger.readings) readingsByThing.set(reading.thingId, [...(readingsByThing.get(reading.thingId) ?? []), reading]);
+  boundedChecks.push(section('telemetry', async () => {
+    const findings: Finding[] = [];
+    await forEach(report.things, 6, async (thing) => {
+      const owner = report.thingOwners[thing.owner] as TestUser;
+      const readings = readingsByThing.get(thing.thingId) ?? [];
+      if (readings.length === 0) return;
+      const from = new Date(Math.min(...readings.map((reading) => reading.ts))).toISOString();
+      const to = new Date(Math.max(...readings.map((reading) => reading.ts)) + 1).toISOString();
+      for (const metric of [...new Set(readings.flatMap((reading) => reading.metrics))]) {
+        const items = await allTelemetry(thing.thingId, metric, from, to, owner.accessToken);
+        const counts = new Map<number, number>();
+        for (const item of items) counts.set(Date.parse(item.at), (counts.get(Date.parse(item.at)) ?? 0) + 1);
+        const published = readings.filter((candidate) => candidate.metrics.includes(metric));
+        const publishedAt = new Set(published.map((reading) => reading.ts));
+        for (const at of counts.keys()) if (!publishedAt.has(at)) findings.push({ kind: 'duplicated', text: `thing ${thing.thingId} ${metric} stored at ${at}, when the device published nothing` });
+        for (const reading of published) {
+          const stored = counts.get(reading.ts) ?? 0;
+          if (stored > 1) findings.push({ kind: 'duplicated', text: `thing ${thing.thingId} ${metric} at ${reading.ts} stored ${stored} times` });
+          if (stored === 0 && reading.landed === 'yes') findings.push({ kind: 'lost', text: `thing ${thing.thingId} ${metric} at ${reading.ts} (acknowledged) not stored` });
+        }
+      }
+    });
+    return findings;
+  }));
+
+  // Analytics: the run's event type counted once per accepted event id. Each event carries its own id as an
+  // attribute (workload.ts), so `by=eventId` lists the most counted ids first: one counted twice is found by id.
+  const acknowledged = ledger.events.filter((event) => event.landed === 'yes').length;
+  const days = [...new Set([report.startedAt, report.stoppedAt].map((at) => at.slice(0, 10)))].sort();
+  boundedChecks.push(section('analytics', async () => {
+    if (ledger.events.length === 0) return [];
+    const res = await get<{ days: Array<{ count: number }>; by: Array<{ value: string; count: number }> }>(
+      `/analytics/events/${encodeURIComponent(report.analyticsType)}?from=${days[0]}&to=${days[days.length - 1]}&by=${eventIdAttribute}`,
+      report.admin.accessToken,
+    );
+    if (res.status !== 200) return [{ kind: 'other', text: `GET /analytics/events answered ${res.status}` }];
+    return judgeAnalytics(ledger.events, res.body.days.reduce((sum, day) => sum + day.count, 0), res.body.by);
+  }));
+
+  await Promise.all(boundedChecks);
 
   // /notes: each user's own notes, each once, with an acknowledged title; photos no longer pending.
   await section('/notes', async () => {
@@ -416,66 +485,6 @@ export async function checkWorkload(report: WorkloadReport, options: CheckOption
       for (const id of feed.state.keys()) if (!known.has(id)) findings.push({ kind: 'duplicated', text: `user ${user.index}: note ${id} that the workload never created` });
     });
     return findings;
-  });
-
-  // Inbox and push: one note.shared per shared note and recipient, one media.ready/failed per stored upload, and
-  // one push per device for each of them; nothing else (judgeInboxAndPush).
-  await section('inbox and push', async () => {
-    const findings: Finding[] = [];
-    await forEach(users, 4, async (user) => {
-      const inbox = await allPages<InboxItem>('/notifications', user.accessToken);
-      const pushes = await allPages<PushItem>('/dev/push-outbox', user.accessToken);
-      const expected: ExpectedNotification[] = [
-        ...ledger.shares.filter((share) => share.recipient === user.userId).map((share) => ({ what: `note.shared ${share.noteId}`, landed: share.landed, match: (item: InboxItem) => item.type === 'note.shared' && item.data.noteId === share.noteId })),
-        ...ledger.uploads
-          .filter((upload) => upload.ownerIndex === user.index)
-          .map((upload) => ({ what: `media ${upload.key}`, landed: upload.put, match: (item: InboxItem) => item.type.startsWith('media.') && item.data.key === upload.key })),
-      ];
-      findings.push(...judgeInboxAndPush(`user ${user.index}`, user.devices.map((device) => device.deviceId), expected, inbox, pushes));
-    });
-    return findings;
-  });
-
-  // Telemetry: every reading published with QoS 1 and acknowledged stored once per metric.
-  const readingsByThing = new Map<string, typeof ledger.readings>();
-  for (const reading of ledger.readings) readingsByThing.set(reading.thingId, [...(readingsByThing.get(reading.thingId) ?? []), reading]);
-  await section('telemetry', async () => {
-    const findings: Finding[] = [];
-    await forEach(report.things, 6, async (thing) => {
-      const owner = report.thingOwners[thing.owner] as TestUser;
-      const readings = readingsByThing.get(thing.thingId) ?? [];
-      if (readings.length === 0) return;
-      const from = new Date(Math.min(...readings.map((reading) => reading.ts))).toISOString();
-      const to = new Date(Math.max(...readings.map((reading) => reading.ts)) + 1).toISOString();
-      for (const metric of [...new Set(readings.flatMap((reading) => reading.metrics))]) {
-        const items = await allTelemetry(thing.thingId, metric, from, to, owner.accessToken);
-        const counts = new Map<number, number>();
-        for (const item of items) counts.set(Date.parse(item.at), (counts.get(Date.parse(item.at)) ?? 0) + 1);
-        const published = readings.filter((candidate) => candidate.metrics.includes(metric));
-        const publishedAt = new Set(published.map((reading) => reading.ts));
-        for (const at of counts.keys()) if (!publishedAt.has(at)) findings.push({ kind: 'duplicated', text: `thing ${thing.thingId} ${metric} stored at ${at}, when the device published nothing` });
-        for (const reading of published) {
-          const stored = counts.get(reading.ts) ?? 0;
-          if (stored > 1) findings.push({ kind: 'duplicated', text: `thing ${thing.thingId} ${metric} at ${reading.ts} stored ${stored} times` });
-          if (stored === 0 && reading.landed === 'yes') findings.push({ kind: 'lost', text: `thing ${thing.thingId} ${metric} at ${reading.ts} (acknowledged) not stored` });
-        }
-      }
-    });
-    return findings;
-  });
-
-  // Analytics: the run's event type counted once per accepted event id. Each event carries its own id as an
-  // attribute (workload.ts), so `by=eventId` lists the most counted ids first: one counted twice is found by id.
-  const acknowledged = ledger.events.filter((event) => event.landed === 'yes').length;
-  const days = [...new Set([report.startedAt, report.stoppedAt].map((at) => at.slice(0, 10)))].sort();
-  await section('analytics', async () => {
-    if (ledger.events.length === 0) return [];
-    const res = await get<{ days: Array<{ count: number }>; by: Array<{ value: string; count: number }> }>(
-      `/analytics/events/${encodeURIComponent(report.analyticsType)}?from=${days[0]}&to=${days[days.length - 1]}&by=${eventIdAttribute}`,
-      report.admin.accessToken,
-    );
-    if (res.status !== 200) return [{ kind: 'other', text: `GET /analytics/events answered ${res.status}` }];
-    return judgeAnalytics(ledger.events, res.body.days.reduce((sum, day) => sum + day.count, 0), res.body.by);
   });
 
   const count = (kind: Finding['kind']) => all.filter((finding) => finding.kind === kind).reduce((sum, finding) => sum + (finding.count ?? 1), 0);
