@@ -129,10 +129,21 @@ interface Outcome {
   stubbedParameters: string[];
 }
 
-async function rehearseService(cfn: CloudFormationClient, s3: S3Client, dir: string, supported: Set<string>): Promise<Outcome> {
+/**
+ * The stack's name, as `sls deploy --stage <stage>` names it (`<service>-<stage>`). The saved state keeps the stage
+ * serverless.yml defaults to, not the one packaged, so the name is taken from the stage asked for, and the packaged
+ * template must be that stage's (its functions are named `<service>-<stage>-<function>`).
+ */
+export function stackNameFor(service: string, stage: string, updateTemplate: string): string {
+  const stackName = `${service}-${stage}`;
+  if (!updateTemplate.includes(`"${stackName}-`)) throw new Error(`${service}: the packaged template is not stage ${stage}'s (package it first: npm run rehearse -- ${stage}, without --no-package)`);
+  return stackName;
+}
+
+async function rehearseService(cfn: CloudFormationClient, s3: S3Client, dir: string, stage: string, supported: Set<string>): Promise<Outcome> {
   const serverlessDir = path.join(dir, '.serverless');
-  const state = JSON.parse(readFileSync(path.join(serverlessDir, 'serverless-state.json'), 'utf8')) as { service: { service: string; provider: { stage: string } } };
-  const stackName = `${state.service.service}-${state.service.provider.stage}`;
+  const state = JSON.parse(readFileSync(path.join(serverlessDir, 'serverless-state.json'), 'utf8')) as { service: { service: string } };
+  const stackName = stackNameFor(state.service.service, stage, readFileSync(path.join(serverlessDir, 'cloudformation-template-update-stack.json'), 'utf8'));
   const readTemplate = (name: string) => JSON.parse(readFileSync(path.join(serverlessDir, name), 'utf8')) as CfnTemplate;
 
   // 1. The create template: the deployment bucket.
@@ -230,7 +241,7 @@ async function main(): Promise<void> {
     const s3 = new S3Client({ ...config, forcePathStyle: true });
     const outcomes: Outcome[] = [];
     for (const name of composeOrder(compose.services)) {
-      const outcome = await rehearseService(cfn, s3, path.join(repoRoot, compose.services[name]!.path), supported);
+      const outcome = await rehearseService(cfn, s3, path.join(repoRoot, compose.services[name]!.path), stage, supported);
       console.log(`✔ ${outcome.stack}: UPDATE_COMPLETE, ${outcome.created} resources`);
       outcomes.push(outcome);
     }

@@ -1,5 +1,5 @@
 import { artifactKeys, rehearsable, stubParameterValue, stubValue } from '../rehearse/template';
-import { composeOrder, reexports } from '../rehearse';
+import { composeOrder, reexports, stackNameFor } from '../rehearse';
 
 describe('rehearsable', () => {
   const supported = new Set(['AWS::Lambda::Function', 'AWS::DynamoDB::Table']);
@@ -77,5 +77,29 @@ describe('reexports', () => {
     const template = { Resources: {}, Outputs: { ApiId: { Value: { Ref: 'Api' }, Export: { Name: 'photonotes-dev-HttpApiId' } }, Plain: { Value: 'x' } } };
     const outputs = [{ OutputKey: 'ApiId', OutputValue: 'abc123' }, { OutputKey: 'Plain', OutputValue: 'x' }];
     expect(reexports(template, outputs)).toEqual({ ApiId: { Value: 'abc123', Export: { Name: 'photonotes-dev-HttpApiId' } } });
+  });
+});
+
+describe('stackNameFor', () => {
+  it('names the stack for the stage asked for, as sls deploy --stage does', () => {
+    // Prepare: a template packaged for prod (the saved state would still say the default stage, dev)
+    const template = JSON.stringify({ Resources: { UsersLambda: { Properties: { FunctionName: 'photonotes-users-prod-me' } } } });
+
+    // Act
+    const name = stackNameFor('photonotes-users', 'prod', template);
+
+    // Assess
+    expect(name).toBe('photonotes-users-prod');
+  });
+
+  it('refuses a template packaged for another stage', () => {
+    // Prepare
+    const template = JSON.stringify({ Resources: { UsersLambda: { Properties: { FunctionName: 'photonotes-users-dev-me' } } } });
+
+    // Act
+    const name = () => stackNameFor('photonotes-users', 'prod', template);
+
+    // Assess
+    expect(name).toThrow("the packaged template is not stage prod's");
   });
 });
