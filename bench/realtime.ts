@@ -24,7 +24,7 @@ import WebSocket from 'ws';
 import { api } from '../test/support/api';
 import { createTestUser } from '../test/support/users';
 import type { TestUser } from '../test/support/users';
-import { invocationDurations, logPosition, startBenchPlatform } from './iot-support';
+import { invocationDurations, logPosition, pollUntil, startBenchPlatform } from './iot-support';
 import type { BenchPlatform } from './iot-support';
 import { percentile, round, writeResult } from './support';
 
@@ -157,14 +157,13 @@ async function pool(count: number, limit: number, task: (i: number) => Promise<v
   );
 }
 
-/** Waits until the log holds `count` `$disconnect` invocations after byte `from`; the number seen. */
+/** Waits until the log holds `count` `$disconnect` invocations after byte `from`; the number seen (fewer after the timeout). */
 async function disconnectsRun(bench: BenchPlatform, from: number, count: number): Promise<number> {
-  const deadline = Date.now() + disconnectTimeoutMs;
-  for (;;) {
-    const seen = invocationDurations(bench, 'realtimeDisconnect', from).length;
-    if (seen >= count || Date.now() > deadline) return seen;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  const seen = async () => invocationDurations(bench, 'realtimeDisconnect', from).length;
+  return pollUntil(seen, (n) => n >= count, { intervalMs: 100, timeoutMs: disconnectTimeoutMs, what: `${count} $disconnect invocations` }).then(
+    ({ value }) => value,
+    () => seen(),
+  );
 }
 
 /**
