@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../scripts/platform/service-definitions';
-import { resultsDir } from './support';
+import { resultsDir, withReadmeSection } from './support';
 
 const benchmarks = ['dev-startup', 'bundles', 'middy-chain', 'thumbnails-pipeline', 'notifications-fanout', 'search-query', 'chart-query', 'thing-alert', 'presence-replay', 'ingest', 'ingest-cost', 'mqtt-connect', 'hll', 'notes-burst', 'analytics', 'realtime'];
 
@@ -47,13 +47,7 @@ function summary(): string {
 
 function updateReadme(): void {
   const readme = path.join(repoRoot, 'README.md');
-  const text = readFileSync(readme, 'utf8');
-  const start = '<!-- bench:start -->';
-  const end = '<!-- bench:end -->';
-  const from = text.indexOf(start);
-  const to = text.indexOf(end);
-  if (from < 0 || to < 0) throw new Error('README.md lacks the bench markers');
-  writeFileSync(readme, `${text.slice(0, from + start.length)}\n${summary()}\n${text.slice(to)}`);
+  writeFileSync(readme, withReadmeSection(readFileSync(readme, 'utf8'), 'bench', summary()));
   console.log('\nREADME.md benchmark summary updated');
 }
 

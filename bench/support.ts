@@ -67,3 +67,26 @@ export function runUnderPlatformLock(script: string, main: () => Promise<void>):
     process.exit(1);
   });
 }
+
+const sectionMarkers = (name: string) => ({ start: `<!-- ${name}:start -->`, end: `<!-- ${name}:end -->` });
+
+/** Where a README's generated section `name` is: between `<!-- name:start -->` and `<!-- name:end -->`, each once, in order. */
+function sectionBounds(readme: string, name: string): { from: number; to: number } {
+  const { start, end } = sectionMarkers(name);
+  const from = readme.indexOf(start);
+  const to = readme.indexOf(end);
+  if (from === -1 || to < from || readme.indexOf(start, from + 1) !== -1 || readme.indexOf(end, to + 1) !== -1) throw new Error(`README.md needs ${start} and ${end}, once each, in that order`);
+  return { from: from + start.length, to };
+}
+
+/** The generated section `name` of the README as it stands (trimmed). */
+export function readmeSection(readme: string, name: string): string {
+  const { from, to } = sectionBounds(readme, name);
+  return readme.slice(from, to).trim();
+}
+
+/** The README with its generated section `name` replaced by `content` (the markers and everything else kept). */
+export function withReadmeSection(readme: string, name: string, content: string): string {
+  const { from, to } = sectionBounds(readme, name);
+  return `${readme.slice(0, from)}\n${content}\n${readme.slice(to)}`;
+}

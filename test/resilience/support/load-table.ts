@@ -4,13 +4,16 @@
 // unit test (test/resilience/unit/load-table.test.ts) keeps the two equal.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { readmeSection, withReadmeSection } from '../../../bench/support';
 
 const repoRoot = path.join(__dirname, '..', '..', '..');
 export const readmePath = path.join(repoRoot, 'README.md');
 export const loadResultPath = path.join(repoRoot, 'bench', 'results', 'load.json');
 
-export const startMarker = '<!-- resilience-load:start -->';
-export const endMarker = '<!-- resilience-load:end -->';
+/** The README's generated section the table lives in (bench/support.ts: readmeSection, withReadmeSection). */
+const section = 'resilience-load';
+export const startMarker = `<!-- ${section}:start -->`;
+export const endMarker = `<!-- ${section}:end -->`;
 
 /** What the table reads of bench/results/load.json (written by load.test.ts in the full profile). */
 export interface LoadResult {
@@ -39,20 +42,10 @@ export function loadTable(result: LoadResult): string {
 }
 
 /** The README with the table between the markers replaced (it must have them, once each, in order). */
-export function withLoadTable(readme: string, table: string): string {
-  const start = readme.indexOf(startMarker);
-  const end = readme.indexOf(endMarker);
-  if (start === -1 || end < start || readme.indexOf(startMarker, start + 1) !== -1) throw new Error(`README.md needs ${startMarker} and ${endMarker}, once each, in that order`);
-  return `${readme.slice(0, start + startMarker.length)}\n${table}\n${readme.slice(end)}`;
-}
+export const withLoadTable = (readme: string, table: string): string => withReadmeSection(readme, section, table);
 
 /** The table as the README shows it now. */
-export function readmeLoadTable(readme: string): string {
-  const start = readme.indexOf(startMarker);
-  const end = readme.indexOf(endMarker);
-  if (start === -1 || end < start) throw new Error(`README.md has no ${startMarker} ... ${endMarker}`);
-  return readme.slice(start + startMarker.length, end).trim();
-}
+export const readmeLoadTable = (readme: string): string => readmeSection(readme, section);
 
 /** Rewrites the README's table from bench/results/load.json. */
 export function writeLoadTable(): void {
