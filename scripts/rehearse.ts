@@ -17,9 +17,8 @@ import { packageStage } from './check-deploy';
 import { readYaml, repoRoot } from './platform/service-definitions';
 import { artifactKeys, rehearsable, type CfnTemplate } from './rehearse/template';
 import { buildWeb } from './web/build';
-import { hostingStackName } from './web/deploy';
+import { hostingStackName, uploadBuild } from './web/deploy';
 import { readHostingTemplate } from './web/hosting-checks';
-import { filesOf, uploadAll, uploadPlan } from './web/upload-plan';
 
 const capabilities = ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'] as const;
 
@@ -203,12 +202,7 @@ export async function rehearseWebHosting(cfn: CloudFormationClient, s3: S3Client
   const outDir = mkdtempSync(path.join(os.tmpdir(), 'photonotes-web-rehearsal-'));
   try {
     buildWeb(stage, { apiUrl: 'https://api.rehearsal.invalid', realtimeUrl: 'wss://realtime.rehearsal.invalid' }, outDir);
-    const plan = uploadPlan(filesOf(outDir));
-    await uploadAll(plan, (file) => readFileSync(path.join(outDir, file)), {
-      put: async (upload, body) => {
-        await s3.send(new PutObjectCommand({ Bucket: bucket, Key: upload.key, Body: body, ContentType: upload.contentType, CacheControl: upload.cacheControl }));
-      },
-    });
+    const plan = await uploadBuild(s3, bucket, outDir);
     for (const upload of plan) {
       const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: upload.key }));
       if (head.ContentType !== upload.contentType || head.CacheControl !== upload.cacheControl) {

@@ -17,11 +17,12 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { CloudFrontClient, CreateInvalidationCommand } from '@aws-sdk/client-cloudfront';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { buildWeb, urlOptions, urlsFromArgs, webRoot } from './build';
+import { filesUnder } from '../../clients/web/build/service-worker-plugin';
+import { buildWeb, urlOptions, urlsFromArgs } from './build';
+import { hostingTemplate } from './hosting-checks';
 import { assertStage } from './stage-urls';
-import { filesOf, uploadAll, uploadPlan } from './upload-plan';
+import { uploadAll, uploadPlan, type PlannedUpload } from './upload-plan';
 
-export const hostingTemplate = path.join(webRoot, 'hosting.yml');
 export const hostingStackName = (stage: string): string => `photonotes-web-${stage}`;
 
 export interface HostingOutputs {
@@ -65,6 +66,17 @@ export async function deployHostingStack(cfn: CloudFormationClient, stage: strin
   return hostingOutputs(stack?.Outputs ?? []);
 }
 
+/** Uploads a build folder to the hosting bucket in the plan's order, each object with its Content-Type and Cache-Control. */
+export async function uploadBuild(s3: S3Client, bucket: string, outDir: string): Promise<PlannedUpload[]> {
+  const plan = uploadPlan(filesUnder(outDir));
+  await uploadAll(plan, (file) => readFileSync(path.join(outDir, file)), {
+    put: async (upload, body) => {
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: upload.key, Body: body, ContentType: upload.contentType, CacheControl: upload.cacheControl }));
+    },
+  });
+  return plan;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { ...urlOptions } });
   const stage = values.stage;
@@ -78,13 +90,7 @@ async function main(): Promise<void> {
   const outDir = mkdtempSync(path.join(os.tmpdir(), `photonotes-web-${stage}-`));
   try {
     buildWeb(stage, urls, outDir);
-    const plan = uploadPlan(filesOf(outDir));
-    const s3 = new S3Client({ region });
-    await uploadAll(plan, (file) => readFileSync(path.join(outDir, file)), {
-      put: async (upload, body) => {
-        await s3.send(new PutObjectCommand({ Bucket: hosting.bucket, Key: upload.key, Body: body, ContentType: upload.contentType, CacheControl: upload.cacheControl }));
-      },
-    });
+    const plan = await uploadBuild(new S3Client({ region }), hosting.bucket, outDir);
     console.log(`uploaded ${plan.length} files to s3://${hosting.bucket}/app/`);
     // Edge copies of no-cache files are revalidated anyway; the invalidation makes it certain (one path, free tier).
     const cloudfront = new CloudFrontClient({ region: 'us-east-1' });

@@ -3,7 +3,6 @@
 // assets (assets/*) never change content: a year, immutable. Everything else (index.html, sw.js, the manifest,
 // icons) keeps its name across builds: no-cache, so browsers and the edge revalidate and see a new build at once.
 // Order: assets first, the rest, then sw.js and index.html last, so no visitor gets a page naming a file not there yet.
-import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { contentTypes } from '../platform/web-app';
 
@@ -34,13 +33,6 @@ export function uploadPlan(files: readonly string[], prefix = 'app/'): PlannedUp
       if (!contentType) throw new Error(`No Content-Type known for ${file}: add its extension to contentTypes (scripts/platform/web-app.ts).`);
       return { file, key: `${prefix}${file}`, contentType, cacheControl: file.startsWith('assets/') ? immutableCacheControl : revalidateCacheControl };
     });
-}
-
-/** Every file under `dir`, relative, '/' separated. */
-export function filesOf(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'));
 }
 
 export interface ObjectWriter {

@@ -9,13 +9,17 @@ import type { Plugin } from 'vite';
 
 export const serviceWorkerFile = 'sw.js';
 
-/** Every file under `dir`, relative with '/' separators, sorted; the worker itself excluded. */
-export function buildFiles(dir: string): string[] {
+/** Every file under `dir`, relative with '/' separators, sorted (deploy:web uploads them all). */
+export function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
     .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
-    .filter((file) => file !== serviceWorkerFile)
     .sort();
+}
+
+/** Every file under `dir`, relative with '/' separators, sorted; the worker itself excluded. */
+export function buildFiles(dir: string): string[] {
+  return filesUnder(dir).filter((file) => file !== serviceWorkerFile);
 }
 
 export function buildVersion(dir: string, files: readonly string[]): string {
