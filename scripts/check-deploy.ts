@@ -14,8 +14,8 @@ import path from 'node:path';
 import { metricCatalogue, metricsNamespace } from '../shared/src/metrics';
 import { checkThumbnailsZips } from '../services/thumbnails/test/package/check-processor-zip';
 import { loadServiceDefinitions, repoRoot } from './platform/service-definitions';
-import { hostingTemplate } from './web/deploy';
-import { readHostingTemplate, webHostingProblems } from './web/hosting-checks';
+import { logicalIdOf } from './cfn-template';
+import { hostingTemplate, readHostingTemplate, webHostingProblems } from './web/hosting-checks';
 
 export const httpZipBudgetBytes = 150 * 1024;
 
@@ -238,13 +238,6 @@ export function dataProtectionProblems(template: Template, stage: string): strin
 }
 
 type Resource = Template['Resources'][string];
-
-function logicalIdOf(reference: unknown): string | undefined {
-  const ref = reference as { Ref?: unknown; 'Fn::GetAtt'?: unknown } | undefined;
-  if (typeof ref?.Ref === 'string') return ref.Ref;
-  const getAtt = ref?.['Fn::GetAtt'];
-  return Array.isArray(getAtt) && typeof getAtt[0] === 'string' ? getAtt[0] : undefined;
-}
 
 const onFailureOf = (props: Record<string, unknown> | undefined): unknown =>
   (props?.DestinationConfig as { OnFailure?: { Destination?: unknown } } | undefined)?.OnFailure?.Destination;

@@ -4,8 +4,13 @@
 // app/*, HTTPS only, a security headers policy on every behaviour, hashed assets cached long at the edge while the
 // app shell is not held past its no-cache, and /app/ answered by index.html.
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { parse } from 'yaml';
-import { hostingTemplate } from './deploy';
+import { logicalIdOf } from '../cfn-template';
+import { repoRoot } from '../platform/service-definitions';
+
+/** The hosting stack's template (deployed by `npm run deploy:web`). */
+export const hostingTemplate = path.join(repoRoot, 'clients', 'web', 'hosting.yml');
 
 interface Resource {
   Type: string;
@@ -18,13 +23,6 @@ export interface HostingTemplate {
 export function readHostingTemplate(file = hostingTemplate): HostingTemplate {
   return parse(readFileSync(file, 'utf8')) as HostingTemplate;
 }
-
-const refOf = (value: unknown): string | undefined => {
-  const ref = value as { Ref?: unknown; 'Fn::GetAtt'?: unknown } | undefined;
-  if (typeof ref?.Ref === 'string') return ref.Ref;
-  const getAtt = ref?.['Fn::GetAtt'];
-  return Array.isArray(getAtt) && typeof getAtt[0] === 'string' ? getAtt[0] : undefined;
-};
 
 interface Behavior {
   PathPattern?: string;
@@ -50,7 +48,7 @@ export function webHostingProblems(template: HostingTemplate): string[] {
   };
   if (!config.DefaultRootObject) problems.push(`${cdnId}: no DefaultRootObject`);
   for (const origin of config.Origins ?? []) {
-    const oac = template.Resources[refOf(origin.OriginAccessControlId) ?? '']?.Type === 'AWS::CloudFront::OriginAccessControl';
+    const oac = template.Resources[logicalIdOf(origin.OriginAccessControlId) ?? '']?.Type === 'AWS::CloudFront::OriginAccessControl';
     if (!oac) problems.push(`${cdnId}: origin ${origin.Id ?? '?'} without an origin access control of the stack`);
     if (origin.S3OriginConfig?.OriginAccessIdentity) problems.push(`${cdnId}: origin ${origin.Id ?? '?'} uses an origin access identity`);
   }
@@ -58,25 +56,25 @@ export function webHostingProblems(template: HostingTemplate): string[] {
   for (const behavior of behaviors) {
     const label = `${cdnId}: behaviour ${behavior.PathPattern}`;
     if (!['redirect-to-https', 'https-only'].includes(behavior.ViewerProtocolPolicy ?? '')) problems.push(`${label} allows plain HTTP`);
-    const headers = template.Resources[refOf(behavior.ResponseHeadersPolicyId) ?? ''];
+    const headers = template.Resources[logicalIdOf(behavior.ResponseHeadersPolicyId) ?? ''];
     const security = ((headers?.Properties?.ResponseHeadersPolicyConfig ?? {}) as { SecurityHeadersConfig?: Record<string, unknown> }).SecurityHeadersConfig ?? {};
     const missing = ['StrictTransportSecurity', 'ContentTypeOptions', 'FrameOptions', 'ReferrerPolicy', 'ContentSecurityPolicy'].filter((key) => !security[key]);
     if (headers?.Type !== 'AWS::CloudFront::ResponseHeadersPolicy') problems.push(`${label} without a response headers policy of the stack`);
     else if (missing.length > 0) problems.push(`${label}: security headers policy without ${missing.join(', ')}`);
   }
   const ttl = (behavior: Behavior | undefined) =>
-    ((template.Resources[refOf(behavior?.CachePolicyId) ?? '']?.Properties?.CachePolicyConfig ?? {}) as { MinTTL?: number; MaxTTL?: number; DefaultTTL?: number });
+    ((template.Resources[logicalIdOf(behavior?.CachePolicyId) ?? '']?.Properties?.CachePolicyConfig ?? {}) as { MinTTL?: number; MaxTTL?: number; DefaultTTL?: number });
   const shell = ttl(config.DefaultCacheBehavior);
   if (shell.MinTTL !== 0) problems.push(`${cdnId}: the default behaviour's cache policy has MinTTL ${String(shell.MinTTL)}, so index.html and sw.js outlive their no-cache at the edge (want 0)`);
   const assets = (config.CacheBehaviors ?? []).find((behavior) => behavior.PathPattern === '/app/assets/*');
   if (!assets) problems.push(`${cdnId}: no cache behaviour for /app/assets/*`);
   else if ((ttl(assets).MaxTTL ?? 0) < 31536000) problems.push(`${cdnId}: /app/assets/* is cached less than a year at the edge`);
-  const indexes = (config.DefaultCacheBehavior?.FunctionAssociations ?? []).some((fn) => fn.EventType === 'viewer-request' && template.Resources[refOf(fn.FunctionARN) ?? '']?.Type === 'AWS::CloudFront::Function');
+  const indexes = (config.DefaultCacheBehavior?.FunctionAssociations ?? []).some((fn) => fn.EventType === 'viewer-request' && template.Resources[logicalIdOf(fn.FunctionARN) ?? '']?.Type === 'AWS::CloudFront::Function');
   if (!indexes) problems.push(`${cdnId}: no viewer-request function mapping /app/ to index.html`);
 
   const buckets = ofType('AWS::S3::Bucket').map(([id]) => id);
   for (const bucket of buckets) {
-    const policies = ofType('AWS::S3::BucketPolicy').filter(([, policy]) => refOf(policy.Properties?.Bucket) === bucket);
+    const policies = ofType('AWS::S3::BucketPolicy').filter(([, policy]) => logicalIdOf(policy.Properties?.Bucket) === bucket);
     if (policies.length !== 1) {
       problems.push(`${bucket}: ${policies.length} bucket policies, not one`);
       continue;
