@@ -4,8 +4,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { repoRoot } from '../../scripts/platform/service-definitions';
 
-const repoRoot = path.resolve(__dirname, '../..');
 const inputs = ['clients/web/src', 'clients/web/public', 'clients/web/build', 'clients/web/index.html', 'clients/web/vite.config.ts', 'clients/typescript/src', 'scripts/web'];
 const stampFile = path.join(repoRoot, '.local/web-build-stamp.json');
 
@@ -21,7 +21,7 @@ export function ensureWebBuilt(): void {
   const inputsChanged = Math.max(...inputs.map((input) => newestChange(path.join(repoRoot, input))));
   const stamp = existsSync(stampFile) ? (JSON.parse(readFileSync(stampFile, 'utf8')) as { inputsChanged?: number }) : {};
   if (stamp.inputsChanged === inputsChanged && existsSync(path.join(repoRoot, 'clients/web/dist/index.html'))) return;
-  const build = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'scripts/web/build.ts'), '--stage', 'local'], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, PHOTONOTES_API_URL: '', PHOTONOTES_REALTIME_URL: '' } });
+  const build = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'scripts/web/build.ts'), '--stage', 'local'], { cwd: repoRoot, encoding: 'utf8' });
   if (build.status !== 0) throw new Error(`npm run build:web failed: ${build.stderr || build.stdout}`);
   mkdirSync(path.dirname(stampFile), { recursive: true });
   writeFileSync(stampFile, JSON.stringify({ inputsChanged }));
