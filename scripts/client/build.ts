@@ -10,8 +10,8 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildSync } from 'esbuild';
+import { repoRoot } from '../platform/service-definitions';
 
-const repoRoot = path.resolve(__dirname, '../..');
 export const clientRoot = path.join(repoRoot, 'clients/typescript');
 const dist = path.join(clientRoot, 'dist');
 
@@ -20,15 +20,13 @@ export function withJsExtensions(declarations: string): string {
   return declarations.replace(/(from\s+|import\()(['"])(\.\.?\/[^'"]+?)(?<!\.js)\2/g, '$1$2$3.js$2');
 }
 
-export function buildClient(): void {
+function buildClient(): void {
   rmSync(dist, { recursive: true, force: true });
   const entry = path.join(clientRoot, 'src/index.ts');
-  for (const [format, folder] of [
-    ['esm', 'esm'],
-    ['cjs', 'cjs'],
-  ] as const) {
-    buildSync({ entryPoints: [entry], bundle: true, platform: 'neutral', format, target: 'es2020', outfile: path.join(dist, folder, 'index.js'), legalComments: 'none', logLevel: 'warning' });
-    writeFileSync(path.join(dist, folder, 'package.json'), `${JSON.stringify({ type: format === 'esm' ? 'module' : 'commonjs' })}\n`);
+  // Each format in its own folder, whose package.json says which module system its files are.
+  for (const format of ['esm', 'cjs'] as const) {
+    buildSync({ entryPoints: [entry], bundle: true, platform: 'neutral', format, target: 'es2020', outfile: path.join(dist, format, 'index.js'), legalComments: 'none', logLevel: 'warning' });
+    writeFileSync(path.join(dist, format, 'package.json'), `${JSON.stringify({ type: format === 'esm' ? 'module' : 'commonjs' })}\n`);
   }
   const types = path.join(dist, 'types');
   const tsc = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', path.join(clientRoot, 'tsconfig.build.json'), '--outDir', types], { stdio: 'inherit' });

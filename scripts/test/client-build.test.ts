@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { withJsExtensions } from '../client/build';
-
-const repoRoot = path.resolve(__dirname, '../..');
+import { repoRoot } from '../platform/service-definitions';
 
 describe('the client package build', () => {
   test('relative imports in declarations get .js; packages and already-spelled ones stay', () => {

@@ -7,13 +7,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { clientRoot } from '../../scripts/client/build';
+import { repoRoot } from '../../scripts/platform/service-definitions';
 import { baseUrl } from '../support/api';
 import { createTestUser } from '../support/users';
 import type { TestUser } from '../support/users';
 
 const run = promisify(execFile);
-const repoRoot = path.resolve(__dirname, '../..');
-const clientRoot = path.join(repoRoot, 'clients/typescript');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 /** What the consumer scripts print: one JSON line. */
