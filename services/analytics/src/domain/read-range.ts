@@ -8,7 +8,7 @@ import { addDays, daysBetween, isDate, today } from './days';
 export const rangeLimits = { maxDays: 366, defaultDays: 30 } as const;
 
 // The refine says nothing to JSON Schema: the document learns the form from these keywords (a unit test holds
-// them to what isDate accepts).
+// them to what isDate accepts: test/unit/reads.test.ts).
 const date = z.optional(annotate(z.string().check(z.refine(isDate, 'must be a UTC date YYYY-MM-DD')), { format: 'date', maxLength: 10 }));
 
 export const rangeQuery = z.object({ from: date, to: date });

@@ -1,8 +1,11 @@
 import { ValidationError } from '@photonotes/shared/errors';
+import { apiSchemas } from '@photonotes/shared/openapi';
+import { fullFormats } from 'ajv-formats/dist/formats';
 import { parseInput } from '@photonotes/shared/validation';
 import { eventAggregates } from '../../src/domain/aggregates';
 import type { EventRow } from '../../src/domain/batch';
 import { byValuesSize, readEventReport } from '../../src/domain/event-report';
+import { isDate } from '../../src/domain/days';
 import { eventReportQuery, eventTypePath, rangeQuery, resolveRange, retentionQuery } from '../../src/domain/read-range';
 import { hyperLogLogSketches } from '../../src/domain/sketch';
 import type { SketchCodec } from '../../src/domain/sketch';
@@ -196,5 +199,23 @@ describe('the reads’ query strings', () => {
     expect(parseInput(retentionQuery, {}, 'query')).toEqual({ period: 'day' });
     expect(parseInput(retentionQuery, { period: 'week' }, 'query')).toEqual({ period: 'week' });
     expect(refusal(() => parseInput(retentionQuery, { period: 'month' }, 'query'))).toBeInstanceOf(ValidationError);
+  });
+});
+
+describe("the range's dates as the API document states them", () => {
+  test('carry format date and maxLength 10, and isDate accepts exactly what JSON Schema date does', () => {
+    // Prepare: the document's keywords for `from` (the annotated string inside the optional), and the date format
+    // as JSON Schema validators apply it (RFC 3339 full-date)
+    const documented = apiSchemas.get((rangeQuery.shape.from as unknown as { def: { innerType: Parameters<typeof apiSchemas.get>[0] } }).def.innerType);
+    const schemaDate = (fullFormats.date as { validate: (value: string) => boolean }).validate;
+    const samples = ['2026-11-30', '2024-02-29', '2025-02-29', '2026-13-01', '2026-00-10', '2026-04-31', '2026-1-05', '26-11-30', '2026-11-30T00:00:00Z', '2026-11-300', ' 2026-11-30', '2026/11/30', ''];
+
+    // Act
+    const disagreements = samples.filter((value) => isDate(value) !== schemaDate(value));
+
+    // Assess
+    expect(documented).toEqual(expect.objectContaining({ format: 'date', maxLength: 10 }));
+    expect(disagreements).toEqual([]);
+    expect(samples.filter((value) => isDate(value)).every((value) => value.length <= 10)).toBe(true);
   });
 });
