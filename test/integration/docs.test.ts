@@ -171,10 +171,12 @@ describeInBrowser('GET /docs in headless Chromium', () => {
     await page.locator('#sign-in-status').filter({ hasNotText: /^(Signing in…)?$/ }).waitFor({ timeout: 15_000 });
     const status = await page.locator('#sign-in-status').textContent();
     const signedInHidden = await page.locator('#signed-in').isHidden();
+    const stored = await page.evaluate<number>('window.sessionStorage.length');
 
-    // Assess
+    // Assess: the form says why, and no token is kept for Swagger UI (the session store is what authorizes it)
     expect(status).toMatch(/email or password/i);
     expect(signedInHidden).toBe(true);
+    expect(stored).toBe(0);
     await page.close();
   });
 });
