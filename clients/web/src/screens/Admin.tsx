@@ -201,7 +201,6 @@ export function Admin(props: { api: Pick<Client, 'get'>; isAdmin: boolean }) {
   const [retention, setRetention] = useState<Retention | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
-  const [runs, setRuns] = useState(0);
 
   useEffect(() => {
     if (!props.isAdmin) return;
@@ -219,7 +218,7 @@ export function Admin(props: { api: Pick<Client, 'get'>; isAdmin: boolean }) {
     return () => {
       cancelled = true;
     };
-  }, [props.api, props.isAdmin, range, period, runs]);
+  }, [props.api, props.isAdmin, range, period]);
 
   if (!props.isAdmin) {
     return (
@@ -234,8 +233,7 @@ export function Admin(props: { api: Pick<Client, 'get'>; isAdmin: boolean }) {
     event.preventDefault();
     const problem = checkRange(draft);
     if (problem) return setError(problem);
-    setRange({ ...draft });
-    setRuns((count) => count + 1);
+    setRange({ ...draft }); // a new object each time: Refresh re-runs the effect even when the dates are unchanged
   }
 
   return (
