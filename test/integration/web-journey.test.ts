@@ -91,6 +91,8 @@ describeInBrowser('two people in the web app', () => {
     await inboxLink.click();
     const shareNotice = b.page.getByRole('listitem').filter({ hasText: title });
     await shareNotice.waitFor({ timeout: 15_000 });
+    const shareNoticeText = await shareNotice.textContent();
+    const shareNoticeLink = await shareNotice.getByRole('link', { name: 'A note was shared with you' }).getAttribute('href');
     violations.push(...(await auditScreen(b.page, 'journey-inbox')));
 
     // Act 2: B searches for the note as they type (once the index has the share: the API answers B first)
@@ -145,7 +147,9 @@ describeInBrowser('two people in the web app', () => {
 
     // Assess
     expect(navigationsOfB).toBe(1);
-    expect(await shareNotice.textContent()).toContain(title);
+    expect(shareNoticeText).toContain(`“${title}”`);
+    expect(shareNoticeText).toContain('· unread');
+    expect(shareNoticeLink).toBe(`#/notes/${encodeURIComponent(noteId)}`);
     expect(indexedForB).toBe(1);
     expect({ foundVisible, searchStatus, typed }).toEqual({ foundVisible: true, searchStatus: `1 note matches “${query}”.`, typed: query });
     expect(waiting).toBe('waiting to sync');

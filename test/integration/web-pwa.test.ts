@@ -6,6 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { api, baseUrl } from '../support/api';
 import { describeInBrowser, launchBrowser } from '../support/browser';
 import { createTestUser } from '../support/users';
+import { signInThroughApp } from '../support/web-app';
 import { ensureWebBuilt } from '../support/web-build';
 
 beforeAll(() => {
@@ -133,9 +134,7 @@ describeInBrowser('offline after one visit (headless Chromium)', () => {
       const url = new URL(response.url());
       if (url.origin === baseUrl() && !url.pathname.startsWith('/app/')) apiResponses.push({ url: url.pathname, fromWorker: response.fromServiceWorker() });
     });
-    await page.getByLabel('Email').fill(me.email);
-    await page.getByLabel('Password').fill(me.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInThroughApp(page, me);
     await page.getByRole('button', { name: new RegExp(title) }).waitFor({ timeout: 20_000 });
     await page.getByRole('status').filter({ hasText: 'all changes saved' }).waitFor({ timeout: 15_000 });
 

@@ -46,7 +46,10 @@ export interface Inbox {
   state(): InboxState;
   /** Called after every change of the state; returns the function that stops it. */
   onChange(listener: () => void): () => void;
-  /** Reads the first page again (keeps items that arrived live). */
+  /**
+   * Reads the first page again (keeps items that arrived live). While that read is under way, another refresh is
+   * the same read: the app's refresh on sign-in and the Inbox screen's on opening make one request, not two.
+   */
   refresh(): Promise<void>;
   /** The next page, when there is one. */
   loadMore(): Promise<void>;
@@ -76,6 +79,14 @@ export function createInbox(api: Pick<Client, 'get' | 'post'>, options: { pageSi
     }
   }
 
+  let firstPage: Promise<void> | null = null;
+  function refresh(): Promise<void> {
+    firstPage ??= read(null).finally(() => {
+      firstPage = null;
+    });
+    return firstPage;
+  }
+
   async function markRead(ids: string[]): Promise<void> {
     const unique = [...new Set(ids)];
     if (unique.length === 0) return;
@@ -96,7 +107,7 @@ export function createInbox(api: Pick<Client, 'get' | 'post'>, options: { pageSi
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    refresh: () => read(null),
+    refresh,
     async loadMore() {
       if (state.loading || state.nextCursor === null) return;
       await read(state.nextCursor);

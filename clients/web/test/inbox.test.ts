@@ -1,5 +1,6 @@
 // The inbox model: pages of GET /notifications merged newest first, live arrivals, marking read (one, or all the
-// loaded unread ones in chunks of the contract's 100 ids), and a refused mark undone.
+// loaded unread ones in chunks of the contract's 100 ids), a refused mark undone, and concurrent refreshes sharing
+// one read.
 import { ApiError, createClient } from '@photonotes/client';
 import { chunks, createInbox, mergeItems, unreadCount, type InboxItem } from '../src/inbox';
 
@@ -78,6 +79,25 @@ describe('createInbox', () => {
     expect(unreadCount(inbox.state().items)).toBe(0);
     expect(inbox.state().items[0]?.readAt).toBe('2026-11-05T00:00:00.000Z');
     expect(changes).toBeGreaterThan(4);
+  });
+
+  test('a refresh while the first page is being read is that same read: one GET, and a later refresh reads again', async () => {
+    // Prepare
+    const server = fakeApi(all.slice(0, 3));
+    const inbox = createInbox(server.api);
+
+    // Act: the app's refresh on sign-in and the Inbox screen's on opening, at once
+    const first = inbox.refresh();
+    const second = inbox.refresh();
+    await Promise.all([first, second]);
+    const concurrent = [...server.queries];
+    await inbox.refresh();
+
+    // Assess
+    expect(second).toBe(first);
+    expect(concurrent).toEqual(['?limit=20']);
+    expect(server.queries).toEqual(['?limit=20', '?limit=20']);
+    expect(inbox.state().items).toHaveLength(3);
   });
 
   test('a refused mark is undone and the error kept for the screen', async () => {

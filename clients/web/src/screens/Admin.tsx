@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Client, Schemas } from '@photonotes/client';
 import { bars, checkRange, eventType, lastDays, retentionCell, type DateRange } from '../analytics';
-import { ErrorLine, Field, ScreenTitle } from '../components';
+import { ErrorLine, Field, ScreenTitle, useSubmit } from '../components';
 import { describeError } from '../errors';
 import { explainError } from '../explain';
 
@@ -92,18 +92,13 @@ function EventBreakdown(props: { api: Pick<Client, 'get'>; range: DateRange; typ
   const [type, setType] = useState('');
   const [by, setBy] = useState('');
   const [report, setReport] = useState<EventReport | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  async function show(event: Event) {
-    event.preventDefault();
+  // A mistake in the type is thrown as an Error: its message is the error line, as the API's refusal is.
+  const { error, submit: show } = useSubmit(async () => {
     const chosen = type.trim();
-    if (!eventType.test(chosen)) return setError('An event type is 1 to 64 letters, digits, ".", "_", ":" or "-".');
-    setError(null);
-    try {
-      setReport(await props.api.get('/analytics/events/{type}', { params: { type: chosen }, query: { ...props.range, ...(by.trim() ? { by: by.trim() } : {}) } }));
-    } catch (failure) {
-      setError(explainError(failure));
-    }
-  }
+    if (!eventType.test(chosen)) throw new Error('An event type is 1 to 64 letters, digits, ".", "_", ":" or "-".');
+    setReport(await props.api.get('/analytics/events/{type}', { params: { type: chosen }, query: { ...props.range, ...(by.trim() ? { by: by.trim() } : {}) } }));
+    return false; // the form stays for the next type
+  }, explainError);
   const metrics = report ? [...new Set(report.days.flatMap((day) => Object.keys(day.metrics)))].sort() : [];
   return (
     <section aria-labelledby="breakdown-title">
@@ -201,7 +196,6 @@ export function Admin(props: { api: Pick<Client, 'get'>; isAdmin: boolean }) {
   const [retention, setRetention] = useState<Retention | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
-  const [runs, setRuns] = useState(0);
 
   useEffect(() => {
     if (!props.isAdmin) return;
@@ -219,7 +213,7 @@ export function Admin(props: { api: Pick<Client, 'get'>; isAdmin: boolean }) {
     return () => {
       cancelled = true;
     };
-  }, [props.api, props.isAdmin, range, period, runs]);
+  }, [props.api, props.isAdmin, range, period]);
 
   if (!props.isAdmin) {
     return (
@@ -234,8 +228,7 @@ export function Admin(props: { api: Pick<Client, 'get'>; isAdmin: boolean }) {
     event.preventDefault();
     const problem = checkRange(draft);
     if (problem) return setError(problem);
-    setRange({ ...draft });
-    setRuns((count) => count + 1);
+    setRange({ ...draft }); // a new object each time: Refresh re-runs the effect even when the dates are unchanged
   }
 
   return (

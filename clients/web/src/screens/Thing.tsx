@@ -3,7 +3,7 @@
 // realtime channel, subscribed to this thing while the page is open), setting desired state and the alert rules.
 import { useEffect, useState } from 'preact/hooks';
 import type { Client } from '@photonotes/client';
-import { ErrorLine, Field, ScreenTitle } from '../components';
+import { ErrorLine, Field, ScreenTitle, useSubmit } from '../components';
 import { describeError } from '../errors';
 import { explainError } from '../explain';
 import type { RealtimeHub } from '../realtime-hub';
@@ -73,24 +73,19 @@ function StateList(props: { title: string; value: Record<string, unknown> }) {
 
 function DesiredForm(props: { api: Pick<Client, 'put'>; thingId: string; onState: (state: ThingDetails['state']) => void }) {
   const [text, setText] = useState('{\n  \n}');
-  const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
-  async function submit(event: Event) {
-    event.preventDefault();
+  // A form mistake is thrown as an Error: its message is the form's error line, as the API's refusal is.
+  const { error, submit } = useSubmit(async () => {
     setDone(null);
     const parsed = parseDesired(text);
-    if (!parsed.ok) return setError(parsed.error);
-    setError(null);
-    try {
-      // The generated schema types `desired` as Record<string, never> (an open object in the OpenAPI document).
-      const desired = parsed.value as Record<string, never>;
-      const state = await props.api.put('/things/{thingId}/state/desired', { params: { thingId: props.thingId }, body: { desired } });
-      props.onState(state);
-      setDone(`Desired state sent (version ${state.version}).`);
-    } catch (failure) {
-      setError(explainError(failure));
-    }
-  }
+    if (!parsed.ok) throw new Error(parsed.error);
+    // The generated schema types `desired` as Record<string, never> (an open object in the OpenAPI document).
+    const desired = parsed.value as Record<string, never>;
+    const state = await props.api.put('/things/{thingId}/state/desired', { params: { thingId: props.thingId }, body: { desired } });
+    props.onState(state);
+    setDone(`Desired state sent (version ${state.version}).`);
+    return false; // the form stays for the next change
+  }, explainError);
   return (
     <form onSubmit={(event) => void submit(event)} noValidate aria-labelledby="desired-title">
       <h2 id="desired-title">Set desired state</h2>

@@ -2,7 +2,7 @@
 // shown this once, in a panel that says so, with a copy button for each; closing it forgets them.
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Client } from '@photonotes/client';
-import { ErrorLine, Field, ScreenTitle } from '../components';
+import { ErrorLine, Field, ScreenTitle, useSubmit } from '../components';
 import { describeError } from '../errors';
 import { explainError } from '../explain';
 import type { RealtimeHub } from '../realtime-hub';
@@ -68,8 +68,6 @@ export function Things(props: { api: Pick<Client, 'get' | 'post'>; hub: Pick<Rea
   const [error, setError] = useState<string | null>(null);
   const [name, setName] = useState('');
   const [attributes, setAttributes] = useState('');
-  const [formError, setFormError] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
   const [issued, setIssued] = useState<{ name: string; credentials: Credentials } | null>(null);
   const registered = useRef<Thing[]>([]); // registered here: kept in the list whatever order the first page arrives in
 
@@ -95,27 +93,20 @@ export function Things(props: { api: Pick<Client, 'get' | 'post'>; hub: Pick<Rea
     [props.hub],
   );
 
-  async function register(event: Event) {
-    event.preventDefault();
+  // A form mistake is thrown as an Error: its message is the form's error line, as the API's refusal is.
+  const { busy: saving, error: formError, submit: register } = useSubmit(async () => {
     const parsedName = parseThingName(name);
     const parsedAttributes = parseAttributes(attributes);
-    if (!parsedName.ok) return setFormError(parsedName.error);
-    if (!parsedAttributes.ok) return setFormError(parsedAttributes.error);
-    setFormError(null);
-    setSaving(true);
-    try {
-      const created = await props.api.post('/things', { body: { name: parsedName.value, attributes: parsedAttributes.value } });
-      registered.current = [created.thing, ...registered.current];
-      setThings((previous) => mergeThings(previous, [created.thing]));
-      setIssued({ name: created.thing.name, credentials: created.credentials });
-      setName('');
-      setAttributes('');
-    } catch (failure) {
-      setFormError(explainError(failure));
-    } finally {
-      setSaving(false);
-    }
-  }
+    if (!parsedName.ok) throw new Error(parsedName.error);
+    if (!parsedAttributes.ok) throw new Error(parsedAttributes.error);
+    const created = await props.api.post('/things', { body: { name: parsedName.value, attributes: parsedAttributes.value } });
+    registered.current = [created.thing, ...registered.current];
+    setThings((previous) => mergeThings(previous, [created.thing]));
+    setIssued({ name: created.thing.name, credentials: created.credentials });
+    setName('');
+    setAttributes('');
+    return false; // the screen stays: the form is ready for the next thing
+  }, explainError);
 
   return (
     <main>
