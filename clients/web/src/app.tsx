@@ -117,7 +117,7 @@ export function App() {
   useEffect(() => {
     if (!userId) return;
     void inbox.refresh();
-    const stopResync = hub.onResync(() => void inbox.refresh());
+    const stopResync = hub.onResync(() => void inbox.refresh({ fresh: true }));
     const stopListening = hub.listen((message) => {
       if (message.type === 'notification') inbox.arrived(message.notification);
     });

@@ -49,8 +49,9 @@ export interface Inbox {
   /**
    * Reads the first page again (keeps items that arrived live). While that read is under way, another refresh is
    * the same read: the app's refresh on sign-in and the Inbox screen's on opening make one request, not two.
+   * `fresh`: a read that begins now, after the one under way (a realtime resync must not take an older answer).
    */
-  refresh(): Promise<void>;
+  refresh(options?: { fresh?: boolean }): Promise<void>;
   /** The next page, when there is one. */
   loadMore(): Promise<void>;
   /** A `notification` message of the realtime channel. */
@@ -80,11 +81,13 @@ export function createInbox(api: Pick<Client, 'get' | 'post'>, options: { pageSi
   }
 
   let firstPage: Promise<void> | null = null;
-  function refresh(): Promise<void> {
-    firstPage ??= read(null).finally(() => {
-      firstPage = null;
+  function refresh(options: { fresh?: boolean } = {}): Promise<void> {
+    if (firstPage && !options.fresh) return firstPage;
+    const current: Promise<void> = (firstPage ?? Promise.resolve()).then(() => read(null)).finally(() => {
+      if (firstPage === current) firstPage = null;
     });
-    return firstPage;
+    firstPage = current;
+    return current;
   }
 
   async function markRead(ids: string[]): Promise<void> {

@@ -100,6 +100,22 @@ describe('createInbox', () => {
     expect(inbox.state().items).toHaveLength(3);
   });
 
+  test('a fresh refresh (a realtime resync) reads again once the read under way ended, not joining it', async () => {
+    // Prepare
+    const server = fakeApi(all.slice(0, 3));
+    const inbox = createInbox(server.api);
+
+    // Act: a read is under way when the channel resyncs
+    const first = inbox.refresh();
+    const resync = inbox.refresh({ fresh: true });
+    await Promise.all([first, resync]);
+
+    // Assess
+    expect(resync).not.toBe(first);
+    expect(server.queries).toEqual(['?limit=20', '?limit=20']);
+    expect(inbox.state().items).toHaveLength(3);
+  });
+
   test('a refused mark is undone and the error kept for the screen', async () => {
     // Prepare
     const server = fakeApi(all.slice(0, 3), { refuseRead: true });
