@@ -59,12 +59,6 @@ export function openApiPath(routePath: string): string {
 const standardErrors: Partial<Record<ErrorStatus, { name: string; description: string; message: string }>> = {
   400: { name: 'ValidationFailed', description: 'Invalid input: `details` lists the issues ({ location, path, message, code })', message: 'Request validation failed' },
   401: { name: 'Unauthorized', description: 'Missing, expired or invalid access token', message: 'Unauthorized' },
-  429: {
-    name: 'Throttled',
-    description:
-      "Deployed stages only: the stage's request rate (API Gateway throttling, `apiThrottleRateLimit`/`apiThrottleBurstLimit`) is exceeded. API Gateway answers with its own body and neither `Retry-After` nor `x-request-id`: back off (exponentially, with jitter) and retry.",
-    message: 'Too Many Requests',
-  },
   413: { name: 'PayloadTooLarge', description: 'The body is larger than 1 MiB', message: 'Payload too large' },
   415: { name: 'UnsupportedMediaType', description: 'The body is not application/json', message: 'Unsupported media type' },
   500: { name: 'Internal', description: 'An unexpected error; the body never carries a stack trace or an AWS message', message: 'Internal server error' },
@@ -84,13 +78,11 @@ function errorResponse(status: ErrorStatus, description: string, message: string
 }
 
 /** API Gateway's own answer to a throttled request: not the API's error body, and no headers of ours. */
-function throttledResponse(): Json {
-  const standard = standardErrors[429] as { description: string; message: string };
-  return {
-    description: standard.description,
-    content: { 'application/json': { schema: { $ref: '#/components/schemas/GatewayError' }, example: { message: standard.message } } },
-  };
-}
+const throttledResponse: Json = {
+  description:
+    "Deployed stages only: the stage's request rate (API Gateway throttling, `apiThrottleRateLimit`/`apiThrottleBurstLimit`) is exceeded. API Gateway answers with its own body and neither `Retry-After` nor `x-request-id`: back off (exponentially, with jitter) and retry.",
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/GatewayError' }, example: { message: 'Too Many Requests' } } },
+};
 
 const int32 = { minimum: -(2 ** 31), maximum: 2 ** 31 - 1 };
 // zod's z.uuid() and z.guid() check the canonical 8-4-4-4-12 form: exactly 36 characters.
@@ -241,15 +233,12 @@ function operation(converter: SchemaConverter, route: RouteSpec, service: string
   };
   for (const status of Object.keys(errors).map(Number).sort((a, b) => a - b) as ErrorStatus[]) {
     if (String(status) in responses) continue;
-    if (status === 429 && errors[429] === undefined) {
-      responses[status] = { $ref: '#/components/responses/Throttled' };
-      continue;
-    }
     const description = errors[status];
-    if (status === 429 && description !== undefined) {
-      // The route's own limit answers the API's error body; the stage throttle in front of it still answers its own.
+    if (status === 429) {
+      // Undescribed, it is the stage throttle alone. A route's own limit answers the API's error body; the stage
+      // throttle in front of it still answers its own.
       const throttle = route.localOnly ? '' : " Deployed, API Gateway's stage throttle may answer 429 first, with its own body and no Retry-After (see the Throttled response).";
-      responses[status] = errorResponse(status, `${description}.${throttle}`, description);
+      responses[status] = description === undefined ? { $ref: '#/components/responses/Throttled' } : errorResponse(status, `${description}.${throttle}`, description);
       continue;
     }
     const standard = standardErrors[status];
@@ -298,10 +287,15 @@ export function buildDocument(services: ServiceRoutes[], info: DocumentInfo): Js
     }
   }
   const errorBody = converter.convert(ErrorBodySchema, 'output', 'ErrorBody');
-  const responses: Json = {};
-  for (const [status, standard] of Object.entries(standardErrors)) {
-    responses[standard.name] = status === '429' ? throttledResponse() : errorResponse(Number(status) as ErrorStatus, standard.description, standard.message);
-  }
+  // The shared responses in the order of their statuses.
+  const responses = Object.fromEntries(
+    [
+      ...Object.entries(standardErrors).map(([status, standard]) => [Number(status), standard.name, errorResponse(Number(status) as ErrorStatus, standard.description, standard.message)] as const),
+      [429, 'Throttled', throttledResponse] as const,
+    ]
+      .sort(([a], [b]) => a - b)
+      .map(([, name, response]) => [name, response]),
+  );
   const schemas = Object.fromEntries(
     Object.entries({ ...converter.components, ...(errorBody.$ref ? {} : { ErrorBody: errorBody }), GatewayError: gatewayErrorSchema }).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
   );
