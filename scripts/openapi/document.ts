@@ -9,6 +9,8 @@ import * as z from 'zod/mini';
 import { ErrorBodySchema } from './error-body';
 import { ExampleBuilder } from './examples';
 import { patternFacts } from './pattern-facts';
+import { eachMedia } from './walk';
+import type { Paths } from './walk';
 
 export type Json = Record<string, unknown>;
 
@@ -269,7 +271,7 @@ function operation(converter: SchemaConverter, route: RouteSpec, service: string
 
 export function buildDocument(services: ServiceRoutes[], info: DocumentInfo): Json {
   const converter = new SchemaConverter();
-  const paths: Record<string, Record<string, Json>> = {};
+  const paths: Paths = {};
   const operationIds = new Set<string>();
   const knownTags = new Set(tags.map((tag) => tag.name));
   for (const { service, routes } of services) {
@@ -338,25 +340,14 @@ const gatewayErrorSchema: Json = {
   required: ['message'],
 };
 
-type Content = Record<string, { schema?: Json; example?: unknown }>;
-
 /** Gives every request body and response without an example one built from its schema (examples.ts). */
-function addMissingExamples(paths: Record<string, Record<string, Json>>, builder: ExampleBuilder): void {
-  const fill = (content: Content | undefined, where: string) => {
-    for (const [type, media] of Object.entries(content ?? {})) {
-      if (media.example !== undefined || !media.schema) continue;
-      try {
-        media.example = builder.build(media.schema);
-      } catch (error) {
-        throw new Error(`${where} ${type}: ${error instanceof Error ? error.message : String(error)}`);
-      }
+function addMissingExamples(paths: Paths, builder: ExampleBuilder): void {
+  eachMedia(paths, (media, where, type) => {
+    if (media.example !== undefined || !media.schema) return;
+    try {
+      media.example = builder.build(media.schema);
+    } catch (error) {
+      throw new Error(`${where} ${type}: ${error instanceof Error ? error.message : String(error)}`);
     }
-  };
-  for (const [routePath, item] of Object.entries(paths)) {
-    for (const [method, op] of Object.entries(item)) {
-      const where = `${method.toUpperCase()} ${routePath}`;
-      fill((op.requestBody as { content?: Content } | undefined)?.content, `${where} request body`);
-      for (const [status, response] of Object.entries(op.responses as Record<string, { content?: Content }>)) fill(response.content, `${where} ${status}`);
-    }
-  }
+  });
 }

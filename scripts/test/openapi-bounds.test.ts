@@ -9,6 +9,8 @@ import { openApiPath } from '../openapi/document';
 import type { Json } from '../openapi/document';
 import { ExampleBuilder } from '../openapi/examples';
 import { generateDocument, loadServiceRoutes } from '../openapi/generate';
+import { component, eachOperation } from '../openapi/walk';
+import type { Paths } from '../openapi/walk';
 
 type Location = 'body' | 'query' | 'path';
 
@@ -33,7 +35,7 @@ beforeAll(async () => {
 
 function resolve(schema: Json): Json {
   let current = schema;
-  while (typeof current.$ref === 'string') current = schemas[current.$ref.split('/').pop() ?? ''] ?? {};
+  while (typeof current.$ref === 'string') current = component(current.$ref, schemas) ?? {};
   return current;
 }
 
@@ -130,20 +132,18 @@ function issuesAt(schema: Schema, value: unknown, field: string, where = ''): Is
 
 function allProbes(): Array<Probe & { schema: Schema; location: Location }> {
   const out: Array<Probe & { schema: Schema; location: Location }> = [];
-  for (const [routePath, item] of Object.entries(document.paths as Record<string, Record<string, Json>>)) {
-    for (const [method, op] of Object.entries(item)) {
-      const route = routes.get(`${method} ${routePath}`);
-      for (const location of ['body', 'query', 'path'] as const) {
-        const schema = route?.[location === 'path' ? 'params' : location];
-        const input = documentedInput(op, location);
-        if (!schema || !input) continue;
-        const where = `${method.toUpperCase()} ${routePath} ${location}`;
-        for (const found of probes(input.value, input.schema, input.value, [], where)) {
-          out.push({ ...found, atBound: asSent(found.atBound, location), pastBound: asSent(found.pastBound, location), schema, location });
-        }
+  eachOperation(document.paths as Paths, (op, operation, method, routePath) => {
+    const route = routes.get(`${method} ${routePath}`);
+    for (const location of ['body', 'query', 'path'] as const) {
+      const schema = route?.[location === 'path' ? 'params' : location];
+      const input = documentedInput(op, location);
+      if (!schema || !input) continue;
+      const where = `${operation} ${location}`;
+      for (const found of probes(input.value, input.schema, input.value, [], where)) {
+        out.push({ ...found, atBound: asSent(found.atBound, location), pastBound: asSent(found.pastBound, location), schema, location });
       }
     }
-  }
+  });
   return out;
 }
 

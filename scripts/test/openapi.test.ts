@@ -12,6 +12,7 @@ import { buildDocument, openApiPath } from '../openapi/document';
 import type { Json } from '../openapi/document';
 import { ErrorBodySchema } from '../openapi/error-body';
 import { documentFile, generateDocument, loadServiceRoutes, serialiseDocument } from '../openapi/generate';
+import { component } from '../openapi/walk';
 import { loadServiceDefinitions, repoRoot } from '../platform/service-definitions';
 import { httpFunctions, servedRoute } from './support/http-functions';
 import type { HttpFunction } from './support/http-functions';
@@ -76,7 +77,7 @@ describe('docs/openapi.json', () => {
   test('every error response is the API error body, but the stage throttle of API Gateway', () => {
     // Prepare
     const responses = (fresh.components as { responses: Record<string, Json> }).responses;
-    const resolve = (response: Json) => (typeof response.$ref === 'string' ? (responses[response.$ref.split('/').pop() ?? ''] ?? {}) : response);
+    const resolve = (response: Json) => (typeof response.$ref === 'string' ? (component(response.$ref, responses) ?? {}) : response);
 
     // Assess
     for (const item of Object.values(paths)) {
