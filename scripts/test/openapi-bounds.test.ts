@@ -26,11 +26,16 @@ interface Probe {
 let document: Json;
 let schemas: Record<string, Json>;
 let routes: Map<string, RouteSpec>;
+let builder: ExampleBuilder;
+/** Every probe of the document, built once for the tests that read them. */
+let documentProbes: RouteProbe[];
 
 beforeAll(async () => {
   document = await generateDocument();
   schemas = (document.components as { schemas: Record<string, Json> }).schemas;
   routes = new Map((await loadServiceRoutes()).flatMap(({ routes: list }) => list.map((route) => [`${route.method.toLowerCase()} ${openApiPath(route.path)}`, route])));
+  builder = new ExampleBuilder(schemas);
+  documentProbes = allProbes();
 });
 
 function resolve(schema: Json): Json {
@@ -93,7 +98,6 @@ function documentedInput(op: Json, location: Location): { schema: Json; value: u
   }
   const parameters = ((op.parameters ?? []) as Array<{ in: string; name: string; schema: Json; example?: unknown }>).filter((parameter) => parameter.in === location);
   if (parameters.length === 0) return undefined;
-  const builder = new ExampleBuilder(schemas);
   const properties = Object.fromEntries(parameters.map((parameter) => [parameter.name, parameter.schema]));
   const value = Object.fromEntries(parameters.map((parameter) => [parameter.name, parameter.example ?? builder.build(parameter.schema, parameter.name)]));
   return { schema: { type: 'object', properties }, value };
@@ -130,8 +134,10 @@ function issuesAt(schema: Schema, value: unknown, field: string, where = ''): Is
   return issues.filter(({ path }) => path === field || path.startsWith(`${field}.`) || field.startsWith(`${path}.`) || field === '');
 }
 
-function allProbes(): Array<Probe & { schema: Schema; location: Location }> {
-  const out: Array<Probe & { schema: Schema; location: Location }> = [];
+type RouteProbe = Probe & { schema: Schema; location: Location };
+
+function allProbes(): RouteProbe[] {
+  const out: RouteProbe[] = [];
   eachOperation(document.paths as Paths, (op, operation, method, routePath) => {
     const route = routes.get(`${method} ${routePath}`);
     for (const location of ['body', 'query', 'path'] as const) {
@@ -150,7 +156,7 @@ function allProbes(): Array<Probe & { schema: Schema; location: Location }> {
 describe("the document's request bounds and the handlers' zod schemas", () => {
   test('a value past a documented bound is refused at that field', () => {
     // Act
-    const accepted = allProbes().filter((probe) => issuesAt(probe.schema, probe.pastBound, probe.field, probe.where).length === 0);
+    const accepted = documentProbes.filter((probe) => issuesAt(probe.schema, probe.pastBound, probe.field, probe.where).length === 0);
 
     // Assess
     expect(accepted.map(({ where, field, bound }) => `${where} ${field}: ${bound}`)).toEqual([]);
@@ -160,7 +166,7 @@ describe("the document's request bounds and the handlers' zod schemas", () => {
   // field's own checks must let the bound through.
   test('a value at a documented bound is not refused at that field by its schema', () => {
     // Act
-    const refused = allProbes().filter((probe) => issuesAt(probe.schema, probe.atBound, probe.field, probe.where).some((issue) => !issue.custom));
+    const refused = documentProbes.filter((probe) => issuesAt(probe.schema, probe.atBound, probe.field, probe.where).some((issue) => !issue.custom));
 
     // Assess
     expect(refused.map(({ where, field, bound }) => `${where} ${field}: ${bound}`)).toEqual([]);
@@ -168,7 +174,7 @@ describe("the document's request bounds and the handlers' zod schemas", () => {
 
   test('the probes reach the bounded fields of bodies, queries and paths', () => {
     // Act
-    const reached = new Set(allProbes().map((probe) => `${probe.where} ${probe.field}: ${probe.bound}`));
+    const reached = new Set(documentProbes.map((probe) => `${probe.where} ${probe.field}: ${probe.bound}`));
 
     // Assess: a few known bounds, one of each kind and location
     expect([...reached]).toEqual(
