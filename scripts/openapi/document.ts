@@ -9,6 +9,8 @@ import * as z from 'zod/mini';
 import { ErrorBodySchema } from './error-body';
 import { ExampleBuilder } from './examples';
 import { patternFacts } from './pattern-facts';
+import { eachMedia } from './walk';
+import type { Paths } from './walk';
 
 export type Json = Record<string, unknown>;
 
@@ -59,12 +61,6 @@ export function openApiPath(routePath: string): string {
 const standardErrors: Partial<Record<ErrorStatus, { name: string; description: string; message: string }>> = {
   400: { name: 'ValidationFailed', description: 'Invalid input: `details` lists the issues ({ location, path, message, code })', message: 'Request validation failed' },
   401: { name: 'Unauthorized', description: 'Missing, expired or invalid access token', message: 'Unauthorized' },
-  429: {
-    name: 'Throttled',
-    description:
-      "Deployed stages only: the stage's request rate (API Gateway throttling, `apiThrottleRateLimit`/`apiThrottleBurstLimit`) is exceeded. API Gateway answers with its own body and neither `Retry-After` nor `x-request-id`: back off (exponentially, with jitter) and retry.",
-    message: 'Too Many Requests',
-  },
   413: { name: 'PayloadTooLarge', description: 'The body is larger than 1 MiB', message: 'Payload too large' },
   415: { name: 'UnsupportedMediaType', description: 'The body is not application/json', message: 'Unsupported media type' },
   500: { name: 'Internal', description: 'An unexpected error; the body never carries a stack trace or an AWS message', message: 'Internal server error' },
@@ -84,13 +80,11 @@ function errorResponse(status: ErrorStatus, description: string, message: string
 }
 
 /** API Gateway's own answer to a throttled request: not the API's error body, and no headers of ours. */
-function throttledResponse(): Json {
-  const standard = standardErrors[429] as { description: string; message: string };
-  return {
-    description: standard.description,
-    content: { 'application/json': { schema: { $ref: '#/components/schemas/GatewayError' }, example: { message: standard.message } } },
-  };
-}
+const throttledResponse: Json = {
+  description:
+    "Deployed stages only: the stage's request rate (API Gateway throttling, `apiThrottleRateLimit`/`apiThrottleBurstLimit`) is exceeded. API Gateway answers with its own body and neither `Retry-After` nor `x-request-id`: back off (exponentially, with jitter) and retry.",
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/GatewayError' }, example: { message: 'Too Many Requests' } } },
+};
 
 const int32 = { minimum: -(2 ** 31), maximum: 2 ** 31 - 1 };
 // zod's z.uuid() and z.guid() check the canonical 8-4-4-4-12 form: exactly 36 characters.
@@ -241,15 +235,12 @@ function operation(converter: SchemaConverter, route: RouteSpec, service: string
   };
   for (const status of Object.keys(errors).map(Number).sort((a, b) => a - b) as ErrorStatus[]) {
     if (String(status) in responses) continue;
-    if (status === 429 && errors[429] === undefined) {
-      responses[status] = { $ref: '#/components/responses/Throttled' };
-      continue;
-    }
     const description = errors[status];
-    if (status === 429 && description !== undefined) {
-      // The route's own limit answers the API's error body; the stage throttle in front of it still answers its own.
+    if (status === 429) {
+      // Undescribed, it is the stage throttle alone. A route's own limit answers the API's error body; the stage
+      // throttle in front of it still answers its own.
       const throttle = route.localOnly ? '' : " Deployed, API Gateway's stage throttle may answer 429 first, with its own body and no Retry-After (see the Throttled response).";
-      responses[status] = errorResponse(status, `${description}.${throttle}`, description);
+      responses[status] = description === undefined ? { $ref: '#/components/responses/Throttled' } : errorResponse(status, `${description}.${throttle}`, description);
       continue;
     }
     const standard = standardErrors[status];
@@ -280,7 +271,7 @@ function operation(converter: SchemaConverter, route: RouteSpec, service: string
 
 export function buildDocument(services: ServiceRoutes[], info: DocumentInfo): Json {
   const converter = new SchemaConverter();
-  const paths: Record<string, Record<string, Json>> = {};
+  const paths: Paths = {};
   const operationIds = new Set<string>();
   const knownTags = new Set(tags.map((tag) => tag.name));
   for (const { service, routes } of services) {
@@ -298,10 +289,15 @@ export function buildDocument(services: ServiceRoutes[], info: DocumentInfo): Js
     }
   }
   const errorBody = converter.convert(ErrorBodySchema, 'output', 'ErrorBody');
-  const responses: Json = {};
-  for (const [status, standard] of Object.entries(standardErrors)) {
-    responses[standard.name] = status === '429' ? throttledResponse() : errorResponse(Number(status) as ErrorStatus, standard.description, standard.message);
-  }
+  // The shared responses in the order of their statuses.
+  const responses = Object.fromEntries(
+    [
+      ...Object.entries(standardErrors).map(([status, standard]) => [Number(status), standard.name, errorResponse(Number(status) as ErrorStatus, standard.description, standard.message)] as const),
+      [429, 'Throttled', throttledResponse] as const,
+    ]
+      .sort(([a], [b]) => a - b)
+      .map(([, name, response]) => [name, response]),
+  );
   const schemas = Object.fromEntries(
     Object.entries({ ...converter.components, ...(errorBody.$ref ? {} : { ErrorBody: errorBody }), GatewayError: gatewayErrorSchema }).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
   );
@@ -344,25 +340,14 @@ const gatewayErrorSchema: Json = {
   required: ['message'],
 };
 
-type Content = Record<string, { schema?: Json; example?: unknown }>;
-
 /** Gives every request body and response without an example one built from its schema (examples.ts). */
-function addMissingExamples(paths: Record<string, Record<string, Json>>, builder: ExampleBuilder): void {
-  const fill = (content: Content | undefined, where: string) => {
-    for (const [type, media] of Object.entries(content ?? {})) {
-      if (media.example !== undefined || !media.schema) continue;
-      try {
-        media.example = builder.build(media.schema);
-      } catch (error) {
-        throw new Error(`${where} ${type}: ${error instanceof Error ? error.message : String(error)}`);
-      }
+function addMissingExamples(paths: Paths, builder: ExampleBuilder): void {
+  eachMedia(paths, (media, where, type) => {
+    if (media.example !== undefined || !media.schema) return;
+    try {
+      media.example = builder.build(media.schema);
+    } catch (error) {
+      throw new Error(`${where} ${type}: ${error instanceof Error ? error.message : String(error)}`);
     }
-  };
-  for (const [routePath, item] of Object.entries(paths)) {
-    for (const [method, op] of Object.entries(item)) {
-      const where = `${method.toUpperCase()} ${routePath}`;
-      fill((op.requestBody as { content?: Content } | undefined)?.content, `${where} request body`);
-      for (const [status, response] of Object.entries(op.responses as Record<string, { content?: Content }>)) fill(response.content, `${where} ${status}`);
-    }
-  }
+  });
 }

@@ -3,6 +3,7 @@
 // A unit test validates every example of the document against its schema, hand-written and built alike.
 import type { Json } from './document';
 import { patternFacts } from './pattern-facts';
+import { component } from './walk';
 
 const formatExamples: Record<string, string> = {
   'date-time': '2026-11-28T09:00:00.000Z',
@@ -25,9 +26,9 @@ export class ExampleBuilder {
     if (schema.default !== undefined) return schema.default;
     if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[0];
     if (typeof schema.$ref === 'string') {
-      const component = this.components[schema.$ref.split('/').pop() ?? ''];
-      if (!component) throw new Error(`example: unknown ${schema.$ref}`);
-      return this.build(component, name, depth + 1);
+      const named = component(schema.$ref, this.components);
+      if (!named) throw new Error(`example: unknown ${schema.$ref}`);
+      return this.build(named, name, depth + 1);
     }
     for (const key of ['anyOf', 'oneOf'] as const) {
       const options = schema[key];

@@ -9,6 +9,8 @@ import { openApiPath } from '../openapi/document';
 import type { Json } from '../openapi/document';
 import { ExampleBuilder } from '../openapi/examples';
 import { generateDocument, loadServiceRoutes } from '../openapi/generate';
+import { component, eachOperation } from '../openapi/walk';
+import type { Paths } from '../openapi/walk';
 
 type Location = 'body' | 'query' | 'path';
 
@@ -24,16 +26,21 @@ interface Probe {
 let document: Json;
 let schemas: Record<string, Json>;
 let routes: Map<string, RouteSpec>;
+let builder: ExampleBuilder;
+/** Every probe of the document, built once for the tests that read them. */
+let documentProbes: RouteProbe[];
 
 beforeAll(async () => {
   document = await generateDocument();
   schemas = (document.components as { schemas: Record<string, Json> }).schemas;
   routes = new Map((await loadServiceRoutes()).flatMap(({ routes: list }) => list.map((route) => [`${route.method.toLowerCase()} ${openApiPath(route.path)}`, route])));
+  builder = new ExampleBuilder(schemas);
+  documentProbes = allProbes();
 });
 
 function resolve(schema: Json): Json {
   let current = schema;
-  while (typeof current.$ref === 'string') current = schemas[current.$ref.split('/').pop() ?? ''] ?? {};
+  while (typeof current.$ref === 'string') current = component(current.$ref, schemas) ?? {};
   return current;
 }
 
@@ -91,7 +98,6 @@ function documentedInput(op: Json, location: Location): { schema: Json; value: u
   }
   const parameters = ((op.parameters ?? []) as Array<{ in: string; name: string; schema: Json; example?: unknown }>).filter((parameter) => parameter.in === location);
   if (parameters.length === 0) return undefined;
-  const builder = new ExampleBuilder(schemas);
   const properties = Object.fromEntries(parameters.map((parameter) => [parameter.name, parameter.schema]));
   const value = Object.fromEntries(parameters.map((parameter) => [parameter.name, parameter.example ?? builder.build(parameter.schema, parameter.name)]));
   return { schema: { type: 'object', properties }, value };
@@ -128,29 +134,29 @@ function issuesAt(schema: Schema, value: unknown, field: string, where = ''): Is
   return issues.filter(({ path }) => path === field || path.startsWith(`${field}.`) || field.startsWith(`${path}.`) || field === '');
 }
 
-function allProbes(): Array<Probe & { schema: Schema; location: Location }> {
-  const out: Array<Probe & { schema: Schema; location: Location }> = [];
-  for (const [routePath, item] of Object.entries(document.paths as Record<string, Record<string, Json>>)) {
-    for (const [method, op] of Object.entries(item)) {
-      const route = routes.get(`${method} ${routePath}`);
-      for (const location of ['body', 'query', 'path'] as const) {
-        const schema = route?.[location === 'path' ? 'params' : location];
-        const input = documentedInput(op, location);
-        if (!schema || !input) continue;
-        const where = `${method.toUpperCase()} ${routePath} ${location}`;
-        for (const found of probes(input.value, input.schema, input.value, [], where)) {
-          out.push({ ...found, atBound: asSent(found.atBound, location), pastBound: asSent(found.pastBound, location), schema, location });
-        }
+type RouteProbe = Probe & { schema: Schema; location: Location };
+
+function allProbes(): RouteProbe[] {
+  const out: RouteProbe[] = [];
+  eachOperation(document.paths as Paths, (op, operation, method, routePath) => {
+    const route = routes.get(`${method} ${routePath}`);
+    for (const location of ['body', 'query', 'path'] as const) {
+      const schema = route?.[location === 'path' ? 'params' : location];
+      const input = documentedInput(op, location);
+      if (!schema || !input) continue;
+      const where = `${operation} ${location}`;
+      for (const found of probes(input.value, input.schema, input.value, [], where)) {
+        out.push({ ...found, atBound: asSent(found.atBound, location), pastBound: asSent(found.pastBound, location), schema, location });
       }
     }
-  }
+  });
   return out;
 }
 
 describe("the document's request bounds and the handlers' zod schemas", () => {
   test('a value past a documented bound is refused at that field', () => {
     // Act
-    const accepted = allProbes().filter((probe) => issuesAt(probe.schema, probe.pastBound, probe.field, probe.where).length === 0);
+    const accepted = documentProbes.filter((probe) => issuesAt(probe.schema, probe.pastBound, probe.field, probe.where).length === 0);
 
     // Assess
     expect(accepted.map(({ where, field, bound }) => `${where} ${field}: ${bound}`)).toEqual([]);
@@ -160,7 +166,7 @@ describe("the document's request bounds and the handlers' zod schemas", () => {
   // field's own checks must let the bound through.
   test('a value at a documented bound is not refused at that field by its schema', () => {
     // Act
-    const refused = allProbes().filter((probe) => issuesAt(probe.schema, probe.atBound, probe.field, probe.where).some((issue) => !issue.custom));
+    const refused = documentProbes.filter((probe) => issuesAt(probe.schema, probe.atBound, probe.field, probe.where).some((issue) => !issue.custom));
 
     // Assess
     expect(refused.map(({ where, field, bound }) => `${where} ${field}: ${bound}`)).toEqual([]);
@@ -168,7 +174,7 @@ describe("the document's request bounds and the handlers' zod schemas", () => {
 
   test('the probes reach the bounded fields of bodies, queries and paths', () => {
     // Act
-    const reached = new Set(allProbes().map((probe) => `${probe.where} ${probe.field}: ${probe.bound}`));
+    const reached = new Set(documentProbes.map((probe) => `${probe.where} ${probe.field}: ${probe.bound}`));
 
     // Assess: a few known bounds, one of each kind and location
     expect([...reached]).toEqual(

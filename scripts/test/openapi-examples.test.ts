@@ -2,6 +2,8 @@
 // schema, checked with ajv in Unicode mode: what Spectral's oas3-valid-media-example cannot do (.spectral.yaml).
 import { readFileSync } from 'node:fs';
 import { documentFile } from '../openapi/generate';
+import { eachMedia, eachOperation } from '../openapi/walk';
+import type { Paths } from '../openapi/walk';
 import { documentValidator } from './support/document-validator';
 
 type Json = Record<string, unknown>;
@@ -16,26 +18,16 @@ interface Example {
   value: unknown;
 }
 
-function mediaExamples(content: unknown, where: string): Example[] {
-  return Object.entries((content ?? {}) as Record<string, { schema?: Json; example?: unknown }>).map(([type, media]) => ({ where: `${where} ${type}`, schema: media.schema ?? {}, value: media.example }));
-}
-
 /** Every place the document gives (or should give) an example, with its schema. */
 function documentExamples(): Example[] {
   const examples: Example[] = [];
-  for (const [routePath, item] of Object.entries(document.paths as Record<string, Record<string, Json>>)) {
-    for (const [method, op] of Object.entries(item)) {
-      const where = `${method.toUpperCase()} ${routePath}`;
-      if (op.requestBody) examples.push(...mediaExamples((op.requestBody as Json).content, `${where} request body`));
-      for (const [status, response] of Object.entries(op.responses as Record<string, Json>)) {
-        const resolved = typeof response.$ref === 'string' ? components.responses[response.$ref.split('/').pop() ?? ''] : response;
-        examples.push(...mediaExamples(resolved?.content, `${where} ${status}`));
-      }
-      for (const parameter of (op.parameters ?? []) as Json[]) {
-        if (parameter.example !== undefined) examples.push({ where: `${where} ${String(parameter.in)} ${String(parameter.name)}`, schema: parameter.schema as Json, value: parameter.example });
-      }
+  const paths = document.paths as Paths;
+  eachMedia(paths, (media, where, type) => examples.push({ where: `${where} ${type}`, schema: media.schema ?? {}, value: media.example }), components.responses);
+  eachOperation(paths, (op, where) => {
+    for (const parameter of (op.parameters ?? []) as Json[]) {
+      if (parameter.example !== undefined) examples.push({ where: `${where} ${String(parameter.in)} ${String(parameter.name)}`, schema: parameter.schema as Json, value: parameter.example });
     }
-  }
+  });
   for (const [name, header] of Object.entries(components.headers)) {
     if (header.example !== undefined) examples.push({ where: `header ${name}`, schema: header.schema as Json, value: header.example });
   }

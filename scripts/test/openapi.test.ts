@@ -11,7 +11,8 @@ import * as z from 'zod/mini';
 import { buildDocument, openApiPath } from '../openapi/document';
 import type { Json } from '../openapi/document';
 import { ErrorBodySchema } from '../openapi/error-body';
-import { documentFile, generateDocument, loadServiceRoutes, serialiseDocument } from '../openapi/generate';
+import { deployedServer, documentFile, generateDocument, loadServiceRoutes, serialiseDocument } from '../openapi/generate';
+import { component } from '../openapi/walk';
 import { loadServiceDefinitions, repoRoot } from '../platform/service-definitions';
 import { httpFunctions, servedRoute } from './support/http-functions';
 import type { HttpFunction } from './support/http-functions';
@@ -76,7 +77,7 @@ describe('docs/openapi.json', () => {
   test('every error response is the API error body, but the stage throttle of API Gateway', () => {
     // Prepare
     const responses = (fresh.components as { responses: Record<string, Json> }).responses;
-    const resolve = (response: Json) => (typeof response.$ref === 'string' ? (responses[response.$ref.split('/').pop() ?? ''] ?? {}) : response);
+    const resolve = (response: Json) => (typeof response.$ref === 'string' ? (component(response.$ref, responses) ?? {}) : response);
 
     // Assess
     for (const item of Object.values(paths)) {
@@ -297,5 +298,22 @@ describe('buildDocument documents who may call a route', () => {
 
     // Assess
     expect(op.responses['403']).toMatchObject({ description: 'Analytics are for admins' });
+  });
+});
+
+describe('deployedServer', () => {
+  test('names the URL a build gives, for its stage', () => {
+    // Assess
+    expect(deployedServer({ serverUrl: 'https://api.photonotes.app/', stage: 'prod' })).toEqual({ url: 'https://api.photonotes.app', description: 'prod stage', 'x-internal': false });
+  });
+
+  test("without one, the HTTP API's default endpoint with its id and region as variables", () => {
+    // Assess
+    expect(deployedServer()).toMatchObject({ url: 'https://{apiId}.execute-api.{region}.amazonaws.com', variables: { apiId: expect.any(Object), region: expect.any(Object) } });
+  });
+
+  test('refuses a URL without TLS', () => {
+    // Assess
+    expect(() => deployedServer({ serverUrl: 'http://api.photonotes.app' })).toThrow(/https:\/\//);
   });
 });
